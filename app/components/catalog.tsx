@@ -1,0 +1,65 @@
+import { Link } from "@remix-run/react";
+import type { PersonaSlug, TargetStatus } from "../../db/schema";
+import { STATUS_DESCRIPTIONS, STATUS_LABELS, formatCount } from "../lib/catalog";
+
+export function StatusBadge({ status }: { status: TargetStatus }) {
+  return (
+    <span className={`badge badge--${status}`} title={STATUS_DESCRIPTIONS[status]}>
+      {STATUS_LABELS[status]}
+    </span>
+  );
+}
+
+export function PersonaChips({
+  personas,
+  names,
+}: {
+  personas: PersonaSlug[];
+  names: Record<string, string>;
+}) {
+  if (personas.length === 0) return null;
+  return (
+    <ul className="chips" aria-label="Suits">
+      {personas.map((slug) => (
+        <li key={slug}>
+          <Link className="chip" to={`/personas/${slug}`}>
+            {names[slug] ?? slug}
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export interface TargetCardData {
+  slug: string;
+  name: string;
+  category: string;
+  status: TargetStatus;
+  summary: string;
+  openIssues: number;
+  closedIssues: number;
+  personas: PersonaSlug[];
+}
+
+export function TargetCard({ target, personaNames }: { target: TargetCardData; personaNames: Record<string, string> }) {
+  return (
+    <li className="card target-card">
+      <div className="target-card__head">
+        <h3 className="target-card__title">
+          <Link to={`/targets/${target.slug}`}>{target.name}</Link>
+        </h3>
+        <StatusBadge status={target.status} />
+      </div>
+      <p className="muted target-card__meta">
+        <span className="category">{target.category}</span>
+        <span aria-hidden="true"> · </span>
+        <span>{formatCount(target.openIssues, "open issue")}</span>
+        <span aria-hidden="true"> · </span>
+        <span>{target.closedIssues} closed</span>
+      </p>
+      <p className="target-card__summary">{target.summary}</p>
+      <PersonaChips personas={target.personas} names={personaNames} />
+    </li>
+  );
+}

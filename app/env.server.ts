@@ -1,0 +1,52 @@
+import { z } from "zod";
+
+/**
+ * Configuration, read once from the environment. A bad value stops start-up with a
+ * message naming the variable, rather than failing later in some request.
+ */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce
+    .number({ error: "must be a whole number from 1 to 65535" })
+    .int("must be a whole number from 1 to 65535")
+    .min(1, "must be a whole number from 1 to 65535")
+    .max(65535, "must be a whole number from 1 to 65535")
+    .default(3000),
+  HOST: z.string().min(1).optional(),
+  DATABASE_PATH: z.string().min(1, "must be a file path").default("./data/club-zero.sqlite"),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Parses an environment; throws EnvError listing every bad variable by name. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // An empty variable means "not set" (e.g. `PORT= npm start`), so defaults apply.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const result = EnvSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  throw new EnvError(
+    result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "environment");
+      return `${name}=${JSON.stringify(source[name] ?? "")}: ${issue.message}`;
+    }),
+  );
+}
+
+function loadEnv(): Env {
+  try {
+    return parseEnv(process.env);
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+export const env = loadEnv();

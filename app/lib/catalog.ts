@@ -1,0 +1,32 @@
+import type { TargetStatus } from "../../db/schema";
+
+export const STATUS_LABELS: Record<TargetStatus, string> = {
+  native: "Native",
+  partial: "Partial",
+  requested: "Requested",
+  none: "None yet",
+};
+
+export const STATUS_DESCRIPTIONS: Record<TargetStatus, string> = {
+  native: "Speaks SPIFFE out of the box.",
+  partial: "Some SPIFFE support; gaps remain.",
+  requested: "Someone has asked upstream; the work is open.",
+  none: "No SPIFFE support and no request yet.",
+};
+
+export const CATALOG_SORTS = ["relevance", "name", "status", "issues"] as const;
+export type CatalogSort = (typeof CATALOG_SORTS)[number];
+
+export const SORT_LABELS: Record<CatalogSort, string> = {
+  relevance: "Most relevant",
+  name: "Name",
+  status: "SPIFFE status",
+  issues: "Open issues",
+};
+
+export const CATALOG_PAGE_SIZE = 50;
+
+/** "3 open issues", "1 open issue". */
+export function formatCount(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}

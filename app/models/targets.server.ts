@@ -1,0 +1,206 @@
+import { and, asc, count, desc, eq, sql, type SQL } from "drizzle-orm";
+import {
+  githubIssues,
+  targetIssues,
+  targetPersonas,
+  targets,
+  TARGET_STATUSES,
+  type PersonaSlug,
+  type TargetStatus,
+} from "../../db/schema";
+import { CATALOG_PAGE_SIZE, type CatalogSort } from "../lib/catalog";
+import type { Db } from "../db.server";
+
+export interface CatalogFilters {
+  persona?: PersonaSlug;
+  category?: string;
+  status?: TargetStatus;
+  q?: string;
+  sort: CatalogSort;
+  page: number;
+}
+
+export interface CatalogRow {
+  id: number;
+  slug: string;
+  name: string;
+  category: string;
+  status: TargetStatus;
+  summary: string;
+  openIssues: number;
+  closedIssues: number;
+  personas: PersonaSlug[];
+}
+
+// Correlated subqueries name the outer row explicitly: drizzle leaves columns of a
+// single-table select unqualified, and a bare "id" would bind to the inner table.
+const targetId = sql.raw(`"targets"."id"`);
+
+const openIssues = sql<number>`(
+  select count(*) from ${targetIssues} ti join ${githubIssues} gi on gi.id = ti.issue_id
+  where ti.target_id = ${targetId} and gi.state = 'open')`;
+const closedIssues = sql<number>`(
+  select count(*) from ${targetIssues} ti join ${githubIssues} gi on gi.id = ti.issue_id
+  where ti.target_id = ${targetId} and gi.state <> 'open')`;
+const personaList = sql<string | null>`(
+  select group_concat(persona_slug, ',') from (
+    select tp.persona_slug from ${targetPersonas} tp where tp.target_id = ${targetId} order by tp.rank))`;
+
+function caseOrder(order: readonly TargetStatus[]) {
+  return sql<number>`case ${targets.status} ${sql.raw(order.map((s, i) => `when '${s}' then ${i}`).join(" "))} end`;
+}
+/** Maturity order for the status sort: native first. */
+const statusOrder = caseOrder(TARGET_STATUSES);
+/** Need order for relevance: work someone asked for first, finished work last. */
+const needOrder = caseOrder(["requested", "none", "partial", "native"]);
+
+/** Escapes LIKE wildcards so a search for "50%" means the text "50%". */
+function likePattern(q: string) {
+  return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Lists catalog targets matching the filters, one page at a time.
+ * Relevance: for a persona, targets that name it first come first; then those that need
+ * the most help (requested, none, partial, native), then the most open issues, then name.
+ */
+export function listTargets(db: Db, filters: CatalogFilters): { rows: CatalogRow[]; total: number } {
+  const where: SQL[] = [];
+  if (filters.category) where.push(eq(targets.category, filters.category));
+  if (filters.status) where.push(eq(targets.status, filters.status));
+  if (filters.q) {
+    const pattern = likePattern(filters.q);
+    where.push(
+      sql`(lower(${targets.name}) like ${pattern} escape '\\' or lower(${targets.summary}) like ${pattern} escape '\\')`,
+    );
+  }
+  const personaJoin = filters.persona
+    ? and(eq(targetPersonas.targetId, targets.id), eq(targetPersonas.personaSlug, filters.persona))
+    : undefined;
+
+  const order: SQL[] = [];
+  switch (filters.sort) {
+    case "name":
+      order.push(asc(sql`lower(${targets.name})`));
+      break;
+    case "status":
+      order.push(asc(statusOrder), asc(sql`lower(${targets.name})`));
+      break;
+    case "issues":
+      order.push(desc(openIssues), asc(sql`lower(${targets.name})`));
+      break;
+    case "relevance":
+      if (personaJoin) order.push(asc(targetPersonas.rank));
+      order.push(asc(needOrder), desc(openIssues), asc(sql`lower(${targets.name})`));
+      break;
+  }
+
+  const base = db
+    .select({
+      id: targets.id,
+      slug: targets.slug,
+      name: targets.name,
+      category: targets.category,
+      status: targets.status,
+      summary: targets.summary,
+      openIssues,
+      closedIssues,
+      personas: personaList,
+    })
+    .from(targets);
+  const joined = personaJoin ? base.innerJoin(targetPersonas, personaJoin) : base;
+  const rows = joined
+    .where(and(...where))
+    .orderBy(...order)
+    .limit(CATALOG_PAGE_SIZE)
+    .offset((filters.page - 1) * CATALOG_PAGE_SIZE)
+    .all();
+
+  const countBase = db.select({ n: count() }).from(targets);
+  const counted = (personaJoin ? countBase.innerJoin(targetPersonas, personaJoin) : countBase)
+    .where(and(...where))
+    .get();
+
+  return {
+    rows: rows.map((r) => ({
+      ...r,
+      personas: (r.personas ? r.personas.split(",") : []) as PersonaSlug[],
+    })),
+    total: counted?.n ?? 0,
+  };
+}
+
+/** Distinct categories with how many targets each has, alphabetically. */
+export function listCategories(db: Db): { category: string; targets: number }[] {
+  return db
+    .select({ category: targets.category, targets: count() })
+    .from(targets)
+    .groupBy(targets.category)
+    .orderBy(asc(targets.category))
+    .all();
+}
+
+export type TargetDetail = typeof targets.$inferSelect & {
+  personas: PersonaSlug[];
+  issues: (typeof githubIssues.$inferSelect)[];
+};
+
+/** The target with this slug, its personas (best first) and linked GitHub items, or null. */
+export function getTarget(db: Db, slug: string): TargetDetail | null {
+  const target = db.select().from(targets).where(eq(targets.slug, slug)).get();
+  if (!target) return null;
+  const personaRows = db
+    .select({ slug: targetPersonas.personaSlug })
+    .from(targetPersonas)
+    .where(eq(targetPersonas.targetId, target.id))
+    .orderBy(asc(targetPersonas.rank))
+    .all();
+  const issues = db
+    .select({ issue: githubIssues })
+    .from(targetIssues)
+    .innerJoin(githubIssues, eq(githubIssues.id, targetIssues.issueId))
+    .where(eq(targetIssues.targetId, target.id))
+    .orderBy(
+      // open work first, then the most recent numbers
+      desc(sql`${githubIssues.state} = 'open'`),
+      asc(githubIssues.repo),
+      desc(githubIssues.number),
+    )
+    .all();
+  return {
+    ...target,
+    personas: personaRows.map((p) => p.slug as PersonaSlug),
+    issues: issues.map((r) => r.issue),
+  };
+}
+
+export interface CatalogStats {
+  targets: number;
+  byStatus: Record<TargetStatus, number>;
+  openIssues: number;
+  closedIssues: number;
+}
+
+/** Live counts for the home page. */
+export function getCatalogStats(db: Db): CatalogStats {
+  const byStatus = Object.fromEntries(TARGET_STATUSES.map((s) => [s, 0])) as Record<TargetStatus, number>;
+  let total = 0;
+  for (const row of db
+    .select({ status: targets.status, n: count() })
+    .from(targets)
+    .groupBy(targets.status)
+    .all()) {
+    byStatus[row.status] = row.n;
+    total += row.n;
+  }
+  // Count distinct linked items, so an issue linked to two targets counts once.
+  const issues = db
+    .select({
+      open: sql<number>`coalesce(sum(${githubIssues.state} = 'open'), 0)`,
+      closed: sql<number>`coalesce(sum(${githubIssues.state} <> 'open'), 0)`,
+    })
+    .from(githubIssues)
+    .where(sql`exists (select 1 from ${targetIssues} ti where ti.issue_id = ${githubIssues.id})`)
+    .get();
+  return { targets: total, byStatus, openIssues: issues?.open ?? 0, closedIssues: issues?.closed ?? 0 };
+}

@@ -1,0 +1,87 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { PersonaChips, StatusBadge } from "../components/catalog";
+import { db } from "../db.server";
+import { STATUS_DESCRIPTIONS } from "../lib/catalog";
+import { notFound } from "../lib/responses";
+import { listPersonas } from "../models/personas.server";
+import { getTarget } from "../models/targets.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.target.name} · Club Zero` : "Not found · Club Zero" },
+];
+
+export function loader({ params }: LoaderFunctionArgs) {
+  const target = getTarget(db, params.slug ?? "");
+  if (!target) throw notFound(`There is no target called "${params.slug}" in the catalog.`);
+  return json({ target, personas: listPersonas(db) });
+}
+
+const STATE_LABELS = { open: "Open", closed: "Closed", merged: "Merged" } as const;
+
+export default function TargetPage() {
+  const { target, personas } = useLoaderData<typeof loader>();
+  const personaNames = Object.fromEntries(personas.map((p) => [p.slug, p.name]));
+  const open = target.issues.filter((i) => i.state === "open").length;
+  return (
+    <article>
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/targets">Catalog</Link> <span aria-hidden="true">/</span> {target.name}
+      </nav>
+      <header className="page-header">
+        <p className="eyebrow">{target.category}</p>
+        <h1>{target.name}</h1>
+        <p className="status-line">
+          <StatusBadge status={target.status} /> <span className="muted">{STATUS_DESCRIPTIONS[target.status]}</span>
+        </p>
+        <p className="lede">{target.summary}</p>
+        <ul className="links-inline">
+          {target.repo ? (
+            <li>
+              <a href={`https://github.com/${target.repo}`} rel="noreferrer">
+                {target.repo} on GitHub
+              </a>
+            </li>
+          ) : null}
+          {target.homepage ? (
+            <li>
+              <a href={target.homepage} rel="noreferrer">
+                Project homepage
+              </a>
+            </li>
+          ) : null}
+        </ul>
+      </header>
+
+      <section aria-labelledby="personas-heading" className="section">
+        <h2 id="personas-heading">Who can help</h2>
+        <PersonaChips personas={target.personas} names={personaNames} />
+      </section>
+
+      <section aria-labelledby="issues-heading" className="section">
+        <h2 id="issues-heading">GitHub issues and pull requests</h2>
+        <p className="muted">
+          {open} open, {target.issues.length - open} closed or merged.
+        </p>
+        {target.issues.length === 0 ? (
+          <p className="empty">No GitHub issues are linked yet.</p>
+        ) : (
+          <ul className="issue-list">
+            {target.issues.map((issue) => (
+              <li key={issue.id} className="issue">
+                <span className={`state state--${issue.state}`}>{STATE_LABELS[issue.state]}</span>
+                <span className="issue__kind">{issue.kind === "pull" ? "PR" : "Issue"}</span>
+                <a href={issue.url} rel="noreferrer" className="issue__title">
+                  {issue.title}
+                </a>
+                <span className="muted issue__ref">
+                  {issue.repo}#{issue.number}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </article>
+  );
+}

@@ -1,0 +1,170 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { TARGET_STATUSES } from "../../db/schema";
+import { TargetCard } from "../components/catalog";
+import { db } from "../db.server";
+import { CATALOG_PAGE_SIZE, CATALOG_SORTS, SORT_LABELS, STATUS_LABELS, formatCount } from "../lib/catalog";
+import { listPersonas } from "../models/personas.server";
+import { listCategories, listTargets } from "../models/targets.server";
+import { CatalogQuerySchema, parseSearchParams, type QueryError } from "../schemas/catalog";
+
+export const meta: MetaFunction = () => [{ title: "Catalog · Club Zero" }];
+
+export function loader({ request }: LoaderFunctionArgs) {
+  const params = new URL(request.url).searchParams;
+  const personas = listPersonas(db);
+  const categories = listCategories(db);
+  const parsed = parseSearchParams(CatalogQuerySchema, params);
+  const errors: QueryError[] = parsed.ok ? [] : parsed.errors;
+  const query = parsed.ok ? parsed.data : null;
+  if (query?.category && !categories.some((c) => c.category === query.category)) {
+    errors.push({
+      param: "category",
+      value: query.category,
+      message: `"${query.category}" is not a category in the catalog: choose one from the list.`,
+    });
+  }
+  if (!query || errors.length > 0) {
+    return json(
+      { errors, query: Object.fromEntries(params), personas, categories, rows: [], total: 0, page: 1 },
+      { status: 400 },
+    );
+  }
+  const { rows, total } = listTargets(db, query);
+  return json({
+    errors,
+    query: Object.fromEntries(params),
+    personas,
+    categories,
+    rows,
+    total,
+    page: query.page,
+  });
+}
+
+function pageHref(query: Record<string, string>, page: number) {
+  const params = new URLSearchParams(query);
+  params.set("page", String(page));
+  return `?${params}`;
+}
+
+export default function Catalog() {
+  const { errors, query, personas, categories, rows, total, page } = useLoaderData<typeof loader>();
+  const personaNames = Object.fromEntries(personas.map((p) => [p.slug, p.name]));
+  const persona = personas.find((p) => p.slug === query.persona);
+  const pages = Math.max(1, Math.ceil(total / CATALOG_PAGE_SIZE));
+  const errorFor = (param: string) => errors.find((e) => e.param === param);
+
+  return (
+    <>
+      <header className="page-header">
+        <h1>{persona ? `Work for ${persona.name.toLowerCase()}` : "Integration catalog"}</h1>
+        {persona ? (
+          <p className="lede">
+            <strong>How you can help:</strong> {persona.helpText}
+          </p>
+        ) : (
+          <p className="lede">Projects that could speak SPIFFE, how far each one is, and where the work is tracked.</p>
+        )}
+      </header>
+
+      {errors.length > 0 ? (
+        <div className="alert alert--error" role="alert">
+          <h2>We couldn't apply those filters</h2>
+          <ul>
+            {errors.map((e) => (
+              <li key={e.param}>{e.message}</li>
+            ))}
+          </ul>
+          <p>
+            <Link to="/targets">Clear all filters</Link>
+          </p>
+        </div>
+      ) : null}
+
+      <Form method="get" className="filters" aria-label="Filter the catalog">
+        <div className="field">
+          <label htmlFor="q">Search</label>
+          <input id="q" name="q" type="search" defaultValue={query.q ?? ""} placeholder="Name or summary" maxLength={100} />
+        </div>
+        <div className="field">
+          <label htmlFor="persona">I am…</label>
+          <select id="persona" name="persona" defaultValue={query.persona ?? ""} aria-invalid={errorFor("persona") ? true : undefined}>
+            <option value="">Anyone</option>
+            {personas.map((p) => (
+              <option key={p.slug} value={p.slug}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="status">SPIFFE status</label>
+          <select id="status" name="status" defaultValue={query.status ?? ""} aria-invalid={errorFor("status") ? true : undefined}>
+            <option value="">Any</option>
+            {TARGET_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="category">Category</label>
+          <select id="category" name="category" defaultValue={query.category ?? ""} aria-invalid={errorFor("category") ? true : undefined}>
+            <option value="">Any</option>
+            {categories.map((c) => (
+              <option key={c.category} value={c.category}>
+                {c.category} ({c.targets})
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="sort">Sort by</label>
+          <select id="sort" name="sort" defaultValue={query.sort ?? "relevance"} aria-invalid={errorFor("sort") ? true : undefined}>
+            {CATALOG_SORTS.map((s) => (
+              <option key={s} value={s}>
+                {SORT_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="filters__actions">
+          <button type="submit" className="button">
+            Apply
+          </button>
+          <Link to="/targets" className="button button--quiet">
+            Reset
+          </Link>
+        </div>
+      </Form>
+
+      {errors.length === 0 ? (
+        <section aria-labelledby="results-heading">
+          <h2 id="results-heading" className="results-count" aria-live="polite">
+            {formatCount(total, "target")}
+            {pages > 1 ? ` · page ${page} of ${pages}` : ""}
+          </h2>
+          {rows.length === 0 ? (
+            <p className="empty">
+              Nothing matches these filters. <Link to="/targets">Show every target</Link>.
+            </p>
+          ) : (
+            <ul className="target-list">
+              {rows.map((t) => (
+                <TargetCard key={t.slug} target={t} personaNames={personaNames} />
+              ))}
+            </ul>
+          )}
+          {pages > 1 ? (
+            <nav className="pagination" aria-label="Pages">
+              {page > 1 ? <Link to={pageHref(query, page - 1)}>← Previous</Link> : <span />}
+              {page < pages ? <Link to={pageHref(query, page + 1)}>Next →</Link> : null}
+            </nav>
+          ) : null}
+        </section>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { PERSONA_SLUGS, TARGET_STATUSES } from "../../db/schema";
+import { CATALOG_SORTS } from "../lib/catalog";
+
+const choices = (values: readonly string[]) => values.join(", ");
+
+export const CatalogQuerySchema = z.object({
+  persona: z
+    .enum(PERSONA_SLUGS, { error: `choose one of ${choices(PERSONA_SLUGS)}` })
+    .optional(),
+  category: z.string().trim().max(64, "is too long").optional(),
+  status: z
+    .enum(TARGET_STATUSES, { error: `choose one of ${choices(TARGET_STATUSES)}` })
+    .optional(),
+  q: z.string().trim().max(100, "must be 100 characters or fewer").optional(),
+  sort: z
+    .enum(CATALOG_SORTS, { error: `choose one of ${choices(CATALOG_SORTS)}` })
+    .default("relevance"),
+  page: z.coerce
+    .number({ error: "must be a page number" })
+    .int("must be a page number")
+    .min(1, "must be a page number")
+    .max(100_000, "is too large")
+    .default(1),
+});
+
+export type CatalogQuery = z.infer<typeof CatalogQuerySchema>;
+
+export interface QueryError {
+  param: string;
+  value: string;
+  message: string;
+}
+
+/**
+ * Reads search params into a typed query. Empty values mean "any" (what an unselected
+ * <select> sends). Errors name the parameter and the value the user gave.
+ */
+export function parseSearchParams<S extends z.ZodType>(
+  schema: S,
+  params: URLSearchParams,
+): { ok: true; data: z.infer<S> } | { ok: false; errors: QueryError[] } {
+  const raw: Record<string, string> = {};
+  for (const [key, value] of params) if (value.trim() !== "") raw[key] = value;
+  const result = schema.safeParse(raw);
+  if (result.success) return { ok: true, data: result.data };
+  return {
+    ok: false,
+    errors: result.error.issues.map((issue) => {
+      const param = String(issue.path[0] ?? "query");
+      const value = raw[param] ?? "";
+      return { param, value, message: `"${value}" is not a valid ${param}: ${issue.message}.` };
+    }),
+  };
+}

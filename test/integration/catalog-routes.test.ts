@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { loader as healthz } from "../../app/routes/healthz";
+import { loader as home } from "../../app/routes/_index";
+import { loader as persona } from "../../app/routes/personas.$persona";
+import { loader as target } from "../../app/routes/targets.$slug";
+import { loader as catalog } from "../../app/routes/targets._index";
+import { call } from "../support/remix";
+
+describe("catalog pages", () => {
+  it("/ gives live counts and all ten personas", async () => {
+    const res = await call(home, "/");
+    expect(res.status).toBe(200);
+    const data = await res.json();
+    expect(data.stats.targets).toBe(46);
+    expect(data.personas.map((p: { slug: string }) => p.slug)).toEqual([
+      "end-user", "sysadmin", "security", "distro", "packager",
+      "documenter", "influencer", "translator", "developer", "other",
+    ]);
+  });
+
+  it("/targets?persona=developer lists only developer targets", async () => {
+    const res = await call(catalog, "/targets?persona=developer");
+    expect(res.status).toBe(200);
+    const data = await res.json();
+    expect(data.total).toBeGreaterThan(0);
+    for (const row of data.rows) expect(row.personas).toContain("developer");
+  });
+
+  it("/targets?status=requested&q=prom finds Prometheus", async () => {
+    const data = await (await call(catalog, "/targets?status=requested&q=prom")).json();
+    expect(data.rows.map((r: { slug: string }) => r.slug)).toContain("prometheus");
+  });
+
+  it("/targets?status=bogus is a 400 that says which value is wrong", async () => {
+    const res = await call(catalog, "/targets?status=bogus");
+    expect(res.status).toBe(400);
+    const data = await res.json();
+    expect(data.errors[0].message).toMatch(/"bogus" is not a valid status/);
+    expect(data.rows).toEqual([]);
+  });
+
+  it("an unknown category is a 400 naming the category", async () => {
+    const res = await call(catalog, "/targets?category=toasters");
+    expect(res.status).toBe(400);
+    expect((await res.json()).errors[0].message).toContain('"toasters" is not a category');
+  });
+
+  it("/targets/kafka shows Kafka and its SPIFFE status", async () => {
+    const res = await call(target, "/targets/kafka", { slug: "kafka" });
+    expect(res.status).toBe(200);
+    const data = await res.json();
+    expect(data.target.name).toBe("Apache Kafka");
+    expect(data.target.status).toBe("none");
+    expect(data.target.issues).toEqual([]);
+  });
+
+  it("/targets/nope is a 404 with a message", async () => {
+    const res = await call(target, "/targets/nope", { slug: "nope" });
+    expect(res.status).toBe(404);
+    expect((await res.json()).message).toContain('no target called "nope"');
+  });
+
+  it("/personas/packager explains how packagers help and lists their targets", async () => {
+    const res = await call(persona, "/personas/packager", { persona: "packager" });
+    expect(res.status).toBe(200);
+    const data = await res.json();
+    expect(data.persona.helpText.length).toBeGreaterThan(20);
+    expect(data.total).toBeGreaterThan(0);
+    for (const row of data.rows) expect(row.personas).toContain("packager");
+  });
+
+  it("/personas/wizard is a 404", async () => {
+    const res = await call(persona, "/personas/wizard", { persona: "wizard" });
+    expect(res.status).toBe(404);
+  });
+
+  it("/healthz answers 200 when the database answers", async () => {
+    const res = await call(healthz, "/healthz");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok", database: "ok" });
+  });
+});

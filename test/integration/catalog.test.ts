@@ -1,0 +1,125 @@
+import { describe, expect, it } from "vitest";
+import { db } from "../../app/db.server";
+import { getCatalogStats, getTarget, listCategories, listTargets } from "../../app/models/targets.server";
+import type { CatalogFilters } from "../../app/models/targets.server";
+
+const list = (filters: Partial<CatalogFilters>) => listTargets(db, { sort: "relevance", page: 1, ...filters });
+const slugs = (filters: Partial<CatalogFilters>) => list(filters).rows.map((r) => r.slug);
+
+describe("catalog queries", () => {
+  it("lists all 46 seeded targets on one page", () => {
+    const { rows, total } = list({});
+    expect(total).toBe(46);
+    expect(rows).toHaveLength(46);
+  });
+
+  it("filters by persona: every row names the persona", () => {
+    const { rows, total } = list({ persona: "developer" });
+    expect(total).toBeGreaterThan(0);
+    expect(total).toBeLessThan(46);
+    for (const row of rows) expect(row.personas, row.slug).toContain("developer");
+  });
+
+  it("lists packager targets, which the home page's persona picker links to", () => {
+    const { rows } = list({ persona: "packager" });
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row.personas).toContain("packager");
+  });
+
+  it("a persona no target names yields an empty list, not an error", () => {
+    expect(list({ persona: "translator" })).toEqual({ rows: [], total: 0 });
+  });
+
+  it("filters by status and category", () => {
+    for (const row of list({ status: "native" }).rows) expect(row.status).toBe("native");
+    const databases = list({ category: "database" }).rows;
+    expect(databases.map((r) => r.slug)).toEqual(expect.arrayContaining(["postgresql", "mysql"]));
+    for (const row of databases) expect(row.category).toBe("database");
+  });
+
+  it("finds Prometheus among requested targets with q=prom", () => {
+    expect(slugs({ status: "requested", q: "prom" })).toContain("prometheus");
+  });
+
+  it("searches summaries as well as names, ignoring case", () => {
+    const byName = slugs({ q: "KAFKA" });
+    expect(byName).toContain("kafka");
+    const target = getTarget(db, "envoy");
+    const word = target!.summary.split(" ").find((w) => w.length > 6 && !/envoy/i.test(w))!;
+    expect(slugs({ q: word })).toContain("envoy");
+  });
+
+  it("treats % and _ in a search as plain text, not wildcards", () => {
+    const all = list({}).rows;
+    for (const ch of ["%", "_"]) {
+      const literal = all.filter((r) => r.name.includes(ch) || r.summary.includes(ch)).map((r) => r.slug);
+      expect(slugs({ q: ch }).sort(), ch).toEqual(literal.sort());
+      expect(literal.length, ch).toBeLessThan(46);
+    }
+    expect(slugs({ q: "cert_validator" })).toEqual(["envoy"]);
+  });
+
+  it("sorts by name alphabetically", () => {
+    const names = list({ sort: "name" }).rows.map((r) => r.name.toLowerCase());
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+  });
+
+  it("sorts by status from native to none", () => {
+    const order = ["native", "partial", "requested", "none"];
+    const statuses = list({ sort: "status" }).rows.map((r) => order.indexOf(r.status));
+    expect(statuses).toEqual([...statuses].sort((a, b) => a - b));
+  });
+
+  it("sorts by open issues, most first", () => {
+    const open = list({ sort: "issues" }).rows.map((r) => r.openIssues);
+    expect(open).toEqual([...open].sort((a, b) => b - a));
+    expect(open[0]).toBeGreaterThan(0);
+  });
+
+  it("relevance puts targets that name the persona first before those that list it second", () => {
+    const rows = list({ persona: "documenter", sort: "relevance" }).rows;
+    const firstChoice = rows.map((r) => r.personas[0] === "documenter");
+    // all first-choice rows come before any row where documenter is a later choice
+    expect(firstChoice).toEqual([...firstChoice].sort((a, b) => Number(b) - Number(a)));
+  });
+
+  it("relevance without a persona puts the targets that need the most help first", () => {
+    const need = ["requested", "none", "partial", "native"];
+    const ranks = list({}).rows.map((r) => need.indexOf(r.status));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+  });
+
+  it("counts open and closed linked issues per target", () => {
+    const envoy = list({ q: "envoy", sort: "name" }).rows.find((r) => r.slug === "envoy")!;
+    const detail = getTarget(db, "envoy")!;
+    expect(envoy.openIssues).toBe(detail.issues.filter((i) => i.state === "open").length);
+    expect(envoy.closedIssues).toBe(detail.issues.filter((i) => i.state !== "open").length);
+    expect(envoy.openIssues + envoy.closedIssues).toBe(3);
+  });
+
+  it("pages past the end give an empty page with the same total", () => {
+    expect(list({ page: 2 })).toEqual({ rows: [], total: 46 });
+  });
+
+  it("shows a target with its personas and linked GitHub items", () => {
+    const kafka = getTarget(db, "kafka");
+    expect(kafka?.name).toBe("Apache Kafka");
+    const envoy = getTarget(db, "envoy")!;
+    expect(envoy.personas).toEqual(["documenter", "sysadmin"]);
+    expect(envoy.issues.map((i) => `${i.repo}#${i.number}:${i.state}`).sort()).toEqual([
+      "envoyproxy/envoy#3883:closed",
+      "spiffe/spire#2420:closed",
+      "spiffe/spire#2435:merged",
+    ]);
+    for (const issue of envoy.issues) expect(issue.url).toMatch(/^https:\/\/github\.com\//);
+    expect(getTarget(db, "nope")).toBeNull();
+  });
+
+  it("counts targets by status for the home page", () => {
+    const stats = getCatalogStats(db);
+    expect(stats.targets).toBe(46);
+    expect(Object.values(stats.byStatus).reduce((a, b) => a + b, 0)).toBe(46);
+    expect(stats.openIssues).toBeGreaterThan(0);
+    expect(listCategories(db).reduce((sum, c) => sum + c.targets, 0)).toBe(46);
+  });
+});

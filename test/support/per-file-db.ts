@@ -1,0 +1,14 @@
+// Runs before each integration test file's imports: point the app at a private copy of
+// the migrated, seeded template, so files never share state.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, inject } from "vitest";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "club-zero-test-"));
+const file = path.join(dir, "app.sqlite");
+fs.copyFileSync(inject("templateDb"), file);
+process.env.DATABASE_PATH = file;
+process.env.NODE_ENV = "test";
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -1,0 +1,24 @@
+// Calls a route's loader or action with a real Request, the way Remix does, and returns
+// the Response whether the route returned it or threw it.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+
+type Handler = (args: LoaderFunctionArgs | ActionFunctionArgs) => unknown;
+
+export const BASE = "http://localhost:3000";
+
+export async function call(
+  handler: Handler,
+  pathAndQuery: string,
+  params: Record<string, string> = {},
+  init?: RequestInit,
+): Promise<Response> {
+  const request = new Request(new URL(pathAndQuery, BASE), init);
+  try {
+    const result = await handler({ request, params, context: { cspNonce: "" } });
+    if (result instanceof Response) return result;
+    return new Response(JSON.stringify(result), { status: 200, headers: { "Content-Type": "application/json" } });
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
