@@ -14,9 +14,17 @@ const EnvSchema = z.object({
     .default(3000),
   HOST: z.string().min(1).optional(),
   DATABASE_PATH: z.string().min(1, "must be a file path").default("./data/club-zero.sqlite"),
+  /** The origin browsers use to reach the app; cross-site POSTs are refused against it. */
+  APP_ORIGIN: z.url({ error: "must be an origin such as https://clubzero.example.org" }).optional(),
+  GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Where GitHub's OAuth pages live; tests point it at a local server. */
+  GITHUB_OAUTH_URL: z.url({ error: "must be a URL" }).default("https://github.com"),
+  /** GitHub's REST API; tests point it at a local server. */
+  GITHUB_API_URL: z.url({ error: "must be a URL" }).default("https://api.github.com"),
 });
 
-export type Env = z.infer<typeof EnvSchema>;
+export type Env = z.infer<typeof EnvSchema> & { APP_ORIGIN: string };
 
 export class EnvError extends Error {
   constructor(readonly problems: string[]) {
@@ -30,7 +38,18 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   // An empty variable means "not set" (e.g. `PORT= npm start`), so defaults apply.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
   const result = EnvSchema.safeParse(cleaned);
-  if (result.success) return result.data;
+  if (result.success) {
+    const data = result.data;
+    const problems: string[] = [];
+    if (Boolean(data.GITHUB_CLIENT_ID) !== Boolean(data.GITHUB_CLIENT_SECRET)) {
+      problems.push("GITHUB_CLIENT_SECRET: GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET must be set together");
+    }
+    if (problems.length > 0) throw new EnvError(problems);
+    return {
+      ...data,
+      APP_ORIGIN: new URL(data.APP_ORIGIN ?? `http://localhost:${data.PORT}`).origin,
+    };
+  }
   throw new EnvError(
     result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? "environment");

@@ -10,7 +10,9 @@ import { runMigrations } from "../db/migrate";
 import { seedIfEmpty } from "../db/seed";
 import { db } from "./db.server";
 import { env } from "./env.server";
+import { checkSameOrigin } from "./auth/csrf.server";
 import { securityHeaders } from "./lib/security-headers";
+import { logEvent } from "./log.server";
 
 runMigrations(db);
 const seeded = seedIfEmpty(db);
@@ -30,6 +32,17 @@ app.use((_req, res, next) => {
   next();
 });
 
+// Cross-site request forgery: every state-changing request must come from our own pages.
+app.use((req, res, next) => {
+  res.vary("Sec-Fetch-Site");
+  res.vary("Origin");
+  const headers = { get: (name: string) => req.get(name) ?? null };
+  const refusal = checkSameOrigin(req.method, req.path, headers, env.APP_ORIGIN);
+  if (!refusal) return next();
+  logEvent("csrf.refused", { method: req.method, path: req.path, origin: req.get("origin"), site: req.get("sec-fetch-site"), ip: req.ip });
+  res.status(403).type("text/plain; charset=utf-8").send(refusal);
+});
+
 // Fingerprinted build assets never change; everything else in public/ may.
 app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(publicDir, { maxAge: "1h" }));
@@ -39,7 +52,7 @@ app.all(
   createRequestHandler({
     build,
     mode: build.mode,
-    getLoadContext: (_req, res) => ({ cspNonce: String(res.locals.cspNonce) }),
+    getLoadContext: (req, res) => ({ cspNonce: String(res.locals.cspNonce), clientIp: req.ip ?? "unknown" }),
   }),
 );
 

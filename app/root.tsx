@@ -1,7 +1,8 @@
-import type { LinksFunction, MetaFunction } from "@remix-run/node";
+import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import {
   isRouteErrorResponse,
   Link,
+  Form,
   Links,
   Meta,
   NavLink,
@@ -9,8 +10,10 @@ import {
   Scripts,
   ScrollRestoration,
   useRouteError,
+  useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { getUser } from "./auth/session.server";
 import { useNonce } from "./components/nonce";
 import styles from "./styles/app.css";
 
@@ -27,8 +30,17 @@ export const meta: MetaFunction = () => [
   },
 ];
 
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  return json({
+    user: user && { username: user.username, displayName: user.displayName, roles: user.roles },
+  });
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  // Absent when the root loader itself failed; the layout then shows no account links.
+  const user = useRouteLoaderData<typeof loader>("root")?.user ?? null;
   return (
     <html lang="en">
       <head>
@@ -57,6 +69,34 @@ export function Layout({ children }: { children: ReactNode }) {
                 <li>
                   <NavLink to="/personas">Ways to help</NavLink>
                 </li>
+                {user?.roles.includes("admin") ? (
+                  <li>
+                    <NavLink to="/admin/users">Admin</NavLink>
+                  </li>
+                ) : null}
+                {user ? (
+                  <>
+                    <li>
+                      <NavLink to="/settings" aria-label={`Settings for @${user.username}`}>
+                        @{user.username}
+                      </NavLink>
+                    </li>
+                    <li>
+                      <Form method="post" action="/logout">
+                        <button type="submit">Sign out</button>
+                      </Form>
+                    </li>
+                  </>
+                ) : (
+                  <>
+                    <li>
+                      <NavLink to="/login">Sign in</NavLink>
+                    </li>
+                    <li>
+                      <NavLink to="/join">Join</NavLink>
+                    </li>
+                  </>
+                )}
               </ul>
             </nav>
           </div>
@@ -80,6 +120,13 @@ export default function App() {
   return <Outlet />;
 }
 
+const TITLES: Record<number, string> = {
+  400: "That request didn't make sense to us",
+  403: "You don't have access to this",
+  404: "We couldn't find that page",
+  405: "That isn't allowed here",
+};
+
 export function ErrorBoundary() {
   const error = useRouteError();
   if (isRouteErrorResponse(error)) {
@@ -92,7 +139,7 @@ export function ErrorBoundary() {
     return (
       <section className="error-page">
         <p className="eyebrow">Error {error.status}</p>
-        <h1>{error.status === 404 ? "We couldn't find that page" : error.statusText || "Something went wrong"}</h1>
+        <h1>{TITLES[error.status] ?? (error.statusText || "Something went wrong")}</h1>
         {message ? <p>{message}</p> : null}
         <p>
           <Link to="/targets">Browse the catalog</Link> or <Link to="/">go to the start page</Link>.

@@ -9,3 +9,8 @@ export function notFound(message: string): Response {
 export function badRequest(message: string): Response {
   return json({ message }, { status: 400 });
 }
+
+/** Maps a domain error thrown by a model to a JSON response with its sentence. */
+export function domainErrorResponse(error: { message: string; status: number }): Response {
+  return json({ message: error.message }, { status: error.status });
+}

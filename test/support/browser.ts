@@ -1,5 +1,7 @@
 import fs from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { startServer, type RunningServer } from "./server";
 
 /** Debian's chromium, headless; no browser is ever downloaded. */
 export async function launchBrowser(): Promise<Browser> {
@@ -20,4 +22,21 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-sync",
     ],
   });
+}
+
+/**
+ * For a describe block: a fresh production server and a browser page, started before the
+ * tests and closed after them. Read the fields inside tests (they are set in beforeAll).
+ */
+export function useServerAndBrowser(env: Record<string, string> = {}) {
+  const ctx = {} as { server: RunningServer; browser: Browser; page: Page };
+  beforeAll(async () => {
+    [ctx.server, ctx.browser] = await Promise.all([startServer(env), launchBrowser()]);
+    ctx.page = await ctx.browser.newPage();
+  });
+  afterAll(async () => {
+    await ctx.browser?.close();
+    await ctx.server?.stop();
+  });
+  return ctx;
 }

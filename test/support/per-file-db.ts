@@ -10,5 +10,6 @@ const file = path.join(dir, "app.sqlite");
 fs.copyFileSync(inject("templateDb"), file);
 process.env.DATABASE_PATH = file;
 process.env.NODE_ENV = "test";
+process.env.CLUBZERO_QUIET_LOG = "1";
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -14,7 +14,7 @@ export async function call(
 ): Promise<Response> {
   const request = new Request(new URL(pathAndQuery, BASE), init);
   try {
-    const result = await handler({ request, params, context: { cspNonce: "" } });
+    const result = await handler({ request, params, context: { cspNonce: "", clientIp: "127.0.0.1" } });
     if (result instanceof Response) return result;
     return new Response(JSON.stringify(result), { status: 200, headers: { "Content-Type": "application/json" } });
   } catch (thrown) {

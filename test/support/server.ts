@@ -37,7 +37,17 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   let output = "";
   const child: ChildProcess = spawn(process.execPath, [serverEntry], {
     cwd: repoRoot,
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATABASE_PATH: databasePath, ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      APP_ORIGIN: `http://127.0.0.1:${port}`,
+      DATABASE_PATH: databasePath,
+      // the server logs as in production, whatever the test process does
+      CLUBZERO_QUIET_LOG: "0",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (d) => (output += d));

@@ -1,0 +1,60 @@
+import { desc, eq, and } from "drizzle-orm";
+import { auditLog, AUDIT_SOURCES } from "../../db/schema";
+import type { Db, Tx } from "../db.server";
+
+export interface Actor {
+  userId: number | null;
+  /** "@alice", "cli", "github:octocat" */
+  label: string;
+  source: (typeof AUDIT_SOURCES)[number];
+}
+
+export function webActor(user: { id: number; username: string }): Actor {
+  return { userId: user.id, label: `@${user.username}`, source: "web" };
+}
+
+export const cliActor: Actor = { userId: null, label: "cli", source: "cli" };
+
+export interface AuditInput {
+  action: string;
+  entityType: string;
+  entityId: string | number;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Appends one audit record. Call it inside the transaction that makes the change. */
+export function recordAudit(tx: Tx | Db, actor: Actor, input: AuditInput, now = Date.now()) {
+  tx.insert(auditLog)
+    .values({
+      actorUserId: actor.userId,
+      actorLabel: actor.label,
+      action: input.action,
+      entityType: input.entityType,
+      entityId: String(input.entityId),
+      beforeJson: input.before === undefined ? null : JSON.stringify(input.before),
+      afterJson: input.after === undefined ? null : JSON.stringify(input.after),
+      source: actor.source,
+      createdAt: now,
+    })
+    .run();
+}
+
+export type AuditRecord = typeof auditLog.$inferSelect;
+
+/** Newest first; optionally for one entity. */
+export function listAudit(db: Db, opts: { entityType?: string; entityId?: string; limit?: number } = {}): AuditRecord[] {
+  const where =
+    opts.entityType && opts.entityId
+      ? and(eq(auditLog.entityType, opts.entityType), eq(auditLog.entityId, opts.entityId))
+      : opts.entityType
+        ? eq(auditLog.entityType, opts.entityType)
+        : undefined;
+  return db
+    .select()
+    .from(auditLog)
+    .where(where)
+    .orderBy(desc(auditLog.id))
+    .limit(opts.limit ?? 50)
+    .all();
+}

@@ -1,0 +1,43 @@
+/**
+ * Domain errors. Models throw them with a sentence a person understands; routes map them
+ * to status codes (see app/lib/responses.ts `domainErrorResponse`).
+ */
+export class DomainError extends Error {
+  constructor(
+    message: string,
+    readonly status: 403 | 404 | 409 | 422,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFound extends DomainError {
+  constructor(message: string) {
+    super(message, 404);
+  }
+}
+
+export class Forbidden extends DomainError {
+  constructor(message: string) {
+    super(message, 403);
+  }
+}
+
+export class Conflict extends DomainError {
+  constructor(message: string) {
+    super(message, 409);
+  }
+}
+
+export class InvalidTransition extends DomainError {
+  constructor(message: string) {
+    super(message, 409);
+  }
+}
+
+export class Unprocessable extends DomainError {
+  constructor(message: string) {
+    super(message, 422);
+  }
+}

@@ -1,0 +1,67 @@
+import { and, count, eq, gt, inArray, lt } from "drizzle-orm";
+import { loginFailures } from "../../db/schema";
+import type { Db } from "../db.server";
+
+/**
+ * Failed sign-in limits. Per account: 10 failures in 15 minutes, so at most 40 password
+ * checks an hour reach argon2 for one account (ASVS asks for fewer than 100). Per
+ * address: 50 in 15 minutes, against one client spraying many accounts.
+ */
+export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
+export const ACCOUNT_LIMIT = 10;
+export const ADDRESS_LIMIT = 50;
+
+export const accountKey = (username: string) => `account:${username.trim().toLowerCase()}`;
+export const addressKey = (ip: string) => `ip:${ip}`;
+
+/**
+ * Seconds until the caller may try again, or null when not throttled. The wait ends when
+ * enough old failures leave the window to bring the count back under the limit.
+ */
+export function getThrottle(db: Db, keys: { account: string; address: string }, now = Date.now()): number | null {
+  let retryAfterMs = 0;
+  for (const [key, limit] of [
+    [keys.account, ACCOUNT_LIMIT],
+    [keys.address, ADDRESS_LIMIT],
+  ] as const) {
+    const since = now - THROTTLE_WINDOW_MS;
+    const row = db
+      .select({ n: count() })
+      .from(loginFailures)
+      .where(and(eq(loginFailures.key, key), gt(loginFailures.failedAt, since)))
+      .get();
+    const n = row?.n ?? 0;
+    if (n < limit) continue;
+    // The (n - limit + 1)th oldest failure in the window must expire first.
+    const times = db
+      .select({ at: loginFailures.failedAt })
+      .from(loginFailures)
+      .where(and(eq(loginFailures.key, key), gt(loginFailures.failedAt, since)))
+      .orderBy(loginFailures.failedAt)
+      .limit(n - limit + 1)
+      .all();
+    const oldest = times[times.length - 1]?.at ?? now;
+    retryAfterMs = Math.max(retryAfterMs, oldest + THROTTLE_WINDOW_MS - now);
+  }
+  return retryAfterMs > 0 ? Math.ceil(retryAfterMs / 1000) : null;
+}
+
+/** Records one failed sign-in against the account name and the address. */
+export function recordLoginFailure(db: Db, keys: { account: string; address: string }, now = Date.now()) {
+  db.transaction((tx) => {
+    tx.insert(loginFailures)
+      .values([
+        { key: keys.account, failedAt: now },
+        { key: keys.address, failedAt: now },
+      ])
+      .run();
+    // Keep the table small: anything older than the window no longer counts.
+    tx.delete(loginFailures).where(lt(loginFailures.failedAt, now - THROTTLE_WINDOW_MS)).run();
+  });
+}
+
+/** A successful sign-in clears the account's failures (not the address's). */
+export function clearAccountFailures(db: Db, account: string) {
+  db.delete(loginFailures).where(inArray(loginFailures.key, [account])).run();
+}
+

@@ -1,0 +1,134 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { GRANTABLE_ROLES } from "../../db/schema";
+import { requireRole } from "../auth/session.server";
+import { FormError } from "../components/form";
+import { db } from "../db.server";
+import { badRequest, domainErrorResponse } from "../lib/responses";
+import { listAudit, webActor } from "../models/audit.server";
+import { DomainError } from "../models/errors";
+import { listUsers, setDisabled, setRole } from "../models/users.server";
+import { RoleChangeSchema, UserIdSchema } from "../schemas/account";
+import { parseForm } from "../schemas/form";
+
+export const meta: MetaFunction = () => [{ title: "Users · Admin · Club Zero" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const admin = await requireRole(request, "admin");
+  return json({ me: admin.id, users: listUsers(db), audit: listAudit(db, { entityType: "user", limit: 30 }) });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const admin = await requireRole(request, "admin");
+  const form = await request.formData();
+  const intent = form.get("intent");
+  const actor = webActor(admin);
+  try {
+    if (intent === "grant" || intent === "revoke") {
+      const parsed = parseForm(RoleChangeSchema, form);
+      if (!parsed.ok) return json({ error: Object.values(parsed.fieldErrors)[0] ?? "Invalid role change." }, { status: 400 });
+      const user = setRole(db, actor, parsed.data.userId, parsed.data.role, intent === "grant");
+      return json({ error: null, done: `${intent === "grant" ? "Granted" : "Revoked"} ${parsed.data.role} ${intent === "grant" ? "to" : "from"} @${user.username}.` });
+    }
+    if (intent === "disable" || intent === "enable") {
+      const parsed = parseForm(UserIdSchema, form);
+      if (!parsed.ok) return json({ error: "Invalid user." }, { status: 400 });
+      const user = setDisabled(db, actor, parsed.data.userId, intent === "disable");
+      return json({ error: null, done: `@${user.username} is ${intent === "disable" ? "disabled" : "enabled"}.` });
+    }
+  } catch (error) {
+    if (error instanceof DomainError) return domainErrorResponse(error);
+    throw error;
+  }
+  throw badRequest(`Unknown intent "${String(intent)}".`);
+}
+
+const when = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 16) + " UTC";
+
+export default function AdminUsers() {
+  const { me, users, audit } = useLoaderData<typeof loader>();
+  const data = useActionData<{ error?: string | null; done?: string; message?: string }>();
+  return (
+    <>
+      <header className="page-header">
+        <h1>Users and roles</h1>
+        <p className="lede">Grant packager, SSC and admin roles. Every change ends the user's sessions and is recorded below.</p>
+      </header>
+      <FormError message={data?.error ?? data?.message} />
+      {data?.done ? (
+        <p role="status" className="alert alert--ok">
+          {data.done}
+        </p>
+      ) : null}
+      <div className="table-wrap">
+        <table className="table">
+          <caption className="sr-only">All users</caption>
+          <thead>
+            <tr>
+              <th scope="col">User</th>
+              <th scope="col">Roles</th>
+              <th scope="col">Status</th>
+              <th scope="col">Change</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.id}>
+                <th scope="row">
+                  @{u.username}
+                  <div className="muted small">{u.displayName}</div>
+                </th>
+                <td>{u.roles.join(", ")}</td>
+                <td>{u.disabled ? <span className="badge badge--none">disabled</span> : "active"}</td>
+                <td>
+                  <div className="row-actions">
+                    {GRANTABLE_ROLES.map((role) => {
+                      const has = u.roles.includes(role);
+                      return (
+                        <Form method="post" key={role}>
+                          <input type="hidden" name="userId" value={u.id} />
+                          <input type="hidden" name="role" value={role} />
+                          <button type="submit" name="intent" value={has ? "revoke" : "grant"} className="button button--small button--quiet">
+                            {has ? `Revoke ${role}` : `Grant ${role}`}
+                            <span className="sr-only"> for @{u.username}</span>
+                          </button>
+                        </Form>
+                      );
+                    })}
+                    {u.id !== me ? (
+                      <Form method="post">
+                        <input type="hidden" name="userId" value={u.id} />
+                        <button type="submit" name="intent" value={u.disabled ? "enable" : "disable"} className="button button--small button--quiet">
+                          {u.disabled ? "Enable" : "Disable"}
+                          <span className="sr-only"> @{u.username}</span>
+                        </button>
+                      </Form>
+                    ) : null}
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <section className="section" aria-labelledby="audit-heading">
+        <h2 id="audit-heading">Recent changes</h2>
+        {audit.length === 0 ? (
+          <p className="empty">No changes recorded yet.</p>
+        ) : (
+          <ul className="audit-list">
+            {audit.map((a) => (
+              <li key={a.id}>
+                <time dateTime={new Date(a.createdAt).toISOString()}>{when(a.createdAt)}</time> <strong>{a.actorLabel}</strong>{" "}
+                {a.action.replace(/[._]/g, " ")} user #{a.entityId}
+                {a.beforeJson ? <span className="muted"> · before {a.beforeJson}</span> : null}
+                {a.afterJson ? <span className="muted"> · after {a.afterJson}</span> : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,74 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { githubSignInEnabled } from "../auth/github.server";
+import { hashPassword } from "../auth/password.server";
+import { createUserSession, getUser } from "../auth/session.server";
+import { Field, FormError } from "../components/form";
+import { db } from "../db.server";
+import { PASSWORD_MAX, PASSWORD_MIN } from "../lib/password-policy";
+import { Conflict } from "../models/errors";
+import { createUser } from "../models/users.server";
+import { JoinSchema, USERNAME_RULES } from "../schemas/account";
+import { parseForm } from "../schemas/form";
+
+export const meta: MetaFunction = () => [{ title: "Join · Club Zero" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getUser(request)) return redirect("/");
+  return json({ githubSignInEnabled });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const parsed = parseForm(JoinSchema, await request.formData());
+  if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, values: parsed.values, formError: null }, { status: 400 });
+  const { username, displayName, email, password } = parsed.data;
+  try {
+    const user = createUser(
+      db,
+      { userId: null, label: `@${username}`, source: "web" },
+      { username, displayName, email, passwordHash: await hashPassword(password) },
+    );
+    return redirect("/", { headers: { "Set-Cookie": await createUserSession(user.id) } });
+  } catch (error) {
+    if (!(error instanceof Conflict)) throw error;
+    const field = error.message.includes("username") ? "username" : "email";
+    return json(
+      { fieldErrors: { [field]: error.message }, values: parsed.data && { username, displayName, email }, formError: null },
+      { status: 409 },
+    );
+  }
+}
+
+export default function Join() {
+  const data = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const errors: Record<string, string | undefined> = data?.fieldErrors ?? {};
+  const values: Record<string, string | undefined> = data?.values ?? {};
+  return (
+    <section className="narrow">
+      <h1>Join Club Zero</h1>
+      <p className="lede">Claim work, report progress and get credit for what you finish.</p>
+      <FormError message={data?.formError} />
+      <Form method="post" className="stack" noValidate>
+        <Field label="Username" name="username" autoComplete="username" required hint={USERNAME_RULES} error={errors.username} defaultValue={values.username} />
+        <Field label="Display name" name="displayName" autoComplete="name" required error={errors.displayName} defaultValue={values.displayName} />
+        <Field label="Email" name="email" type="email" autoComplete="email" required error={errors.email} defaultValue={values.email} />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          hint={`${PASSWORD_MIN} to ${PASSWORD_MAX} characters. A passphrase is best; common passwords are refused.`}
+          error={errors.password}
+        />
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? "Creating your account…" : "Create account"}
+        </button>
+      </Form>
+      <p className="muted">
+        Already a member? <Link to="/login">Sign in</Link>.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,78 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { githubSignInEnabled } from "../auth/github.server";
+import { signIn } from "../auth/login.server";
+import { createUserSession, getUser, safeRedirect } from "../auth/session.server";
+import { Field, FormError } from "../components/form";
+import { LoginSchema } from "../schemas/account";
+import { parseForm } from "../schemas/form";
+
+export const meta: MetaFunction = () => [{ title: "Sign in · Club Zero" }];
+
+const INVALID = "Invalid username or password.";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  if (await getUser(request)) return redirect(safeRedirect(url.searchParams.get("redirectTo")));
+  return json({ githubSignInEnabled, githubError: url.searchParams.get("github") === "failed" });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const parsed = parseForm(LoginSchema, await request.formData());
+  if (!parsed.ok) {
+    return json({ formError: null, fieldErrors: parsed.fieldErrors, username: parsed.values.username ?? "" }, { status: 400 });
+  }
+  const { username, password, redirectTo } = parsed.data;
+  const result = await signIn(username, password, context.clientIp);
+  switch (result.kind) {
+    case "throttled": {
+      const minutes = Math.ceil(result.retryAfterSeconds / 60);
+      return json(
+        {
+          formError: `Too many failed sign-ins. Wait ${minutes} minute${minutes === 1 ? "" : "s"} and try again.`,
+          fieldErrors: {},
+          username,
+        },
+        { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } },
+      );
+    }
+    case "invalid":
+      return json({ formError: INVALID, fieldErrors: {}, username }, { status: 401 });
+    case "disabled":
+      return json({ formError: "This account has been disabled. Ask a Club Zero admin if you think that is a mistake.", fieldErrors: {}, username }, { status: 403 });
+    case "ok":
+      return redirect(safeRedirect(redirectTo), { headers: { "Set-Cookie": await createUserSession(result.userId) } });
+  }
+}
+
+export default function Login() {
+  const { githubSignInEnabled, githubError } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  const errors: Record<string, string | undefined> = data?.fieldErrors ?? {};
+  return (
+    <section className="narrow">
+      <h1>Sign in</h1>
+      <FormError message={data?.formError ?? (githubError ? "GitHub sign-in did not complete. Please try again." : null)} />
+      <Form method="post" className="stack">
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
+        <Field label="Username" name="username" autoComplete="username" required error={errors.username} defaultValue={data?.username} />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" required error={errors.password} />
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? "Signing in…" : "Sign in"}
+        </button>
+      </Form>
+      {githubSignInEnabled ? (
+        <Form method="post" action="/auth/github" className="stack">
+          <button type="submit" className="button button--quiet">
+            Sign in with GitHub
+          </button>
+        </Form>
+      ) : null}
+      <p className="muted">
+        New here? <Link to="/join">Create an account</Link>.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,117 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { githubSignInEnabled } from "../auth/github.server";
+import { hashPassword, verifyPassword } from "../auth/password.server";
+import { createUserSession, requireUser } from "../auth/session.server";
+import { Field, FormError } from "../components/form";
+import { db } from "../db.server";
+import { badRequest } from "../lib/responses";
+import { webActor } from "../models/audit.server";
+import { Conflict } from "../models/errors";
+import { getUserForLogin, setPasswordHash, updateProfile } from "../models/users.server";
+import { PasswordChangeSchema, ProfileSchema } from "../schemas/account";
+import { parseForm } from "../schemas/form";
+
+export const meta: MetaFunction = () => [{ title: "Settings · Club Zero" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const row = getUserForLogin(db, user.username);
+  return json({ user, hasPassword: Boolean(row?.passwordHash), githubSignInEnabled });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const form = await request.formData();
+  const intent = form.get("intent");
+  if (intent === "profile") {
+    const parsed = parseForm(ProfileSchema, form);
+    if (!parsed.ok) return json({ intent, fieldErrors: parsed.fieldErrors, message: null }, { status: 400 });
+    try {
+      updateProfile(db, webActor(user), user.id, parsed.data);
+    } catch (error) {
+      if (error instanceof Conflict) return json({ intent, fieldErrors: { email: error.message }, message: null }, { status: 409 });
+      throw error;
+    }
+    return json({ intent, fieldErrors: {}, message: "Profile saved." });
+  }
+  if (intent === "password") {
+    const parsed = parseForm(PasswordChangeSchema, form);
+    if (!parsed.ok) return json({ intent, fieldErrors: parsed.fieldErrors, message: null }, { status: 400 });
+    const row = getUserForLogin(db, user.username);
+    const { ok } = await verifyPassword(row?.passwordHash ?? null, parsed.data.currentPassword);
+    if (!ok) return json({ intent, fieldErrors: { currentPassword: "That is not your current password." }, message: null }, { status: 400 });
+    // Ends every session, this one included; then this browser gets a fresh one.
+    setPasswordHash(db, webActor(user), user.id, await hashPassword(parsed.data.newPassword));
+    return redirect("/settings?password=changed", { headers: { "Set-Cookie": await createUserSession(user.id) } });
+  }
+  throw badRequest(`Unknown intent "${String(intent)}".`);
+}
+
+export default function Settings() {
+  const { user, hasPassword, githubSignInEnabled } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const errors: Record<string, string | undefined> = data?.fieldErrors ?? {};
+  return (
+    <section className="narrow">
+      <h1>Settings</h1>
+      <p className="muted">
+        Signed in as <strong>@{user.username}</strong>. Roles: {user.roles.join(", ")}.
+      </p>
+
+      <h2>Profile</h2>
+      {data?.intent === "profile" && data.message ? (
+        <p role="status" className="alert alert--ok">
+          {data.message}
+        </p>
+      ) : null}
+      <Form method="post" className="stack">
+        <input type="hidden" name="intent" value="profile" />
+        <Field label="Display name" name="displayName" defaultValue={user.displayName} required error={data?.intent === "profile" ? errors.displayName : undefined} />
+        <Field label="Email" name="email" type="email" defaultValue={user.email} required error={data?.intent === "profile" ? errors.email : undefined} />
+        <Field
+          label="GitHub login"
+          name="githubLogin"
+          defaultValue={user.githubLogin ?? ""}
+          error={data?.intent === "profile" ? errors.githubLogin : undefined}
+          hint={
+            user.githubLogin ? (
+              user.githubVerified ? (
+                <span className="badge badge--native">verified by GitHub sign-in</span>
+              ) : (
+                <span className="badge badge--partial">unverified</span>
+              )
+            ) : (
+              "Optional. A login you type stays unverified; sign in with GitHub to verify it."
+            )
+          }
+        />
+        <button className="button" type="submit">
+          Save profile
+        </button>
+      </Form>
+      {githubSignInEnabled && !user.githubVerified ? (
+        <Form method="post" action="/auth/github">
+          <button className="button button--quiet" type="submit">
+            Verify with GitHub
+          </button>
+        </Form>
+      ) : null}
+
+      {hasPassword ? (
+        <>
+          <h2 className="section">Password</h2>
+          <FormError message={data?.intent === "password" && errors.form ? errors.form : null} />
+          <Form method="post" className="stack">
+            <input type="hidden" name="intent" value="password" />
+            <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required error={data?.intent === "password" ? errors.currentPassword : undefined} />
+            <Field label="New password" name="newPassword" type="password" autoComplete="new-password" required hint="Changing it signs you out everywhere else." error={data?.intent === "password" ? errors.newPassword : undefined} />
+            <button className="button" type="submit">
+              Change password
+            </button>
+          </Form>
+        </>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,248 @@
+import { hash } from "@node-rs/argon2";
+import { describe, expect, it } from "vitest";
+import { signIn } from "../../app/auth/login.server";
+import { createUserSession, getUser } from "../../app/auth/session.server";
+import { db } from "../../app/db.server";
+import { ACCOUNT_LIMIT, THROTTLE_WINDOW_MS } from "../../app/models/login-throttle.server";
+import { cliActor, listAudit, webActor } from "../../app/models/audit.server";
+import { createUser, getUserForLogin, setDisabled, setPasswordHash, setRole } from "../../app/models/users.server";
+import { action as joinAction } from "../../app/routes/join";
+import { action as loginAction } from "../../app/routes/login";
+import { action as logoutAction } from "../../app/routes/logout";
+import { action as settingsAction } from "../../app/routes/settings";
+import { call } from "../support/remix";
+import { cookieFor, cookieFromSetCookie, formInit, makeUser, PASSWORD } from "../support/users";
+
+const requestWith = (cookie: string) => new Request("http://localhost:3000/", { headers: { Cookie: cookie } });
+const sessionCount = (userId: number) =>
+  (db.$client.prepare("select count(*) as n from sessions where user_id = ?").get(userId) as { n: number }).n;
+
+describe("joining", () => {
+  it("creates the account with an argon2id hash at 19 MiB, t=2, p=1 and signs the user in", async () => {
+    const res = await call(joinAction, "/join", {}, formInit(null, {
+      username: "NewPerson", displayName: "New Person", email: "New@Example.org", password: "a fine long passphrase",
+    }));
+    expect(res.status).toBe(302);
+    expect(res.headers.get("set-cookie")).toMatch(/^session=[a-z0-9]+;.*HttpOnly/);
+    const row = getUserForLogin(db, "newperson")!;
+    expect(row.email).toBe("new@example.org");
+    expect(row.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  });
+
+  it("answers 400 with a message per field and keeps what was typed, except the password", async () => {
+    const res = await call(joinAction, "/join", {}, formInit(null, {
+      username: "x", displayName: "", email: "not-an-email", password: "password123",
+    }));
+    expect(res.status).toBe(400);
+    const data = await res.json();
+    expect(Object.keys(data.fieldErrors).sort()).toEqual(["displayName", "email", "password", "username"]);
+    expect(data.values).toEqual({ username: "x", displayName: "", email: "not-an-email" });
+  });
+
+  it("refuses a taken username with 409 and creates nothing", async () => {
+    const existing = await makeUser();
+    const before = db.$client.prepare("select count(*) as n from users").get();
+    const res = await call(joinAction, "/join", {}, formInit(null, {
+      username: existing.username, displayName: "Other", email: "other@example.org", password: "another long passphrase",
+    }));
+    expect(res.status).toBe(409);
+    expect((await res.json()).fieldErrors.username).toContain("is taken");
+    expect(db.$client.prepare("select count(*) as n from users").get()).toEqual(before);
+  });
+});
+
+describe("signing in", () => {
+  it("a wrong password shows 'Invalid username or password.'", async () => {
+    const user = await makeUser();
+    const res = await call(loginAction, "/login", {}, formInit(null, { username: user.username, password: "wrong password here" }));
+    expect(res.status).toBe(401);
+    expect((await res.json()).formError).toBe("Invalid username or password.");
+  });
+
+  it("an unknown user gets the very same status and body as a wrong password", async () => {
+    const user = await makeUser();
+    const wrong = await call(loginAction, "/login", {}, formInit(null, { username: user.username, password: "nope nope nope" }));
+    const unknown = await call(loginAction, "/login", {}, formInit(null, { username: "nobody-here", password: "nope nope nope" }));
+    expect(unknown.status).toBe(wrong.status);
+    const [a, b] = [await wrong.json(), await unknown.json()];
+    expect({ ...b, username: "" }).toEqual({ ...a, username: "" });
+  });
+
+  it("unknown users and wrong passwords take similar time (median within 20%)", async () => {
+    const user = await makeUser();
+    const time = async (username: string, i: number) => {
+      const start = performance.now();
+      // Each attempt an hour apart, so throttling never kicks in and both paths run argon2.
+      await signIn(username, "not the password", `10.0.0.${i % 250}`, Date.now() + i * 3_600_000);
+      return performance.now() - start;
+    };
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      known.push(await time(user.username, i));
+      unknown.push(await time("no-such-user-anywhere", i));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const [k, u] = [median(known), median(unknown)];
+    expect(Math.abs(k - u) / Math.max(k, u)).toBeLessThan(0.2);
+  });
+
+  it("upgrades a hash made with weaker parameters after a successful sign-in", async () => {
+    const weak = await hash(PASSWORD, { algorithm: 2, memoryCost: 4096, timeCost: 3, parallelism: 1 });
+    const user = createUser(db, cliActor, { username: "oldhash", displayName: "Old", email: "old@example.org", passwordHash: weak });
+    expect(await signIn("oldhash", PASSWORD, "127.0.0.1")).toEqual({ kind: "ok", userId: user.id });
+    expect(getUserForLogin(db, "oldhash")!.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  });
+
+  it("a disabled account cannot sign in", async () => {
+    const admin = await makeUser(["admin"]);
+    const user = await makeUser();
+    setDisabled(db, webActor(admin), user.id, true);
+    expect((await signIn(user.username, PASSWORD, "127.0.0.1")).kind).toBe("disabled");
+  });
+});
+
+describe("throttling failed sign-ins", () => {
+  it("after 10 failures answers 429 with Retry-After, refuses even the right password, and lifts after the window", async () => {
+    const user = await makeUser();
+    const t0 = Date.now();
+    const results: string[] = [];
+    for (let i = 0; i < 150; i++) {
+      // five different addresses: failures still count against the one account
+      results.push((await signIn(user.username, `wrong ${i}`, `192.0.2.${i % 5}`, t0 + i * 1000)).kind);
+    }
+    expect(results.slice(0, ACCOUNT_LIMIT)).toEqual(Array(ACCOUNT_LIMIT).fill("invalid"));
+    expect(new Set(results.slice(ACCOUNT_LIMIT))).toEqual(new Set(["throttled"]));
+
+    const locked = await signIn(user.username, PASSWORD, "192.0.2.99", t0 + 150_000);
+    expect(locked.kind).toBe("throttled");
+
+    const res = await call(loginAction, "/login", {}, formInit(null, { username: user.username, password: PASSWORD }));
+    expect(res.status).toBe(429);
+    const retryAfter = Number(res.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(THROTTLE_WINDOW_MS / 1000);
+    expect((await res.json()).formError).toMatch(/Too many failed sign-ins\. Wait \d+ minutes?/);
+
+    expect(await signIn(user.username, PASSWORD, "192.0.2.1", t0 + THROTTLE_WINDOW_MS + 20_000)).toEqual({ kind: "ok", userId: user.id });
+  });
+
+  it("lets no more than 100 password checks an hour reach argon2 for one account", async () => {
+    const user = await makeUser();
+    const t0 = Date.now() + 10 * 3_600_000;
+    let checked = 0;
+    // one attempt every 10 seconds for an hour
+    for (let i = 0; i < 360; i++) {
+      const r = await signIn(user.username, "wrong again", "198.51.100.7", t0 + i * 10_000);
+      if (r.kind !== "throttled") checked++;
+    }
+    expect(checked).toBeLessThanOrEqual(100);
+    expect(checked).toBeGreaterThanOrEqual(ACCOUNT_LIMIT);
+  });
+});
+
+describe("sessions", () => {
+  it("each sign-in issues a new session; a cookie from before sign-in stays anonymous", async () => {
+    const user = await makeUser();
+    const before = await call(loginAction, "/login", {}, formInit(null, { username: user.username, password: PASSWORD }));
+    const first = cookieFromSetCookie(before.headers.get("set-cookie")!);
+    const res = await call(loginAction, "/login", {}, formInit(first, { username: user.username, password: PASSWORD }));
+    const second = cookieFromSetCookie(res.headers.get("set-cookie")!);
+    expect(second).not.toBe(first);
+    expect(await getUser(requestWith("session=made-up-before-login"))).toBeNull();
+  });
+
+  it("sets HttpOnly, SameSite=Lax and Path=/ on the cookie, with no Domain", async () => {
+    const setCookie = await createUserSession((await makeUser()).id);
+    expect(setCookie).toContain("HttpOnly");
+    expect(setCookie).toContain("SameSite=Lax");
+    expect(setCookie).toContain("Path=/");
+    expect(setCookie).not.toMatch(/Domain=/i);
+  });
+
+  it("a contributor's session ends after 7 idle days", async () => {
+    const now = Date.now();
+    const cookie = await cookieFor((await makeUser()).id, now);
+    expect(await getUser(requestWith(cookie), now + 6 * 86_400_000)).not.toBeNull();
+    expect(await getUser(requestWith(cookie), now + 6 * 86_400_000 + 8 * 86_400_000)).toBeNull();
+  });
+
+  it("an admin's session ends after 30 idle minutes", async () => {
+    const now = Date.now();
+    const cookie = await cookieFor((await makeUser(["admin"])).id, now);
+    expect(await getUser(requestWith(cookie), now + 29 * 60_000)).not.toBeNull();
+    expect(await getUser(requestWith(cookie), now + 29 * 60_000 + 31 * 60_000)).toBeNull();
+  });
+
+  it("an SSC member's session ends after 12 hours even when used every 20 minutes", async () => {
+    const now = Date.now();
+    const cookie = await cookieFor((await makeUser(["ssc"])).id, now);
+    let t = now;
+    while (t + 20 * 60_000 <= now + 12 * 3_600_000) {
+      t += 20 * 60_000;
+      expect(await getUser(requestWith(cookie), t)).not.toBeNull();
+    }
+    expect(await getUser(requestWith(cookie), now + 12 * 3_600_000 + 60_000)).toBeNull();
+  });
+
+  it("signing out deletes the session row", async () => {
+    const user = await makeUser();
+    const cookie = await cookieFor(user.id);
+    expect(sessionCount(user.id)).toBe(1);
+    const res = await call(logoutAction, "/logout", {}, formInit(cookie, {}));
+    expect(res.status).toBe(302);
+    expect(res.headers.get("set-cookie")).toMatch(/Max-Age=0/);
+    expect(sessionCount(user.id)).toBe(0);
+    expect(await getUser(requestWith(cookie))).toBeNull();
+  });
+
+  it.each([
+    ["disabling the user", (admin: { id: number; username: string }, id: number) => setDisabled(db, webActor(admin), id, true)],
+    ["granting a role", (admin: { id: number; username: string }, id: number) => setRole(db, webActor(admin), id, "packager", true)],
+    ["changing the password", (_admin: { id: number; username: string }, id: number) => setPasswordHash(db, cliActor, id, "$argon2id$v=19$m=19456,t=2,p=1$x$y")],
+  ])("%s ends all three of the user's sessions", async (_name, trigger) => {
+    const admin = await makeUser(["admin"]);
+    const user = await makeUser();
+    const cookies = await Promise.all([cookieFor(user.id), cookieFor(user.id), cookieFor(user.id)]);
+    for (const c of cookies) expect(await getUser(requestWith(c))).not.toBeNull();
+    trigger(admin, user.id);
+    for (const c of cookies) expect(await getUser(requestWith(c))).toBeNull();
+  });
+
+  it("changing your password signs out other browsers but keeps this one signed in", async () => {
+    const user = await makeUser();
+    const other = await cookieFor(user.id);
+    const mine = await cookieFor(user.id);
+    const res = await call(settingsAction, "/settings", {}, formInit(mine, {
+      intent: "password", currentPassword: PASSWORD, newPassword: "a brand new passphrase",
+    }));
+    expect(res.status).toBe(302);
+    expect(await getUser(requestWith(other))).toBeNull();
+    expect(await getUser(requestWith(cookieFromSetCookie(res.headers.get("set-cookie")!)))).not.toBeNull();
+    expect((await signIn(user.username, "a brand new passphrase", "127.0.0.2")).kind).toBe("ok");
+  });
+});
+
+describe("profile", () => {
+  it("a GitHub login typed on /settings is stored unverified", async () => {
+    const user = await makeUser();
+    const res = await call(settingsAction, "/settings", {}, formInit(await cookieFor(user.id), {
+      intent: "profile", displayName: "Renamed", email: user.email, githubLogin: "octocat",
+    }));
+    expect(res.status).toBe(200);
+    const row = getUserForLogin(db, user.username)!;
+    expect(row).toMatchObject({ displayName: "Renamed", githubLogin: "octocat", githubVerified: false });
+    const audit = listAudit(db, { entityType: "user", entityId: String(user.id) })[0]!;
+    expect(audit.action).toBe("user.profile_updated");
+    expect(JSON.parse(audit.afterJson!)).toMatchObject({ githubLogin: "octocat", githubVerified: false });
+  });
+
+  it("refuses a malformed GitHub login with a field message", async () => {
+    const user = await makeUser();
+    const res = await call(settingsAction, "/settings", {}, formInit(await cookieFor(user.id), {
+      intent: "profile", displayName: "X", email: user.email, githubLogin: "bad login!",
+    }));
+    expect(res.status).toBe(400);
+    expect((await res.json()).fieldErrors.githubLogin).toContain("not a GitHub login");
+  });
+});

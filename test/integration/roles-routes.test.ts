@@ -1,0 +1,92 @@
+// Every loader and action, as every role: the server decides, not the UI.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { GrantableRole } from "../../db/schema";
+import * as home from "../../app/routes/_index";
+import * as adminUsers from "../../app/routes/admin.users";
+import * as githubStart from "../../app/routes/auth.github";
+import * as githubCallback from "../../app/routes/auth.github.callback";
+import * as healthz from "../../app/routes/healthz";
+import * as join from "../../app/routes/join";
+import * as login from "../../app/routes/login";
+import * as logout from "../../app/routes/logout";
+import * as persona from "../../app/routes/personas.$persona";
+import * as personas from "../../app/routes/personas._index";
+import * as settings from "../../app/routes/settings";
+import * as target from "../../app/routes/targets.$slug";
+import * as catalog from "../../app/routes/targets._index";
+import { call } from "../support/remix";
+import { cookieFor, formInit, makeUser } from "../support/users";
+
+type Handler = (args: LoaderFunctionArgs | ActionFunctionArgs) => unknown;
+const ROLES = ["anonymous", "contributor", "packager", "ssc", "admin"] as const;
+type Who = (typeof ROLES)[number];
+
+const cookies = {} as Record<Who, string | null>;
+let targetUserId = 0;
+
+beforeAll(async () => {
+  cookies.anonymous = null;
+  for (const role of ROLES.slice(1)) {
+    const granted: GrantableRole[] = role === "contributor" ? [] : [role as GrantableRole];
+    cookies[role] = await cookieFor((await makeUser(granted)).id);
+  }
+  // a second admin, so revoking/disabling never trips the last-admin guard
+  await makeUser(["admin"]);
+  targetUserId = (await makeUser()).id;
+});
+
+const OK = 200;
+const LOGIN = 302; // redirect to /login (or away from a page that makes no sense when signed in)
+const all = (status: number) => Object.fromEntries(ROLES.map((r) => [r, status])) as Record<Who, number>;
+const signedIn = (anonymous: number, others: number) => ({ ...all(others), anonymous });
+
+interface Row {
+  name: string;
+  handler: Handler;
+  path: string;
+  params?: Record<string, string>;
+  form?: () => Record<string, string>;
+  expect: Record<Who, number>;
+}
+
+const loaders: Row[] = [
+  { name: "GET /", handler: home.loader, path: "/", expect: all(OK) },
+  { name: "GET /targets", handler: catalog.loader, path: "/targets", expect: all(OK) },
+  { name: "GET /targets/:slug", handler: target.loader, path: "/targets/envoy", params: { slug: "envoy" }, expect: all(OK) },
+  { name: "GET /personas", handler: personas.loader, path: "/personas", expect: all(OK) },
+  { name: "GET /personas/:persona", handler: persona.loader, path: "/personas/sysadmin", params: { persona: "sysadmin" }, expect: all(OK) },
+  { name: "GET /healthz", handler: healthz.loader, path: "/healthz", expect: all(OK) },
+  { name: "GET /login", handler: login.loader, path: "/login", expect: signedIn(OK, 302) },
+  { name: "GET /join", handler: join.loader, path: "/join", expect: signedIn(OK, 302) },
+  { name: "GET /logout", handler: logout.loader, path: "/logout", expect: all(302) },
+  { name: "GET /settings", handler: settings.loader, path: "/settings", expect: signedIn(LOGIN, OK) },
+  { name: "GET /admin/users", handler: adminUsers.loader, path: "/admin/users", expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
+  { name: "GET /auth/github", handler: githubStart.loader, path: "/auth/github", expect: all(302) },
+  // GitHub sign-in is not configured in this suite: the callback does not exist.
+  { name: "GET /auth/github/callback", handler: githubCallback.loader, path: "/auth/github/callback", expect: all(404) },
+];
+
+const actions: Row[] = [
+  { name: "POST /settings (profile)", handler: settings.action, path: "/settings", form: () => ({ intent: "profile", displayName: "Someone", email: `p${Math.random()}@example.org`, githubLogin: "" }), expect: signedIn(LOGIN, OK) },
+  { name: "POST /admin/users (grant)", handler: adminUsers.action, path: "/admin/users", form: () => ({ intent: "grant", userId: String(targetUserId), role: "packager" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
+  { name: "POST /admin/users (revoke)", handler: adminUsers.action, path: "/admin/users", form: () => ({ intent: "revoke", userId: String(targetUserId), role: "packager" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
+  { name: "POST /admin/users (disable)", handler: adminUsers.action, path: "/admin/users", form: () => ({ intent: "enable", userId: String(targetUserId) }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
+  { name: "POST /auth/github", handler: githubStart.action, path: "/auth/github", form: () => ({}), expect: all(404) },
+  { name: "POST /login (wrong password)", handler: login.action, path: "/login", form: () => ({ username: "nobody-at-all", password: "wrong password" }), expect: all(401) },
+  { name: "POST /join (invalid)", handler: join.action, path: "/join", form: () => ({ username: "" }), expect: all(400) },
+  // logout last: it ends the session it is sent with
+  { name: "POST /logout", handler: logout.action, path: "/logout", form: () => ({}), expect: all(302) },
+];
+
+describe.each([...loaders, ...actions])("$name", (row) => {
+  it.each(ROLES)("as %s", async (who) => {
+    const cookie = cookies[who];
+    const init: RequestInit = row.form ? formInit(cookie, row.form()) : { headers: cookie ? { Cookie: cookie } : {} };
+    const res = await call(row.handler, row.path, row.params ?? {}, init);
+    expect(res.status, `${row.name} as ${who}`).toBe(row.expect[who]);
+    if (row.expect[who] === LOGIN && who === "anonymous" && ![login, join, logout, githubStart].some((m) => m.loader === row.handler || m.action === row.handler)) {
+      expect(res.headers.get("location")).toMatch(/^\/login\?redirectTo=/);
+    }
+  });
+});

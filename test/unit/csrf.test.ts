@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { checkSameOrigin } from "../../app/auth/csrf.server";
+
+const APP = "https://clubzero.example.org";
+const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name.toLowerCase()] ?? null });
+const check = (h: Record<string, string>, method = "POST", path = "/login") => checkSameOrigin(method, path, headers(h), APP);
+
+describe("cross-site request check", () => {
+  it.each([
+    ["Sec-Fetch-Site: cross-site", { "sec-fetch-site": "cross-site" }],
+    ["Sec-Fetch-Site: same-site", { "sec-fetch-site": "same-site" }],
+    ["Sec-Fetch-Site: none", { "sec-fetch-site": "none" }],
+    ["Origin: https://evil.example", { origin: "https://evil.example" }],
+    ["Origin: null", { origin: "null" }],
+    ["neither header", {}],
+    ["same-origin Origin but cross-site fetch metadata", { "sec-fetch-site": "cross-site", origin: APP }],
+  ])("refuses a POST with %s", (_name, h) => {
+    expect(check(h)).toMatch(/refused/);
+  });
+
+  it.each([
+    ["Sec-Fetch-Site: same-origin", { "sec-fetch-site": "same-origin" }],
+    ["our Origin and no fetch metadata", { origin: APP }],
+  ])("allows a POST with %s", (_name, h) => {
+    expect(check(h)).toBeNull();
+  });
+
+  it("never blocks reads", () => {
+    for (const method of ["GET", "HEAD", "OPTIONS"]) expect(check({ origin: "https://evil.example" }, method)).toBeNull();
+  });
+
+  it("leaves the GitHub webhook to its signature check", () => {
+    expect(check({}, "POST", "/webhooks/github")).toBeNull();
+  });
+});
