@@ -34,6 +34,12 @@ export async function finishGithubSignIn(code: string): Promise<GithubIdentity> 
     code,
     null,
   );
+  // GitHub reports a bad code or bad credentials with HTTP 200 and an `error` field,
+  // which the generic client does not treat as an error: name GitHub's reason in the log.
+  const data = tokens.data as { error?: unknown; error_description?: unknown };
+  if (typeof data.error === "string") {
+    throw new Error(`GitHub refused the sign-in: ${data.error}${typeof data.error_description === "string" ? ` (${data.error_description})` : ""}`);
+  }
   const res = await fetch(new URL("/user", env.GITHUB_API_URL), {
     headers: {
       Authorization: `Bearer ${tokens.accessToken()}`,
