@@ -14,6 +14,10 @@ const EnvSchema = z.object({
     .default(3000),
   HOST: z.string().min(1).optional(),
   DATABASE_PATH: z.string().min(1, "must be a file path").default("./data/club-zero.sqlite"),
+  /** How long a claim lasts without a check-in. */
+  CLAIM_DAYS: z.coerce.number({ error: "must be a whole number of days" }).int("must be a whole number of days").min(1, "must be at least 1").max(365, "must be at most 365").default(14),
+  /** How many bounties one person may hold at once. */
+  MAX_ACTIVE_CLAIMS: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(100, "must be at most 100").default(3),
   /** The origin browsers use to reach the app; cross-site POSTs are refused against it. */
   APP_ORIGIN: z.url({ error: "must be an origin such as https://clubzero.example.org" }).optional(),
   GITHUB_CLIENT_ID: z.string().min(1).optional(),

@@ -7,6 +7,7 @@ import { createRequestHandler } from "@remix-run/express";
 import * as build from "@remix-run/dev/server-build";
 import express from "express";
 import { runMigrations } from "../db/migrate";
+import { expireClaims } from "./models/bounties.server";
 import { seedIfEmpty } from "../db/seed";
 import { db } from "./db.server";
 import { env } from "./env.server";
@@ -17,6 +18,17 @@ import { logEvent } from "./log.server";
 runMigrations(db);
 const seeded = seedIfEmpty(db);
 if (seeded) console.log(`Seeded an empty database: ${seeded.targets} targets, ${seeded.issues} GitHub items.`);
+
+// Claims that ran out are released at start-up and every minute (and on every read).
+const swept = expireClaims(db);
+if (swept > 0) console.log(`Released ${swept} expired claim(s).`);
+setInterval(() => {
+  try {
+    expireClaims(db);
+  } catch (error) {
+    console.error("claim expiry sweep failed", error);
+  }
+}, 60_000).unref();
 
 const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../public");
 const production = env.NODE_ENV === "production";

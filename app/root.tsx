@@ -67,8 +67,26 @@ export function Layout({ children }: { children: ReactNode }) {
                   <NavLink to="/targets">Catalog</NavLink>
                 </li>
                 <li>
+                  <NavLink to="/bounties" end>
+                    Bounties
+                  </NavLink>
+                </li>
+                <li>
                   <NavLink to="/personas">Ways to help</NavLink>
                 </li>
+                <li>
+                  <NavLink to="/appreciation">Thanks</NavLink>
+                </li>
+                {user ? (
+                  <li>
+                    <NavLink to="/me">My work</NavLink>
+                  </li>
+                ) : null}
+                {user?.roles.includes("ssc") || user?.roles.includes("admin") ? (
+                  <li>
+                    <NavLink to="/bounties/proposals">Proposals</NavLink>
+                  </li>
+                ) : null}
                 {user?.roles.includes("admin") ? (
                   <li>
                     <NavLink to="/admin/users">Admin</NavLink>

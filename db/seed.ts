@@ -13,6 +13,37 @@ export interface SeedReport {
   targets: number;
   issues: number;
   links: number;
+  bounties: number;
+}
+
+/** Starter bounties, one per target that most needs it, keyed so a re-seed adds none twice. */
+function starterBounty(t: SeedTarget): { key: string; title: string; description: string; kind: schema.BountyKind; personas: schema.PersonaSlug[] } | null {
+  if (t.status === "none") {
+    return {
+      key: `propose-upstream:${t.slug}`,
+      title: `Propose SPIFFE support upstream in ${t.name}`,
+      description:
+        `${t.name} has no SPIFFE support and nobody has asked for it upstream yet.\n\n` +
+        `Open an issue or discussion in ${t.repo ? `[${t.repo}](https://github.com/${t.repo})` : "the project"} that explains the use case: ` +
+        "which identities the workloads need, how SVIDs from the Workload API would be used, and what other projects already do. " +
+        "Link it here as your progress; the bounty is done when the maintainers have an issue they can discuss.",
+      kind: "advocacy",
+      personas: ["developer", "end-user", "influencer"],
+    };
+  }
+  if (t.status === "native") {
+    return {
+      key: `tutorial:${t.slug}`,
+      title: `Write a tutorial: ${t.name} with SPIRE`,
+      description:
+        `${t.name} already speaks SPIFFE, but people still need a path from zero to a working setup.\n\n` +
+        "Write a step-by-step tutorial that runs SPIRE, registers the workloads, and shows the integration working, " +
+        "with the configuration files in full. Submit a link to the published tutorial (a docs PR or a blog post).",
+      kind: "tutorial",
+      personas: ["documenter", "end-user"],
+    };
+  }
+  return null;
 }
 
 /**
@@ -21,7 +52,7 @@ export interface SeedReport {
  * any edits made since. Returns how many rows were newly inserted.
  */
 export function seedCatalog(db: SeedDb): SeedReport {
-  const report: SeedReport = { personas: 0, targets: 0, issues: 0, links: 0 };
+  const report: SeedReport = { personas: 0, targets: 0, issues: 0, links: 0, bounties: 0 };
   db.transaction(
     (tx) => {
       personaRows.forEach((p, position) => {
@@ -96,6 +127,35 @@ export function seedCatalog(db: SeedDb): SeedReport {
             .values({ targetId: target.id, issueId: row.id, source: "seed" })
             .onConflictDoNothing()
             .run().changes;
+        }
+
+        const starter = starterBounty(t);
+        if (starter) {
+          const now = Date.now();
+          const bounty = tx
+            .insert(schema.bounties)
+            .values({
+              targetId: target.id,
+              title: starter.title,
+              description: starter.description,
+              kind: starter.kind,
+              status: "open",
+              seedKey: starter.key,
+              createdAt: now,
+              updatedAt: now,
+            })
+            .onConflictDoNothing()
+            .returning({ id: schema.bounties.id })
+            .get();
+          if (bounty) {
+            report.bounties += 1;
+            for (const personaSlug of starter.personas) {
+              tx.insert(schema.bountyPersonas).values({ bountyId: bounty.id, personaSlug }).run();
+            }
+            tx.insert(schema.bountyEvents)
+              .values({ bountyId: bounty.id, type: "created", actorLabel: "Club Zero", source: "system", note: "Seeded as a starter bounty.", createdAt: now })
+              .run();
+          }
         }
       }
     },

@@ -204,3 +204,8 @@ export function getCatalogStats(db: Db): CatalogStats {
     .get();
   return { targets: total, byStatus, openIssues: issues?.open ?? 0, closedIssues: issues?.closed ?? 0 };
 }
+
+/** Slug and name of every target, by name: for pickers. */
+export function listTargetOptions(db: Db): { slug: string; name: string }[] {
+  return db.select({ slug: targets.slug, name: targets.name }).from(targets).orderBy(asc(sql`lower(${targets.name})`)).all();
+}

@@ -1,4 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { getUser, hasRole } from "../auth/session.server";
+import { BountyCard, ProgressMeter } from "../components/bounties";
+import { expireClaims, getTargetProgress, listBounties } from "../models/bounties.server";
 import { Link, useLoaderData } from "@remix-run/react";
 import { PersonaChips, StatusBadge } from "../components/catalog";
 import { db } from "../db.server";
@@ -11,16 +14,33 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.target.name} · Club Zero` : "Not found · Club Zero" },
 ];
 
-export function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
   const target = getTarget(db, params.slug ?? "");
   if (!target) throw notFound(`There is no target called "${params.slug}" in the catalog.`);
-  return json({ target, personas: listPersonas(db) });
+  const now = Date.now();
+  expireClaims(db, now);
+  const user = await getUser(request);
+  const bounties = listBounties(db, {
+    target: target.slug,
+    statuses: ["open", "claimed", "in_progress", "in_review", "completed"],
+    page: 1,
+  });
+  return json({
+    target,
+    personas: listPersonas(db),
+    bounties: bounties.rows,
+    bountyTotal: bounties.total,
+    progress: getTargetProgress(db, target.id),
+    signedIn: Boolean(user),
+    canCreate: hasRole(user, "ssc", "admin"),
+    now,
+  });
 }
 
 const STATE_LABELS = { open: "Open", closed: "Closed", merged: "Merged" } as const;
 
 export default function TargetPage() {
-  const { target, personas } = useLoaderData<typeof loader>();
+  const { target, personas, bounties, bountyTotal, progress, signedIn, canCreate, now } = useLoaderData<typeof loader>();
   const personaNames = Object.fromEntries(personas.map((p) => [p.slug, p.name]));
   const open = target.issues.filter((i) => i.state === "open").length;
   return (
@@ -56,6 +76,36 @@ export default function TargetPage() {
       <section aria-labelledby="personas-heading" className="section">
         <h2 id="personas-heading">Who can help</h2>
         <PersonaChips personas={target.personas} names={personaNames} />
+      </section>
+
+      <section aria-labelledby="bounties-heading" className="section">
+        <h2 id="bounties-heading">Bounties</h2>
+        <ProgressMeter completed={progress.completed} total={progress.total} />
+        {bounties.length === 0 ? (
+          <p className="empty">No bounties for {target.name} yet.</p>
+        ) : (
+          <ul className="target-list">
+            {bounties.map((b) => (
+              <BountyCard key={b.id} bounty={b} personaNames={personaNames} now={now} />
+            ))}
+          </ul>
+        )}
+        {bountyTotal > bounties.length ? (
+          <p>
+            <Link to={`/bounties?target=${target.slug}`}>All {bountyTotal} bounties for {target.name} →</Link>
+          </p>
+        ) : null}
+        <p>
+          {signedIn ? (
+            <Link className="button button--quiet" to={`/targets/${target.slug}/bounties/new`}>
+              {canCreate ? "Create a bounty" : "Propose a bounty"}
+            </Link>
+          ) : (
+            <>
+              <Link to={`/login?redirectTo=/targets/${target.slug}`}>Sign in</Link> to propose a bounty.
+            </>
+          )}
+        </p>
       </section>
 
       <section aria-labelledby="issues-heading" className="section">

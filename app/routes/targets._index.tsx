@@ -2,6 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { TARGET_STATUSES } from "../../db/schema";
 import { TargetCard } from "../components/catalog";
+import { Pagination, QueryErrors } from "../components/filters";
 import { db } from "../db.server";
 import { CATALOG_PAGE_SIZE, CATALOG_SORTS, SORT_LABELS, STATUS_LABELS, formatCount } from "../lib/catalog";
 import { listPersonas } from "../models/personas.server";
@@ -42,12 +43,6 @@ export function loader({ request }: LoaderFunctionArgs) {
   });
 }
 
-function pageHref(query: Record<string, string>, page: number) {
-  const params = new URLSearchParams(query);
-  params.set("page", String(page));
-  return `?${params}`;
-}
-
 export default function Catalog() {
   const { errors, query, personas, categories, rows, total, page } = useLoaderData<typeof loader>();
   const personaNames = Object.fromEntries(personas.map((p) => [p.slug, p.name]));
@@ -68,19 +63,7 @@ export default function Catalog() {
         )}
       </header>
 
-      {errors.length > 0 ? (
-        <div className="alert alert--error" role="alert">
-          <h2>We couldn't apply those filters</h2>
-          <ul>
-            {errors.map((e) => (
-              <li key={e.param}>{e.message}</li>
-            ))}
-          </ul>
-          <p>
-            <Link to="/targets">Clear all filters</Link>
-          </p>
-        </div>
-      ) : null}
+      <QueryErrors errors={errors} clearTo="/targets" />
 
       <Form method="get" className="filters" aria-label="Filter the catalog">
         <div className="field">
@@ -157,12 +140,7 @@ export default function Catalog() {
               ))}
             </ul>
           )}
-          {pages > 1 ? (
-            <nav className="pagination" aria-label="Pages">
-              {page > 1 ? <Link to={pageHref(query, page - 1)}>← Previous</Link> : <span />}
-              {page < pages ? <Link to={pageHref(query, page + 1)}>Next →</Link> : null}
-            </nav>
-          ) : null}
+          <Pagination query={query} page={page} pages={pages} />
         </section>
       ) : null}
     </>

@@ -7,6 +7,15 @@ import * as adminUsers from "../../app/routes/admin.users";
 import * as githubStart from "../../app/routes/auth.github";
 import * as githubCallback from "../../app/routes/auth.github.callback";
 import * as healthz from "../../app/routes/healthz";
+import * as apiBounties from "../../app/routes/api.bounties";
+import * as apiTargets from "../../app/routes/api.targets";
+import * as appreciation from "../../app/routes/appreciation";
+import * as bounty from "../../app/routes/bounties.$id";
+import * as board from "../../app/routes/bounties._index";
+import * as proposals from "../../app/routes/bounties.proposals";
+import * as feed from "../../app/routes/bounties[.]atom";
+import * as me from "../../app/routes/me";
+import * as newBounty from "../../app/routes/targets.$slug_.bounties.new";
 import * as join from "../../app/routes/join";
 import * as login from "../../app/routes/login";
 import * as logout from "../../app/routes/logout";
@@ -63,6 +72,15 @@ const loaders: Row[] = [
   { name: "GET /settings", handler: settings.loader, path: "/settings", expect: signedIn(LOGIN, OK) },
   { name: "GET /admin/users", handler: adminUsers.loader, path: "/admin/users", expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
   { name: "GET /auth/github", handler: githubStart.loader, path: "/auth/github", expect: all(302) },
+  { name: "GET /bounties", handler: board.loader, path: "/bounties", expect: all(OK) },
+  { name: "GET /bounties/:id", handler: bounty.loader, path: "/bounties/1", params: { id: "1" }, expect: all(OK) },
+  { name: "GET /bounties/proposals", handler: proposals.loader, path: "/bounties/proposals", expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: OK, admin: OK } },
+  { name: "GET /bounties.atom", handler: feed.loader, path: "/bounties.atom", expect: all(OK) },
+  { name: "GET /targets/:slug/bounties/new", handler: newBounty.loader, path: "/targets/kafka/bounties/new", params: { slug: "kafka" }, expect: signedIn(LOGIN, OK) },
+  { name: "GET /me", handler: me.loader, path: "/me", expect: signedIn(LOGIN, OK) },
+  { name: "GET /appreciation", handler: appreciation.loader, path: "/appreciation", expect: all(OK) },
+  { name: "GET /api/bounties", handler: apiBounties.loader, path: "/api/bounties", expect: all(OK) },
+  { name: "GET /api/targets", handler: apiTargets.loader, path: "/api/targets", expect: all(OK) },
   // GitHub sign-in is not configured in this suite: the callback does not exist.
   { name: "GET /auth/github/callback", handler: githubCallback.loader, path: "/auth/github/callback", expect: all(404) },
 ];
@@ -72,6 +90,10 @@ const actions: Row[] = [
   { name: "POST /admin/users (grant)", handler: adminUsers.action, path: "/admin/users", form: () => ({ intent: "grant", userId: String(targetUserId), role: "packager" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
   { name: "POST /admin/users (revoke)", handler: adminUsers.action, path: "/admin/users", form: () => ({ intent: "revoke", userId: String(targetUserId), role: "packager" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
   { name: "POST /admin/users (disable)", handler: adminUsers.action, path: "/admin/users", form: () => ({ intent: "enable", userId: String(targetUserId) }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
+  // cancel without a reason: who may is decided (403) before what is missing (422)
+  { name: "POST /bounties/:id (cancel)", handler: bounty.action, path: "/bounties/1", params: { id: "1" }, form: () => ({ intent: "cancel" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 422, admin: 422 } },
+  { name: "POST /bounties/:id (complete an open bounty)", handler: bounty.action, path: "/bounties/1", params: { id: "1" }, form: () => ({ intent: "complete" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 409, admin: 409 } },
+  { name: "POST /targets/:slug/bounties/new (invalid)", handler: newBounty.action, path: "/targets/kafka/bounties/new", params: { slug: "kafka" }, form: () => ({ title: "" }), expect: signedIn(LOGIN, 400) },
   { name: "POST /auth/github", handler: githubStart.action, path: "/auth/github", form: () => ({}), expect: all(404) },
   { name: "POST /login (wrong password)", handler: login.action, path: "/login", form: () => ({ username: "nobody-at-all", password: "wrong password" }), expect: all(401) },
   { name: "POST /join (invalid)", handler: join.action, path: "/join", form: () => ({ username: "" }), expect: all(400) },

@@ -38,6 +38,8 @@ const ACTIONS: [string, Record<string, string>][] = [
   ["/settings", { intent: "profile", displayName: "Hijacked", email: "evil@example.org", githubLogin: "" }],
   ["/admin/users", { intent: "grant", userId: "1", role: "ssc" }],
   ["/auth/github", {}],
+  ["/bounties/1", { intent: "claim" }],
+  ["/targets/kafka/bounties/new", { title: "Forged bounty", description: "Created by a cross-site form post.", kind: "code" }],
 ];
 
 const BAD: [string, Record<string, string>][] = [
@@ -77,7 +79,7 @@ describe("cross-site requests to the real server", () => {
 
   it("crawling every page as an admin changes nothing", async () => {
     const before = fingerprint(server.databasePath, ["login_failures", "sessions"]);
-    for (const p of ["/", "/targets", "/targets/envoy", "/personas", "/personas/developer", "/settings", "/admin/users", "/login", "/join", "/logout", "/auth/github", "/healthz"]) {
+    for (const p of ["/", "/targets", "/targets/envoy", "/personas", "/personas/developer", "/settings", "/admin/users", "/login", "/join", "/logout", "/auth/github", "/healthz", "/bounties", "/bounties/1", "/bounties/proposals", "/bounties.atom", "/me", "/appreciation", "/api/bounties", "/api/targets", "/targets/kafka/bounties/new"]) {
       const res = await fetch(`${server.url}${p}`, { headers: { Cookie: cookie }, redirect: "manual" });
       expect(res.status, p).toBeLessThan(500);
     }

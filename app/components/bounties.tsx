@@ -1,0 +1,71 @@
+import { Link } from "@remix-run/react";
+import type { BountyKind, BountyStatus, Difficulty, PersonaSlug } from "../../db/schema";
+import { BOUNTY_STATUS_LABELS, KIND_LABELS } from "../lib/bounty-lifecycle";
+import { formatRelative } from "../lib/dates";
+import { PersonaChips } from "./catalog";
+
+export function BountyStatusBadge({ status }: { status: BountyStatus }) {
+  return <span className={`badge bounty-status bounty-status--${status}`}>{BOUNTY_STATUS_LABELS[status]}</span>;
+}
+
+export interface ClaimFreshness {
+  label: string;
+  lastCheckinAt: number;
+  expiresAt: number;
+}
+
+/** "claimed by @x, checked in 2 days ago, expires in 12 days" */
+export function claimFreshness(claim: ClaimFreshness, now: number): string {
+  return `claimed by ${claim.label}, checked in ${formatRelative(claim.lastCheckinAt, now)}, expires ${formatRelative(claim.expiresAt, now)}`;
+}
+
+export interface BountyCardData {
+  id: number;
+  title: string;
+  kind: BountyKind;
+  status: BountyStatus;
+  difficulty: Difficulty | null;
+  targetSlug: string;
+  targetName: string;
+  personas: PersonaSlug[];
+  claim: ClaimFreshness | null;
+}
+
+export function BountyCard({ bounty, personaNames, now }: { bounty: BountyCardData; personaNames: Record<string, string>; now: number }) {
+  return (
+    <li className="card bounty-card">
+      <div className="target-card__head">
+        <h3 className="target-card__title">
+          <Link to={`/bounties/${bounty.id}`}>{bounty.title}</Link>
+        </h3>
+        <BountyStatusBadge status={bounty.status} />
+      </div>
+      <p className="muted target-card__meta">
+        <Link to={`/targets/${bounty.targetSlug}`}>{bounty.targetName}</Link>
+        <span aria-hidden="true"> · </span>
+        {KIND_LABELS[bounty.kind]}
+        {bounty.difficulty ? (
+          <>
+            <span aria-hidden="true"> · </span>
+            {bounty.difficulty}
+          </>
+        ) : null}
+      </p>
+      {bounty.claim ? <p className="freshness">{claimFreshness(bounty.claim, now)}</p> : null}
+      <PersonaChips personas={bounty.personas} names={personaNames} />
+    </li>
+  );
+}
+
+export function ProgressMeter({ completed, total }: { completed: number; total: number }) {
+  return (
+    <div className="progress">
+      <progress max={Math.max(total, 1)} value={completed} aria-label="Bounties completed">
+        {completed} of {total}
+      </progress>
+      <span>
+        {completed} of {total} bounties completed
+      </span>
+    </div>
+  );
+}

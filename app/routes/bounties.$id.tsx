@@ -1,0 +1,260 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { getUser, hasRole, requireUser } from "../auth/session.server";
+import { BountyStatusBadge, claimFreshness } from "../components/bounties";
+import { PersonaChips } from "../components/catalog";
+import { FormError } from "../components/form";
+import { db } from "../db.server";
+import { availableIntents, KIND_LABELS, type WebIntent } from "../lib/bounty-lifecycle";
+import { formatDateTime } from "../lib/dates";
+import { renderMarkdown } from "../lib/markdown.server";
+import { domainErrorResponse, notFound } from "../lib/responses";
+import { applyIntent, expireClaims, getBounty, isClaimant, webBountyActor } from "../models/bounties.server";
+import { DomainError } from "../models/errors";
+import { listPersonas } from "../models/personas.server";
+import { IntentSchema } from "../schemas/bounties";
+import { parseForm } from "../schemas/form";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.bounty.title} · Club Zero` : "Not found · Club Zero" }];
+
+function parseId(raw: string | undefined): number {
+  const id = Number(raw);
+  if (!/^\d{1,15}$/.test(raw ?? "") || !Number.isSafeInteger(id) || id < 1) throw notFound("There is no such bounty.");
+  return id;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const id = parseId(params.id);
+  const now = Date.now();
+  expireClaims(db, now);
+  const user = await getUser(request);
+  const bounty = getBounty(db, id);
+  const reviewer = hasRole(user, "ssc", "admin");
+  // A proposal is private to its proposer and the people who decide on it.
+  if (!bounty || ((bounty.status === "proposed" || bounty.status === "declined") && !reviewer && bounty.createdByUserId !== user?.id)) {
+    throw notFound("There is no such bounty.");
+  }
+  const viewer = {
+    signedIn: Boolean(user),
+    isClaimant: user ? isClaimant(db, id, webBountyActor(user)) : false,
+    isReviewer: reviewer,
+  };
+  return json({
+    bounty: {
+      ...bounty,
+      descriptionHtml: renderMarkdown(bounty.description),
+      events: bounty.events.map((e) => ({
+        ...e,
+        noteHtml: e.note ? renderMarkdown(e.note) : null,
+        links: e.linksJson ? (JSON.parse(e.linksJson) as string[]) : [],
+      })),
+    },
+    intents: availableIntents(bounty.status, viewer),
+    viewer,
+    signedIn: Boolean(user),
+    personas: listPersonas(db),
+    now,
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const id = parseId(params.id);
+  const user = await requireUser(request);
+  const parsed = parseForm(IntentSchema, await request.formData());
+  if (!parsed.ok) return json({ message: Object.values(parsed.fieldErrors)[0] ?? "That action was not understood." }, { status: 400 });
+  const { intent, note, reason, links } = parsed.data;
+  try {
+    applyIntent(db, webBountyActor(user), id, intent, { note, reason, links });
+  } catch (error) {
+    if (error instanceof DomainError) return domainErrorResponse(error);
+    throw error;
+  }
+  return redirect(`/bounties/${id}`);
+}
+
+const EVENT_WORDS: Record<string, string> = {
+  proposed: "proposed this bounty",
+  created: "created this bounty",
+  accepted: "accepted the proposal",
+  declined: "declined the proposal",
+  claimed: "claimed it",
+  progress: "posted progress",
+  released: "released the claim",
+  expired: "— claim expired",
+  submitted: "submitted it for review",
+  completed: "confirmed it completed",
+  reopened: "reopened it",
+  cancelled: "cancelled it",
+  refused: "— a command was refused",
+  linked: "linked it",
+};
+
+export default function BountyPage() {
+  const { bounty, intents, viewer, signedIn, personas, now } = useLoaderData<typeof loader>();
+  const error = useActionData<{ message?: string }>();
+  const busy = useNavigation().state === "submitting";
+  const personaNames = Object.fromEntries(personas.map((p) => [p.slug, p.name]));
+  const can = (i: WebIntent) => intents.includes(i);
+  return (
+    <article>
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/bounties">Bounties</Link> <span aria-hidden="true">/</span>{" "}
+        <Link to={`/targets/${bounty.target.slug}`}>{bounty.target.name}</Link>
+      </nav>
+      <header className="page-header">
+        <p className="eyebrow">
+          {KIND_LABELS[bounty.kind]}
+          {bounty.difficulty ? ` · ${bounty.difficulty}` : ""}
+        </p>
+        <h1>{bounty.title}</h1>
+        <p className="status-line">
+          <BountyStatusBadge status={bounty.status} />
+          {bounty.claim ? <span>{claimFreshness(bounty.claim, now)}</span> : null}
+          {bounty.status === "completed" && bounty.creditLabel ? <span>completed by {bounty.creditLabel}</span> : null}
+        </p>
+        <PersonaChips personas={bounty.personas} names={personaNames} />
+        {bounty.githubRepo && bounty.githubNumber ? (
+          <p>
+            <a href={`https://github.com/${bounty.githubRepo}/issues/${bounty.githubNumber}`} rel="noreferrer">
+              {bounty.githubRepo}#{bounty.githubNumber} on GitHub
+            </a>
+          </p>
+        ) : null}
+      </header>
+
+      <div className="layout-2">
+        <div>
+          <section aria-labelledby="description-heading">
+            <h2 id="description-heading">What needs doing</h2>
+            <div className="prose" dangerouslySetInnerHTML={{ __html: bounty.descriptionHtml }} />
+          </section>
+
+          <section aria-labelledby="timeline-heading" className="section">
+            <h2 id="timeline-heading">Timeline</h2>
+            <ol className="timeline">
+              {bounty.events.map((e) => (
+                <li key={e.id}>
+                  <div className="timeline__meta">
+                    <strong>{e.actorLabel}</strong> {EVENT_WORDS[e.type] ?? e.type} ·{" "}
+                    <time dateTime={new Date(e.createdAt).toISOString()}>{formatDateTime(e.createdAt)}</time>
+                    {e.source !== "web" ? <span> · via {e.source}</span> : null}
+                  </div>
+                  {e.noteHtml ? <div className="prose timeline__note" dangerouslySetInnerHTML={{ __html: e.noteHtml }} /> : null}
+                  {e.links.length > 0 ? (
+                    <ul>
+                      {e.links.map((l) => (
+                        <li key={l}>
+                          <a href={l} rel="nofollow noreferrer">
+                            {l}
+                          </a>
+                        </li>
+                      ))}
+                    </ul>
+                  ) : null}
+                </li>
+              ))}
+            </ol>
+          </section>
+        </div>
+
+        <aside aria-labelledby="actions-heading">
+          <h2 id="actions-heading">What you can do</h2>
+          <FormError message={error?.message} />
+          {!signedIn && bounty.status === "open" ? (
+            <p>
+              <Link to={`/login?redirectTo=/bounties/${bounty.id}`}>Sign in</Link> to claim this bounty.
+            </p>
+          ) : null}
+          {intents.length === 0 && signedIn ? <p className="muted">Nothing for you to do here right now.</p> : null}
+          <div className="actions">
+            {can("claim") ? (
+              <Form method="post">
+                <p className="muted small">Claiming gives you the bounty for a while; check in with progress to keep it.</p>
+                <button className="button" name="intent" value="claim" disabled={busy}>
+                  Claim this bounty
+                </button>
+              </Form>
+            ) : null}
+            {can("progress") ? (
+              <Form method="post">
+                <label htmlFor="progress-note">Progress note (Markdown)</label>
+                <textarea id="progress-note" name="note" required maxLength={10000} />
+                <label htmlFor="progress-links">Links, one per line (optional)</label>
+                <textarea id="progress-links" name="links" rows={2} />
+                <button className="button" name="intent" value="progress" disabled={busy}>
+                  Post progress
+                </button>
+              </Form>
+            ) : null}
+            {can("submit") ? (
+              <Form method="post">
+                <label htmlFor="submit-links">Link to the work (PR, doc, package), one per line</label>
+                <textarea id="submit-links" name="links" rows={2} required />
+                <label htmlFor="submit-note">Note for the reviewers (optional)</label>
+                <textarea id="submit-note" name="note" />
+                <button className="button" name="intent" value="submit" disabled={busy}>
+                  Submit for review
+                </button>
+              </Form>
+            ) : null}
+            {can("complete") ? (
+              <Form method="post">
+                <p className="muted small">Confirm the submitted work is done; the claimant gets the credit.</p>
+                <button className="button" name="intent" value="complete" disabled={busy}>
+                  Confirm completed
+                </button>
+              </Form>
+            ) : null}
+            {can("accept") ? (
+              <Form method="post">
+                <button className="button" name="intent" value="accept" disabled={busy}>
+                  Accept proposal
+                </button>
+              </Form>
+            ) : null}
+            {can("reopen") ? (
+              <Form method="post">
+                <label htmlFor="reopen-reason">{bounty.status === "in_review" ? "What still needs doing?" : "Why reopen it? (optional)"}</label>
+                <textarea id="reopen-reason" name="reason" required={bounty.status === "in_review"} />
+                <button className="button button--quiet" name="intent" value="reopen" disabled={busy}>
+                  {bounty.status === "in_review" ? "Send back to in progress" : "Reopen"}
+                </button>
+              </Form>
+            ) : null}
+            {can("release") ? (
+              <Form method="post">
+                {viewer.isClaimant ? null : (
+                  <>
+                    <label htmlFor="release-reason">Why release this claim?</label>
+                    <textarea id="release-reason" name="reason" required />
+                  </>
+                )}
+                <button className="button button--quiet" name="intent" value="release" disabled={busy}>
+                  {viewer.isClaimant ? "Release my claim" : "Release the claim"}
+                </button>
+              </Form>
+            ) : null}
+            {can("decline") ? (
+              <Form method="post">
+                <label htmlFor="decline-reason">Why decline it?</label>
+                <textarea id="decline-reason" name="reason" required />
+                <button className="button button--quiet" name="intent" value="decline" disabled={busy}>
+                  Decline proposal
+                </button>
+              </Form>
+            ) : null}
+            {can("cancel") ? (
+              <Form method="post">
+                <label htmlFor="cancel-reason">Why cancel the bounty?</label>
+                <textarea id="cancel-reason" name="reason" required />
+                <button className="button button--quiet" name="intent" value="cancel" disabled={busy}>
+                  Cancel bounty
+                </button>
+              </Form>
+            ) : null}
+          </div>
+        </aside>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,128 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { BOUNTY_KINDS } from "../../db/schema";
+import { BountyCard } from "../components/bounties";
+import { Pagination, QueryErrors } from "../components/filters";
+import { db } from "../db.server";
+import { BOUNTY_STATUS_LABELS, KIND_LABELS } from "../lib/bounty-lifecycle";
+import { formatCount } from "../lib/catalog";
+import { BOARD_PAGE_SIZE, expireClaims, listBounties } from "../models/bounties.server";
+import { listPersonas } from "../models/personas.server";
+import { listTargetOptions } from "../models/targets.server";
+import { BOARD_STATUSES, BoardQuerySchema } from "../schemas/bounties";
+import { parseSearchParams, type QueryError } from "../schemas/catalog";
+
+export const meta: MetaFunction = () => [{ title: "Bounties · Club Zero" }];
+
+export function loader({ request }: LoaderFunctionArgs) {
+  const now = Date.now();
+  expireClaims(db, now);
+  const params = new URL(request.url).searchParams;
+  const personas = listPersonas(db);
+  const targets = listTargetOptions(db);
+  const parsed = parseSearchParams(BoardQuerySchema, params);
+  const errors: QueryError[] = parsed.ok ? [] : parsed.errors;
+  if (parsed.ok && parsed.data.target && !targets.some((t) => t.slug === parsed.data.target)) {
+    errors.push({ param: "target", value: parsed.data.target, message: `"${parsed.data.target}" is not a target in the catalog.` });
+  }
+  const base = { query: Object.fromEntries(params), personas, targets, now };
+  if (!parsed.ok || errors.length > 0) return json({ ...base, errors, rows: [], total: 0, page: 1 }, { status: 400 });
+  const { rows, total } = listBounties(db, parsed.data);
+  return json({ ...base, errors, rows, total, page: parsed.data.page });
+}
+
+export default function Board() {
+  const { query, personas, targets, now, errors, rows, total, page } = useLoaderData<typeof loader>();
+  const personaNames = Object.fromEntries(personas.map((p) => [p.slug, p.name]));
+  const pages = Math.max(1, Math.ceil(total / BOARD_PAGE_SIZE));
+  return (
+    <>
+      <header className="page-header">
+        <h1>Bounties</h1>
+        <p className="lede">Wanted work on SPIFFE integrations. Claim one, post your progress, and get credit when it's done.</p>
+        <p>
+          <a href={`/bounties.atom${query.persona ? `?persona=${query.persona}` : ""}`}>Atom feed of new open bounties</a>
+        </p>
+      </header>
+      <QueryErrors errors={errors} clearTo="/bounties" />
+      <Form method="get" className="filters" aria-label="Filter bounties">
+        <div className="field">
+          <label htmlFor="q">Search</label>
+          <input id="q" name="q" type="search" defaultValue={query.q ?? ""} maxLength={100} />
+        </div>
+        <div className="field">
+          <label htmlFor="status">Status</label>
+          <select id="status" name="status" defaultValue={query.status ?? ""}>
+            <option value="">Open and active</option>
+            {BOARD_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {BOUNTY_STATUS_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="persona">I am…</label>
+          <select id="persona" name="persona" defaultValue={query.persona ?? ""}>
+            <option value="">Anyone</option>
+            {personas.map((p) => (
+              <option key={p.slug} value={p.slug}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="kind">Kind</label>
+          <select id="kind" name="kind" defaultValue={query.kind ?? ""}>
+            <option value="">Any</option>
+            {BOUNTY_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {KIND_LABELS[k]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="target">Target</label>
+          <select id="target" name="target" defaultValue={query.target ?? ""}>
+            <option value="">Any</option>
+            {targets.map((t) => (
+              <option key={t.slug} value={t.slug}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="filters__actions">
+          <button type="submit" className="button">
+            Apply
+          </button>
+          <Link to="/bounties" className="button button--quiet">
+            Reset
+          </Link>
+        </div>
+      </Form>
+      {errors.length === 0 ? (
+        <section aria-labelledby="results-heading">
+          <h2 id="results-heading" className="results-count">
+            {formatCount(total, "bounty", "bounties")}
+            {pages > 1 ? ` · page ${page} of ${pages}` : ""}
+          </h2>
+          {rows.length === 0 ? (
+            <p className="empty">
+              No bounties match. <Link to="/bounties">See all open work</Link>, or propose one from a target's page.
+            </p>
+          ) : (
+            <ul className="target-list">
+              {rows.map((b) => (
+                <BountyCard key={b.id} bounty={b} personaNames={personaNames} now={now} />
+              ))}
+            </ul>
+          )}
+          <Pagination query={query} page={page} pages={pages} />
+        </section>
+      ) : null}
+    </>
+  );
+}

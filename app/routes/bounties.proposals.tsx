@@ -1,0 +1,40 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireRole } from "../auth/session.server";
+import { db } from "../db.server";
+import { KIND_LABELS } from "../lib/bounty-lifecycle";
+import { formatDate } from "../lib/dates";
+import { listProposals } from "../models/bounties.server";
+
+export const meta: MetaFunction = () => [{ title: "Proposals · Club Zero" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, "ssc", "admin");
+  return json({ proposals: listProposals(db) });
+}
+
+export default function Proposals() {
+  const { proposals } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <header className="page-header">
+        <h1>Bounty proposals</h1>
+        <p className="lede">Work the community suggested. Open one to accept it onto the board or decline it with a reason.</p>
+      </header>
+      {proposals.length === 0 ? (
+        <p className="empty">No proposals are waiting.</p>
+      ) : (
+        <ul className="target-list">
+          {proposals.map((p) => (
+            <li key={p.id} className="card">
+              <Link to={`/bounties/${p.id}`}>{p.title}</Link>
+              <p className="muted small">
+                {p.targetName} · {KIND_LABELS[p.kind]} · proposed by {p.proposer ? `@${p.proposer}` : "someone"} on {formatDate(p.createdAt)}
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,107 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { BOUNTY_KINDS, DIFFICULTIES } from "../../db/schema";
+import { hasRole, requireUser } from "../auth/session.server";
+import { Field } from "../components/form";
+import { db } from "../db.server";
+import { KIND_LABELS, KIND_PERSONAS } from "../lib/bounty-lifecycle";
+import { notFound } from "../lib/responses";
+import { createBounty, webBountyActor } from "../models/bounties.server";
+import { listPersonas } from "../models/personas.server";
+import { getTarget } from "../models/targets.server";
+import { formToObject, NewBountySchema } from "../schemas/bounties";
+
+export const meta: MetaFunction = () => [{ title: "New bounty · Club Zero" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const target = getTarget(db, params.slug ?? "");
+  if (!target) throw notFound(`There is no target called "${params.slug}" in the catalog.`);
+  const kind = new URL(request.url).searchParams.get("kind");
+  return json({
+    target: { id: target.id, slug: target.slug, name: target.name },
+    personas: listPersonas(db),
+    proposing: !hasRole(user, "ssc", "admin"),
+    kind: BOUNTY_KINDS.find((k) => k === kind) ?? "code",
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const target = getTarget(db, params.slug ?? "");
+  if (!target) throw notFound(`There is no target called "${params.slug}" in the catalog.`);
+  const raw = formToObject(await request.formData(), ["personas"]);
+  const parsed = NewBountySchema.safeParse(raw);
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
+    return json({ fieldErrors, values: raw }, { status: 400 });
+  }
+  const bounty = createBounty(db, webBountyActor(user), { targetId: target.id, ...parsed.data });
+  return redirect(`/bounties/${bounty.id}`);
+}
+
+export default function NewBounty() {
+  const { target, personas, proposing, kind } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const errors: Record<string, string | undefined> = data?.fieldErrors ?? {};
+  const values = (data?.values ?? {}) as Record<string, string | string[] | undefined>;
+  const chosenKind = (typeof values.kind === "string" ? values.kind : kind) as keyof typeof KIND_PERSONAS;
+  const chosenPersonas = Array.isArray(values.personas) ? values.personas : (KIND_PERSONAS[chosenKind] ?? []);
+  return (
+    <section className="narrow">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to={`/targets/${target.slug}`}>{target.name}</Link> <span aria-hidden="true">/</span> New bounty
+      </nav>
+      <h1>{proposing ? `Propose a bounty for ${target.name}` : `New bounty for ${target.name}`}</h1>
+      {proposing ? (
+        <p className="lede">An SSC member or admin will accept or decline your proposal; you'll see it on your page meanwhile.</p>
+      ) : null}
+      <Form method="post" className="stack">
+        <Field label="Title" name="title" required maxLength={120} defaultValue={values.title as string | undefined} error={errors.title} />
+        <div className="field">
+          <label htmlFor="description">Description (Markdown)</label>
+          <span id="description-hint" className="field__hint">
+            What needs doing, and what "done" looks like.
+          </span>
+          <textarea id="description" name="description" rows={8} required aria-describedby="description-hint" aria-invalid={errors.description ? true : undefined} defaultValue={values.description as string | undefined} />
+          {errors.description ? <span className="field__error">{errors.description}</span> : null}
+        </div>
+        <div className="field">
+          <label htmlFor="kind">Kind of work</label>
+          <select id="kind" name="kind" defaultValue={chosenKind}>
+            {BOUNTY_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {KIND_LABELS[k]}
+              </option>
+            ))}
+          </select>
+          {errors.kind ? <span className="field__error">{errors.kind}</span> : null}
+        </div>
+        <fieldset className="checks">
+          <legend>Who it suits (leave all unticked to use the kind's usual personas)</legend>
+          {personas.map((p) => (
+            <label key={p.slug}>
+              <input type="checkbox" name="personas" value={p.slug} defaultChecked={chosenPersonas.includes(p.slug)} /> {p.name}
+            </label>
+          ))}
+        </fieldset>
+        <div className="field">
+          <label htmlFor="difficulty">Difficulty (optional)</label>
+          <select id="difficulty" name="difficulty" defaultValue={(values.difficulty as string | undefined) ?? ""}>
+            <option value="">Not set</option>
+            {DIFFICULTIES.map((d) => (
+              <option key={d} value={d}>
+                {d}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Field label="GitHub issue (optional)" name="github" placeholder="https://github.com/owner/repo/issues/123" defaultValue={values.github as string | undefined} error={errors.github} />
+        <button type="submit" className="button">
+          {proposing ? "Send proposal" : "Create bounty"}
+        </button>
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,77 @@
+import { z } from "zod";
+import { BOUNTY_KINDS, DIFFICULTIES, PERSONA_SLUGS } from "../../db/schema";
+
+const choices = (values: readonly string[]) => values.join(", ");
+export const BOARD_STATUSES = ["open", "claimed", "in_progress", "in_review", "completed", "cancelled"] as const;
+
+export const BoardQuerySchema = z.object({
+  status: z.enum(BOARD_STATUSES, { error: `choose one of ${choices(BOARD_STATUSES)}` }).optional(),
+  persona: z.enum(PERSONA_SLUGS, { error: `choose one of ${choices(PERSONA_SLUGS)}` }).optional(),
+  kind: z.enum(BOUNTY_KINDS, { error: `choose one of ${choices(BOUNTY_KINDS)}` }).optional(),
+  target: z.string().trim().max(64, "is too long").optional(),
+  q: z.string().trim().max(100, "must be 100 characters or fewer").optional(),
+  page: z.coerce.number({ error: "must be a page number" }).int("must be a page number").min(1, "must be a page number").max(100_000, "is too large").default(1),
+});
+
+/** "https://github.com/owner/repo/issues/12", ".../pull/12" or "owner/repo#12". */
+export function parseGithubIssueRef(value: string): { repo: string; number: number } | null {
+  const m =
+    /^https:\/\/github\.com\/([A-Za-z0-9-]+\/[A-Za-z0-9._-]+)\/(?:issues|pull)\/(\d+)\/?(?:[#?].*)?$/.exec(value) ??
+    /^([A-Za-z0-9-]+\/[A-Za-z0-9._-]+)#(\d+)$/.exec(value);
+  if (!m) return null;
+  const number = Number(m[2]);
+  return Number.isSafeInteger(number) && number > 0 ? { repo: m[1]!, number } : null;
+}
+
+const GithubRef = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    if (value === "") return null;
+    const ref = parseGithubIssueRef(value);
+    if (!ref) {
+      ctx.addIssue({ code: "custom", message: "Paste a GitHub issue or pull request URL, or write owner/repo#123." });
+      return z.NEVER;
+    }
+    return ref;
+  });
+
+export const NewBountySchema = z.object({
+  title: z.string().trim().min(5, "Give it a title of at least 5 characters.").max(120, "Keep the title under 120 characters."),
+  description: z.string().trim().min(20, "Describe the work in at least 20 characters: what done looks like.").max(10_000, "Keep the description under 10,000 characters."),
+  kind: z.enum(BOUNTY_KINDS, { error: "Choose the kind of work." }),
+  personas: z.array(z.enum(PERSONA_SLUGS, { error: "Unknown persona." })).default([]),
+  difficulty: z
+    .enum(["", ...DIFFICULTIES], { error: "Choose easy, medium or hard, or leave it blank." })
+    .transform((d) => (d === "" ? null : d))
+    .prefault(""),
+  github: GithubRef.prefault(""),
+});
+
+const Url = z.url({ protocol: /^https?$/, error: "Each link must be a full http(s) URL." });
+
+/** One URL per line, blank lines ignored, at most 5. */
+const Links = z
+  .string()
+  .default("")
+  .transform((s) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))
+  .pipe(z.array(Url).max(5, "Add at most 5 links."));
+
+export const IntentSchema = z.object({
+  intent: z.enum(["claim", "release", "progress", "submit", "complete", "reopen", "cancel", "accept", "decline"], {
+    error: "Unknown action.",
+  }),
+  note: z.string().max(10_000, "Keep the note under 10,000 characters.").optional(),
+  reason: z.string().max(2_000, "Keep the reason under 2,000 characters.").optional(),
+  links: Links,
+});
+
+/** FormData with repeated fields (checkboxes) as arrays, for zod. */
+export function formToObject(form: FormData, arrays: string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of new Set(form.keys())) {
+    const values = form.getAll(key).filter((v): v is string => typeof v === "string");
+    out[key] = arrays.includes(key) ? values : values[0];
+  }
+  return out;
+}

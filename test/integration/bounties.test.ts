@@ -1,0 +1,311 @@
+import { describe, expect, it } from "vitest";
+import { db } from "../../app/db.server";
+import { InvalidTransition } from "../../app/models/errors";
+import {
+  applyIntent,
+  createBounty,
+  expireClaims,
+  getBounty,
+  listAppreciation,
+  listBounties,
+  webBountyActor,
+} from "../../app/models/bounties.server";
+import { getTarget } from "../../app/models/targets.server";
+import { action as bountyAction, loader as bountyLoader } from "../../app/routes/bounties.$id";
+import { loader as boardLoader } from "../../app/routes/bounties._index";
+import { loader as feedLoader } from "../../app/routes/bounties[.]atom";
+import { loader as apiBounties } from "../../app/routes/api.bounties";
+import { loader as apiTargets } from "../../app/routes/api.targets";
+import { action as newBountyAction } from "../../app/routes/targets.$slug_.bounties.new";
+import { call } from "../support/remix";
+import { cookieFor, formInit, makeUser } from "../support/users";
+
+const DAY = 86_400_000;
+
+async function newBounty(overrides: Partial<Parameters<typeof createBounty>[2]> = {}) {
+  const admin = await makeUser(["admin"]);
+  return createBounty(db, webBountyActor(admin), {
+    targetId: getTarget(db, "kafka")!.id,
+    title: "Add SPIFFE mTLS to the Kafka broker",
+    description: "Teach the broker to take SVIDs from the Workload API and check peer SPIFFE IDs.",
+    kind: "code",
+    ...overrides,
+  });
+}
+
+const claimRows = (bountyId: number) =>
+  db.$client.prepare("select * from claims where bounty_id = ? and ended_at is null").all(bountyId) as { user_id: number }[];
+
+async function post(cookie: string, id: number, fields: Record<string, string>) {
+  return call(bountyAction, `/bounties/${id}`, { id: String(id) }, formInit(cookie, fields));
+}
+
+describe("claiming", () => {
+  it("20 simultaneous claims on one bounty: exactly one wins, the others are told who has it", async () => {
+    const bounty = await newBounty();
+    const users = await Promise.all(Array.from({ length: 20 }, () => makeUser()));
+    const cookies = await Promise.all(users.map((u) => cookieFor(u.id)));
+    const responses = await Promise.all(cookies.map((c) => post(c, bounty.id, { intent: "claim" })));
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 302)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+    const rows = claimRows(bounty.id);
+    expect(rows).toHaveLength(1);
+    const winner = users.find((u) => u.id === rows[0]!.user_id)!;
+    const loser = responses.find((r) => r.status === 409)!;
+    expect((await loser.json()).message).toBe(`@${winner.username} has already claimed this bounty.`);
+  });
+
+  it("the database itself refuses a second active claim", async () => {
+    const bounty = await newBounty();
+    const [a, b] = [await makeUser(), await makeUser()];
+    applyIntent(db, webBountyActor(a), bounty.id, "claim");
+    expect(() =>
+      db.$client.prepare("insert into claims (bounty_id, user_id, claimed_at, last_checkin_at, expires_at) values (?, ?, 0, 0, 0)").run(bounty.id, b.id),
+    ).toThrow(/UNIQUE constraint failed/);
+  });
+
+  it("a user holds at most 3 active claims", async () => {
+    const user = await makeUser();
+    const actor = webBountyActor(user);
+    for (let i = 0; i < 3; i++) applyIntent(db, actor, (await newBounty()).id, "claim");
+    const fourth = await newBounty();
+    const res = await post(await cookieFor(user.id), fourth.id, { intent: "claim" });
+    expect(res.status).toBe(409);
+    expect((await res.json()).message).toContain("You already hold 3 active claims");
+    expect(claimRows(fourth.id)).toHaveLength(0);
+  });
+
+  it("a claim with no check-in for 14 days is released by itself, and the timeline says so", async () => {
+    const bounty = await newBounty();
+    const user = await makeUser();
+    const t0 = Date.now();
+    applyIntent(db, webBountyActor(user), bounty.id, "claim", {}, t0);
+    expireClaims(db, t0 + 13 * DAY);
+    expect(getBounty(db, bounty.id)!.status).toBe("claimed");
+    expect(expireClaims(db, t0 + 14 * DAY + 1)).toBeGreaterThanOrEqual(1);
+    const after = getBounty(db, bounty.id)!;
+    expect(after.status).toBe("open");
+    expect(after.claim).toBeNull();
+    expect(after.events[0]).toMatchObject({ type: "expired", source: "system" });
+    expect(after.events[0]!.note).toContain(`The claim by @${user.username} ran out after 14 days without a check-in`);
+  });
+
+  it("a progress check-in extends the claim by another 14 days", async () => {
+    const bounty = await newBounty();
+    const actor = webBountyActor(await makeUser());
+    const t0 = Date.now();
+    applyIntent(db, actor, bounty.id, "claim", {}, t0);
+    applyIntent(db, actor, bounty.id, "progress", { note: "Drafted the KIP." }, t0 + 10 * DAY);
+    expireClaims(db, t0 + 20 * DAY);
+    expect(getBounty(db, bounty.id)!.status).toBe("in_progress");
+    expireClaims(db, t0 + 24 * DAY + 1);
+    expect(getBounty(db, bounty.id)!.status).toBe("open");
+  });
+
+  it("an expired claim is released on read too, before anyone can act on stale state", async () => {
+    const bounty = await newBounty();
+    const first = await makeUser();
+    applyIntent(db, webBountyActor(first), bounty.id, "claim", {}, Date.now() - 15 * DAY);
+    const second = await makeUser();
+    const res = await post(await cookieFor(second.id), bounty.id, { intent: "claim" });
+    expect(res.status).toBe(302);
+    expect(getBounty(db, bounty.id)!.claim?.userId).toBe(second.id);
+  });
+});
+
+describe("who may do what on a bounty", () => {
+  async function setup(status: "open" | "claimed" | "in_review") {
+    const bounty = await newBounty();
+    const claimant = await makeUser();
+    if (status !== "open") applyIntent(db, webBountyActor(claimant), bounty.id, "claim");
+    if (status === "in_review") applyIntent(db, webBountyActor(claimant), bounty.id, "submit", { links: ["https://github.com/apache/kafka/pull/1"] });
+    return { bounty, claimant };
+  }
+
+  it.each([
+    // intent, state, who, expected status
+    ["claim", "open", "anonymous", 302],
+    ["progress", "claimed", "other", 403],
+    ["submit", "claimed", "other", 403],
+    ["submit", "claimed", "ssc", 403],
+    ["release", "claimed", "other", 403],
+    ["complete", "in_review", "claimant", 403],
+    ["complete", "in_review", "packager", 403],
+    ["cancel", "open", "other", 403],
+    ["reopen", "in_review", "claimant", 403],
+    ["complete", "in_review", "ssc", 302],
+    ["complete", "in_review", "admin", 302],
+    ["progress", "claimed", "claimant", 302],
+    ["release", "claimed", "claimant", 302],
+    ["complete", "open", "admin", 409],
+  ] as const)("%s on a %s bounty as %s → %i", async (intent, state, who, expected) => {
+    const { bounty, claimant } = await setup(state);
+    const cookie =
+      who === "anonymous"
+        ? ""
+        : who === "claimant"
+          ? await cookieFor(claimant.id)
+          : await cookieFor((await makeUser(who === "other" ? [] : [who])).id);
+    const res = await post(cookie, bounty.id, { intent, note: "Checked in.", reason: "Reason given." });
+    expect(res.status).toBe(expected);
+    if (who === "anonymous") expect(res.headers.get("location")).toMatch(/^\/login/);
+    if (expected === 409) expect((await res.json()).message).toBe("You can't complete a bounty that is open and nobody has claimed it.");
+  });
+
+  it("an admin releasing someone else's claim must say why", async () => {
+    const { bounty } = await setup("claimed");
+    const cookie = await cookieFor((await makeUser(["admin"])).id);
+    const res = await post(cookie, bounty.id, { intent: "release" });
+    expect(res.status).toBe(422);
+    expect((await post(cookie, bounty.id, { intent: "release", reason: "No activity upstream for months." })).status).toBe(302);
+    const b = getBounty(db, bounty.id)!;
+    expect(b.status).toBe("open");
+    expect(b.events[0]).toMatchObject({ type: "released", note: "No activity upstream for months." });
+  });
+
+  it("submitting needs a link; a bad link is a 400 that changes nothing", async () => {
+    const { bounty, claimant } = await setup("claimed");
+    const cookie = await cookieFor(claimant.id);
+    expect((await post(cookie, bounty.id, { intent: "submit" })).status).toBe(422);
+    expect((await post(cookie, bounty.id, { intent: "submit", links: "javascript:alert(1)" })).status).toBe(400);
+    expect(getBounty(db, bounty.id)!.status).toBe("claimed");
+  });
+
+  it("an unknown bounty id is a 404", async () => {
+    const res = await call(bountyLoader, "/bounties/99999", { id: "99999" });
+    expect(res.status).toBe(404);
+    expect((await call(bountyLoader, "/bounties/abc", { id: "abc" })).status).toBe(404);
+  });
+});
+
+describe("the whole journey, with credit and a timeline", () => {
+  it("claim → progress → submit → complete credits the claimant, newest event first", async () => {
+    const bounty = await newBounty();
+    const dev = await makeUser();
+    const ssc = await makeUser(["ssc"]);
+    const devActor = webBountyActor(dev);
+    applyIntent(db, devActor, bounty.id, "claim");
+    applyIntent(db, devActor, bounty.id, "progress", { note: "Opened KIP-1234.", links: ["https://cwiki.apache.org/KIP-1234"] });
+    applyIntent(db, devActor, bounty.id, "submit", { links: ["https://github.com/apache/kafka/pull/9999"] });
+    applyIntent(db, webBountyActor(ssc), bounty.id, "complete");
+    const done = getBounty(db, bounty.id)!;
+    expect(done.status).toBe("completed");
+    expect(done.creditLabel).toBe(`@${dev.username}`);
+    expect(done.events.map((e) => e.type)).toEqual(["completed", "submitted", "progress", "claimed", "created"]);
+    expect(done.events.every((e) => e.source === "web")).toBe(true);
+    expect(listAppreciation(db).find((p) => p.username === dev.username)?.work.map((w) => w.id)).toContain(bounty.id);
+    expect(() => applyIntent(db, devActor, bounty.id, "claim")).toThrow(InvalidTransition);
+  });
+
+  it("a reviewer can send submitted work back with a reason", async () => {
+    const bounty = await newBounty();
+    const dev = webBountyActor(await makeUser());
+    applyIntent(db, dev, bounty.id, "claim");
+    applyIntent(db, dev, bounty.id, "submit", { links: ["https://example.org/pr"] });
+    const admin = webBountyActor(await makeUser(["admin"]));
+    expect(() => applyIntent(db, admin, bounty.id, "reopen")).toThrow(/Say what still needs doing/);
+    applyIntent(db, admin, bounty.id, "reopen", { reason: "Tests are missing." });
+    expect(getBounty(db, bounty.id)!.status).toBe("in_progress");
+  });
+});
+
+describe("proposals", () => {
+  it("a contributor's bounty is a proposal only they and reviewers can see until accepted", async () => {
+    const proposer = await makeUser();
+    const res = await call(newBountyAction, "/targets/prometheus/bounties/new", { slug: "prometheus" }, formInit(await cookieFor(proposer.id), {
+      title: "Document scraping over SPIFFE mTLS",
+      description: "Write the guide for scraping targets with SVIDs, end to end.",
+      kind: "docs",
+    }));
+    expect(res.status).toBe(302);
+    const id = Number(res.headers.get("location")!.split("/").pop());
+    expect(getBounty(db, id)).toMatchObject({ status: "proposed", personas: ["documenter"] });
+
+    const stranger = await cookieFor((await makeUser()).id);
+    expect((await call(bountyLoader, `/bounties/${id}`, { id: String(id) }, { headers: { Cookie: stranger } })).status).toBe(404);
+    expect((await call(bountyLoader, `/bounties/${id}`, { id: String(id) })).status).toBe(404);
+    expect((await call(bountyLoader, `/bounties/${id}`, { id: String(id) }, { headers: { Cookie: await cookieFor(proposer.id) } })).status).toBe(200);
+
+    const ssc = await cookieFor((await makeUser(["ssc"])).id);
+    expect((await post(ssc, id, { intent: "decline" })).status).toBe(422);
+    expect((await post(ssc, id, { intent: "accept" })).status).toBe(302);
+    expect(getBounty(db, id)!.status).toBe("open");
+  });
+
+  it("refuses a bounty with missing fields, naming each, and writes nothing", async () => {
+    const before = db.$client.prepare("select count(*) as n from bounties").get();
+    const res = await call(newBountyAction, "/targets/kafka/bounties/new", { slug: "kafka" }, formInit(await cookieFor((await makeUser(["admin"])).id), {
+      title: "x", description: "short", kind: "knitting", github: "not a link",
+    }));
+    expect(res.status).toBe(400);
+    expect(Object.keys((await res.json()).fieldErrors).sort()).toEqual(["description", "github", "kind", "title"]);
+    expect(db.$client.prepare("select count(*) as n from bounties").get()).toEqual(before);
+  });
+});
+
+describe("markdown", () => {
+  it("renders descriptions without letting HTML or script through", async () => {
+    const bounty = await newBounty({
+      description: "Hello <script>alert(1)</script> **bold** [click](javascript:alert(2)) <img src=x onerror=alert(3)>",
+    });
+    const data = await (await call(bountyLoader, `/bounties/${bounty.id}`, { id: String(bounty.id) })).json();
+    const html: string = data.bounty.descriptionHtml;
+    expect(html).toContain("<strong>bold</strong>");
+    expect(html).not.toMatch(/<script|<img|href="javascript:/i);
+    expect(html).toContain("&lt;script&gt;");
+  });
+});
+
+describe("board, feed and API", () => {
+  it("/bounties?persona=documenter&status=open shows only open documenter work", async () => {
+    const data = await (await call(boardLoader, "/bounties?persona=documenter&status=open")).json();
+    expect(data.total).toBeGreaterThan(0);
+    for (const b of data.rows) {
+      expect(b.status).toBe("open");
+      expect(b.personas).toContain("documenter");
+    }
+  });
+
+  it("the default board shows open and active work, not completed or cancelled", async () => {
+    const bounty = await newBounty({ title: "Cancelled work that should not show" });
+    applyIntent(db, webBountyActor(await makeUser(["admin"])), bounty.id, "cancel", { reason: "Duplicate." });
+    const { rows } = listBounties(db, { page: 1, q: "should not show" });
+    expect(rows).toEqual([]);
+    expect(listBounties(db, { page: 1, q: "should not show", status: "cancelled" }).rows).toHaveLength(1);
+  });
+
+  it("cards carry the claim's freshness", async () => {
+    const bounty = await newBounty({ title: "Freshness check bounty" });
+    const dev = await makeUser();
+    applyIntent(db, webBountyActor(dev), bounty.id, "claim", {}, Date.now() - 2 * DAY);
+    const card = listBounties(db, { page: 1, q: "freshness check" }).rows[0]!;
+    expect(card.claim?.label).toBe(`@${dev.username}`);
+    expect(card.claim!.expiresAt - card.claim!.lastCheckinAt).toBe(14 * DAY);
+  });
+
+  it("a bad board filter is a 400 naming the value", async () => {
+    const res = await call(boardLoader, "/bounties?kind=knitting");
+    expect(res.status).toBe(400);
+    expect((await res.json()).errors[0].message).toContain('"knitting" is not a valid kind');
+  });
+
+  it("/bounties.atom lists new open bounties, optionally for one persona", async () => {
+    const res = await call(feedLoader, "/bounties.atom?persona=documenter");
+    expect(res.headers.get("content-type")).toContain("application/atom+xml");
+    const xml = await res.text();
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<feed xmlns="http:\/\/www.w3.org\/2005\/Atom">/);
+    expect(xml).toContain("Write a tutorial: Envoy with SPIRE");
+    expect(xml).not.toContain("Propose SPIFFE support upstream");
+    expect((await call(feedLoader, "/bounties.atom?persona=wizard")).status).toBe(400);
+  });
+
+  it("/api/bounties and /api/targets answer JSON with the same filters", async () => {
+    const bounties = await (await call(apiBounties, "/api/bounties?kind=tutorial")).json();
+    expect(bounties.total).toBeGreaterThan(0);
+    for (const b of bounties.bounties) expect(b.kind).toBe("tutorial");
+    const targets = await (await call(apiTargets, "/api/targets?status=requested&q=prom")).json();
+    expect(targets.targets.map((t: { slug: string }) => t.slug)).toContain("prometheus");
+    expect((await call(apiTargets, "/api/targets?status=bogus")).status).toBe(400);
+  });
+});
