@@ -18,6 +18,12 @@ const EnvSchema = z.object({
   CLAIM_DAYS: z.coerce.number({ error: "must be a whole number of days" }).int("must be a whole number of days").min(1, "must be at least 1").max(365, "must be at most 365").default(14),
   /** How many bounties one person may hold at once. */
   MAX_ACTIVE_CLAIMS: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(100, "must be at most 100").default(3),
+  /** HMAC secret of the GitHub webhook; without it /webhooks/github answers 503. */
+  GITHUB_WEBHOOK_SECRET: z.string().min(32, "must be at least 32 characters (use 32+ random bytes, e.g. openssl rand -hex 32)").optional(),
+  /** The previous secret, still accepted while a rotation is under way. */
+  GITHUB_WEBHOOK_SECRET_PREVIOUS: z.string().min(32, "must be at least 32 characters").optional(),
+  /** Optional GitHub token: lets Club Zero fetch an issue's state when it is linked, and `npm run github:sync`. */
+  GITHUB_TOKEN: z.string().min(1).optional(),
   /** The origin browsers use to reach the app; cross-site POSTs are refused against it. */
   APP_ORIGIN: z.url({ error: "must be an origin such as https://clubzero.example.org" }).optional(),
   GITHUB_CLIENT_ID: z.string().min(1).optional(),

@@ -33,6 +33,8 @@ setInterval(() => {
 const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../public");
 const production = env.NODE_ENV === "production";
 
+const formTargets = env.GITHUB_CLIENT_ID ? [new URL(env.GITHUB_OAUTH_URL).origin] : [];
+
 const app = express();
 app.disable("x-powered-by");
 app.set("trust proxy", "loopback");
@@ -40,7 +42,7 @@ app.set("trust proxy", "loopback");
 app.use((_req, res, next) => {
   const nonce = crypto.randomBytes(16).toString("base64");
   res.locals.cspNonce = nonce;
-  res.set(securityHeaders(nonce, production));
+  res.set(securityHeaders(nonce, production, formTargets));
   next();
 });
 
@@ -53,6 +55,20 @@ app.use((req, res, next) => {
   if (!refusal) return next();
   logEvent("csrf.refused", { method: req.method, path: req.path, origin: req.get("origin"), site: req.get("sec-fetch-site"), ip: req.ip });
   res.status(403).type("text/plain; charset=utf-8").send(refusal);
+});
+
+// Bodies: forms are small. The webhook enforces its own 25 MiB cap while streaming.
+const MAX_FORM_BYTES = 1024 * 1024;
+app.use((req, res, next) => {
+  if (["GET", "HEAD", "OPTIONS"].includes(req.method) || req.path === "/webhooks/github") return next();
+  const length = req.get("content-length");
+  if (length === undefined && req.get("transfer-encoding")) {
+    return res.status(411).type("text/plain; charset=utf-8").send("Send a Content-Length with the request.");
+  }
+  if (Number(length ?? 0) > MAX_FORM_BYTES) {
+    return res.status(413).type("text/plain; charset=utf-8").send("That request is too large (forms are limited to 1 MiB).");
+  }
+  next();
 });
 
 // Fingerprinted build assets never change; everything else in public/ may.

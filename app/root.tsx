@@ -89,7 +89,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 ) : null}
                 {user?.roles.includes("admin") ? (
                   <li>
-                    <NavLink to="/admin/users">Admin</NavLink>
+                    <NavLink to="/admin">Admin</NavLink>
                   </li>
                 ) : null}
                 {user ? (

@@ -99,9 +99,23 @@ export const githubIssues = sqliteTable(
     state: text("state", { enum: GITHUB_ITEM_STATES }).notNull(),
     url: text("url").notNull(),
     createdAt: createdAt(),
+    /** GitHub's numeric id; null for rows seeded or pasted before GitHub told us about them. */
+    githubId: integer("github_id"),
+    /** `completed`, `not_planned`, `reopened` or null. */
+    stateReason: text("state_reason"),
+    labelsJson: text("labels_json"),
+    assigneesJson: text("assignees_json"),
+    authorLogin: text("author_login"),
+    /** The payload's `updated_at` (ms): older events never overwrite newer state. */
+    githubUpdatedAt: integer("github_updated_at"),
+    /** For pull requests: when it was merged. */
+    mergedAt: integer("merged_at"),
+    /** When a webhook or a sync last told us about it. */
+    syncedAt: integer("synced_at"),
   },
   (t) => [
     uniqueIndex("github_issues_repo_number_unique").on(t.repo, t.number),
+    index("github_issues_github_id_idx").on(t.githubId),
     check("github_issues_kind_check", sql`${t.kind} in (${sqlList(GITHUB_ITEM_KINDS)})`),
     check("github_issues_state_check", sql`${t.state} in (${sqlList(GITHUB_ITEM_STATES)})`),
   ],
@@ -392,3 +406,68 @@ export const bountyEvents = sqliteTable(
     check("bounty_events_type_check", sql`${t.type} in (${sqlList(BOUNTY_EVENT_TYPES)})`),
   ],
 );
+
+// ---------------------------------------------------------------------------
+// GitHub webhooks
+
+export const DELIVERY_STATUSES = ["processed", "ignored", "invalid", "failed"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** Every delivery GitHub sent, with its raw body, exactly once per X-GitHub-Delivery. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    deliveryId: text("delivery_id").notNull(),
+    event: text("event").notNull(),
+    action: text("action"),
+    status: text("status", { enum: DELIVERY_STATUSES }).notNull(),
+    error: text("error"),
+    hookId: integer("hook_id"),
+    payload: text("payload").notNull(),
+    attempts: integer("attempts").notNull().default(1),
+    receivedAt: integer("received_at").notNull(),
+    processedAt: integer("processed_at"),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_delivery_id_unique").on(t.deliveryId),
+    index("webhook_deliveries_received_idx").on(t.receivedAt),
+    index("webhook_deliveries_status_idx").on(t.status, t.receivedAt),
+    check("webhook_deliveries_status_check", sql`${t.status} in (${sqlList(DELIVERY_STATUSES)})`),
+  ],
+);
+
+/** Hooks that pinged us (repository or organisation webhooks). */
+export const githubHooks = sqliteTable("github_hooks", {
+  hookId: integer("hook_id").primaryKey(),
+  hookType: text("hook_type"),
+  target: text("target"),
+  events: text("events"),
+  lastPingAt: integer("last_ping_at").notNull(),
+});
+
+/** A pull request that references (Fixes #12, …) an issue. Both sides are github_issues rows. */
+export const pullLinks = sqliteTable(
+  "pull_links",
+  {
+    pullId: integer("pull_id")
+      .notNull()
+      .references(() => githubIssues.id, { onDelete: "cascade" }),
+    issueId: integer("issue_id")
+      .notNull()
+      .references(() => githubIssues.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ name: "pull_links_pk", columns: [t.pullId, t.issueId] }), index("pull_links_issue_idx").on(t.issueId)],
+);
+
+/** The latest published release of a repository, from `release` webhooks. */
+export const repoReleases = sqliteTable("repo_releases", {
+  /** owner/name, lowercase. */
+  repo: text("repo").primaryKey(),
+  tag: text("tag").notNull(),
+  name: text("name"),
+  url: text("url").notNull(),
+  publishedAt: integer("published_at").notNull(),
+  receivedAt: integer("received_at").notNull(),
+});

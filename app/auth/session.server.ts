@@ -101,8 +101,14 @@ export async function endSession(request: Request): Promise<string> {
   return blankSessionCookie();
 }
 
-/** Only same-site paths; anything else (//evil, https://…) goes home. */
+/**
+ * Only paths on this site; anything else (//evil, /\\evil, https://…, a tab or newline
+ * that browsers strip to make //evil) goes home.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+  if (typeof to !== "string" || !to.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(to)) return fallback;
+  const base = "http://club-zero.invalid";
+  const url = new URL(to, base);
+  if (url.origin !== base) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
 }

@@ -43,3 +43,15 @@ export function FormError({ message }: { message?: string | null }) {
     </div>
   );
 }
+
+/** The outcome of an action: a green status line, or the error as an alert. */
+export function ActionResult({ result }: { result?: { ok?: boolean; message?: string | null } | null }) {
+  if (!result?.message) return null;
+  return result.ok ? (
+    <p role="status" className="alert alert--ok">
+      {result.message}
+    </p>
+  ) : (
+    <FormError message={result.message} />
+  );
+}

@@ -20,11 +20,24 @@ export const BOUNTY_INTENTS = [
   "accept",
   "decline",
   "expire",
+  "upstream_review",
+  "upstream_complete",
+  "upstream_cancel",
+  "upstream_reopen",
+  "upstream_withdraw",
+  "upstream_unreview",
 ] as const;
 export type BountyIntent = (typeof BOUNTY_INTENTS)[number];
 
-/** Intents a person can send from the bounty page (expire is the timer's). */
-export type WebIntent = Exclude<BountyIntent, "expire">;
+/**
+ * What GitHub reports upstream (a linked PR opened or merged, the issue closed or
+ * reopened): the maintainers' decision there, applied here through the webhook door only.
+ */
+export type UpstreamIntent = Extract<BountyIntent, `upstream_${string}`>;
+export const isUpstreamIntent = (i: BountyIntent): i is UpstreamIntent => i.startsWith("upstream_");
+
+/** Intents a person can send from the bounty page or a GitHub comment. */
+export type WebIntent = Exclude<BountyIntent, "expire" | UpstreamIntent>;
 
 export const ACTIVE_STATUSES = ["claimed", "in_progress", "in_review"] as const satisfies readonly BountyStatus[];
 export const OPEN_AND_ACTIVE = ["open", ...ACTIVE_STATUSES] as const satisfies readonly BountyStatus[];
@@ -34,12 +47,23 @@ const MOVES: Record<BountyIntent, Partial<Record<BountyStatus, BountyStatus>>> =
   release: { claimed: "open", in_progress: "open", in_review: "open" },
   progress: { claimed: "in_progress", in_progress: "in_progress" },
   submit: { claimed: "in_review", in_progress: "in_review" },
-  complete: { claimed: "completed", in_progress: "completed", in_review: "completed" },
+  complete: { in_review: "completed" },
   reopen: { in_review: "in_progress", cancelled: "open" },
   cancel: { open: "cancelled", claimed: "cancelled", in_progress: "cancelled", in_review: "cancelled" },
   accept: { proposed: "open" },
   decline: { proposed: "declined" },
   expire: { claimed: "open", in_progress: "open" },
+  // a PR referencing the issue was opened
+  upstream_review: { open: "in_review", claimed: "in_review", in_progress: "in_review" },
+  // the issue was closed as completed, or the PR merged
+  upstream_complete: { open: "completed", claimed: "completed", in_progress: "completed", in_review: "completed" },
+  // the issue was closed as not planned
+  upstream_cancel: { open: "cancelled", claimed: "cancelled", in_progress: "cancelled", in_review: "cancelled" },
+  // the issue was reopened
+  upstream_reopen: { completed: "open", cancelled: "open" },
+  // the PR was closed without merging: back to the claimant, or open when nobody holds it
+  upstream_withdraw: { in_review: "in_progress" },
+  upstream_unreview: { in_review: "open" },
 };
 
 const STATE_PHRASES: Record<BountyStatus, string> = {
@@ -64,6 +88,12 @@ const VERBS: Record<BountyIntent, string> = {
   accept: "accept",
   decline: "decline",
   expire: "expire the claim on",
+  upstream_review: "put into review",
+  upstream_complete: "complete",
+  upstream_cancel: "cancel",
+  upstream_reopen: "reopen",
+  upstream_withdraw: "withdraw the review of",
+  upstream_unreview: "withdraw the review of",
 };
 
 export type Move = { ok: true; next: BountyStatus } | { ok: false; reason: string };
@@ -105,7 +135,13 @@ export function mayAct(intent: WebIntent, viewer: Viewer): boolean {
 /** The intents this viewer could send for a bounty in this status: the buttons to show. */
 export function availableIntents(status: BountyStatus, viewer: Viewer): WebIntent[] {
   return BOUNTY_INTENTS.filter(
-    (i): i is WebIntent => i !== "expire" && mayAct(i as WebIntent, viewer) && nextStatus(status, i).ok,
+    (i): i is WebIntent =>
+      i !== "expire" &&
+      !isUpstreamIntent(i) &&
+      mayAct(i as WebIntent, viewer) &&
+      nextStatus(status, i).ok &&
+      // nobody confirms their own work
+      !(i === "complete" && viewer.isClaimant),
   );
 }
 

@@ -2,7 +2,7 @@
  * Headers every response carries. Remix's inline scripts get the per-response nonce; no
  * other inline script or style is allowed.
  */
-export function securityHeaders(nonce: string, production: boolean): Record<string, string> {
+export function securityHeaders(nonce: string, production: boolean, formTargets: string[] = []): Record<string, string> {
   const csp = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}'`,
@@ -12,7 +12,8 @@ export function securityHeaders(nonce: string, production: boolean): Record<stri
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
-    "form-action 'self'",
+    // GitHub sign-in is a form post that redirects to GitHub's authorize page.
+    ["form-action 'self'", ...formTargets].join(" "),
     "frame-ancestors 'none'",
   ].join("; ");
   const headers: Record<string, string> = {

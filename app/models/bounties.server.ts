@@ -18,6 +18,7 @@ import { writeTx, type Db, type Tx } from "../db.server";
 import { env } from "../env.server";
 import {
   ACTIVE_STATUSES,
+  isUpstreamIntent,
   KIND_PERSONAS,
   mayAct,
   nextStatus,
@@ -160,6 +161,8 @@ export interface IntentInput {
   reason?: string | null;
   /** Natural key of an outside event (GitHub comment id), so it acts once. */
   externalKey?: string | null;
+  /** Upstream completion with nobody holding the claim: who did it (the merged PR's author). */
+  credit?: { userId: number | null; githubLogin: string | null } | null;
 }
 
 export interface IntentResult {
@@ -180,7 +183,7 @@ export function applyIntent(
   db: Db,
   actor: BountyActor,
   bountyId: number,
-  intent: WebIntent,
+  intent: Exclude<BountyIntent, "expire">,
   input: IntentInput = {},
   now = Date.now(),
 ): IntentResult {
@@ -191,15 +194,24 @@ export function applyIntent(
     }
     expireClaimsIn(tx, now, bountyId);
     const bounty = requireBounty(tx, bountyId);
+    // A proposal is private to its proposer and the reviewers, whichever door asks.
+    if ((bounty.status === "proposed" || bounty.status === "declined") && !isReviewer(actor) && (actor.userId === null || bounty.createdByUserId !== actor.userId)) {
+      throw new NotFound("There is no such bounty.");
+    }
     const claim = activeClaim(tx, bountyId);
     const viewer = { signedIn: actor.userId !== null || Boolean(actor.githubLogin), isClaimant: holdsClaim(claim, actor), isReviewer: isReviewer(actor) };
 
     if (intent === "claim" && claim) {
       throw new InvalidTransition(`${claimantLabel(tx, claim)} has already claimed this bounty.`);
     }
-    if (!mayAct(intent, viewer)) throw new Forbidden(forbiddenReason(intent, claim ? claimantLabel(tx, claim) : null));
+    if (isUpstreamIntent(intent)) {
+      if (actor.source !== "github") throw new Forbidden("Only GitHub itself reports what happened upstream.");
+    } else if (!mayAct(intent, viewer)) {
+      throw new Forbidden(forbiddenReason(intent, claim ? claimantLabel(tx, claim) : null));
+    }
     const move = nextStatus(bounty.status, intent);
     if (!move.ok) throw new InvalidTransition(move.reason);
+    if (intent === "complete" && viewer.isClaimant) throw new Forbidden("Someone else must review and confirm your own work.");
 
     const reason = input.reason?.trim() || null;
     const note = input.note?.trim() || null;
@@ -232,7 +244,7 @@ export function applyIntent(
         break;
       case "submit":
         if (!input.links?.length) throw new Unprocessable("Add a link to the work (a pull request, a document, a package) so reviewers can check it.");
-        tx.update(claims).set({ lastCheckinAt: now }).where(eq(claims.id, claim!.id)).run();
+        tx.update(claims).set({ lastCheckinAt: now, expiresAt: now + env.CLAIM_DAYS * DAY }).where(eq(claims.id, claim!.id)).run();
         eventType = "submitted";
         break;
       case "release":
@@ -247,6 +259,8 @@ export function applyIntent(
         break;
       case "reopen":
         if (bounty.status === "in_review" && !reason) throw new Unprocessable("Say what still needs doing before it can be completed.");
+        // Back to the claimant: the time spent in review does not count against them.
+        if (claim) tx.update(claims).set({ lastCheckinAt: now, expiresAt: now + env.CLAIM_DAYS * DAY }).where(eq(claims.id, claim.id)).run();
         eventType = "reopened";
         break;
       case "cancel":
@@ -261,6 +275,29 @@ export function applyIntent(
         if (!reason) throw new Unprocessable("Say why the proposal is declined, so the proposer can learn from it.");
         eventType = "declined";
         break;
+      case "upstream_review":
+        eventType = "submitted";
+        break;
+      case "upstream_complete": {
+        const credit = claim ? { userId: claim.userId, githubLogin: claim.userId === null ? claim.githubLogin : null } : (input.credit ?? null);
+        if (claim) endClaim(tx, claim, "completed", now);
+        extra = { completedByUserId: credit?.userId ?? null, completedByGithubLogin: credit?.userId == null ? (credit?.githubLogin ?? null) : null, completedAt: now };
+        eventType = "completed";
+        break;
+      }
+      case "upstream_cancel":
+        if (claim) endClaim(tx, claim, "cancelled", now);
+        eventType = "cancelled";
+        break;
+      case "upstream_reopen":
+        extra = { completedByUserId: null, completedByGithubLogin: null, completedAt: null };
+        eventType = "reopened";
+        break;
+      case "upstream_withdraw":
+      case "upstream_unreview":
+        if (claim) tx.update(claims).set({ lastCheckinAt: now, expiresAt: now + env.CLAIM_DAYS * DAY }).where(eq(claims.id, claim.id)).run();
+        eventType = "reopened";
+        break;
     }
 
     setStatus(tx, bounty, move.next, now, extra);
@@ -268,6 +305,31 @@ export function applyIntent(
     recordAudit(tx, actor, { action: `bounty.${intent}`, entityType: "bounty", entityId: bountyId, before: { status: bounty.status }, after: { status: move.next } }, now);
     return { bounty: requireBounty(tx, bountyId), duplicate: false };
   });
+}
+
+/**
+ * Records on the timeline that a command from outside (a GitHub comment) was refused, and
+ * why. Acts once per externalKey.
+ */
+export function recordRefusal(db: Db, actor: Actor, bountyId: number, reason: string, externalKey: string, now = Date.now()) {
+  writeTx(db, (tx) => {
+    const seen = tx.select({ id: bountyEvents.id }).from(bountyEvents).where(eq(bountyEvents.externalKey, externalKey)).get();
+    if (seen) return;
+    requireBounty(tx, bountyId);
+    addEvent(tx, bountyId, actor, { type: "refused", note: reason, externalKey }, now);
+  });
+}
+
+/** The bounty tracking a GitHub issue, or null. */
+export function getBountyForIssue(db: Db, repo: string, number: number): BountyRow | null {
+  return (
+    db
+      .select()
+      .from(bounties)
+      .where(and(sql`lower(${bounties.githubRepo}) = ${repo.toLowerCase()}`, eq(bounties.githubNumber, number)))
+      .orderBy(asc(bounties.id))
+      .get() ?? null
+  );
 }
 
 function forbiddenReason(intent: WebIntent, holder: string | null): string {
@@ -461,6 +523,11 @@ export function getBounty(db: Db, id: number): BountyDetail | null {
         : null,
     events,
   };
+}
+
+/** Whether anyone holds the bounty's active claim. */
+export function hasActiveClaim(db: Db, bountyId: number): boolean {
+  return activeClaim(db, bountyId) !== null;
 }
 
 /** Whether this actor holds the bounty's active claim. */

@@ -2,14 +2,14 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { GRANTABLE_ROLES } from "../../db/schema";
 import { requireRole } from "../auth/session.server";
-import { FormError } from "../components/form";
+import { ActionResult } from "../components/form";
 import { db } from "../db.server";
 import { badRequest, domainErrorResponse } from "../lib/responses";
 import { listAudit, webActor } from "../models/audit.server";
 import { DomainError } from "../models/errors";
 import { listUsers, setDisabled, setRole } from "../models/users.server";
 import { RoleChangeSchema, UserIdSchema } from "../schemas/account";
-import { parseForm } from "../schemas/form";
+import { parseForm, readForm } from "../schemas/form";
 
 export const meta: MetaFunction = () => [{ title: "Users · Admin · Club Zero" }];
 
@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = form.get("intent");
   const actor = webActor(admin);
   try {
@@ -54,12 +54,7 @@ export default function AdminUsers() {
         <h1>Users and roles</h1>
         <p className="lede">Grant packager, SSC and admin roles. Every change ends the user's sessions and is recorded below.</p>
       </header>
-      <FormError message={data?.error ?? data?.message} />
-      {data?.done ? (
-        <p role="status" className="alert alert--ok">
-          {data.done}
-        </p>
-      ) : null}
+      <ActionResult result={data?.done ? { ok: true, message: data.done } : { ok: false, message: data?.error ?? data?.message }} />
       <div className="table-wrap">
         <table className="table">
           <caption className="sr-only">All users</caption>

@@ -1,13 +1,19 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { db } from "../db.server";
-import { BOARD_PAGE_SIZE, listBounties } from "../models/bounties.server";
+import { BOARD_PAGE_SIZE, expireClaims, listBounties } from "../models/bounties.server";
+import { listTargetOptions } from "../models/targets.server";
 import { BoardQuerySchema } from "../schemas/bounties";
 import { parseSearchParams } from "../schemas/catalog";
 
 /** Read-only JSON of the board; same filters as /bounties. */
 export function loader({ request }: LoaderFunctionArgs) {
+  expireClaims(db);
   const parsed = parseSearchParams(BoardQuerySchema, new URL(request.url).searchParams);
   if (!parsed.ok) return json({ errors: parsed.errors }, { status: 400 });
+  const target = parsed.data.target;
+  if (target && !listTargetOptions(db).some((t) => t.slug === target)) {
+    return json({ errors: [{ param: "target", value: target, message: `"${target}" is not a target in the catalog.` }] }, { status: 400 });
+  }
   const { rows, total } = listBounties(db, parsed.data);
   return json(
     {

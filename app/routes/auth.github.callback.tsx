@@ -41,6 +41,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   let userId: number;
   const existing = getUserByGithubId(db, identity.id);
   if (existing) {
+    if (existing.disabledAt !== null) {
+      logEvent("login.disabled", { via: "github", githubLogin: identity.login, ip: context.clientIp });
+      return redirect("/login?github=disabled", { headers: { "Set-Cookie": clearState } });
+    }
     userId = existing.id;
   } else if (current) {
     userId = linkGithub(db, webActor(current), current.id, github).id;

@@ -13,7 +13,7 @@ import { applyIntent, expireClaims, getBounty, isClaimant, webBountyActor } from
 import { DomainError } from "../models/errors";
 import { listPersonas } from "../models/personas.server";
 import { IntentSchema } from "../schemas/bounties";
-import { parseForm } from "../schemas/form";
+import { parseForm, readForm } from "../schemas/form";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.bounty.title} · Club Zero` : "Not found · Club Zero" }];
 
@@ -60,7 +60,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const id = parseId(params.id);
   const user = await requireUser(request);
-  const parsed = parseForm(IntentSchema, await request.formData());
+  const parsed = parseForm(IntentSchema, await readForm(request));
   if (!parsed.ok) return json({ message: Object.values(parsed.fieldErrors)[0] ?? "That action was not understood." }, { status: 400 });
   const { intent, note, reason, links } = parsed.data;
   try {

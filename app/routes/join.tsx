@@ -9,7 +9,7 @@ import { PASSWORD_MAX, PASSWORD_MIN } from "../lib/password-policy";
 import { Conflict } from "../models/errors";
 import { createUser } from "../models/users.server";
 import { JoinSchema, USERNAME_RULES } from "../schemas/account";
-import { parseForm } from "../schemas/form";
+import { parseForm, readForm } from "../schemas/form";
 
 export const meta: MetaFunction = () => [{ title: "Join · Club Zero" }];
 
@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = parseForm(JoinSchema, await request.formData());
+  const parsed = parseForm(JoinSchema, await readForm(request));
   if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, values: parsed.values, formError: null }, { status: 400 });
   const { username, displayName, email, password } = parsed.data;
   try {
@@ -43,7 +43,8 @@ export default function Join() {
   const data = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const errors: Record<string, string | undefined> = data?.fieldErrors ?? {};
-  const values: Record<string, string | undefined> = data?.values ?? {};
+  // no array fields on this form
+  const values = (data?.values ?? {}) as Record<string, string | undefined>;
   return (
     <section className="narrow">
       <h1>Join Club Zero</h1>

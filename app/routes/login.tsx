@@ -5,7 +5,7 @@ import { signIn } from "../auth/login.server";
 import { createUserSession, getUser, safeRedirect } from "../auth/session.server";
 import { Field, FormError } from "../components/form";
 import { LoginSchema } from "../schemas/account";
-import { parseForm } from "../schemas/form";
+import { parseForm, readForm } from "../schemas/form";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Club Zero" }];
 
@@ -14,11 +14,18 @@ const INVALID = "Invalid username or password.";
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   if (await getUser(request)) return redirect(safeRedirect(url.searchParams.get("redirectTo")));
-  return json({ githubSignInEnabled, githubError: url.searchParams.get("github") === "failed" });
+  const github = url.searchParams.get("github");
+  const githubError =
+    github === "failed"
+      ? "GitHub sign-in did not complete. Please try again."
+      : github === "disabled"
+        ? "This account has been disabled. Ask a Club Zero admin if you think that is a mistake."
+        : null;
+  return json({ githubSignInEnabled, githubError });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const parsed = parseForm(LoginSchema, await request.formData());
+  const parsed = parseForm(LoginSchema, await readForm(request));
   if (!parsed.ok) {
     return json({ formError: null, fieldErrors: parsed.fieldErrors, username: parsed.values.username ?? "" }, { status: 400 });
   }
@@ -54,7 +61,7 @@ export default function Login() {
   return (
     <section className="narrow">
       <h1>Sign in</h1>
-      <FormError message={data?.formError ?? (githubError ? "GitHub sign-in did not complete. Please try again." : null)} />
+      <FormError message={data?.formError ?? githubError} />
       <Form method="post" className="stack">
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
         <Field label="Username" name="username" autoComplete="username" required error={errors.username} defaultValue={data?.username} />

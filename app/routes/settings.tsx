@@ -10,7 +10,7 @@ import { webActor } from "../models/audit.server";
 import { Conflict } from "../models/errors";
 import { getUserForLogin, setPasswordHash, updateProfile } from "../models/users.server";
 import { PasswordChangeSchema, ProfileSchema } from "../schemas/account";
-import { parseForm } from "../schemas/form";
+import { parseForm, readForm } from "../schemas/form";
 
 export const meta: MetaFunction = () => [{ title: "Settings · Club Zero" }];
 
@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = form.get("intent");
   if (intent === "profile") {
     const parsed = parseForm(ProfileSchema, form);

@@ -1,8 +1,15 @@
-import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { getUser, hasRole } from "../auth/session.server";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { getUser, hasRole, requireRole } from "../auth/session.server";
+import { ActionResult } from "../components/form";
+import { fetchIssue, githubTokenConfigured } from "../github/rest.server";
+import { formatRelative } from "../lib/dates";
+import { webActor } from "../models/audit.server";
+import { applySnapshot, getTargetSyncedAt, linkIssueManually } from "../models/github.server";
+import { parseGithubIssueRef } from "../schemas/bounties";
+import { readForm } from "../schemas/form";
 import { BountyCard, ProgressMeter } from "../components/bounties";
 import { expireClaims, getTargetProgress, listBounties } from "../models/bounties.server";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { PersonaChips, StatusBadge } from "../components/catalog";
 import { db } from "../db.server";
 import { STATUS_DESCRIPTIONS } from "../lib/catalog";
@@ -33,14 +40,36 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     progress: getTargetProgress(db, target.id),
     signedIn: Boolean(user),
     canCreate: hasRole(user, "ssc", "admin"),
+    syncedAt: getTargetSyncedAt(db, target.id),
     now,
   });
+}
+
+/** ssc/admin paste a GitHub issue or PR URL to link it to this target. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireRole(request, "ssc", "admin");
+  const target = getTarget(db, params.slug ?? "");
+  if (!target) throw notFound(`There is no target called "${params.slug}" in the catalog.`);
+  const form = await readForm(request);
+  const raw = String(form.get("url") ?? "").trim();
+  const ref = parseGithubIssueRef(raw);
+  if (!ref) return json({ ok: false, message: "Paste a GitHub issue or pull request URL, or write owner/repo#123." }, { status: 400 });
+  const kind = /\/pull\//.test(raw) ? "pull" : "issue";
+  const { added } = linkIssueManually(db, webActor(user), target.id, ref, kind);
+  const name = `${ref.repo}#${ref.number}`;
+  if (!githubTokenConfigured) {
+    return json({ ok: true, message: `${added ? "Linked" : "Already linked:"} ${name}. Its title and state will update when GitHub sends an event about it (set GITHUB_TOKEN to fetch them right away).` });
+  }
+  const fetched = await fetchIssue(ref.repo, ref.number);
+  if (fetched.ok) applySnapshot(db, fetched.snapshot);
+  return json({ ok: true, message: fetched.ok ? `${added ? "Linked" : "Already linked:"} ${name}, fetched from GitHub.` : `${added ? "Linked" : "Already linked:"} ${name}, but fetching it failed: ${fetched.message}` });
 }
 
 const STATE_LABELS = { open: "Open", closed: "Closed", merged: "Merged" } as const;
 
 export default function TargetPage() {
-  const { target, personas, bounties, bountyTotal, progress, signedIn, canCreate, now } = useLoaderData<typeof loader>();
+  const { target, personas, bounties, bountyTotal, progress, signedIn, canCreate, syncedAt, now } = useLoaderData<typeof loader>();
+  const linked = useActionData<typeof action>();
   const personaNames = Object.fromEntries(personas.map((p) => [p.slug, p.name]));
   const open = target.issues.filter((i) => i.state === "open").length;
   return (
@@ -111,8 +140,19 @@ export default function TargetPage() {
       <section aria-labelledby="issues-heading" className="section">
         <h2 id="issues-heading">GitHub issues and pull requests</h2>
         <p className="muted">
-          {open} open, {target.issues.length - open} closed or merged.
+          {open} open, {target.issues.length - open} closed or merged.{" "}
+          {syncedAt ? `Synced with GitHub ${formatRelative(syncedAt, now)}.` : "Not synced with GitHub yet."}
         </p>
+        {canCreate ? (
+          <Form method="post" className="inline-form" aria-label="Link a GitHub issue">
+            <label htmlFor="link-url">Link a GitHub issue or PR</label>
+            <input id="link-url" name="url" placeholder="https://github.com/owner/repo/issues/123" required />
+            <button className="button button--small" type="submit">
+              Link
+            </button>
+          </Form>
+        ) : null}
+        <ActionResult result={linked} />
         {target.issues.length === 0 ? (
           <p className="empty">No GitHub issues are linked yet.</p>
         ) : (

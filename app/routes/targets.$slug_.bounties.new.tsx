@@ -9,7 +9,8 @@ import { notFound } from "../lib/responses";
 import { createBounty, webBountyActor } from "../models/bounties.server";
 import { listPersonas } from "../models/personas.server";
 import { getTarget } from "../models/targets.server";
-import { formToObject, NewBountySchema } from "../schemas/bounties";
+import { NewBountySchema } from "../schemas/bounties";
+import { parseForm, readForm } from "../schemas/form";
 
 export const meta: MetaFunction = () => [{ title: "New bounty · Club Zero" }];
 
@@ -30,13 +31,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const target = getTarget(db, params.slug ?? "");
   if (!target) throw notFound(`There is no target called "${params.slug}" in the catalog.`);
-  const raw = formToObject(await request.formData(), ["personas"]);
-  const parsed = NewBountySchema.safeParse(raw);
-  if (!parsed.success) {
-    const fieldErrors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
-    return json({ fieldErrors, values: raw }, { status: 400 });
-  }
+  const parsed = parseForm(NewBountySchema, await readForm(request), { arrays: ["personas"] });
+  if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, values: parsed.values }, { status: 400 });
   const bounty = createBounty(db, webBountyActor(user), { targetId: target.id, ...parsed.data });
   return redirect(`/bounties/${bounty.id}`);
 }
@@ -46,8 +42,9 @@ export default function NewBounty() {
   const data = useActionData<typeof action>();
   const errors: Record<string, string | undefined> = data?.fieldErrors ?? {};
   const values = (data?.values ?? {}) as Record<string, string | string[] | undefined>;
-  const chosenKind = (typeof values.kind === "string" ? values.kind : kind) as keyof typeof KIND_PERSONAS;
-  const chosenPersonas = Array.isArray(values.personas) ? values.personas : (KIND_PERSONAS[chosenKind] ?? []);
+  const chosenKind = typeof values.kind === "string" ? values.kind : kind;
+  // Unticked means "the kind's usual personas"; keep the user's ticks after an error.
+  const chosenPersonas = Array.isArray(values.personas) ? values.personas : typeof values.personas === "string" ? [values.personas] : [];
   return (
     <section className="narrow">
       <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -79,7 +76,7 @@ export default function NewBounty() {
           {errors.kind ? <span className="field__error">{errors.kind}</span> : null}
         </div>
         <fieldset className="checks">
-          <legend>Who it suits (leave all unticked to use the kind's usual personas)</legend>
+          <legend>Who it suits (leave all unticked to use the kind's usual personas: {Object.entries(KIND_PERSONAS).map(([k, p]) => `${KIND_LABELS[k as keyof typeof KIND_LABELS]} → ${p.join(", ")}`).join("; ")})</legend>
           {personas.map((p) => (
             <label key={p.slug}>
               <input type="checkbox" name="personas" value={p.slug} defaultChecked={chosenPersonas.includes(p.slug)} /> {p.name}

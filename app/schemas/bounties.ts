@@ -65,13 +65,3 @@ export const IntentSchema = z.object({
   reason: z.string().max(2_000, "Keep the reason under 2,000 characters.").optional(),
   links: Links,
 });
-
-/** FormData with repeated fields (checkboxes) as arrays, for zod. */
-export function formToObject(form: FormData, arrays: string[] = []): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of new Set(form.keys())) {
-    const values = form.getAll(key).filter((v): v is string => typeof v === "string");
-    out[key] = arrays.includes(key) ? values : values[0];
-  }
-  return out;
-}

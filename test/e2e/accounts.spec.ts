@@ -49,6 +49,7 @@ describe("accounts in the browser", () => {
     await ctx.page.context().clearCookies();
     await signIn("alice", "alice admin passphrase");
     await ctx.page.getByRole("link", { name: "Admin", exact: true }).click();
+    await ctx.page.getByRole("link", { name: "Users and roles" }).click();
     await ctx.page.getByRole("heading", { name: "Users and roles" }).waitFor();
     await ctx.page.getByRole("button", { name: "Grant ssc for @dana" }).click();
     await ctx.page.getByRole("status").getByText("Granted ssc to @dana.").waitFor();

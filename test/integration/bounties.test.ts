@@ -179,6 +179,68 @@ describe("who may do what on a bounty", () => {
   });
 });
 
+describe("review rules", () => {
+  it("an admin holding the claim cannot confirm their own work, and nothing completes before review", async () => {
+    const bounty = await newBounty();
+    const admin = await makeUser(["admin"]);
+    const cookie = await cookieFor(admin.id);
+    expect((await post(cookie, bounty.id, { intent: "claim" })).status).toBe(302);
+    const early = await post(cookie, bounty.id, { intent: "complete" });
+    expect(early.status).toBe(409);
+    expect((await early.json()).message).toBe("You can't complete a bounty that is already claimed.");
+    expect((await post(cookie, bounty.id, { intent: "submit", links: "https://github.com/apache/kafka/pull/5" })).status).toBe(302);
+    const own = await post(cookie, bounty.id, { intent: "complete" });
+    expect(own.status).toBe(403);
+    expect((await own.json()).message).toBe("Someone else must review and confirm your own work.");
+    expect(getBounty(db, bounty.id)!.status).toBe("in_review");
+  });
+
+  it("a claim sent back from a long review gets a fresh CLAIM_DAYS", async () => {
+    const bounty = await newBounty();
+    const dev = webBountyActor(await makeUser());
+    const t0 = Date.now() - 30 * DAY;
+    applyIntent(db, dev, bounty.id, "claim", {}, t0);
+    applyIntent(db, dev, bounty.id, "submit", { links: ["https://example.org/pr/1"] }, t0 + DAY);
+    applyIntent(db, webBountyActor(await makeUser(["ssc"])), bounty.id, "reopen", { reason: "Needs docs." });
+    expireClaims(db);
+    const after = getBounty(db, bounty.id)!;
+    expect(after.status).toBe("in_progress");
+    expect(after.claim!.expiresAt).toBeGreaterThan(Date.now() + 13 * DAY);
+  });
+
+  it("a proposal cannot be acted on by someone who cannot see it (404, not a hint)", async () => {
+    const proposer = await makeUser();
+    const bounty = createBounty(db, webBountyActor(proposer), { targetId: getTarget(db, "kafka")!.id, title: "Private proposal", description: "Only the proposer and the SSC see this.", kind: "docs" });
+    const res = await post(await cookieFor((await makeUser()).id), bounty.id, { intent: "claim" });
+    expect(res.status).toBe(404);
+  });
+
+  it("a POST that is not a form is refused with 415, another method with 405", async () => {
+    const bounty = await newBounty();
+    const cookie = await cookieFor((await makeUser()).id);
+    const asJson = await call(bountyAction, `/bounties/${bounty.id}`, { id: String(bounty.id) }, {
+      method: "POST",
+      headers: { Cookie: cookie, "Content-Type": "application/json" },
+      body: JSON.stringify({ intent: "claim" }),
+    });
+    expect(asJson.status).toBe(415);
+    const put = await call(bountyAction, `/bounties/${bounty.id}`, { id: String(bounty.id) }, { method: "PUT", headers: { Cookie: cookie }, body: "intent=claim" });
+    expect(put.status).toBe(405);
+    expect(getBounty(db, bounty.id)!.status).toBe("open");
+  });
+
+  it("control characters in a title do not break the Atom feed", async () => {
+    await newBounty({ title: "Bell \u0007 and backspace \u0008 in a title" });
+    const xml = await (await call(feedLoader, "/bounties.atom")).text();
+    expect(xml).toContain("Bell  and backspace  in a title");
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+  });
+
+  it("/api/bounties refuses an unknown target like the board does", async () => {
+    expect((await call(apiBounties, "/api/bounties?target=nope")).status).toBe(400);
+  });
+});
+
 describe("the whole journey, with credit and a timeline", () => {
   it("claim → progress → submit → complete credits the claimant, newest event first", async () => {
     const bounty = await newBounty();

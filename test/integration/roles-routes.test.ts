@@ -4,6 +4,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { GrantableRole } from "../../db/schema";
 import * as home from "../../app/routes/_index";
 import * as adminUsers from "../../app/routes/admin.users";
+import * as adminHome from "../../app/routes/admin._index";
+import * as adminWebhooks from "../../app/routes/admin.webhooks";
 import * as githubStart from "../../app/routes/auth.github";
 import * as githubCallback from "../../app/routes/auth.github.callback";
 import * as healthz from "../../app/routes/healthz";
@@ -71,6 +73,8 @@ const loaders: Row[] = [
   { name: "GET /logout", handler: logout.loader, path: "/logout", expect: all(302) },
   { name: "GET /settings", handler: settings.loader, path: "/settings", expect: signedIn(LOGIN, OK) },
   { name: "GET /admin/users", handler: adminUsers.loader, path: "/admin/users", expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
+  { name: "GET /admin", handler: adminHome.loader, path: "/admin", expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
+  { name: "GET /admin/webhooks", handler: adminWebhooks.loader, path: "/admin/webhooks", expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
   { name: "GET /auth/github", handler: githubStart.loader, path: "/auth/github", expect: all(302) },
   { name: "GET /bounties", handler: board.loader, path: "/bounties", expect: all(OK) },
   { name: "GET /bounties/:id", handler: bounty.loader, path: "/bounties/1", params: { id: "1" }, expect: all(OK) },
@@ -94,6 +98,8 @@ const actions: Row[] = [
   { name: "POST /bounties/:id (cancel)", handler: bounty.action, path: "/bounties/1", params: { id: "1" }, form: () => ({ intent: "cancel" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 422, admin: 422 } },
   { name: "POST /bounties/:id (complete an open bounty)", handler: bounty.action, path: "/bounties/1", params: { id: "1" }, form: () => ({ intent: "complete" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 409, admin: 409 } },
   { name: "POST /targets/:slug/bounties/new (invalid)", handler: newBounty.action, path: "/targets/kafka/bounties/new", params: { slug: "kafka" }, form: () => ({ title: "" }), expect: signedIn(LOGIN, 400) },
+  { name: "POST /admin/webhooks (replay a missing delivery)", handler: adminWebhooks.action, path: "/admin/webhooks", form: () => ({ intent: "replay", id: "999999" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: 404 } },
+  { name: "POST /targets/:slug (link an issue)", handler: target.action, path: "/targets/envoy", params: { slug: "envoy" }, form: () => ({ url: "https://github.com/envoyproxy/envoy/issues/3883" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: OK, admin: OK } },
   { name: "POST /auth/github", handler: githubStart.action, path: "/auth/github", form: () => ({}), expect: all(404) },
   { name: "POST /login (wrong password)", handler: login.action, path: "/login", form: () => ({ username: "nobody-at-all", password: "wrong password" }), expect: all(401) },
   { name: "POST /join (invalid)", handler: join.action, path: "/join", form: () => ({ username: "" }), expect: all(400) },

@@ -68,6 +68,15 @@ describe("cross-site requests to the real server", () => {
     expect((await fetch(`${server.url}/settings`, { headers: { Cookie: cookie }, redirect: "manual" })).status).toBe(200);
   });
 
+  it("a form body over 1 MiB is refused with 413 before anything reads it", async () => {
+    const res = await fetch(`${server.url}/login`, {
+      method: "POST",
+      headers: { Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
+      body: `username=x&password=${"a".repeat(2 * 1024 * 1024)}`,
+    });
+    expect(res.status).toBe(413);
+  });
+
   it("a same-origin POST goes through", async () => {
     const res = await fetch(`${server.url}/settings`, {
       method: "POST",

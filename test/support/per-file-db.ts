@@ -13,3 +13,6 @@ process.env.NODE_ENV = "test";
 process.env.CLUBZERO_QUIET_LOG = "1";
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+// A fresh random webhook secret per test file (never a fixed one).
+process.env.GITHUB_WEBHOOK_SECRET = (await import("node:crypto")).randomBytes(32).toString("hex");

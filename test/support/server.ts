@@ -24,6 +24,7 @@ export async function freePort(): Promise<number> {
 
 export interface RunningServer {
   url: string;
+  pid: number;
   databasePath: string;
   output: () => string;
   stop: () => Promise<void>;
@@ -70,6 +71,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     databasePath,
     output: () => output,
     stop: async () => {
@@ -100,4 +102,11 @@ export function runServerToExit(env: Record<string, string>): Promise<{ code: nu
       resolve({ code, output });
     });
   });
+}
+
+/** Resident memory of a process in bytes (Linux). */
+export function rssOf(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb * 1024;
 }

@@ -3,15 +3,16 @@ import { BOUNTY_STATUSES, type BountyStatus } from "../../db/schema";
 import { availableIntents, BOUNTY_INTENTS, mayAct, nextStatus, type BountyIntent, type WebIntent } from "../../app/lib/bounty-lifecycle";
 
 // The whole table, written out: every state × every intent. "-" means refused.
+const U = { upstream_review: "-", upstream_complete: "-", upstream_cancel: "-", upstream_reopen: "-", upstream_withdraw: "-", upstream_unreview: "-" } as const;
 const EXPECTED: Record<BountyStatus, Record<BountyIntent, BountyStatus | "-">> = {
-  proposed:    { claim: "-", release: "-", progress: "-", submit: "-", complete: "-", reopen: "-", cancel: "-", accept: "open", decline: "declined", expire: "-" },
-  declined:    { claim: "-", release: "-", progress: "-", submit: "-", complete: "-", reopen: "-", cancel: "-", accept: "-", decline: "-", expire: "-" },
-  open:        { claim: "claimed", release: "-", progress: "-", submit: "-", complete: "-", reopen: "-", cancel: "cancelled", accept: "-", decline: "-", expire: "-" },
-  claimed:     { claim: "-", release: "open", progress: "in_progress", submit: "in_review", complete: "completed", reopen: "-", cancel: "cancelled", accept: "-", decline: "-", expire: "open" },
-  in_progress: { claim: "-", release: "open", progress: "in_progress", submit: "in_review", complete: "completed", reopen: "-", cancel: "cancelled", accept: "-", decline: "-", expire: "open" },
-  in_review:   { claim: "-", release: "open", progress: "-", submit: "-", complete: "completed", reopen: "in_progress", cancel: "cancelled", accept: "-", decline: "-", expire: "-" },
-  completed:   { claim: "-", release: "-", progress: "-", submit: "-", complete: "-", reopen: "-", cancel: "-", accept: "-", decline: "-", expire: "-" },
-  cancelled:   { claim: "-", release: "-", progress: "-", submit: "-", complete: "-", reopen: "open", cancel: "-", accept: "-", decline: "-", expire: "-" },
+  proposed:    { claim: "-", release: "-", progress: "-", submit: "-", complete: "-", reopen: "-", cancel: "-", accept: "open", decline: "declined", expire: "-", ...U },
+  declined:    { claim: "-", release: "-", progress: "-", submit: "-", complete: "-", reopen: "-", cancel: "-", accept: "-", decline: "-", expire: "-", ...U },
+  open:        { claim: "claimed", release: "-", progress: "-", submit: "-", complete: "-", reopen: "-", cancel: "cancelled", accept: "-", decline: "-", expire: "-", ...U, upstream_review: "in_review", upstream_complete: "completed", upstream_cancel: "cancelled" },
+  claimed:     { claim: "-", release: "open", progress: "in_progress", submit: "in_review", complete: "-", reopen: "-", cancel: "cancelled", accept: "-", decline: "-", expire: "open", ...U, upstream_review: "in_review", upstream_complete: "completed", upstream_cancel: "cancelled" },
+  in_progress: { claim: "-", release: "open", progress: "in_progress", submit: "in_review", complete: "-", reopen: "-", cancel: "cancelled", accept: "-", decline: "-", expire: "open", ...U, upstream_review: "in_review", upstream_complete: "completed", upstream_cancel: "cancelled" },
+  in_review:   { claim: "-", release: "open", progress: "-", submit: "-", complete: "completed", reopen: "in_progress", cancel: "cancelled", accept: "-", decline: "-", expire: "-", ...U, upstream_complete: "completed", upstream_cancel: "cancelled", upstream_withdraw: "in_progress", upstream_unreview: "open" },
+  completed:   { claim: "-", release: "-", progress: "-", submit: "-", complete: "-", reopen: "-", cancel: "-", accept: "-", decline: "-", expire: "-", ...U, upstream_reopen: "open" },
+  cancelled:   { claim: "-", release: "-", progress: "-", submit: "-", complete: "-", reopen: "open", cancel: "-", accept: "-", decline: "-", expire: "-", ...U, upstream_reopen: "open" },
 };
 
 describe("bounty state machine", () => {
@@ -62,5 +63,11 @@ describe("who may act", () => {
 
   it("offers an SSC member reviewing submitted work complete, send back, release and cancel", () => {
     expect(availableIntents("in_review", reviewer)).toEqual(["release", "complete", "reopen", "cancel"]);
+  });
+});
+
+describe("own work", () => {
+  it("an SSC member holding the claim is not offered to confirm it", () => {
+    expect(availableIntents("in_review", { signedIn: true, isClaimant: true, isReviewer: true })).not.toContain("complete");
   });
 });

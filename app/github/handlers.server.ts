@@ -1,0 +1,298 @@
+// Translate GitHub webhook payloads into model calls, nothing more. Runs inside the
+// delivery's transaction (see receive.server.ts); model writes nest as savepoints.
+import { and, eq, sql } from "drizzle-orm";
+import type { z } from "zod";
+import { users } from "../../db/schema";
+import type { BountyKind } from "../../db/schema";
+import { BOUNTY_KINDS } from "../../db/schema";
+import type { Db } from "../db.server";
+import { isBot, parseCommands, parseIssueRefs, type Command } from "../lib/github-text";
+import {
+  applyIntent,
+  createBounty,
+  getBountyForIssue,
+  hasActiveClaim,
+  recordRefusal,
+  type BountyActor,
+  type IntentInput,
+} from "../models/bounties.server";
+import { DomainError, InvalidTransition } from "../models/errors";
+import {
+  ensureIssuePlaceholder,
+  labelsOf,
+  linkByLabels,
+  linkPull,
+  listIssuesForPull,
+  listPullsFor,
+  recordPing,
+  recordRelease,
+  upsertIssue,
+  type IssueRow,
+  type IssueSnapshot,
+} from "../models/github.server";
+import { listRoles } from "../models/users.server";
+import type { UpstreamIntent, WebIntent } from "../lib/bounty-lifecycle";
+import { IssueCommentEvent, IssuesEvent, PingEvent, PullRequestEvent, ReleaseEvent, type IssuePayload } from "./payloads";
+
+export type Outcome = { status: "processed" | "ignored" | "invalid"; note?: string };
+
+/** Event/action pairs Club Zero acts on; everything else is stored as `ignored`. */
+const HANDLED: Record<string, readonly string[] | "any"> = {
+  ping: "any",
+  issues: ["opened", "edited", "closed", "reopened", "labeled", "unlabeled", "assigned", "unassigned", "deleted", "transferred"],
+  issue_comment: ["created"],
+  pull_request: ["opened", "reopened", "edited", "closed"],
+  release: ["published"],
+};
+
+export function isHandled(event: string, action: string | null): boolean {
+  const actions = HANDLED[event];
+  if (!actions) return false;
+  return actions === "any" || (action !== null && actions.includes(action));
+}
+
+export function handleEvent(db: Db, event: string, action: string | null, payload: unknown, now: number): Outcome {
+  if (!isHandled(event, action)) return { status: "ignored" };
+  switch (event) {
+    case "ping":
+      return handlePing(db, payload, now);
+    case "issues":
+      return handleIssues(db, payload, now);
+    case "issue_comment":
+      return handleComment(db, payload, now);
+    case "pull_request":
+      return handlePull(db, payload, now);
+    case "release":
+      return handleRelease(db, payload, now);
+    default:
+      return { status: "ignored" };
+  }
+}
+
+function invalid(error: z.ZodError): Outcome {
+  return { status: "invalid", note: error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
+}
+
+const ms = (iso: string) => Date.parse(iso);
+
+function snapshotOf(issue: IssuePayload, repo: string, overrides: Partial<IssueSnapshot> = {}): IssueSnapshot {
+  return {
+    githubId: issue.id,
+    repo,
+    number: issue.number,
+    kind: issue.pull_request ? "pull" : "issue",
+    title: issue.title,
+    state: issue.state,
+    stateReason: issue.state_reason ?? null,
+    labels: issue.labels.map((l) => l.name),
+    assignees: (issue.assignees ?? []).map((a) => a.login),
+    author: issue.user?.login ?? null,
+    url: issue.html_url,
+    updatedAt: ms(issue.updated_at),
+    mergedAt: null,
+    ...overrides,
+  };
+}
+
+/** Upstream events are GitHub's to report; the sender is named on the timeline. */
+function upstreamActor(login: string): BountyActor {
+  return { userId: null, label: `github:${login}`, source: "github", roles: [] };
+}
+
+/** A GitHub login acts as the Club Zero user who verified it, or as itself. */
+function commenterActor(db: Db, login: string): BountyActor {
+  const user = db
+    .select({ id: users.id, username: users.username })
+    .from(users)
+    .where(and(sql`lower(${users.githubLogin}) = ${login.toLowerCase()}`, eq(users.githubVerified, true), sql`${users.disabledAt} is null`))
+    .get();
+  if (user) return { userId: user.id, label: `@${user.username}`, source: "github", roles: listRoles(db, user.id) };
+  return { userId: null, githubLogin: login, label: `@${login} (GitHub)`, source: "github", roles: [] };
+}
+
+function creditFor(db: Db, login: string) {
+  const actor = commenterActor(db, login);
+  return { userId: actor.userId, githubLogin: actor.userId === null ? login : null };
+}
+
+/** Applies an upstream move if it still makes sense; a stale or repeated one is a no-op. */
+function tryUpstream(db: Db, actor: BountyActor, bountyId: number, intent: UpstreamIntent, input: IntentInput, now: number) {
+  try {
+    applyIntent(db, actor, bountyId, intent, input, now);
+  } catch (error) {
+    if (!(error instanceof InvalidTransition)) throw error;
+  }
+}
+
+function kindFromLabels(labels: string[]): BountyKind {
+  for (const label of labels) {
+    const m = /^club-zero\/(.+)$/i.exec(label);
+    const kind = BOUNTY_KINDS.find((k) => k === m?.[1]?.toLowerCase());
+    if (kind) return kind;
+  }
+  return "code";
+}
+
+/**
+ * The bounty for a linked issue labelled `club-zero`, created on first sight. A bounty
+ * created late (events out of order) starts from what GitHub already says: a closed
+ * issue or a merged PR completes it, an open PR puts it in review.
+ */
+function ensureBounty(db: Db, issue: IssueRow, targetIds: number[], sender: string, now: number) {
+  const existing = getBountyForIssue(db, issue.repo, issue.number);
+  if (existing) return existing;
+  const labels = labelsOf(issue).map((l) => l.toLowerCase());
+  if (issue.kind !== "issue" || targetIds.length === 0 || !labels.includes("club-zero")) return null;
+  const actor = upstreamActor(sender);
+  const bounty = createBounty(
+    db,
+    actor,
+    {
+      targetId: targetIds[0]!,
+      title: issue.title,
+      description: `Tracked on GitHub: [${issue.repo}#${issue.number}](${issue.url}). Claim it here or with \`/claim\` in a comment there.`,
+      kind: kindFromLabels(labels),
+      github: { repo: issue.repo, number: issue.number },
+    },
+    now,
+  );
+  const pulls = listPullsFor(db, issue.id);
+  const merged = pulls.find((p) => p.state === "merged");
+  if (issue.state === "closed") {
+    const intent = issue.stateReason === "not_planned" ? "upstream_cancel" : "upstream_complete";
+    tryUpstream(db, actor, bounty.id, intent, { credit: merged?.authorLogin ? creditFor(db, merged.authorLogin) : null, note: "The issue was already closed on GitHub." }, now);
+  } else if (merged) {
+    tryUpstream(db, actor, bounty.id, "upstream_complete", { credit: merged.authorLogin ? creditFor(db, merged.authorLogin) : null, links: [merged.url] }, now);
+  } else {
+    const open = pulls.find((p) => p.state === "open");
+    if (open) tryUpstream(db, actor, bounty.id, "upstream_review", { links: [open.url] }, now);
+  }
+  return getBountyForIssue(db, issue.repo, issue.number);
+}
+
+function handlePing(db: Db, payload: unknown, now: number): Outcome {
+  const p = PingEvent.safeParse(payload);
+  if (!p.success) return invalid(p.error);
+  if (p.data.hook_id) {
+    recordPing(db, { hookId: p.data.hook_id, type: p.data.hook?.type ?? null, target: p.data.repository?.full_name ?? p.data.organization?.login ?? null, events: p.data.hook?.events ?? [] }, now);
+  }
+  return { status: "processed" };
+}
+
+function handleIssues(db: Db, payload: unknown, now: number): Outcome {
+  const p = IssuesEvent.safeParse(payload);
+  if (!p.success) return invalid(p.error);
+  const { action, issue, repository, sender } = p.data;
+  const repo = repository.full_name;
+  const overrides: Partial<IssueSnapshot> = action === "deleted" ? { state: "closed", stateReason: "deleted" } : {};
+  const { row, fresh } = upsertIssue(db, snapshotOf(issue, repo, overrides), now);
+
+  if (action === "transferred" && p.data.changes?.new_issue && p.data.changes.new_repository) {
+    // The issue lives on in another repository: mirror the new one and let the old row go closed.
+    const moved = upsertIssue(db, snapshotOf(p.data.changes.new_issue, p.data.changes.new_repository.full_name), now);
+    linkByLabels(db, moved.row, now);
+  }
+
+  const targetIds = linkByLabels(db, row, now);
+  const bounty = ensureBounty(db, row, targetIds, sender.login, now);
+  if (!bounty || !fresh) return { status: "processed" };
+
+  const actor = upstreamActor(sender.login);
+  const key = `issues:${issue.id}:${action}:${issue.updated_at}`;
+  if (action === "closed" || action === "deleted") {
+    if (action === "deleted" || issue.state_reason === "not_planned") {
+      tryUpstream(db, actor, bounty.id, "upstream_cancel", { note: action === "deleted" ? "The issue was deleted on GitHub." : "Closed on GitHub as not planned.", externalKey: key }, now);
+    } else {
+      const merged = listPullsFor(db, row.id).find((pr) => pr.state === "merged");
+      tryUpstream(db, actor, bounty.id, "upstream_complete", { note: "Closed on GitHub as completed.", credit: merged?.authorLogin ? creditFor(db, merged.authorLogin) : null, externalKey: key }, now);
+    }
+  } else if (action === "reopened") {
+    tryUpstream(db, actor, bounty.id, "upstream_reopen", { note: "Reopened on GitHub.", externalKey: key }, now);
+  }
+  return { status: "processed" };
+}
+
+const COMMAND_INTENTS: Record<Command["kind"], WebIntent> = { claim: "claim", release: "release", progress: "progress", submit: "submit" };
+
+function handleComment(db: Db, payload: unknown, now: number): Outcome {
+  const p = IssueCommentEvent.safeParse(payload);
+  if (!p.success) return invalid(p.error);
+  const { issue, comment, repository } = p.data;
+  if (isBot(comment.user)) return { status: "ignored", note: "comment by a bot" };
+  const { row } = upsertIssue(db, snapshotOf(issue, repository.full_name), now);
+  const targetIds = linkByLabels(db, row, now);
+  const commands = parseCommands(comment.body ?? "");
+  if (commands.length === 0) return { status: "processed" };
+  const bounty = ensureBounty(db, row, targetIds, comment.user.login, now);
+  if (!bounty) return { status: "processed", note: "commands on an issue that is not a Club Zero bounty" };
+  const actor = commenterActor(db, comment.user.login);
+  commands.forEach((command, i) => {
+    const externalKey = `comment:${comment.id}:${i}`;
+    const input: IntentInput = { externalKey };
+    if (command.kind === "progress") input.note = command.note;
+    if (command.kind === "submit") input.links = [command.url];
+    if (command.kind === "release") input.reason = "Released from GitHub.";
+    try {
+      applyIntent(db, actor, bounty.id, COMMAND_INTENTS[command.kind], input, now);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      recordRefusal(db, actor, bounty.id, `/${command.kind} refused: ${error.message}`, externalKey, now);
+    }
+  });
+  return { status: "processed" };
+}
+
+function handlePull(db: Db, payload: unknown, now: number): Outcome {
+  const p = PullRequestEvent.safeParse(payload);
+  if (!p.success) return invalid(p.error);
+  const { pull_request: pr, repository, sender } = p.data;
+  const repo = repository.full_name;
+  const merged = Boolean(pr.merged || pr.merged_at);
+  const { row, fresh } = upsertIssue(
+    db,
+    {
+      githubId: pr.id,
+      repo,
+      number: pr.number,
+      kind: "pull",
+      title: pr.title,
+      state: merged ? "merged" : pr.state,
+      stateReason: null,
+      labels: pr.labels.map((l) => l.name),
+      assignees: [],
+      author: pr.user.login,
+      url: pr.html_url,
+      updatedAt: ms(pr.updated_at),
+      mergedAt: pr.merged_at ? ms(pr.merged_at) : null,
+    },
+    now,
+  );
+  for (const ref of parseIssueRefs(`${pr.title}\n${pr.body ?? ""}`, repo)) {
+    if (ref.repo.toLowerCase() === repo.toLowerCase() && ref.number === pr.number) continue;
+    linkPull(db, row.id, ensureIssuePlaceholder(db, ref.repo, ref.number).id, now);
+  }
+  if (!fresh) return { status: "processed", note: "older than what we have" };
+
+  const actor = upstreamActor(sender.login);
+  for (const issue of listIssuesForPull(db, row.id)) {
+    const bounty = getBountyForIssue(db, issue.repo, issue.number);
+    if (!bounty) continue;
+    if (row.state === "merged") {
+      tryUpstream(db, actor, bounty.id, "upstream_complete", { links: [pr.html_url], note: "The pull request was merged.", credit: creditFor(db, pr.user.login), externalKey: `pr-merged:${pr.id}:${bounty.id}` }, now);
+    } else if (pr.state === "open") {
+      tryUpstream(db, actor, bounty.id, "upstream_review", { links: [pr.html_url], note: `Pull request by @${pr.user.login}.`, externalKey: `pr-open:${pr.id}:${bounty.id}:${pr.updated_at}` }, now);
+    } else if (bounty.status === "in_review") {
+      tryUpstream(db, actor, bounty.id, hasActiveClaim(db, bounty.id) ? "upstream_withdraw" : "upstream_unreview", { note: "The pull request was closed without merging.", externalKey: `pr-closed:${pr.id}:${bounty.id}:${pr.updated_at}` }, now);
+    }
+  }
+  return { status: "processed" };
+}
+
+function handleRelease(db: Db, payload: unknown, now: number): Outcome {
+  const p = ReleaseEvent.safeParse(payload);
+  if (!p.success) return invalid(p.error);
+  const { release, repository } = p.data;
+  if (release.draft || release.prerelease) return { status: "ignored", note: "draft or pre-release" };
+  recordRelease(db, { repo: repository.full_name, tag: release.tag_name, name: release.name ?? null, url: release.html_url, publishedAt: release.published_at ? ms(release.published_at) : now }, now);
+  return { status: "processed" };
+}

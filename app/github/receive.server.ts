@@ -1,0 +1,89 @@
+import { eq, sql } from "drizzle-orm";
+import { webhookDeliveries } from "../../db/schema";
+import { writeTx, type Db } from "../db.server";
+import { NotFound } from "../models/errors";
+import { getDelivery, getDeliveryByGuid } from "../models/github.server";
+import { handleEvent } from "./handlers.server";
+
+export interface Delivery {
+  deliveryId: string;
+  event: string;
+  hookId: number | null;
+  body: string;
+  payload: unknown;
+}
+
+export type ReceiveResult =
+  | { status: 200; body: { ok: true; duplicate?: boolean; outcome?: string } }
+  | { status: 500; body: { ok: false; error: string } };
+
+function actionOf(payload: unknown): string | null {
+  return payload && typeof payload === "object" && "action" in payload && typeof payload.action === "string" ? payload.action : null;
+}
+
+/**
+ * Records a delivery and applies its effect in one BEGIN IMMEDIATE transaction, so it is
+ * either fully applied and recorded, or neither. A repeat of a recorded delivery changes
+ * nothing; a repeat of a failed one is processed again. If the effect throws, the
+ * transaction rolls back and the failure is recorded on its own, for GitHub's redelivery
+ * or the admin's replay.
+ */
+export function receiveDelivery(db: Db, d: Delivery, now = Date.now(), opts: { replay?: boolean } = {}): ReceiveResult {
+  const action = actionOf(d.payload);
+  try {
+    const outcome = writeTx(db, () => {
+      const seen = getDeliveryByGuid(db, d.deliveryId);
+      if (seen && seen.status !== "failed" && !opts.replay) return null;
+      const result = handleEvent(db, d.event, action, d.payload, now);
+      const values = {
+        event: d.event,
+        action,
+        status: result.status,
+        error: result.note ?? null,
+        hookId: d.hookId,
+        payload: d.body,
+        processedAt: now,
+      };
+      if (seen) {
+        db.update(webhookDeliveries).set({ ...values, attempts: sql`${webhookDeliveries.attempts} + 1` }).where(eq(webhookDeliveries.id, seen.id)).run();
+      } else {
+        db.insert(webhookDeliveries).values({ ...values, deliveryId: d.deliveryId, receivedAt: now }).run();
+      }
+      return result.status;
+    });
+    return outcome === null ? { status: 200, body: { ok: true, duplicate: true } } : { status: 200, body: { ok: true, outcome } };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`webhook delivery ${d.deliveryId} (${d.event}) failed`, error);
+    writeTx(db, () => {
+      const seen = getDeliveryByGuid(db, d.deliveryId);
+      if (seen) {
+        db.update(webhookDeliveries)
+          .set({ status: "failed", error: message, attempts: sql`${webhookDeliveries.attempts} + 1`, processedAt: now })
+          .where(eq(webhookDeliveries.id, seen.id))
+          .run();
+      } else {
+        db.insert(webhookDeliveries)
+          .values({ deliveryId: d.deliveryId, event: d.event, action, status: "failed", error: message, hookId: d.hookId, payload: d.body, receivedAt: now, processedAt: now })
+          .run();
+      }
+    });
+    return { status: 500, body: { ok: false, error: "processing failed; GitHub may redeliver" } };
+  }
+}
+
+/**
+ * Runs a stored delivery through the same code again (the admin's "replay"). Effects
+ * have natural keys, so replaying one that already acted changes nothing twice.
+ */
+export function replayDelivery(db: Db, id: number, now = Date.now()): ReceiveResult {
+  const row = getDelivery(db, id);
+  if (!row) throw new NotFound("There is no such delivery.");
+  let payload: unknown;
+  try {
+    payload = JSON.parse(row.payload);
+  } catch {
+    return { status: 500, body: { ok: false, error: "the stored body is not JSON" } };
+  }
+  return receiveDelivery(db, { deliveryId: row.deliveryId, event: row.event, hookId: row.hookId, body: row.payload, payload }, now, { replay: true });
+}

@@ -1,0 +1,274 @@
+import { and, count, desc, eq, gte, inArray, max, sql } from "drizzle-orm";
+import {
+  githubHooks,
+  githubIssues,
+  pullLinks,
+  repoReleases,
+  targetIssues,
+  targets,
+  webhookDeliveries,
+  type DeliveryStatus,
+} from "../../db/schema";
+import { writeTx, type Db, type Tx } from "../db.server";
+import { recordAudit, type Actor } from "./audit.server";
+import { NotFound } from "./errors";
+
+export type IssueRow = typeof githubIssues.$inferSelect;
+
+/** What a webhook tells us about an issue or pull request at one moment. */
+export interface IssueSnapshot {
+  githubId: number;
+  repo: string;
+  number: number;
+  kind: "issue" | "pull";
+  title: string;
+  state: "open" | "closed" | "merged";
+  stateReason: string | null;
+  labels: string[];
+  assignees: string[];
+  author: string | null;
+  url: string;
+  updatedAt: number;
+  mergedAt: number | null;
+}
+
+function findIssue(tx: Tx | Db, repo: string, number: number, githubId?: number | null): IssueRow | null {
+  if (githubId) {
+    const byId = tx.select().from(githubIssues).where(eq(githubIssues.githubId, githubId)).get();
+    if (byId) return byId;
+  }
+  return (
+    tx
+      .select()
+      .from(githubIssues)
+      .where(and(sql`lower(${githubIssues.repo}) = ${repo.toLowerCase()}`, eq(githubIssues.number, number)))
+      .get() ?? null
+  );
+}
+
+export function getIssue(db: Db, repo: string, number: number): IssueRow | null {
+  return findIssue(db, repo, number);
+}
+
+/**
+ * Mirrors an issue or PR. Events arrive out of order: a snapshot older than what is
+ * stored changes nothing (`fresh: false`). A merged PR stays merged.
+ */
+export function upsertIssue(tx: Tx | Db, snap: IssueSnapshot, now: number): { row: IssueRow; fresh: boolean } {
+  const existing = findIssue(tx, snap.repo, snap.number, snap.githubId);
+  const values = {
+    githubId: snap.githubId,
+    repo: snap.repo,
+    number: snap.number,
+    kind: snap.kind,
+    title: snap.title,
+    state: snap.state,
+    stateReason: snap.stateReason,
+    labelsJson: JSON.stringify(snap.labels),
+    assigneesJson: JSON.stringify(snap.assignees),
+    authorLogin: snap.author,
+    url: snap.url,
+    githubUpdatedAt: snap.updatedAt,
+    mergedAt: snap.mergedAt,
+    syncedAt: now,
+  };
+  if (!existing) {
+    return { row: tx.insert(githubIssues).values(values).returning().get(), fresh: true };
+  }
+  if (existing.githubUpdatedAt !== null && snap.updatedAt < existing.githubUpdatedAt) {
+    tx.update(githubIssues).set({ syncedAt: now }).where(eq(githubIssues.id, existing.id)).run();
+    return { row: existing, fresh: false };
+  }
+  const merged = existing.state === "merged" ? { state: "merged" as const, mergedAt: existing.mergedAt } : {};
+  const row = tx
+    .update(githubIssues)
+    .set({ ...values, ...merged })
+    .where(eq(githubIssues.id, existing.id))
+    .returning()
+    .get();
+  return { row, fresh: true };
+}
+
+/** A row for an issue we have only seen referenced (by a PR), to be filled in later. */
+export function ensureIssuePlaceholder(tx: Tx | Db, repo: string, number: number): IssueRow {
+  return (
+    findIssue(tx, repo, number) ??
+    tx
+      .insert(githubIssues)
+      .values({ repo, number, kind: "issue", title: `${repo}#${number}`, state: "open", url: `https://github.com/${repo}/issues/${number}` })
+      .returning()
+      .get()
+  );
+}
+
+export const labelsOf = (row: IssueRow): string[] => (row.labelsJson ? (JSON.parse(row.labelsJson) as string[]) : []);
+
+/**
+ * Links an issue to the targets its labels name: `club-zero` on the target's upstream
+ * repository, or `club-zero:<target-slug>` anywhere. Returns the ids of every target the
+ * issue is linked to (including earlier links).
+ */
+export function linkByLabels(tx: Tx | Db, issue: IssueRow, now: number): number[] {
+  const labels = labelsOf(issue).map((l) => l.toLowerCase());
+  const wanted: number[] = [];
+  if (labels.includes("club-zero")) {
+    for (const t of tx.select({ id: targets.id }).from(targets).where(sql`lower(${targets.repo}) = ${issue.repo.toLowerCase()}`).all()) wanted.push(t.id);
+  }
+  const slugs = labels.filter((l) => l.startsWith("club-zero:")).map((l) => l.slice("club-zero:".length));
+  if (slugs.length > 0) {
+    for (const t of tx.select({ id: targets.id }).from(targets).where(inArray(targets.slug, slugs)).all()) wanted.push(t.id);
+  }
+  for (const targetId of wanted) {
+    tx.insert(targetIssues).values({ targetId, issueId: issue.id, source: "label", createdAt: new Date(now) }).onConflictDoNothing().run();
+  }
+  return tx.select({ id: targetIssues.targetId }).from(targetIssues).where(eq(targetIssues.issueId, issue.id)).all().map((r) => r.id);
+}
+
+/** Records that a PR references an issue. */
+export function linkPull(tx: Tx | Db, pullId: number, issueId: number, now: number) {
+  tx.insert(pullLinks).values({ pullId, issueId, createdAt: now }).onConflictDoNothing().run();
+}
+
+/** PRs that reference this issue, newest first. */
+export function listPullsFor(tx: Tx | Db, issueId: number): IssueRow[] {
+  return tx
+    .select({ pr: githubIssues })
+    .from(pullLinks)
+    .innerJoin(githubIssues, eq(githubIssues.id, pullLinks.pullId))
+    .where(eq(pullLinks.issueId, issueId))
+    .orderBy(desc(githubIssues.githubUpdatedAt))
+    .all()
+    .map((r) => r.pr);
+}
+
+/** Issues a PR references. */
+export function listIssuesForPull(tx: Tx | Db, pullId: number): IssueRow[] {
+  return tx
+    .select({ issue: githubIssues })
+    .from(pullLinks)
+    .innerJoin(githubIssues, eq(githubIssues.id, pullLinks.issueId))
+    .where(eq(pullLinks.pullId, pullId))
+    .all()
+    .map((r) => r.issue);
+}
+
+/**
+ * Links a pasted issue/PR to a target (ssc/admin on the target page). The row is a
+ * placeholder until GitHub (webhook or sync) fills it in.
+ */
+export function linkIssueManually(db: Db, actor: Actor, targetId: number, ref: { repo: string; number: number }, kind: "issue" | "pull", now = Date.now()) {
+  return writeTx(db, (tx) => {
+    const target = tx.select({ id: targets.id }).from(targets).where(eq(targets.id, targetId)).get();
+    if (!target) throw new NotFound("There is no such target.");
+    const issue =
+      findIssue(tx, ref.repo, ref.number) ??
+      tx
+        .insert(githubIssues)
+        .values({ repo: ref.repo, number: ref.number, kind, title: `${ref.repo}#${ref.number}`, state: "open", url: `https://github.com/${ref.repo}/${kind === "pull" ? "pull" : "issues"}/${ref.number}` })
+        .returning()
+        .get();
+    const { changes } = tx.insert(targetIssues).values({ targetId, issueId: issue.id, source: "manual", createdAt: new Date(now) }).onConflictDoNothing().run();
+    if (changes > 0) recordAudit(tx, actor, { action: "target.issue_linked", entityType: "target", entityId: targetId, after: { issue: `${ref.repo}#${ref.number}` } }, now);
+    return { issue, added: changes > 0 };
+  });
+}
+
+/** Remembers the latest published release of a repository; an older one changes nothing. */
+export function recordRelease(tx: Tx | Db, release: { repo: string; tag: string; name: string | null; url: string; publishedAt: number }, now: number) {
+  tx.insert(repoReleases)
+    .values({ ...release, repo: release.repo.toLowerCase(), receivedAt: now })
+    .onConflictDoUpdate({
+      target: repoReleases.repo,
+      set: { tag: release.tag, name: release.name, url: release.url, publishedAt: release.publishedAt, receivedAt: now },
+      setWhere: sql`excluded.published_at >= ${repoReleases.publishedAt}`,
+    })
+    .run();
+}
+
+export function getRelease(db: Db, repo: string) {
+  return db.select().from(repoReleases).where(eq(repoReleases.repo, repo.toLowerCase())).get() ?? null;
+}
+
+export function recordPing(tx: Tx | Db, hook: { hookId: number; type: string | null; target: string | null; events: string[] }, now: number) {
+  tx.insert(githubHooks)
+    .values({ hookId: hook.hookId, hookType: hook.type, target: hook.target, events: JSON.stringify(hook.events), lastPingAt: now })
+    .onConflictDoUpdate({ target: githubHooks.hookId, set: { hookType: hook.type, target: hook.target, events: JSON.stringify(hook.events), lastPingAt: now } })
+    .run();
+}
+
+// ---------------------------------------------------------------------------
+// Deliveries
+
+export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+
+export function getDeliveryByGuid(tx: Tx | Db, deliveryId: string): DeliveryRow | null {
+  return tx.select().from(webhookDeliveries).where(eq(webhookDeliveries.deliveryId, deliveryId)).get() ?? null;
+}
+
+export function getDelivery(db: Db, id: number): DeliveryRow | null {
+  return db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get() ?? null;
+}
+
+export function listDeliveries(db: Db, opts: { status?: DeliveryStatus; limit?: number } = {}) {
+  return db
+    .select({
+      id: webhookDeliveries.id,
+      deliveryId: webhookDeliveries.deliveryId,
+      event: webhookDeliveries.event,
+      action: webhookDeliveries.action,
+      status: webhookDeliveries.status,
+      error: webhookDeliveries.error,
+      attempts: webhookDeliveries.attempts,
+      receivedAt: webhookDeliveries.receivedAt,
+      processedAt: webhookDeliveries.processedAt,
+    })
+    .from(webhookDeliveries)
+    .where(opts.status ? eq(webhookDeliveries.status, opts.status) : undefined)
+    .orderBy(desc(webhookDeliveries.id))
+    .limit(opts.limit ?? 100)
+    .all();
+}
+
+/** For the admin health line: the last delivery and failures in the past 24 hours. */
+export function getWebhookHealth(db: Db, now = Date.now()) {
+  const last = db.select({ at: max(webhookDeliveries.receivedAt) }).from(webhookDeliveries).get()?.at ?? null;
+  const failures =
+    db
+      .select({ n: count() })
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.status, "failed"), gte(webhookDeliveries.receivedAt, now - 86_400_000)))
+      .get()?.n ?? 0;
+  return { lastDeliveryAt: last, failures24h: failures };
+}
+
+/** When GitHub last told us about any issue linked to this target, or null. */
+export function getTargetSyncedAt(db: Db, targetId: number): number | null {
+  return (
+    db
+      .select({ at: max(githubIssues.syncedAt) })
+      .from(targetIssues)
+      .innerJoin(githubIssues, eq(githubIssues.id, targetIssues.issueId))
+      .where(eq(targetIssues.targetId, targetId))
+      .get()?.at ?? null
+  );
+}
+
+/** Every linked issue and PR (for `npm run github:sync`), oldest sync first. */
+export function listLinkedIssues(db: Db): { repo: string; number: number }[] {
+  return db
+    .selectDistinct({ repo: githubIssues.repo, number: githubIssues.number, syncedAt: githubIssues.syncedAt })
+    .from(githubIssues)
+    .innerJoin(targetIssues, eq(targetIssues.issueId, githubIssues.id))
+    .orderBy(sql`${githubIssues.syncedAt} is not null`, githubIssues.syncedAt)
+    .all()
+    .map(({ repo, number }) => ({ repo, number }));
+}
+
+/** Stores what the REST API said about an issue (same freshness rule as webhooks). */
+export function applySnapshot(db: Db, snap: IssueSnapshot, now = Date.now()) {
+  return writeTx(db, (tx) => {
+    const { row, fresh } = upsertIssue(tx, snap, now);
+    linkByLabels(tx, row, now);
+    return fresh;
+  });
+}

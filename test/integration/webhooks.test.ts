@@ -1,0 +1,333 @@
+import crypto from "node:crypto";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { db } from "../../app/db.server";
+import { createVerifier } from "../../app/github/verify.server";
+import { getBountyForIssue, getBounty } from "../../app/models/bounties.server";
+import { getDeliveryByGuid, getIssue, getRelease } from "../../app/models/github.server";
+import { action as webhook, loader as webhookGet } from "../../app/routes/webhooks.github";
+import { fingerprint } from "../support/fingerprint";
+import { commentEvent, deliveryHeaders, example, issuesEvent, pullEvent, sign, type IssueSpec } from "../support/github-webhooks";
+import { call } from "../support/remix";
+
+const SECRET = process.env.GITHUB_WEBHOOK_SECRET!;
+const dbFile = process.env.DATABASE_PATH!;
+
+async function deliver(event: string, payload: unknown, opts: { id?: string; headers?: Record<string, string>; body?: string } = {}) {
+  const body = opts.body ?? JSON.stringify(payload);
+  return call(webhook, "/webhooks/github", {}, {
+    method: "POST",
+    headers: { ...deliveryHeaders(event, body, SECRET, opts.id), ...opts.headers },
+    body,
+  });
+}
+
+let issueNo = 1000;
+/** A fresh issue on Prometheus's upstream repository. */
+function newIssue(extra: Partial<IssueSpec> = {}): IssueSpec {
+  issueNo += 1;
+  return { repo: "prometheus/prometheus", number: issueNo, title: `Support SPIFFE ${issueNo}`, updatedAt: "2026-01-01T10:00:00Z", ...extra };
+}
+const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 10, minutes)).toISOString();
+
+describe("signature vectors (WH-1)", () => {
+  it.each([
+    ["It's a Secret to Everybody", "Hello, World!", "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"],
+    ["mysecret", '{"foo":"bar"}', "sha256=4864d2759938a15468b5df9ade20bf161da9b4f737ea61794142f3484236bda3"],
+    ["It's a Secret to Everybody", '{"emoji":"😊 ünïcödé"}', "sha256=526b5c27ffd77910bb9a91dd5b03dc08f23f38447009cc27f5bf030d8a4cda53"],
+  ])("secret %j over %j verifies", async (secret, body, header) => {
+    expect(await createVerifier([secret])!(body, header)).toBe(true);
+  });
+
+  it("a re-serialised body no longer matches the signature of the bytes GitHub sent", async () => {
+    const raw = '{"name": "caf\\u00e9",  "n": 1}';
+    const header = sign("mysecret", raw);
+    const verify = createVerifier(["mysecret"])!;
+    expect(await verify(raw, header)).toBe(true);
+    expect(await verify(JSON.stringify(JSON.parse(raw)), header)).toBe(false);
+  });
+
+  it("accepts either secret during a rotation", async () => {
+    const verify = createVerifier(["new-secret-0123456789abcdef0123456789", "old-secret-0123456789abcdef0123456789"])!;
+    expect(await verify("{}", sign("new-secret-0123456789abcdef0123456789", "{}"))).toBe(true);
+    expect(await verify("{}", sign("old-secret-0123456789abcdef0123456789", "{}"))).toBe(true);
+    expect(await verify("{}", sign("some-other-secret", "{}"))).toBe(false);
+  });
+});
+
+describe("the receiver refuses bad deliveries and writes nothing", () => {
+  it("checks the signature before parsing: a signed non-JSON body is a 400 (WH-1)", async () => {
+    const before = fingerprint(dbFile);
+    const res = await deliver("ping", null, { body: "Hello, World!" });
+    expect(res.status).toBe(400);
+    expect(fingerprint(dbFile)).toEqual(before);
+  });
+
+  it("1,400 forged or malformed signatures: all 401, no 5xx, nothing written (WH-2, WH-3)", async () => {
+    const body = JSON.stringify(issuesEvent("opened", newIssue({ labels: ["club-zero"] })));
+    const before = fingerprint(dbFile);
+    const bad: (string | null)[] = [
+      ...Array.from({ length: 1000 }, () => `sha256=${crypto.randomBytes(32).toString("hex")}`),
+      ...Array.from({ length: 100 }, () => null),
+      ...Array.from({ length: 100 }, () => `sha256=${sign(SECRET, body).slice(7).toUpperCase()}`),
+      ...Array.from({ length: 100 }, () => "sha256=abc"),
+    ];
+    const statuses = new Map<number, number>();
+    for (const header of bad) {
+      const headers: Record<string, string> = { ...deliveryHeaders("issues", body, SECRET) };
+      if (header === null) delete headers["X-Hub-Signature-256"];
+      else headers["X-Hub-Signature-256"] = header;
+      const res = await call(webhook, "/webhooks/github", {}, { method: "POST", headers, body });
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    }
+    for (let i = 0; i < 100; i++) {
+      const headers: Record<string, string> = { ...deliveryHeaders("issues", body, SECRET), "X-Hub-Signature": `sha1=${crypto.randomBytes(20).toString("hex")}` };
+      delete headers["X-Hub-Signature-256"];
+      const res = await call(webhook, "/webhooks/github", {}, { method: "POST", headers, body });
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(statuses)).toEqual({ 401: 1400 });
+    expect(fingerprint(dbFile)).toEqual(before);
+  });
+
+  it("answers 405, 400 and 415 for the wrong method, missing headers and content type (WH-4)", async () => {
+    const before = fingerprint(dbFile);
+    expect((await call(webhookGet, "/webhooks/github")).status).toBe(405);
+    const body = JSON.stringify(example("ping"));
+    for (const missing of ["X-GitHub-Event", "X-GitHub-Delivery"]) {
+      const headers = deliveryHeaders("ping", body, SECRET);
+      delete headers[missing as keyof typeof headers];
+      expect((await call(webhook, "/webhooks/github", {}, { method: "POST", headers, body })).status, missing).toBe(400);
+    }
+    for (const type of ["application/x-www-form-urlencoded", "text/plain", ""]) {
+      const headers = { ...deliveryHeaders("ping", body, SECRET), "Content-Type": type };
+      expect((await call(webhook, "/webhooks/github", {}, { method: "POST", headers, body })).status, type).toBe(415);
+    }
+    expect(fingerprint(dbFile)).toEqual(before);
+  });
+
+  it("stores a signed payload that does not fit the schema as `invalid`, with no effect (WH-13)", async () => {
+    const before = fingerprint(dbFile, ["login_failures", "webhook_deliveries"]);
+    const id = crypto.randomUUID();
+    const res = await deliver("issues", { action: "opened", issue: { id: "not a number" }, repository: {} }, { id });
+    expect(res.status).toBe(200);
+    expect(getDeliveryByGuid(db, id)).toMatchObject({ status: "invalid" });
+    expect(fingerprint(dbFile, ["login_failures", "webhook_deliveries"])).toEqual(before);
+  });
+});
+
+describe("events", () => {
+  it("ping answers 200 and remembers the hook, with no other effect (WH-12)", async () => {
+    const id = crypto.randomUUID();
+    const res = await deliver("ping", example("ping"), { id });
+    expect(res.status).toBe(200);
+    expect(getDeliveryByGuid(db, id)).toMatchObject({ status: "processed", event: "ping" });
+    expect(db.$client.prepare("select count(*) as n from github_hooks").get()).toEqual({ n: 1 });
+  });
+
+  it.each([
+    ["star", "created"],
+    ["issues", "pinned"],
+    ["label", "created"],
+    ["pull_request", "synchronize"],
+  ])("%s.%s is stored as ignored and changes nothing (WH-11)", async (event, action) => {
+    const before = fingerprint(dbFile, ["login_failures", "webhook_deliveries"]);
+    const id = crypto.randomUUID();
+    expect((await deliver(event, example(event, action), { id })).status).toBe(200);
+    expect(getDeliveryByGuid(db, id)).toMatchObject({ status: "ignored", action });
+    expect(fingerprint(dbFile, ["login_failures", "webhook_deliveries"])).toEqual(before);
+  });
+
+  it("every GitHub example of a handled event is accepted and none fails", async () => {
+    const handled: [string, string[]][] = [
+      ["issues", ["opened", "edited", "reopened", "labeled", "unlabeled", "assigned", "unassigned", "deleted", "transferred"]],
+      ["issue_comment", ["created"]],
+      ["pull_request", ["opened", "reopened", "closed"]],
+      ["release", ["published"]],
+    ];
+    for (const [event, actions] of handled) {
+      for (const action of actions) {
+        const id = crypto.randomUUID();
+        const res = await deliver(event, example(event, action), { id });
+        expect(res.status, `${event}.${action}`).toBe(200);
+        expect(getDeliveryByGuid(db, id)?.status, `${event}.${action}`).toBe("processed");
+      }
+    }
+  });
+
+  it("a club-zero-labelled issue on a target's repo becomes a bounty; /claim claims it for the GitHub login", async () => {
+    const spec = newIssue({ labels: ["club-zero", "club-zero/docs"], title: "Document SPIFFE scraping" });
+    await deliver("issues", issuesEvent("labeled", spec));
+    const bounty = getBountyForIssue(db, spec.repo, spec.number)!;
+    expect(bounty).toMatchObject({ status: "open", kind: "docs", title: "Document SPIFFE scraping" });
+    const detail = getBounty(db, bounty.id)!;
+    expect(detail.target.slug).toBe("prometheus");
+
+    await deliver("issue_comment", commentEvent({ ...spec, updatedAt: at(5) }, { id: 501, body: "I'll take it\n/claim", login: "octocat", createdAt: at(5) }));
+    const claimed = getBounty(db, bounty.id)!;
+    expect(claimed.status).toBe("claimed");
+    expect(claimed.claim).toMatchObject({ githubLogin: "octocat", userId: null, label: "@octocat (GitHub)" });
+    expect(claimed.events[0]).toMatchObject({ type: "claimed", source: "github", actorLabel: "@octocat (GitHub)" });
+  });
+
+  it("a label club-zero:<slug> links an issue in any repository to that target", async () => {
+    const spec = newIssue({ repo: "someone/exporter", labels: ["club-zero:grafana", "club-zero"] });
+    await deliver("issues", issuesEvent("labeled", spec));
+    const bounty = getBountyForIssue(db, spec.repo, spec.number)!;
+    expect(getBounty(db, bounty.id)!.target.slug).toBe("grafana");
+  });
+
+  it("an issue without the club-zero label is mirrored but no bounty appears", async () => {
+    const spec = newIssue({ labels: ["bug"] });
+    await deliver("issues", issuesEvent("opened", spec));
+    expect(getIssue(db, spec.repo, spec.number)).toMatchObject({ title: spec.title, state: "open" });
+    expect(getBountyForIssue(db, spec.repo, spec.number)).toBeNull();
+  });
+
+  it("a refused command is recorded on the timeline with the reason; bots are ignored", async () => {
+    const spec = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", spec));
+    await deliver("issue_comment", commentEvent(spec, { id: 601, body: "/claim", login: "alice-gh", createdAt: at(1) }));
+    await deliver("issue_comment", commentEvent(spec, { id: 602, body: "/claim", login: "bob-gh", createdAt: at(2) }));
+    const id = crypto.randomUUID();
+    await deliver("issue_comment", commentEvent(spec, { id: 603, body: "/release", login: "helper[bot]", createdAt: at(3), type: "Bot" }), { id });
+    expect(getDeliveryByGuid(db, id)?.status).toBe("ignored");
+    const b = getBounty(db, getBountyForIssue(db, spec.repo, spec.number)!.id)!;
+    expect(b.claim?.githubLogin).toBe("alice-gh");
+    expect(b.events[0]).toMatchObject({ type: "refused", actorLabel: "@bob-gh (GitHub)" });
+    expect(b.events[0]!.note).toBe("/claim refused: @alice-gh (GitHub) has already claimed this bounty.");
+  });
+
+  it("a PR that fixes the issue moves it to review; merged completes it with credit to the claimant", async () => {
+    const spec = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", spec));
+    await deliver("issue_comment", commentEvent(spec, { id: 701, body: "/claim", login: "carol-gh", createdAt: at(1) }));
+    const pr = { repo: spec.repo, id: 880_000 + spec.number, number: 9000 + spec.number, title: "Add SPIFFE support", body: `Fixes #${spec.number}`, author: "dan-gh", updatedAt: at(10) };
+    await deliver("pull_request", pullEvent("opened", pr));
+    const id = getBountyForIssue(db, spec.repo, spec.number)!.id;
+    expect(getBounty(db, id)!.status).toBe("in_review");
+    await deliver("pull_request", pullEvent("closed", { ...pr, merged: true, updatedAt: at(20) }));
+    const done = getBounty(db, id)!;
+    expect(done.status).toBe("completed");
+    expect(done.creditLabel).toBe("@carol-gh (GitHub)");
+  });
+
+  it("a PR closed without merging sends the work back; closing the issue as not planned cancels", async () => {
+    const spec = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", spec));
+    const pr = { repo: spec.repo, id: 990_000 + spec.number, number: 9500 + spec.number, title: "Try SPIFFE", body: `closes ${spec.repo}#${spec.number}`, author: "erin-gh", updatedAt: at(10) };
+    await deliver("pull_request", pullEvent("opened", pr));
+    const id = getBountyForIssue(db, spec.repo, spec.number)!.id;
+    expect(getBounty(db, id)!.status).toBe("in_review");
+    await deliver("pull_request", pullEvent("closed", { ...pr, updatedAt: at(11) }));
+    expect(getBounty(db, id)!.status).toBe("open");
+    await deliver("issues", issuesEvent("closed", { ...spec, state: "closed", stateReason: "not_planned", updatedAt: at(30) }));
+    expect(getBounty(db, id)!.status).toBe("cancelled");
+    await deliver("issues", issuesEvent("reopened", { ...spec, updatedAt: at(40) }));
+    expect(getBounty(db, id)!.status).toBe("open");
+  });
+
+  it("a published release is remembered as the repository's latest; an older one does not replace it", async () => {
+    const newer = example("release", "published");
+    newer.repository.full_name = "spiffe/spire";
+    newer.release.tag_name = "v1.15.2";
+    newer.release.published_at = "2026-10-01T00:00:00Z";
+    newer.release.prerelease = false;
+    newer.release.draft = false;
+    await deliver("release", newer);
+    const older = structuredClone(newer);
+    older.release.tag_name = "v1.14.9";
+    older.release.published_at = "2026-09-01T00:00:00Z";
+    await deliver("release", older);
+    expect(getRelease(db, "spiffe/spire")).toMatchObject({ tag: "v1.15.2" });
+  });
+});
+
+describe("exactly once", () => {
+  it("the same delivery 50 times at once and 50 times after acts once (WH-7)", async () => {
+    const spec = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", spec));
+    const bountyId = getBountyForIssue(db, spec.repo, spec.number)!.id;
+    const payload = commentEvent(spec, { id: 801, body: "/claim", login: "frank-gh", createdAt: at(1) });
+    const id = crypto.randomUUID();
+    const auditBefore = (db.$client.prepare("select count(*) as n from audit_log").get() as { n: number }).n;
+    const concurrent = await Promise.all(Array.from({ length: 50 }, () => deliver("issue_comment", payload, { id })));
+    const sequential = [];
+    for (let i = 0; i < 50; i++) sequential.push(await deliver("issue_comment", payload, { id }));
+    expect([...concurrent, ...sequential].every((r) => r.status === 200)).toBe(true);
+    expect(db.$client.prepare("select count(*) as n from webhook_deliveries where delivery_id = ?").get(id)).toEqual({ n: 1 });
+    expect(getBounty(db, bountyId)!.events.filter((e) => e.type === "claimed")).toHaveLength(1);
+    expect((db.$client.prepare("select count(*) as n from audit_log").get() as { n: number }).n).toBe(auditBefore + 1);
+    expect(await sequential[0]!.json()).toEqual({ ok: true, duplicate: true });
+  });
+
+  it("the same event under two delivery ids (org hook + repo hook) acts once (WH-9)", async () => {
+    const spec = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", spec));
+    const payload = commentEvent(spec, { id: 901, body: "/claim", login: "gina-gh", createdAt: at(1) });
+    await deliver("issue_comment", payload);
+    await deliver("issue_comment", payload);
+    const b = getBounty(db, getBountyForIssue(db, spec.repo, spec.number)!.id)!;
+    expect(b.events.filter((e) => e.type === "claimed")).toHaveLength(1);
+    expect(b.events.filter((e) => e.type === "refused")).toHaveLength(0);
+  });
+
+  it("a failed delivery is recorded as failed, answered 500, and processed on redelivery (WH-8)", async () => {
+    const spec = newIssue({ labels: ["club-zero"] });
+    const payload = issuesEvent("labeled", spec);
+    const id = crypto.randomUUID();
+    // A real failure inside the transaction: the database refuses new bounties for a moment.
+    db.$client.exec("create trigger fail_bounties before insert on bounties begin select raise(abort, 'disk on fire'); end");
+    const first = await deliver("issues", payload, { id });
+    db.$client.exec("drop trigger fail_bounties");
+    expect(first.status).toBe(500);
+    expect(getDeliveryByGuid(db, id)).toMatchObject({ status: "failed", attempts: 1 });
+    expect(getDeliveryByGuid(db, id)!.error).toContain("disk on fire");
+    expect(getIssue(db, spec.repo, spec.number)).toBeNull(); // rolled back with the failure
+
+    const again = await deliver("issues", payload, { id });
+    expect(again.status).toBe(200);
+    expect(getDeliveryByGuid(db, id)).toMatchObject({ status: "processed", attempts: 2 });
+    expect(db.$client.prepare("select count(*) as n from bounties where github_number = ?").get(spec.number)).toEqual({ n: 1 });
+  });
+});
+
+describe("order independence (WH-10)", () => {
+  it("any order, with duplicates, of opened → labelled → /claim → PR opened → PR merged → issue closed ends completed", async () => {
+    let run = 0;
+    const sequence = (spec: IssueSpec) => {
+      const pr = { repo: spec.repo, id: 7_000_000 + spec.number, number: 50_000 + spec.number, title: "SPIFFE support", body: `Fixes #${spec.number}`, author: "pat-gh" };
+      return [
+        ["issues", issuesEvent("opened", { ...spec, labels: [], updatedAt: at(0) })],
+        ["issues", issuesEvent("labeled", { ...spec, labels: ["club-zero"], updatedAt: at(1) })],
+        ["issue_comment", commentEvent({ ...spec, labels: ["club-zero"], updatedAt: at(2) }, { id: 10_000_000 + spec.number, body: "/claim", login: "quinn-gh", createdAt: at(2) })],
+        ["pull_request", pullEvent("opened", { ...pr, updatedAt: at(3) })],
+        ["pull_request", pullEvent("closed", { ...pr, merged: true, updatedAt: at(4) })],
+        ["issues", issuesEvent("closed", { ...spec, labels: ["club-zero"], state: "closed", stateReason: "completed", updatedAt: at(5) })],
+      ] as const;
+    };
+    const finalState = async (order: number[]) => {
+      run += 1;
+      const spec = newIssue();
+      const events = sequence(spec);
+      const ids = events.map(() => crypto.randomUUID());
+      for (const i of order) await deliver(events[i]![0], events[i]![1], { id: ids[i] });
+      const bounty = getBountyForIssue(db, spec.repo, spec.number);
+      return bounty ? getBounty(db, bounty.id)!.status : "none";
+    };
+    const inOrder = await finalState([0, 1, 2, 3, 4, 5]);
+    expect(inOrder).toBe("completed");
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 0, maxLength: 4 }).chain((dups) =>
+          fc.shuffledSubarray([0, 1, 2, 3, 4, 5, ...dups], { minLength: 6 + dups.length, maxLength: 6 + dups.length }),
+        ),
+        async (order) => {
+          expect(await finalState(order)).toBe(inOrder);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    expect(run).toBeGreaterThan(1000);
+  }, 120_000);
+});

@@ -1,0 +1,116 @@
+// Real GitHub webhook payloads (@octokit/webhooks-examples), adapted and signed as GitHub does.
+import crypto from "node:crypto";
+import examples from "@octokit/webhooks-examples";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- GitHub payloads are open-ended JSON
+
+/** A deep copy of GitHub's example for this event and action. */
+export function example(event: string, action?: string): Json {
+  const spec = (examples as { name: string; examples: Json[] }[]).find((e) => e.name === event);
+  const found = spec?.examples.find((x) => (action === undefined ? true : x.action === action));
+  if (!found) throw new Error(`no example for ${event}.${action}`);
+  return structuredClone(found);
+}
+
+export function sign(secret: string, body: string): string {
+  return `sha256=${crypto.createHmac("sha256", secret).update(body).digest("hex")}`;
+}
+
+export function deliveryHeaders(event: string, body: string, secret: string, deliveryId: string = crypto.randomUUID()): Record<string, string> {
+  return {
+    "Content-Type": "application/json",
+    "X-GitHub-Event": event,
+    "X-GitHub-Delivery": deliveryId,
+    "X-GitHub-Hook-ID": "123456",
+    "X-Hub-Signature-256": sign(secret, body),
+    "User-Agent": "GitHub-Hookshot/test",
+  };
+}
+
+export interface IssueSpec {
+  repo: string;
+  number: number;
+  id?: number;
+  title?: string;
+  labels?: string[];
+  state?: "open" | "closed";
+  stateReason?: string | null;
+  updatedAt: string;
+  author?: string;
+}
+
+function applyRepo(p: Json, repo: string) {
+  p.repository.full_name = repo;
+  p.repository.name = repo.split("/")[1];
+  p.repository.owner.login = repo.split("/")[0];
+  p.repository.id = Math.abs(hash(repo));
+}
+
+function hash(s: string): number {
+  return crypto.createHash("sha256").update(s).digest().readInt32BE(0);
+}
+
+function applyIssue(issue: Json, spec: IssueSpec) {
+  issue.id = spec.id ?? Math.abs(hash(`${spec.repo}#${spec.number}`));
+  issue.number = spec.number;
+  issue.title = spec.title ?? `Issue ${spec.number}`;
+  issue.state = spec.state ?? "open";
+  issue.state_reason = spec.stateReason ?? null;
+  issue.labels = (spec.labels ?? []).map((name, i) => ({ id: i + 1, name, color: "ededed", default: false }));
+  issue.updated_at = spec.updatedAt;
+  issue.html_url = `https://github.com/${spec.repo}/issues/${spec.number}`;
+  if (spec.author) issue.user.login = spec.author;
+}
+
+/** An `issues` event for this issue, from GitHub's example of the action. */
+export function issuesEvent(action: string, spec: IssueSpec, sender = "maintainer"): Json {
+  // GitHub's examples have no `closed`: it is a reopened payload in the other state.
+  const p = example("issues", action === "closed" ? "reopened" : action);
+  p.action = action;
+  applyRepo(p, spec.repo);
+  applyIssue(p.issue, spec);
+  if (action === "labeled" || action === "unlabeled") p.label = { id: 99, name: spec.labels?.at(-1) ?? "club-zero" };
+  p.sender.login = sender;
+  p.sender.type = "User";
+  return p;
+}
+
+export function commentEvent(spec: IssueSpec, comment: { id: number; body: string; login: string; createdAt: string; type?: string }): Json {
+  const p = example("issue_comment", "created");
+  applyRepo(p, spec.repo);
+  applyIssue(p.issue, spec);
+  delete p.issue.pull_request;
+  p.comment.id = comment.id;
+  p.comment.body = comment.body;
+  p.comment.created_at = comment.createdAt;
+  p.comment.updated_at = comment.createdAt;
+  p.comment.user.login = comment.login;
+  p.comment.user.type = comment.type ?? "User";
+  p.sender.login = comment.login;
+  p.sender.type = comment.type ?? "User";
+  return p;
+}
+
+export function pullEvent(
+  action: "opened" | "closed" | "reopened" | "edited",
+  pr: { repo: string; id: number; number: number; title: string; body: string; author: string; updatedAt: string; merged?: boolean },
+): Json {
+  const p = example("pull_request", action === "edited" ? "opened" : action);
+  p.action = action;
+  applyRepo(p, pr.repo);
+  Object.assign(p.pull_request, {
+    id: pr.id,
+    number: pr.number,
+    title: pr.title,
+    body: pr.body,
+    state: action === "closed" ? "closed" : "open",
+    merged: Boolean(pr.merged),
+    merged_at: pr.merged ? pr.updatedAt : null,
+    updated_at: pr.updatedAt,
+    html_url: `https://github.com/${pr.repo}/pull/${pr.number}`,
+  });
+  p.number = pr.number;
+  p.pull_request.user.login = pr.author;
+  p.sender.login = pr.author;
+  return p;
+}
