@@ -72,6 +72,9 @@ export function Layout({ children }: { children: ReactNode }) {
                   </NavLink>
                 </li>
                 <li>
+                  <NavLink to="/packages">Packages</NavLink>
+                </li>
+                <li>
                   <NavLink to="/personas">Ways to help</NavLink>
                 </li>
                 <li>

@@ -2,7 +2,11 @@ import { and, count, eq } from "drizzle-orm";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import * as schema from "./schema";
 import personaRows from "./seed/personas.json";
-import targetRows from "./seed/targets.json";
+import packageSeed from "./seed/packages.json";
+import integrationTargets from "./seed/targets.json";
+
+/** Integration targets, then SPIFFE's own projects (the software distributions package). */
+const targetRows = [...integrationTargets, ...packageSeed.targets.map((t) => ({ ...t, issues: [] as (typeof integrationTargets)[number]["issues"] }))];
 
 type SeedDb = BetterSQLite3Database<typeof schema>;
 
@@ -14,6 +18,8 @@ export interface SeedReport {
   issues: number;
   links: number;
   bounties: number;
+  software: number;
+  packages: number;
 }
 
 /** Starter bounties, one per target that most needs it, keyed so a re-seed adds none twice. */
@@ -52,7 +58,7 @@ function starterBounty(t: SeedTarget): { key: string; title: string; description
  * any edits made since. Returns how many rows were newly inserted.
  */
 export function seedCatalog(db: SeedDb): SeedReport {
-  const report: SeedReport = { personas: 0, targets: 0, issues: 0, links: 0, bounties: 0 };
+  const report: SeedReport = { personas: 0, targets: 0, issues: 0, links: 0, bounties: 0, software: 0, packages: 0 };
   db.transaction(
     (tx) => {
       personaRows.forEach((p, position) => {
@@ -157,6 +163,38 @@ export function seedCatalog(db: SeedDb): SeedReport {
               .run();
           }
         }
+      }
+
+      const now = Date.now();
+      for (const sw of packageSeed.software) {
+        const target = tx.select({ id: schema.targets.id }).from(schema.targets).where(eq(schema.targets.slug, sw.target)).get();
+        if (!target) throw new Error(`seed: software ${sw.slug} names unknown target ${sw.target}`);
+        report.software += tx
+          .insert(schema.software)
+          .values({ slug: sw.slug, name: sw.name, repo: sw.repo, targetId: target.id, latestVersion: sw.latestVersion, latestVersionAt: sw.latestVersion ? now : null, createdAt: now })
+          .onConflictDoNothing()
+          .run().changes;
+      }
+      for (const p of packageSeed.packages) {
+        const sw = tx.select({ id: schema.software.id }).from(schema.software).where(eq(schema.software.slug, p.software)).get();
+        if (!sw) throw new Error(`seed: package names unknown software ${p.software}`);
+        report.packages += tx
+          .insert(schema.packages)
+          .values({
+            softwareId: sw.id,
+            distro: p.distro as schema.DistributionSlug, // checked by the CHECK constraint
+            release: p.release,
+            packageName: p.packageName,
+            version: p.version,
+            url: p.url,
+            notes: p.notes || null,
+            maintainerName: p.maintainer,
+            seedKey: `${p.software}:${p.distro}:${p.release}:${p.packageName}`,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .onConflictDoNothing()
+          .run().changes;
       }
     },
     { behavior: "immediate" },

@@ -30,6 +30,7 @@ import {
   type IssueRow,
   type IssueSnapshot,
 } from "../models/github.server";
+import { applyUpstreamRelease } from "../models/packages.server";
 import { listRoles } from "../models/users.server";
 import type { UpstreamIntent, WebIntent } from "../lib/bounty-lifecycle";
 import { IssueCommentEvent, IssuesEvent, PingEvent, PullRequestEvent, ReleaseEvent, type IssuePayload } from "./payloads";
@@ -294,5 +295,6 @@ function handleRelease(db: Db, payload: unknown, now: number): Outcome {
   const { release, repository } = p.data;
   if (release.draft || release.prerelease) return { status: "ignored", note: "draft or pre-release" };
   recordRelease(db, { repo: repository.full_name, tag: release.tag_name, name: release.name ?? null, url: release.html_url, publishedAt: release.published_at ? ms(release.published_at) : now }, now);
+  applyUpstreamRelease(db, repository.full_name, release.tag_name, now);
   return { status: "processed" };
 }

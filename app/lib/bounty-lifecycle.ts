@@ -178,3 +178,6 @@ export const BOUNTY_STATUS_LABELS: Record<BountyStatus, string> = {
   completed: "Completed",
   cancelled: "Cancelled",
 };
+
+/** Bounties per page on the board (shared by the page and the query). */
+export const BOARD_PAGE_SIZE = 30;

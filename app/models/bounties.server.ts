@@ -18,6 +18,7 @@ import { writeTx, type Db, type Tx } from "../db.server";
 import { env } from "../env.server";
 import {
   ACTIVE_STATUSES,
+  BOARD_PAGE_SIZE,
   isUpstreamIntent,
   KIND_PERSONAS,
   mayAct,
@@ -120,11 +121,12 @@ export interface NewBounty {
  * proposes it, and it waits for an SSC member or admin to accept or decline it.
  * Personas default to the ones the kind suits.
  */
-export function createBounty(db: Db, actor: BountyActor, input: NewBounty, now = Date.now()): BountyRow {
+export function createBounty(db: Db, actor: BountyActor, input: NewBounty, now = Date.now(), opts: { open?: boolean } = {}): BountyRow {
   return writeTx(db, (tx) => {
     const target = tx.select({ id: targets.id }).from(targets).where(eq(targets.id, input.targetId)).get();
     if (!target) throw new NotFound("There is no such target.");
-    const status: BountyStatus = isReviewer(actor) || actor.source === "system" || actor.source === "github" ? "open" : "proposed";
+    // opts.open: the caller's own rule lets this actor open it directly (packagers asking for packaging).
+    const status: BountyStatus = opts.open || isReviewer(actor) || actor.source === "system" || actor.source === "github" ? "open" : "proposed";
     const row = tx
       .insert(bounties)
       .values({
@@ -399,7 +401,6 @@ export interface BoardFilters {
   page: number;
 }
 
-export const BOARD_PAGE_SIZE = 30;
 
 export interface BountyCard {
   id: number;

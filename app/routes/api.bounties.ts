@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { db } from "../db.server";
-import { BOARD_PAGE_SIZE, expireClaims, listBounties } from "../models/bounties.server";
+import { BOARD_PAGE_SIZE } from "../lib/bounty-lifecycle";
+import { expireClaims, listBounties } from "../models/bounties.server";
 import { listTargetOptions } from "../models/targets.server";
 import { BoardQuerySchema } from "../schemas/bounties";
 import { parseSearchParams } from "../schemas/catalog";

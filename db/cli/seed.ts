@@ -7,5 +7,5 @@ runMigrations(db);
 const report = seedCatalog(db);
 console.log(
   `Seed applied: ${report.personas} personas written, ${report.targets} new targets, ` +
-    `${report.issues} new GitHub items, ${report.links} new links, ${report.bounties} new bounties.`,
+    `${report.issues} new GitHub items, ${report.links} new links, ${report.bounties} new bounties, ${report.software} new software, ${report.packages} new packages.`,
 );

@@ -11,7 +11,7 @@ describe("catalog pages", () => {
     const res = await call(home, "/");
     expect(res.status).toBe(200);
     const data = await res.json();
-    expect(data.stats.targets).toBe(46);
+    expect(data.stats.targets).toBe(51); // 46 integrations + 5 SPIFFE projects
     expect(data.personas.map((p: { slug: string }) => p.slug)).toEqual([
       "end-user", "sysadmin", "security", "distro", "packager",
       "documenter", "influencer", "translator", "developer", "other",

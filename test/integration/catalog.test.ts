@@ -7,16 +7,19 @@ const list = (filters: Partial<CatalogFilters>) => listTargets(db, { sort: "rele
 const slugs = (filters: Partial<CatalogFilters>) => list(filters).rows.map((r) => r.slug);
 
 describe("catalog queries", () => {
-  it("lists all 46 seeded targets on one page", () => {
+  it("lists all 51 seeded targets (46 integrations, 5 SPIFFE projects), 50 to a page", () => {
     const { rows, total } = list({});
-    expect(total).toBe(46);
-    expect(rows).toHaveLength(46);
+    expect(total).toBe(51);
+    expect(rows).toHaveLength(50);
+    const second = list({ page: 2 }).rows;
+    expect(second).toHaveLength(1);
+    expect(new Set([...rows, ...second].map((r) => r.slug)).size).toBe(51);
   });
 
   it("filters by persona: every row names the persona", () => {
     const { rows, total } = list({ persona: "developer" });
     expect(total).toBeGreaterThan(0);
-    expect(total).toBeLessThan(46);
+    expect(total).toBeLessThan(51);
     for (const row of rows) expect(row.personas, row.slug).toContain("developer");
   });
 
@@ -50,11 +53,11 @@ describe("catalog queries", () => {
   });
 
   it("treats % and _ in a search as plain text, not wildcards", () => {
-    const all = list({}).rows;
+    const all = [...list({}).rows, ...list({ page: 2 }).rows];
     for (const ch of ["%", "_"]) {
       const literal = all.filter((r) => r.name.includes(ch) || r.summary.includes(ch)).map((r) => r.slug);
       expect(slugs({ q: ch }).sort(), ch).toEqual(literal.sort());
-      expect(literal.length, ch).toBeLessThan(46);
+      expect(literal.length, ch).toBeLessThan(51);
     }
     expect(slugs({ q: "cert_validator" })).toEqual(["envoy"]);
   });
@@ -98,7 +101,7 @@ describe("catalog queries", () => {
   });
 
   it("pages past the end give an empty page with the same total", () => {
-    expect(list({ page: 2 })).toEqual({ rows: [], total: 46 });
+    expect(list({ page: 3 })).toEqual({ rows: [], total: 51 });
   });
 
   it("shows a target with its personas and linked GitHub items", () => {
@@ -117,9 +120,9 @@ describe("catalog queries", () => {
 
   it("counts targets by status for the home page", () => {
     const stats = getCatalogStats(db);
-    expect(stats.targets).toBe(46);
-    expect(Object.values(stats.byStatus).reduce((a, b) => a + b, 0)).toBe(46);
+    expect(stats.targets).toBe(51);
+    expect(Object.values(stats.byStatus).reduce((a, b) => a + b, 0)).toBe(51);
     expect(stats.openIssues).toBeGreaterThan(0);
-    expect(listCategories(db).reduce((sum, c) => sum + c.targets, 0)).toBe(46);
+    expect(listCategories(db).reduce((sum, c) => sum + c.targets, 0)).toBe(51);
   });
 });

@@ -17,6 +17,11 @@ import * as board from "../../app/routes/bounties._index";
 import * as proposals from "../../app/routes/bounties.proposals";
 import * as feed from "../../app/routes/bounties[.]atom";
 import * as me from "../../app/routes/me";
+import * as pkgMatrix from "../../app/routes/packages._index";
+import * as pkgNew from "../../app/routes/packages.new";
+import * as pkgOne from "../../app/routes/packages.$id";
+import * as pkgSoftware from "../../app/routes/packages.software.$slug";
+import * as apiPackages from "../../app/routes/api.packages";
 import * as newBounty from "../../app/routes/targets.$slug_.bounties.new";
 import * as join from "../../app/routes/join";
 import * as login from "../../app/routes/login";
@@ -83,6 +88,11 @@ const loaders: Row[] = [
   { name: "GET /targets/:slug/bounties/new", handler: newBounty.loader, path: "/targets/kafka/bounties/new", params: { slug: "kafka" }, expect: signedIn(LOGIN, OK) },
   { name: "GET /me", handler: me.loader, path: "/me", expect: signedIn(LOGIN, OK) },
   { name: "GET /appreciation", handler: appreciation.loader, path: "/appreciation", expect: all(OK) },
+  { name: "GET /packages", handler: pkgMatrix.loader, path: "/packages", expect: all(OK) },
+  { name: "GET /packages/new", handler: pkgNew.loader, path: "/packages/new", expect: { anonymous: LOGIN, contributor: 403, packager: OK, ssc: 403, admin: OK } },
+  { name: "GET /packages/:id", handler: pkgOne.loader, path: "/packages/1", params: { id: "1" }, expect: all(OK) },
+  { name: "GET /packages/software/:slug", handler: pkgSoftware.loader, path: "/packages/software/spire-server", params: { slug: "spire-server" }, expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
+  { name: "GET /api/packages", handler: apiPackages.loader, path: "/api/packages", expect: all(OK) },
   { name: "GET /api/bounties", handler: apiBounties.loader, path: "/api/bounties", expect: all(OK) },
   { name: "GET /api/targets", handler: apiTargets.loader, path: "/api/targets", expect: all(OK) },
   // GitHub sign-in is not configured in this suite: the callback does not exist.
@@ -100,6 +110,10 @@ const actions: Row[] = [
   { name: "POST /targets/:slug/bounties/new (invalid)", handler: newBounty.action, path: "/targets/kafka/bounties/new", params: { slug: "kafka" }, form: () => ({ title: "" }), expect: signedIn(LOGIN, 400) },
   { name: "POST /admin/webhooks (replay a missing delivery)", handler: adminWebhooks.action, path: "/admin/webhooks", form: () => ({ intent: "replay", id: "999999" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: 404 } },
   { name: "POST /targets/:slug (link an issue)", handler: target.action, path: "/targets/envoy", params: { slug: "envoy" }, form: () => ({ url: "https://github.com/envoyproxy/envoy/issues/3883" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: OK, admin: OK } },
+  { name: "POST /packages/new (invalid)", handler: pkgNew.action, path: "/packages/new", form: () => ({ software: "" }), expect: { anonymous: LOGIN, contributor: 403, packager: 400, ssc: 403, admin: 400 } },
+  // a seeded package has no Club Zero maintainer: only admins may change it
+  { name: "POST /packages/:id (edit, invalid)", handler: pkgOne.action, path: "/packages/1", params: { id: "1" }, form: () => ({ intent: "save", software: "" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: 400 } },
+  { name: "POST /packages/software/:slug (invalid)", handler: pkgSoftware.action, path: "/packages/software/spire-server", params: { slug: "spire-server" }, form: () => ({ version: "latest" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: 400 } },
   { name: "POST /auth/github", handler: githubStart.action, path: "/auth/github", form: () => ({}), expect: all(404) },
   { name: "POST /login (wrong password)", handler: login.action, path: "/login", form: () => ({ username: "nobody-at-all", password: "wrong password" }), expect: all(401) },
   { name: "POST /join (invalid)", handler: join.action, path: "/join", form: () => ({ username: "" }), expect: all(400) },

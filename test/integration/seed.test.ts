@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "../../app/db.server";
 import { runMigrations } from "../../db/migrate";
 import { seedCatalog, seedIfEmpty } from "../../db/seed";
+import packageSeed from "../../db/seed/packages.json";
 import targetRows from "../../db/seed/targets.json";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "club-zero-seed-"));
@@ -32,18 +33,19 @@ const sourceIssues = targetRows.reduce((sum, t) => sum + t.issues.length, 0);
 const sourcePersonaLinks = targetRows.reduce((sum, t) => sum + t.personas.length, 0);
 
 describe("seed", () => {
-  it("loads all 46 targets, 86 GitHub items and 10 personas into an empty database", () => {
+  it("loads the 46 integration targets and 5 SPIFFE projects, 86 GitHub items, 10 personas and 27 packages into an empty database", () => {
     const db = freshDb("first");
     const report = seedCatalog(db);
     expect(targetRows).toHaveLength(46);
     expect(sourceIssues).toBe(86);
-    expect(report).toMatchObject({ targets: 46, links: sourceIssues });
+    expect(report).toMatchObject({ targets: 51, links: sourceIssues, software: 10, packages: 27 });
+    expect(packageSeed.packages).toHaveLength(27);
     expect(counts(db)).toEqual({
       personas: 10,
-      targets: 46,
+      targets: 51,
       issues: new Set(targetRows.flatMap((t) => t.issues.map((i) => `${i.repo}#${i.number}`))).size,
       links: sourceIssues,
-      targetPersonas: sourcePersonaLinks,
+      targetPersonas: sourcePersonaLinks + packageSeed.targets.reduce((sum, t) => sum + t.personas.length, 0),
     });
   });
 
@@ -52,7 +54,7 @@ describe("seed", () => {
     seedCatalog(db);
     const before = counts(db);
     const again = seedCatalog(db);
-    expect(again).toMatchObject({ targets: 0, issues: 0, links: 0 });
+    expect(again).toMatchObject({ targets: 0, issues: 0, links: 0, bounties: 0, software: 0, packages: 0 });
     expect(counts(db)).toEqual(before);
   });
 
@@ -67,7 +69,7 @@ describe("seed", () => {
 
   it("seeds on first start only: a database with targets is left alone", () => {
     const db = freshDb("first-start");
-    expect(seedIfEmpty(db)).toMatchObject({ targets: 46 });
+    expect(seedIfEmpty(db)).toMatchObject({ targets: 51 });
     expect(seedIfEmpty(db)).toBeNull();
   });
 });

@@ -13,9 +13,9 @@ describe("the production server", () => {
 
   it("creates, migrates and seeds its database on first start", async () => {
     expect(fs.existsSync(server.databasePath)).toBe(true);
-    expect(server.output()).toContain("Seeded an empty database: 46 targets");
+    expect(server.output()).toContain("Seeded an empty database: 51 targets");
     const html = await (await fetch(`${server.url}/targets`)).text();
-    expect(html).toContain("46 targets");
+    expect(html).toContain("51 targets");
     expect(html).toContain("Apache Kafka");
   });
 

@@ -1,0 +1,6 @@
+import { DISTRIBUTIONS, type DistributionSlug } from "../../db/schema";
+
+const NAMES = Object.fromEntries(DISTRIBUTIONS.map((d) => [d.slug, d.name])) as Record<DistributionSlug, string>;
+
+/** "EPEL / Enterprise Linux" for "epel". Shared by server and browser code. */
+export const distroName = (slug: DistributionSlug) => NAMES[slug];

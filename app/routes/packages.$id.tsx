@@ -1,0 +1,122 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { getUser, hasRole, requireUser } from "../auth/session.server";
+import { PackageForm, PackageStatusBadge } from "../components/packages";
+import { db } from "../db.server";
+import { distroName } from "../lib/distros";
+import { formatDate } from "../lib/dates";
+import { badRequest, domainErrorResponse, notFound } from "../lib/responses";
+import { webBountyActor } from "../models/bounties.server";
+import { DomainError } from "../models/errors";
+import { assertCanEditPackage, DuplicatePackage, getPackage, getSoftwareBySlug, listSoftware, retirePackage, updatePackage } from "../models/packages.server";
+import { parseForm, readForm } from "../schemas/form";
+import { PackageFormSchema } from "../schemas/packages";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.pkg.packageName} ${data.pkg.version} · Club Zero` : "Not found · Club Zero" }];
+
+function parseId(raw: string | undefined) {
+  const id = Number(raw);
+  if (!/^\d{1,15}$/.test(raw ?? "") || id < 1) throw notFound("There is no such package.");
+  return id;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const pkg = getPackage(db, parseId(params.id));
+  if (!pkg || pkg.retiredAt !== null) throw notFound("There is no such package.");
+  const user = await getUser(request);
+  const canEdit = Boolean(user && (pkg.maintainerUserId === user.id || hasRole(user, "admin")));
+  return json({ pkg, canEdit, software: canEdit ? listSoftware(db).map((s) => ({ slug: s.slug, name: s.name })) : [] });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const id = parseId(params.id);
+  const user = await requireUser(request);
+  const form = await readForm(request);
+  const actor = webBountyActor(user);
+  try {
+    assertCanEditPackage(db, actor, id);
+    if (form.get("intent") === "retire") {
+      retirePackage(db, actor, id);
+      return redirect("/packages");
+    }
+    if (form.get("intent") !== "save") throw badRequest("Unknown action.");
+    const parsed = parseForm(PackageFormSchema, form);
+    if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, duplicateId: null, message: null }, { status: 400 });
+    const sw = getSoftwareBySlug(db, parsed.data.software);
+    if (!sw) return json({ fieldErrors: { software: "Choose the software from the list." }, duplicateId: null, message: null }, { status: 400 });
+    const { software: _slug, ...fields } = parsed.data;
+    updatePackage(db, actor, id, { ...fields, softwareId: sw.id });
+    return json({ fieldErrors: {}, duplicateId: null, message: "Saved." });
+  } catch (error) {
+    if (error instanceof DuplicatePackage) return json({ fieldErrors: {}, duplicateId: error.existingId, message: null }, { status: 409 });
+    if (error instanceof DomainError) return domainErrorResponse(error);
+    throw error;
+  }
+}
+
+export default function PackagePage() {
+  const { pkg, canEdit, software } = useLoaderData<typeof loader>();
+  const data = useActionData<{ fieldErrors?: Record<string, string>; duplicateId?: number | null; message?: string | null }>();
+  return (
+    <article className="narrow">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/packages">Packages</Link> <span aria-hidden="true">/</span> {pkg.softwareName}
+      </nav>
+      <h1>
+        {pkg.packageName} {pkg.version}
+      </h1>
+      <p className="status-line">
+        <PackageStatusBadge status={pkg.status} reason={pkg.statusReason} />
+        <span>
+          {pkg.softwareName} for {distroName(pkg.distro)}
+          {pkg.release ? ` (${pkg.release})` : ""}; upstream {pkg.upstreamVersion ?? "unknown"}
+        </span>
+      </p>
+      {pkg.statusReason ? <p className="muted">{pkg.statusReason}</p> : null}
+      <dl className="facts">
+        <dt>Maintainer</dt>
+        <dd>{pkg.maintainerUsername ? <Link to={`/packages/maintainers/${pkg.maintainerUsername}`}>@{pkg.maintainerUsername}</Link> : (pkg.maintainer ?? "unknown")}</dd>
+        {pkg.url ? (
+          <>
+            <dt>Package page</dt>
+            <dd>
+              <a href={pkg.url} rel="nofollow noreferrer">
+                {pkg.url}
+              </a>
+            </dd>
+          </>
+        ) : null}
+        {pkg.notes ? (
+          <>
+            <dt>Notes</dt>
+            <dd>{pkg.notes}</dd>
+          </>
+        ) : null}
+        <dt>Updated</dt>
+        <dd>{formatDate(pkg.updatedAt)}</dd>
+      </dl>
+      {canEdit ? (
+        <section className="section" aria-labelledby="edit-heading">
+          <h2 id="edit-heading">Edit</h2>
+          {data?.message ? (
+            <p role="status" className="alert alert--ok">
+              {data.message}
+            </p>
+          ) : null}
+          <PackageForm
+            software={software}
+            values={{ software: pkg.softwareSlug, distro: pkg.distro, release: pkg.release, packageName: pkg.packageName, version: pkg.version, url: pkg.url, notes: pkg.notes }}
+            errors={data?.fieldErrors ?? {}}
+            duplicateId={data?.duplicateId}
+            submitLabel="Save changes"
+          />
+          <Form method="post">
+            <button className="button button--quiet" name="intent" value="retire">
+              Retire this package
+            </button>
+          </Form>
+        </section>
+      ) : null}
+    </article>
+  );
+}

@@ -1,0 +1,181 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { DISTRIBUTIONS, DISTRIBUTION_SLUGS } from "../../db/schema";
+import { getUser, hasRole, requireUser } from "../auth/session.server";
+import { QueryErrors } from "../components/filters";
+import { FormError } from "../components/form";
+import { PackageStatusBadge, STATUS_TEXT } from "../components/packages";
+import { db } from "../db.server";
+import { distroName } from "../lib/distros";
+import { badRequest } from "../lib/responses";
+import { webBountyActor } from "../models/bounties.server";
+import { getMatrix, listSoftware, requestPackaging } from "../models/packages.server";
+import { parseSearchParams, type QueryError } from "../schemas/catalog";
+import { readForm } from "../schemas/form";
+import { MATRIX_STATUSES, MatrixQuerySchema } from "../schemas/packages";
+
+export const meta: MetaFunction = () => [{ title: "Packages · Club Zero" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const params = new URL(request.url).searchParams;
+  const user = await getUser(request);
+  const software = listSoftware(db);
+  const parsed = parseSearchParams(MatrixQuerySchema, params);
+  const errors: QueryError[] = parsed.ok ? [] : parsed.errors;
+  if (parsed.ok && parsed.data.software && !software.some((s) => s.slug === parsed.data.software)) {
+    errors.push({ param: "software", value: parsed.data.software, message: `"${parsed.data.software}" is not software we track.` });
+  }
+  const base = { query: Object.fromEntries(params), software: software.map((s) => ({ slug: s.slug, name: s.name })), signedIn: Boolean(user), canRegister: hasRole(user, "packager", "admin"), isAdmin: hasRole(user, "admin") };
+  if (!parsed.ok || errors.length > 0) return json({ ...base, errors, matrix: { rows: [], distros: [] } }, { status: 400 });
+  return json({ ...base, errors, matrix: getMatrix(db, parsed.data) });
+}
+
+/** "Request packaging" on a missing cell opens (or finds) a packaging bounty. */
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const form = await readForm(request);
+  const softwareSlug = String(form.get("software") ?? "");
+  const distro = DISTRIBUTION_SLUGS.find((d) => d === form.get("distro"));
+  if (form.get("intent") !== "request" || !distro) throw badRequest("Choose a software and a distribution.");
+  const result = requestPackaging(db, webBountyActor(user), softwareSlug, distro);
+  return redirect(`/bounties/${result.id}`);
+}
+
+export default function Packages() {
+  const { query, software, signedIn, canRegister, isAdmin, errors, matrix } = useLoaderData<typeof loader>();
+  const failed = useActionData<{ message?: string }>();
+  return (
+    <>
+      <header className="page-header">
+        <h1>Packages</h1>
+        <p className="lede">
+          Where SPIRE and its friends can be installed with one command, how current each package is against the latest
+          upstream release, and where a package is still missing.
+        </p>
+        {canRegister ? (
+          <p>
+            <Link className="button" to="/packages/new">
+              Register a package
+            </Link>
+          </p>
+        ) : null}
+      </header>
+      <QueryErrors errors={errors} clearTo="/packages" />
+      <FormError message={failed?.message} />
+      <Form method="get" className="filters" aria-label="Filter packages">
+        <div className="field">
+          <label htmlFor="software">Software</label>
+          <select id="software" name="software" defaultValue={query.software ?? ""}>
+            <option value="">All</option>
+            {software.map((s) => (
+              <option key={s.slug} value={s.slug}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="distro">Distribution</label>
+          <select id="distro" name="distro" defaultValue={query.distro ?? ""}>
+            <option value="">All</option>
+            {DISTRIBUTIONS.map((d) => (
+              <option key={d.slug} value={d.slug}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="status">Status</label>
+          <select id="status" name="status" defaultValue={query.status ?? ""}>
+            <option value="">Any</option>
+            {MATRIX_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_TEXT[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="filters__actions">
+          <button type="submit" className="button">
+            Apply
+          </button>
+          <Link to="/packages" className="button button--quiet">
+            Reset
+          </Link>
+        </div>
+      </Form>
+      {errors.length === 0 ? (
+        matrix.rows.length === 0 ? (
+          <p className="empty">Nothing matches these filters.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="matrix">
+              <caption className="sr-only">Software by distribution</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Software (upstream)</th>
+                  {matrix.distros.map((d) => (
+                    <th scope="col" key={d}>
+                      {distroName(d)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {matrix.rows.map((row) => (
+                  <tr key={row.software.slug}>
+                    <th scope="row">
+                      <Link to={`/targets/${row.software.targetSlug}`}>{row.software.name}</Link>
+                      <div className="muted small">
+                        {row.software.latestVersion ? `upstream ${row.software.latestVersion}` : "upstream unknown"}
+                        {isAdmin ? (
+                          <>
+                            {" "}
+                            · <Link to={`/packages/software/${row.software.slug}`}>edit</Link>
+                          </>
+                        ) : null}
+                      </div>
+                    </th>
+                    {row.cells.map((cell) => (
+                      <td key={cell.distro} className={cell.missing ? "missing" : undefined}>
+                        {cell.packages.map((p) => (
+                          <span className="pkg" key={p.id}>
+                            <Link to={`/packages/${p.id}`}>
+                              {p.packageName} {p.version}
+                              {p.release ? ` (${p.release})` : ""}
+                            </Link>{" "}
+                            <PackageStatusBadge status={p.status} reason={p.statusReason} />
+                          </span>
+                        ))}
+                        {cell.missing ? (
+                          <>
+                            <span>missing</span>
+                            {signedIn ? (
+                              <Form method="post">
+                                <input type="hidden" name="software" value={row.software.slug} />
+                                <input type="hidden" name="distro" value={cell.distro} />
+                                <button className="button button--small button--quiet" name="intent" value="request">
+                                  Request packaging<span className="sr-only"> of {row.software.name} for {distroName(cell.distro)}</span>
+                                </button>
+                              </Form>
+                            ) : null}
+                          </>
+                        ) : null}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )
+      ) : null}
+      <p className="muted small">
+        Versions are compared after removing epochs, distribution releases and tags (1:1.9.6-2, 1.15.0-1.el9, 1.15.0-r0,
+        v1.15.0, 1.15.0+dfsg). <em>ahead</em> means newer than the latest release (a pre-release or snapshot); <em>unknown</em>{" "}
+        means we could not compare: hover the badge for why. JSON at <a href="/api/packages">/api/packages</a>.
+      </p>
+    </>
+  );
+}

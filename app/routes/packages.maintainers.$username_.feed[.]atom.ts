@@ -1,0 +1,31 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { db } from "../db.server";
+import { distroName } from "../lib/distros";
+import { env } from "../env.server";
+import { formatAtomFeed } from "../lib/atom";
+import { notFound } from "../lib/responses";
+import { listPackages } from "../models/packages.server";
+import { getUserForLogin } from "../models/users.server";
+
+/** A maintainer's outdated packages: one entry per package and upstream version. */
+export function loader({ params }: LoaderFunctionArgs) {
+  const user = getUserForLogin(db, params.username ?? "");
+  if (!user) throw notFound(`There is no Club Zero user called "${params.username}".`);
+  const origin = env.APP_ORIGIN;
+  const outdated = listPackages(db, { maintainer: user.username }).filter((p) => p.status === "outdated");
+  const xml = formatAtomFeed({
+    id: `${origin}/packages/maintainers/${user.username}/feed.atom`,
+    title: `Club Zero: outdated packages maintained by @${user.username}`,
+    url: `${origin}/packages/maintainers/${user.username}`,
+    selfUrl: `${origin}/packages/maintainers/${user.username}/feed.atom`,
+    entries: outdated.map((p) => ({
+      // A new upstream version is a new entry, so feed readers notice it.
+      id: `${origin}/packages/${p.id}#upstream-${p.upstreamVersion}`,
+      title: `${p.packageName} ${p.version} on ${distroName(p.distro)} is behind upstream ${p.upstreamVersion}`,
+      url: `${origin}/packages/${p.id}`,
+      updated: p.updatedAt,
+      summary: `${p.softwareName} ${p.upstreamVersion} is out; ${distroName(p.distro)}${p.release ? ` ${p.release}` : ""} has ${p.version}.`,
+    })),
+  });
+  return new Response(xml, { headers: { "Content-Type": "application/atom+xml; charset=utf-8", "Cache-Control": "public, max-age=300" } });
+}

@@ -1,0 +1,67 @@
+// Every page, opened in a real browser as an admin: no script errors (a server-only import
+// leaking into a page shows up only here), no failed hydration, no CSP violations.
+import { describe, expect, it } from "vitest";
+import { useServerAndBrowser } from "../support/browser";
+import { runCli } from "../support/cli";
+
+const PAGES = [
+  "/",
+  "/targets",
+  "/targets?persona=packager&sort=issues",
+  "/targets/envoy",
+  "/targets/kafka/bounties/new",
+  "/personas",
+  "/personas/developer",
+  "/bounties",
+  "/bounties/1",
+  "/bounties/proposals",
+  "/me",
+  "/appreciation",
+  "/packages",
+  "/packages?status=missing",
+  "/packages/1",
+  "/packages/new",
+  "/packages/software/spire-server",
+  "/packages/maintainers/crawler",
+  "/settings",
+  "/admin",
+  "/admin/users",
+  "/admin/webhooks",
+  "/targets/nope",
+];
+
+describe("every page in the browser", () => {
+  const ctx = useServerAndBrowser();
+
+  it("renders and hydrates without errors", async () => {
+    const made = runCli("db/cli/user-add.ts", ["crawler", "--role", "admin", "--role", "ssc", "--role", "packager"], {
+      DATABASE_PATH: ctx.server.databasePath,
+      CLUBZERO_PASSWORD: "crawling every page",
+    });
+    expect(made.code, made.stderr).toBe(0);
+    const page = ctx.page;
+    const problems: string[] = [];
+    page.on("pageerror", (e) => problems.push(`${page.url()}: ${e.message}`));
+    page.on("console", (m) => {
+      if (m.type() === "error" && !/status of 404/.test(m.text())) problems.push(`${page.url()}: ${m.text()}`);
+    });
+    await page.goto(`${ctx.server.url}/login`);
+    await page.getByLabel("Username").fill("crawler");
+    await page.getByLabel("Password").fill("crawling every page");
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.getByRole("link", { name: "Settings for @crawler" }).waitFor();
+    for (const path of PAGES) {
+      await page.goto(`${ctx.server.url}${path}`);
+      await page.waitForFunction(() => (window as unknown as { __remixContext?: unknown }).__remixContext !== undefined);
+      await page.waitForLoadState("networkidle");
+      // and once more by client-side navigation, which runs the route's code in the browser
+      await page.evaluate(() => window.history.pushState({}, "", window.location.href));
+    }
+    // client-side navigation through the main menu
+    for (const name of ["Catalog", "Bounties", "Packages", "Ways to help", "Thanks", "My work", "Proposals", "Admin"]) {
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).click();
+      await page.waitForLoadState("networkidle");
+    }
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { useServerAndBrowser } from "../support/browser";
+import { runCli } from "../support/cli";
+
+describe("packages in the browser", () => {
+  const ctx = useServerAndBrowser();
+  const PASSWORD = "packaging passphrase here";
+
+  async function signIn(username: string) {
+    const page = ctx.page;
+    await page.context().clearCookies();
+    await page.goto(`${ctx.server.url}/login`);
+    await page.getByLabel("Username").fill(username);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.getByRole("link", { name: `Settings for @${username}` }).waitFor();
+  }
+
+  it("a packager registers a package and sees it in the matrix; an upstream bump turns it outdated; a gap becomes a bounty", async () => {
+    for (const [name, role] of [["pia", "packager"], ["adam", "admin"]]) {
+      const made = runCli("db/cli/user-add.ts", [name!, "--role", role!], { DATABASE_PATH: ctx.server.databasePath, CLUBZERO_PASSWORD: PASSWORD });
+      expect(made.code, made.stderr).toBe(0);
+    }
+    const page = ctx.page;
+    await signIn("pia");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Packages" }).click();
+    await page.getByRole("link", { name: "Register a package" }).click();
+    await page.getByRole("heading", { level: 1, name: "Register a package" }).waitFor();
+    await page.getByLabel("Software").selectOption("spire-server");
+    await page.getByLabel("Distribution").selectOption("alpine");
+    await page.getByLabel("Release (optional)").fill("3.21");
+    await page.getByLabel("Package name").fill("spire-server");
+    await page.getByLabel("Version").fill("1.15.3-r0");
+    await page.getByLabel("Package URL (optional)").fill("https://pkgs.alpinelinux.org/package/edge/community/x86_64/spire-server");
+    await page.getByRole("button", { name: "Register package" }).click();
+    await page.getByRole("heading", { level: 1, name: "spire-server 1.15.3-r0" }).waitFor();
+    expect(await page.locator(".pkg-status").first().textContent()).toBe("newest");
+
+    await page.goto(`${ctx.server.url}/packages?software=spire-server&distro=alpine`);
+    const cell = page.getByRole("cell").filter({ hasText: "spire-server 1.15.3-r0" });
+    expect(await cell.locator(".pkg-status").textContent()).toBe("newest");
+
+    await signIn("adam");
+    await page.goto(`${ctx.server.url}/packages?software=spire-server`);
+    await page.getByRole("link", { name: "edit" }).click();
+    await page.getByLabel("Latest upstream version").fill("1.16.0");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.waitForURL(/\/packages\?software=spire-server/);
+    const bumped = page.getByRole("cell").filter({ hasText: "spire-server 1.15.3-r0" });
+    expect(await bumped.locator(".pkg-status").textContent()).toBe("outdated");
+
+    await page.goto(`${ctx.server.url}/packages/maintainers/pia`);
+    await page.getByText("1 package, 1 outdated.").waitFor();
+
+    await page.goto(`${ctx.server.url}/packages?software=spire-server&distro=fedora`);
+    await page.getByRole("button", { name: "Request packaging of SPIRE server for Fedora" }).click();
+    await page.getByRole("heading", { level: 1, name: "Package SPIRE server for Fedora" }).waitFor();
+    expect(await page.locator(".bounty-status").first().textContent()).toBe("Open");
+  });
+});

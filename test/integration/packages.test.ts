@@ -1,0 +1,154 @@
+import crypto from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { db } from "../../app/db.server";
+import { getBounty, webBountyActor } from "../../app/models/bounties.server";
+import { getMatrix, getSoftwareBySlug, listPackages, requestPackaging } from "../../app/models/packages.server";
+import { action as matrixAction, loader as matrixLoader } from "../../app/routes/packages._index";
+import { action as packageAction } from "../../app/routes/packages.$id";
+import { loader as feedLoader } from "../../app/routes/packages.maintainers.$username_.feed[.]atom";
+import { action as newAction, loader as newLoader } from "../../app/routes/packages.new";
+import { action as softwareAction } from "../../app/routes/packages.software.$slug";
+import { loader as apiPackages } from "../../app/routes/api.packages";
+import { action as webhook } from "../../app/routes/webhooks.github";
+import { deliveryHeaders, example } from "../support/github-webhooks";
+import { call } from "../support/remix";
+import { cookieFor, formInit, makeUser } from "../support/users";
+
+const count = () => (db.$client.prepare("select count(*) as n from packages").get() as { n: number }).n;
+const register = async (cookie: string, fields: Record<string, string>) => call(newAction, "/packages/new", {}, formInit(cookie, fields));
+const alpine = { software: "spire-server", distro: "alpine", release: "3.20", packageName: "spire-server", version: "1.14.0-r0", url: "https://pkgs.alpinelinux.org/package/v3.20/community/x86_64/spire-server" };
+
+describe("the matrix", () => {
+  it("shows the seeded packages with their status against upstream, and the gaps", () => {
+    const { rows } = getMatrix(db, {});
+    const spire = rows.find((r) => r.software.slug === "spire-server")!;
+    const cell = (d: string) => spire.cells.find((c) => c.distro === d)!;
+    expect(cell("container").packages[0]).toMatchObject({ version: "1.15.3", status: "newest" });
+    expect(cell("wolfi").packages[0]).toMatchObject({ version: "1.6.4", status: "outdated" });
+    expect(cell("nixpkgs").packages[0]).toMatchObject({ version: "1.14.1", status: "outdated" });
+    for (const d of ["alpine", "fedora", "arch", "homebrew"]) expect(cell(d).missing, d).toBe(true);
+  });
+
+  it("filters by status: missing shows only software with gaps, outdated only outdated packages", () => {
+    const outdated = getMatrix(db, { status: "outdated" });
+    for (const row of outdated.rows) for (const c of row.cells) for (const p of c.packages) expect(p.status).toBe("outdated");
+    const missing = getMatrix(db, { status: "missing", distro: "alpine" });
+    expect(missing.distros).toEqual(["alpine"]);
+    expect(missing.rows.map((r) => r.software.slug)).toContain("spire-server");
+  });
+
+  it("a bad filter is a 400 naming it", async () => {
+    const res = await call(matrixLoader, "/packages?distro=gentoo");
+    expect(res.status).toBe(400);
+    expect((await res.json()).errors[0].message).toContain('"gentoo" is not a valid distro');
+  });
+});
+
+describe("registering", () => {
+  it("a contributor cannot register a package (403) and nothing is written", async () => {
+    const cookie = await cookieFor((await makeUser()).id);
+    const before = count();
+    expect((await call(newLoader, "/packages/new", {}, { headers: { Cookie: cookie } })).status).toBe(403);
+    expect((await register(cookie, alpine)).status).toBe(403);
+    expect(count()).toBe(before);
+  });
+
+  it.each([
+    ["a bad URL", { url: "ftp://example.org/pkg" }, "url", "full http(s) URL"],
+    ["an unknown distribution", { distro: "gentoo" }, "distro", "Choose a distribution from the list."],
+    ["an empty version", { version: "  " }, "version", "Give the packaged version"],
+    ["unknown software", { software: "not-a-thing" }, "software", "Choose the software from the list."],
+  ])("refuses %s with a message on the field, writing nothing", async (_name, override, field, message) => {
+    const cookie = await cookieFor((await makeUser(["packager"])).id);
+    const before = count();
+    const res = await register(cookie, { ...alpine, ...override });
+    expect(res.status).toBe(400);
+    expect((await res.json()).fieldErrors[field]).toContain(message);
+    expect(count()).toBe(before);
+  });
+
+  it("a packager registers spire-server 1.14.0 for Alpine: outdated against upstream 1.15.x, and in their feed", async () => {
+    const packager = await makeUser(["packager"]);
+    const res = await register(await cookieFor(packager.id), alpine);
+    expect(res.status).toBe(302);
+    const mine = listPackages(db, { maintainer: packager.username });
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ distro: "alpine", version: "1.14.0-r0", upstreamVersion: "1.15.3", status: "outdated", maintainer: `@${packager.username}` });
+    const cell = getMatrix(db, { software: "spire-server", distro: "alpine" }).rows[0]!.cells[0]!;
+    expect(cell.missing).toBe(false);
+    const xml = await (await call(feedLoader, `/packages/maintainers/${packager.username}/feed.atom`, { username: packager.username })).text();
+    expect(xml).toContain("spire-server 1.14.0-r0 on Alpine is behind upstream 1.15.3");
+
+    const again = await register(await cookieFor((await makeUser(["packager"])).id), alpine);
+    expect(again.status).toBe(409);
+    expect((await again.json()).duplicateId).toBe(mine[0]!.id);
+    expect(listPackages(db, { software: "spire-server", distro: "alpine" })).toHaveLength(1);
+  });
+
+  it("another packager cannot edit or retire someone else's package; the maintainer and admins can", async () => {
+    const owner = await makeUser(["packager"]);
+    await register(await cookieFor(owner.id), { ...alpine, release: "3.21", version: "1.15.3-r0" });
+    const pkg = listPackages(db, { maintainer: owner.username })[0]!;
+    const other = await cookieFor((await makeUser(["packager"])).id);
+    const edit = { ...alpine, release: "3.21", version: "1.15.4-r0", intent: "save" };
+    expect((await call(packageAction, `/packages/${pkg.id}`, { id: String(pkg.id) }, formInit(other, edit))).status).toBe(403);
+    expect((await call(packageAction, `/packages/${pkg.id}`, { id: String(pkg.id) }, formInit(other, { intent: "retire" }))).status).toBe(403);
+    expect((await call(packageAction, `/packages/${pkg.id}`, { id: String(pkg.id) }, formInit(await cookieFor(owner.id), edit))).status).toBe(200);
+    expect(listPackages(db, { maintainer: owner.username })[0]!.version).toBe("1.15.4-r0");
+    const admin = await cookieFor((await makeUser(["admin"])).id);
+    expect((await call(packageAction, `/packages/${pkg.id}`, { id: String(pkg.id) }, formInit(admin, { intent: "retire" }))).status).toBe(302);
+    expect(listPackages(db, { maintainer: owner.username })).toHaveLength(0);
+    const audit = db.$client.prepare("select action from audit_log where entity_type = 'package' and entity_id = ? order by id").all(String(pkg.id));
+    expect(audit).toEqual([{ action: "package.registered" }, { action: "package.updated" }, { action: "package.retired" }]);
+  });
+});
+
+describe("upstream versions", () => {
+  it("an admin's version bump turns a newest package outdated", async () => {
+    const packager = await makeUser(["packager"]);
+    await register(await cookieFor(packager.id), { software: "spiffe-helper", distro: "arch", packageName: "spiffe-helper", version: "0.11.0-1" });
+    expect(listPackages(db, { maintainer: packager.username })[0]!.status).toBe("newest");
+    const admin = await cookieFor((await makeUser(["admin"])).id);
+    expect((await call(softwareAction, "/packages/software/spiffe-helper", { slug: "spiffe-helper" }, formInit(admin, { version: "v0.12.0" }))).status).toBe(302);
+    expect(getSoftwareBySlug(db, "spiffe-helper")!.latestVersion).toBe("0.12.0");
+    expect(listPackages(db, { maintainer: packager.username })[0]!.status).toBe("outdated");
+  });
+
+  it("a published release webhook on the upstream repository updates the latest version", async () => {
+    const payload = example("release", "published");
+    payload.repository.full_name = "spiffe/spire-controller-manager";
+    Object.assign(payload.release, { tag_name: "v0.8.0", draft: false, prerelease: false, published_at: "2026-11-01T00:00:00Z" });
+    const body = JSON.stringify(payload);
+    const res = await call(webhook, "/webhooks/github", {}, { method: "POST", headers: deliveryHeaders("release", body, process.env.GITHUB_WEBHOOK_SECRET!, crypto.randomUUID()), body });
+    expect(res.status).toBe(200);
+    expect(getSoftwareBySlug(db, "spire-controller-manager")!.latestVersion).toBe("0.8.0");
+    const container = listPackages(db, { software: "spire-controller-manager", distro: "container" })[0]!;
+    expect(container).toMatchObject({ version: "0.7.0", status: "outdated" });
+  });
+});
+
+describe("requesting packaging", () => {
+  it("opens one packaging bounty for a missing cell on the software's target, for packagers and distributions", async () => {
+    const packager = await makeUser(["packager"]);
+    const res = await call(matrixAction, "/packages", {}, formInit(await cookieFor(packager.id), { intent: "request", software: "spire-server", distro: "arch" }));
+    expect(res.status).toBe(302);
+    const id = Number(res.headers.get("location")!.split("/").pop());
+    expect(getBounty(db, id)).toMatchObject({ title: "Package SPIRE server for Arch / AUR", kind: "packaging", status: "open", personas: ["distro", "packager"], target: { slug: "spire" } });
+    const again = requestPackaging(db, webBountyActor(await makeUser()), "spire-server", "arch");
+    expect(again).toEqual({ id, created: false });
+  });
+
+  it("a contributor's request is a proposal for the SSC", async () => {
+    const result = requestPackaging(db, webBountyActor(await makeUser()), "ghostunnel", "fedora");
+    expect(getBounty(db, result.id)!.status).toBe("proposed");
+  });
+});
+
+describe("/api/packages", () => {
+  it("lists software with upstream versions and packages with status", async () => {
+    const data = await (await call(apiPackages, "/api/packages?software=spire-server&status=outdated")).json();
+    expect(data.software.find((s: { slug: string }) => s.slug === "spire-server").latestVersion).toBe("1.15.3");
+    expect(data.packages.length).toBeGreaterThan(0);
+    for (const p of data.packages) expect(p).toMatchObject({ softwareSlug: "spire-server", status: "outdated" });
+  });
+});
