@@ -24,6 +24,14 @@ const EnvSchema = z.object({
   GITHUB_WEBHOOK_SECRET_PREVIOUS: z.string().min(32, "must be at least 32 characters").optional(),
   /** Optional GitHub token: lets Club Zero fetch an issue's state when it is linked, and `npm run github:sync`. */
   GITHUB_TOKEN: z.string().min(1).optional(),
+  FUND_NAME: z.string().min(1).max(100).default("Travel & Conference Fund"),
+  FUND_CURRENCY: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD").default("USD"),
+  /** Approvals from distinct SSC members that approve an expense. */
+  SSC_QUORUM: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(10, "must be at most 10").default(2),
+  /** Where receipts are stored: outside public/ and build/, never served statically. */
+  UPLOADS_DIR: z.string().min(1).default("./data/uploads"),
+  /** Set to 0 to seed no demo fund history. */
+  SEED_DEMO: z.enum(["0", "1"], { error: "must be 0 or 1" }).default("1"),
   /** The origin browsers use to reach the app; cross-site POSTs are refused against it. */
   APP_ORIGIN: z.url({ error: "must be an origin such as https://clubzero.example.org" }).optional(),
   GITHUB_CLIENT_ID: z.string().min(1).optional(),

@@ -7,8 +7,11 @@ import { createRequestHandler } from "@remix-run/express";
 import * as build from "@remix-run/dev/server-build";
 import express from "express";
 import { runMigrations } from "../db/migrate";
+import { sweepOrphanReceipts } from "./lib/receipts.server";
 import { expireClaims } from "./models/bounties.server";
-import { seedIfEmpty } from "../db/seed";
+import { listStoredReceiptNames } from "./models/expenses.server";
+import { verifyLedger } from "./models/ledger.server";
+import { seedDemoFund, seedIfEmpty } from "../db/seed";
 import { db } from "./db.server";
 import { env } from "./env.server";
 import { checkSameOrigin } from "./auth/csrf.server";
@@ -17,7 +20,18 @@ import { logEvent } from "./log.server";
 
 runMigrations(db);
 const seeded = seedIfEmpty(db);
-if (seeded) console.log(`Seeded an empty database: ${seeded.targets} targets, ${seeded.issues} GitHub items.`);
+if (seeded) {
+  console.log(`Seeded an empty database: ${seeded.targets} targets, ${seeded.issues} GitHub items.`);
+  if (env.SEED_DEMO === "1" && seedDemoFund(db, env.FUND_CURRENCY)) console.log("Seeded demo fund history (SEED_DEMO=0 to skip).");
+}
+
+// The ledger's invariants, checked at every start (npm run ledger:verify does the same).
+for (const finding of verifyLedger(db)) console.error(`ledger:verify: ${finding.check}: ${finding.detail}`);
+
+// Receipt files with no row (a crash between writing the file and committing) go after an hour.
+void sweepOrphanReceipts(env.UPLOADS_DIR, listStoredReceiptNames(db), 3_600_000).then((gone) => {
+  if (gone.length > 0) console.log(`Removed ${gone.length} orphaned receipt file(s).`);
+});
 
 // Claims that ran out are released at start-up and every minute (and on every read).
 const swept = expireClaims(db);
@@ -57,16 +71,19 @@ app.use((req, res, next) => {
   res.status(403).type("text/plain; charset=utf-8").send(refusal);
 });
 
-// Bodies: forms are small. The webhook enforces its own 25 MiB cap while streaming.
+// Bodies: forms are small; expense forms carry up to 5 receipts of 10 MiB. The webhook
+// enforces its own 25 MiB cap while streaming.
 const MAX_FORM_BYTES = 1024 * 1024;
+const MAX_EXPENSE_BYTES = 60 * 1024 * 1024;
 app.use((req, res, next) => {
   if (["GET", "HEAD", "OPTIONS"].includes(req.method) || req.path === "/webhooks/github") return next();
   const length = req.get("content-length");
   if (length === undefined && req.get("transfer-encoding")) {
     return res.status(411).type("text/plain; charset=utf-8").send("Send a Content-Length with the request.");
   }
-  if (Number(length ?? 0) > MAX_FORM_BYTES) {
-    return res.status(413).type("text/plain; charset=utf-8").send("That request is too large (forms are limited to 1 MiB).");
+  const limit = req.path.startsWith("/expenses") ? MAX_EXPENSE_BYTES : MAX_FORM_BYTES;
+  if (Number(length ?? 0) > limit) {
+    return res.status(413).type("text/plain; charset=utf-8").send(`That request is too large (the limit here is ${limit / 1024 / 1024} MiB).`);
   }
   next();
 });

@@ -75,6 +75,9 @@ export function Layout({ children }: { children: ReactNode }) {
                   <NavLink to="/packages">Packages</NavLink>
                 </li>
                 <li>
+                  <NavLink to="/fund">Fund</NavLink>
+                </li>
+                <li>
                   <NavLink to="/personas">Ways to help</NavLink>
                 </li>
                 <li>
@@ -88,6 +91,11 @@ export function Layout({ children }: { children: ReactNode }) {
                 {user?.roles.includes("ssc") || user?.roles.includes("admin") ? (
                   <li>
                     <NavLink to="/bounties/proposals">Proposals</NavLink>
+                  </li>
+                ) : null}
+                {user?.roles.includes("ssc") ? (
+                  <li>
+                    <NavLink to="/ssc">Votes</NavLink>
                   </li>
                 ) : null}
                 {user?.roles.includes("admin") ? (

@@ -208,3 +208,49 @@ export function seedIfEmpty(db: SeedDb): SeedReport | null {
   if ((row?.n ?? 0) > 0) return null;
   return seedCatalog(db);
 }
+
+/**
+ * A believable demo history for the fund, clearly marked as demo data: a few donations,
+ * one reimbursement approved and paid, one waiting for votes. Runs once (keyed by the
+ * first donation's reference). The demo people have no password and cannot sign in.
+ */
+export function seedDemoFund(db: SeedDb, currency: string): boolean {
+  return db.transaction(
+    (tx) => {
+      const marker = tx.select({ id: schema.ledgerEntries.id }).from(schema.ledgerEntries).where(eq(schema.ledgerEntries.reference, "DEMO-LFX-0001")).get();
+      if (marker) return false;
+      const now = Date.now();
+      const person = (username: string, displayName: string, role?: schema.GrantableRole) => {
+        const existing = tx.select({ id: schema.users.id }).from(schema.users).where(eq(schema.users.username, username)).get();
+        if (existing) return existing.id;
+        const row = tx.insert(schema.users).values({ username, displayName, email: `${username}@demo.club-zero.invalid`, passwordHash: null, createdAt: now }).returning({ id: schema.users.id }).get();
+        if (role) tx.insert(schema.userRoles).values({ userId: row.id, role, grantedAt: now }).run();
+        return row.id;
+      };
+      const speaker = person("demo-speaker", "Demo Speaker (demo data)");
+      const ssc1 = person("demo-ssc-one", "Demo SSC member one (demo data)", "ssc");
+      const ssc2 = person("demo-ssc-two", "Demo SSC member two (demo data)", "ssc");
+      const donation = (occurredOn: string, donor: string | null, amountCents: number, reference: string) =>
+        tx.insert(schema.ledgerEntries).values({ kind: "donation", amountCents, currency, occurredOn, donor, reference, memo: "demo data", createdAt: now }).run();
+      donation("2025-06-02", "Demo Org (demo data)", 500000, "DEMO-LFX-0001");
+      donation("2025-09-15", null, 2500, "DEMO-LFX-0002");
+      donation("2026-02-10", "Demo Individual (demo data)", 10000, "DEMO-LFX-0003");
+      const kafka = tx.select({ id: schema.targets.id }).from(schema.targets).where(eq(schema.targets.slug, "kafka")).get();
+      const paid = tx
+        .insert(schema.expenses)
+        .values({ requesterUserId: speaker, kind: "reimbursement", title: "Travel to a SPIFFE talk (demo data)", event: "Demo Conference 2026", category: "travel", amountCents: 84250, currency, spentOn: "2026-03-20", description: "Demo data: train and two nights for a talk on SPIFFE for Kafka.", targetId: kafka?.id ?? null, publicRequester: true, status: "paid", paymentReference: "DEMO-EXPENSIFY-7", paidOn: "2026-04-02", createdAt: now, updatedAt: now })
+        .returning({ id: schema.expenses.id })
+        .get();
+      for (const voter of [ssc1, ssc2]) tx.insert(schema.expenseVotes).values({ expenseId: paid.id, round: 1, voterUserId: voter, vote: "approve", createdAt: now }).run();
+      tx.insert(schema.ledgerEntries).values({ kind: "reimbursement", amountCents: -84250, currency, occurredOn: "2026-04-02", reference: "DEMO-EXPENSIFY-7", expenseId: paid.id, memo: "demo data", createdAt: now }).run();
+      const waiting = tx
+        .insert(schema.expenses)
+        .values({ requesterUserId: speaker, kind: "pre_approval", title: "Booth staffing at a meetup (demo data)", event: "Demo Meetup 2026", category: "registration", amountCents: 15000, currency, spentOn: "2026-12-05", description: "Demo data: registration for two people staffing a SPIFFE table.", status: "submitted", createdAt: now, updatedAt: now })
+        .returning({ id: schema.expenses.id })
+        .get();
+      tx.insert(schema.expenseVotes).values({ expenseId: waiting.id, round: 1, voterUserId: ssc1, vote: "approve", createdAt: now }).run();
+      return true;
+    },
+    { behavior: "immediate" },
+  );
+}

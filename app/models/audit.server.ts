@@ -1,5 +1,5 @@
 import { desc, eq, and } from "drizzle-orm";
-import { auditLog, AUDIT_SOURCES } from "../../db/schema";
+import { auditLog, AUDIT_SOURCES, type Role } from "../../db/schema";
 import type { Db, Tx } from "../db.server";
 
 export interface Actor {
@@ -11,6 +11,11 @@ export interface Actor {
 
 export function webActor(user: { id: number; username: string }): Actor {
   return { userId: user.id, label: `@${user.username}`, source: "web" };
+}
+
+/** A signed-in person acting through the web, with the roles rules depend on. */
+export function webPerson(user: { id: number; username: string; roles: Role[] }): Actor & { roles: Role[] } {
+  return { userId: user.id, label: `@${user.username}`, source: "web", roles: user.roles };
 }
 
 export const cliActor: Actor = { userId: null, label: "cli", source: "cli" };

@@ -27,7 +27,7 @@ import {
   type BountyIntent,
   type WebIntent,
 } from "../lib/bounty-lifecycle";
-import { recordAudit, type Actor } from "./audit.server";
+import { recordAudit, webPerson, type Actor } from "./audit.server";
 import { Conflict, Forbidden, InvalidTransition, NotFound, Unprocessable } from "./errors";
 
 const DAY = 86_400_000;
@@ -658,6 +658,4 @@ export { ACTIVE_STATUSES };
 export type { BountyIntent };
 
 /** The actor for a signed-in web user. */
-export function webBountyActor(user: { id: number; username: string; roles: Role[] }): BountyActor {
-  return { userId: user.id, label: `@${user.username}`, source: "web", roles: user.roles };
-}
+export const webBountyActor: (user: { id: number; username: string; roles: Role[] }) => BountyActor = webPerson;

@@ -5,6 +5,8 @@ import { BountyStatusBadge, claimFreshness } from "../components/bounties";
 import { PersonaChips } from "../components/catalog";
 import { FormError } from "../components/form";
 import { db } from "../db.server";
+import { listPublicExpensesFor } from "../models/expenses.server";
+import { FundRecord } from "../components/fund";
 import { availableIntents, KIND_LABELS, type WebIntent } from "../lib/bounty-lifecycle";
 import { formatDateTime } from "../lib/dates";
 import { renderMarkdown } from "../lib/markdown.server";
@@ -53,6 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     viewer,
     signedIn: Boolean(user),
     personas: listPersonas(db),
+    fundRecord: listPublicExpensesFor(db, { bountyId: id }),
     now,
   });
 }
@@ -90,7 +93,7 @@ const EVENT_WORDS: Record<string, string> = {
 };
 
 export default function BountyPage() {
-  const { bounty, intents, viewer, signedIn, personas, now } = useLoaderData<typeof loader>();
+  const { bounty, intents, viewer, signedIn, personas, fundRecord, now } = useLoaderData<typeof loader>();
   const error = useActionData<{ message?: string }>();
   const busy = useNavigation().state === "submitting";
   const personaNames = Object.fromEntries(personas.map((p) => [p.slug, p.name]));
@@ -128,6 +131,8 @@ export default function BountyPage() {
             <h2 id="description-heading">What needs doing</h2>
             <div className="prose" dangerouslySetInnerHTML={{ __html: bounty.descriptionHtml }} />
           </section>
+
+          <FundRecord records={fundRecord} />
 
           <section aria-labelledby="timeline-heading" className="section">
             <h2 id="timeline-heading">Timeline</h2>

@@ -12,6 +12,8 @@ import { expireClaims, getTargetProgress, listBounties } from "../models/bountie
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { PersonaChips, StatusBadge } from "../components/catalog";
 import { db } from "../db.server";
+import { listPublicExpensesFor } from "../models/expenses.server";
+import { FundRecord } from "../components/fund";
 import { STATUS_DESCRIPTIONS } from "../lib/catalog";
 import { notFound } from "../lib/responses";
 import { listPersonas } from "../models/personas.server";
@@ -41,6 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     signedIn: Boolean(user),
     canCreate: hasRole(user, "ssc", "admin"),
     syncedAt: getTargetSyncedAt(db, target.id),
+    fundRecord: listPublicExpensesFor(db, { targetId: target.id }),
     now,
   });
 }
@@ -68,7 +71,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const STATE_LABELS = { open: "Open", closed: "Closed", merged: "Merged" } as const;
 
 export default function TargetPage() {
-  const { target, personas, bounties, bountyTotal, progress, signedIn, canCreate, syncedAt, now } = useLoaderData<typeof loader>();
+  const { target, personas, bounties, bountyTotal, progress, signedIn, canCreate, syncedAt, fundRecord, now } = useLoaderData<typeof loader>();
   const linked = useActionData<typeof action>();
   const personaNames = Object.fromEntries(personas.map((p) => [p.slug, p.name]));
   const open = target.issues.filter((i) => i.state === "open").length;
@@ -136,6 +139,8 @@ export default function TargetPage() {
           )}
         </p>
       </section>
+
+      <FundRecord records={fundRecord} />
 
       <section aria-labelledby="issues-heading" className="section">
         <h2 id="issues-heading">GitHub issues and pull requests</h2>

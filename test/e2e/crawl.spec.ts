@@ -23,6 +23,10 @@ const PAGES = [
   "/packages/new",
   "/packages/software/spire-server",
   "/packages/maintainers/crawler",
+  "/fund",
+  "/expenses",
+  "/expenses/new",
+  "/ssc",
   "/settings",
   "/admin",
   "/admin/users",
@@ -58,7 +62,7 @@ describe("every page in the browser", () => {
       await page.evaluate(() => window.history.pushState({}, "", window.location.href));
     }
     // client-side navigation through the main menu
-    for (const name of ["Catalog", "Bounties", "Packages", "Ways to help", "Thanks", "My work", "Proposals", "Admin"]) {
+    for (const name of ["Catalog", "Bounties", "Packages", "Fund", "Ways to help", "Thanks", "My work", "Proposals", "Votes", "Admin"]) {
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).click();
       await page.waitForLoadState("networkidle");
     }

@@ -17,6 +17,12 @@ import * as board from "../../app/routes/bounties._index";
 import * as proposals from "../../app/routes/bounties.proposals";
 import * as feed from "../../app/routes/bounties[.]atom";
 import * as me from "../../app/routes/me";
+import * as fund from "../../app/routes/fund._index";
+import * as fundCsv from "../../app/routes/fund[.]csv";
+import * as apiFund from "../../app/routes/api.fund";
+import * as expensesList from "../../app/routes/expenses._index";
+import * as expensesNew from "../../app/routes/expenses.new";
+import * as ssc from "../../app/routes/ssc";
 import * as pkgMatrix from "../../app/routes/packages._index";
 import * as pkgNew from "../../app/routes/packages.new";
 import * as pkgOne from "../../app/routes/packages.$id";
@@ -93,6 +99,12 @@ const loaders: Row[] = [
   { name: "GET /packages/:id", handler: pkgOne.loader, path: "/packages/1", params: { id: "1" }, expect: all(OK) },
   { name: "GET /packages/software/:slug", handler: pkgSoftware.loader, path: "/packages/software/spire-server", params: { slug: "spire-server" }, expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
   { name: "GET /api/packages", handler: apiPackages.loader, path: "/api/packages", expect: all(OK) },
+  { name: "GET /fund", handler: fund.loader, path: "/fund", expect: all(OK) },
+  { name: "GET /fund.csv", handler: fundCsv.loader, path: "/fund.csv", expect: all(OK) },
+  { name: "GET /api/fund", handler: apiFund.loader, path: "/api/fund", expect: all(OK) },
+  { name: "GET /expenses", handler: expensesList.loader, path: "/expenses", expect: signedIn(LOGIN, OK) },
+  { name: "GET /expenses/new", handler: expensesNew.loader, path: "/expenses/new", expect: signedIn(LOGIN, OK) },
+  { name: "GET /ssc", handler: ssc.loader, path: "/ssc", expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: OK, admin: 403 } },
   { name: "GET /api/bounties", handler: apiBounties.loader, path: "/api/bounties", expect: all(OK) },
   { name: "GET /api/targets", handler: apiTargets.loader, path: "/api/targets", expect: all(OK) },
   // GitHub sign-in is not configured in this suite: the callback does not exist.
@@ -114,6 +126,8 @@ const actions: Row[] = [
   // a seeded package has no Club Zero maintainer: only admins may change it
   { name: "POST /packages/:id (edit, invalid)", handler: pkgOne.action, path: "/packages/1", params: { id: "1" }, form: () => ({ intent: "save", software: "" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: 400 } },
   { name: "POST /packages/software/:slug (invalid)", handler: pkgSoftware.action, path: "/packages/software/spire-server", params: { slug: "spire-server" }, form: () => ({ version: "latest" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: 400 } },
+  { name: "POST /fund (donation, invalid)", handler: fund.action, path: "/fund", form: () => ({ intent: "donation", amount: "1.005" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 400, admin: 400 } },
+  { name: "POST /expenses/new (invalid)", handler: expensesNew.action, path: "/expenses/new", form: () => ({ kind: "reimbursement" }), expect: signedIn(LOGIN, 400) },
   { name: "POST /auth/github", handler: githubStart.action, path: "/auth/github", form: () => ({}), expect: all(404) },
   { name: "POST /login (wrong password)", handler: login.action, path: "/login", form: () => ({ username: "nobody-at-all", password: "wrong password" }), expect: all(401) },
   { name: "POST /join (invalid)", handler: join.action, path: "/join", form: () => ({ username: "" }), expect: all(400) },

@@ -9,6 +9,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "club-zero-test-"));
 const file = path.join(dir, "app.sqlite");
 fs.copyFileSync(inject("templateDb"), file);
 process.env.DATABASE_PATH = file;
+process.env.UPLOADS_DIR = path.join(dir, "uploads");
 process.env.NODE_ENV = "test";
 process.env.CLUBZERO_QUIET_LOG = "1";
 

@@ -1,0 +1,62 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { hasRole, requireUser } from "../auth/session.server";
+import { db } from "../db.server";
+import { formatMoney } from "../lib/money";
+import { webPerson } from "../models/audit.server";
+import { listExpenses } from "../models/expenses.server";
+
+export const meta: MetaFunction = () => [{ title: "Expenses · Club Zero" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  return json({ expenses: listExpenses(db, webPerson(user)), all: hasRole(user, "ssc", "admin") });
+}
+
+export default function Expenses() {
+  const { expenses, all } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <header className="page-header">
+        <h1>{all ? "All expense requests" : "My expense requests"}</h1>
+        <p>
+          <Link className="button" to="/expenses/new">
+            New request
+          </Link>
+        </p>
+      </header>
+      {expenses.length === 0 ? (
+        <p className="empty">No requests yet.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">Request</th>
+                <th scope="col">Status</th>
+                <th scope="col" className="amount">Amount</th>
+              </tr>
+            </thead>
+            <tbody>
+              {expenses.map((e) => (
+                <tr key={e.id}>
+                  <td>{e.id}</td>
+                  <td>
+                    <Link to={`/expenses/${e.id}`}>{e.title}</Link>
+                    <div className="muted small">
+                      {e.event} · {e.spentOn}
+                      {all ? ` · @${e.requester}` : ""}
+                    </div>
+                  </td>
+                  <td>{e.status.replace("_", " ")}</td>
+                  <td className="amount">{formatMoney(e.amountCents, e.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,280 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { db } from "../../app/db.server";
+import { cliActor, webPerson } from "../../app/models/audit.server";
+import { actOnExpense, createExpense, type ExpenseInput } from "../../app/models/expenses.server";
+import { getBalance, getFundSummary, importDonationsCsv, recordDonation, reverseEntry, verifyLedger } from "../../app/models/ledger.server";
+import { action as expenseAction, loader as expenseLoader } from "../../app/routes/expenses.$id";
+import { loader as receiptLoader } from "../../app/routes/expenses.$id.receipts.$receiptId";
+import { action as newExpense } from "../../app/routes/expenses.new";
+import { loader as fundCsv } from "../../app/routes/fund[.]csv";
+import { loader as fundApi } from "../../app/routes/api.fund";
+import { runCli, runCliAsync } from "../support/cli";
+import { file, pdfBytes, pngBytes } from "../support/files";
+import { call } from "../support/remix";
+import { cookieFor, makeUser } from "../support/users";
+
+const admin = webPerson({ id: 0, username: "nobody", roles: ["admin"] });
+const ledgerCount = () => (db.$client.prepare("select count(*) as n from ledger_entries").get() as { n: number }).n;
+let refNo = 0;
+const donate = (cents: number) => recordDonation(db, { ...admin, userId: null, label: "test" }, { date: "2026-01-15", donor: "Test Donor", amountCents: cents, currency: "USD", reference: `TEST-${++refNo}`, note: null });
+
+const baseExpense: ExpenseInput = {
+  kind: "pre_approval",
+  title: "Trip to a SPIFFE meetup",
+  event: "Meetup",
+  category: "travel",
+  amountCents: 3000,
+  spentOn: "2026-06-01",
+  description: "Travel to speak about SPIRE.",
+  bountyId: null,
+  targetId: null,
+  preApprovalId: null,
+  publicRequester: false,
+};
+
+function multipart(cookie: string, fields: Record<string, string>, files: File[] = []): RequestInit {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  for (const f of files) form.append("receipts", f);
+  return { method: "POST", headers: { Cookie: cookie, Origin: "http://localhost:3000" }, body: form };
+}
+
+async function userWith(...roles: ("ssc" | "admin" | "packager")[]) {
+  const u = await makeUser(roles);
+  return { user: u, person: webPerson(u), cookie: await cookieFor(u.id) };
+}
+
+describe("the ledger", () => {
+  it("stores only whole cents: a raw 1.5 is refused by the database (LG-1)", () => {
+    expect(() =>
+      db.$client.prepare("insert into ledger_entries (kind, amount_cents, currency, occurred_on, created_at) values ('donation', 1.5, 'USD', '2026-01-01', 0)").run(),
+    ).toThrow(/CHECK constraint failed/);
+  });
+
+  it("is append-only, and a correction is a reversal that can be made once (LG-3)", () => {
+    const entry = donate(4200);
+    expect(() => db.$client.prepare("update ledger_entries set amount_cents = 1 where id = ?").run(entry.id)).toThrow(/append-only/);
+    expect(() => db.$client.prepare("delete from ledger_entries where id = ?").run(entry.id)).toThrow(/append-only/);
+    const before = getBalance(db);
+    const reversal = reverseEntry(db, cliActor, entry.id, "entered twice");
+    expect(reversal.amountCents).toBe(-4200);
+    expect(getBalance(db)).toBe(before - 4200);
+    expect(() => reverseEntry(db, cliActor, entry.id, "again")).toThrow(/already been reversed/);
+  });
+
+  it("imports donations from CSV all or nothing, naming the bad line and field", () => {
+    const before = ledgerCount();
+    const bad = "date,donor,amount,currency,reference\n2026-03-01,Ana,50.00,USD,CSV-1\n2026-03-02,Ben,1.005,USD,CSV-2\n";
+    expect(() => importDonationsCsv(db, cliActor, bad)).toThrow("Line 3, field amount: \"1.005\" is not an amount like 25.00.");
+    expect(ledgerCount()).toBe(before);
+    const good = 'date,donor,amount,currency,reference\n2026-03-01,"Doe, Jane",50.00,USD,CSV-1\n2026-03-02,,12.5,USD,CSV-2\n2026-03-02,,12.5,USD,CSV-2\n';
+    expect(importDonationsCsv(db, cliActor, good)).toEqual({ imported: 2, skipped: ["line 4: CSV-2 is already recorded"] });
+    expect(importDonationsCsv(db, cliActor, good)).toEqual({ imported: 0, skipped: ["line 2: CSV-1 is already recorded", "line 3: CSV-2 is already recorded", "line 4: CSV-2 is already recorded"] });
+    expect(() => importDonationsCsv(db, cliActor, "date,donor,amount,currency,reference\n2026-13-01,X,5.00,USD,CSV-9\n")).toThrow(/Line 2, field date/);
+    expect(() => importDonationsCsv(db, cliActor, "date,donor,amount,currency,reference\n2026-01-01,X,5.00,EUR,CSV-9\n")).toThrow(/Line 2, field currency: This fund is kept in USD/);
+  });
+});
+
+describe("expense approvals", () => {
+  it("an SSC member cannot approve their own expense; two others can, then it is paid once (AU-11)", async () => {
+    donate(100_000);
+    const [requester, ssc2, ssc3, payer] = await Promise.all([userWith("ssc"), userWith("ssc"), userWith("ssc"), userWith("admin")]);
+    const e = createExpense(db, requester.person, baseExpense, [], true);
+    const post = (who: { cookie: string }, fields: Record<string, string>) => call(expenseAction, `/expenses/${e.id}`, { id: String(e.id) }, multipart(who.cookie, fields));
+    const own = await post(requester, { intent: "approve" });
+    expect(own.status).toBe(403);
+    expect((await own.json()).message).toBe("You cannot vote on your own expense.");
+    expect((await post(ssc2, { intent: "approve" })).status).toBe(200);
+    const twice = await post(ssc2, { intent: "approve" });
+    expect(twice.status).toBe(409);
+    expect((await twice.json()).message).toBe("You have already voted on this round.");
+    expect((await post(ssc3, { intent: "approve" })).status).toBe(200);
+    const balance = getBalance(db);
+    const paid = await post(payer, { intent: "pay", paymentReference: "EXP-1", paidOn: "2026-06-10" });
+    expect((await paid.json()).message).toBe("Marked paid; the ledger entry is posted.");
+    const again = await post(payer, { intent: "pay", paymentReference: "EXP-1", paidOn: "2026-06-10" });
+    expect((await again.json()).message).toContain("Already paid");
+    expect(getBalance(db)).toBe(balance - 3000);
+    const illegal = await post(ssc3, { intent: "approve" });
+    expect(illegal.status).toBe(409);
+    expect((await illegal.json()).message).toBe("You can't approve an expense that is already paid.");
+  });
+
+  it("a rejection or a request for changes needs a reason; resubmitting starts a new round", async () => {
+    const [requester, ssc] = await Promise.all([userWith(), userWith("ssc")]);
+    const e = createExpense(db, requester.person, baseExpense, [], true);
+    expect(() => actOnExpense(db, ssc.person, e.id, "changes")).toThrow("Say what needs to change.");
+    actOnExpense(db, ssc.person, e.id, "changes", { reason: "Add the hotel receipt." });
+    const resubmitted = actOnExpense(db, requester.person, e.id, "resubmit");
+    expect(resubmitted.expense).toMatchObject({ status: "submitted", round: 2 });
+    // the same member may vote again in the new round
+    expect(actOnExpense(db, ssc.person, e.id, "approve").message).toContain("needs more");
+  });
+
+  it("with 100.00 available, 50 concurrent requests of 30.00 end with exactly three paid and 10.00 left (LG-4)", async () => {
+    // a fresh fund for this test: spend down everything earlier tests left
+    const [ssc1, ssc2, payer] = await Promise.all([userWith("ssc"), userWith("ssc"), userWith("admin")]);
+    const balance = getBalance(db) - (getFundSummary(db).committed);
+    if (balance > 0) {
+      const drain = createExpense(db, (await userWith()).person, { ...baseExpense, amountCents: balance }, [], true);
+      actOnExpense(db, ssc1.person, drain.id, "approve");
+      actOnExpense(db, ssc2.person, drain.id, "approve");
+      actOnExpense(db, payer.person, drain.id, "pay", { paymentReference: "DRAIN", paidOn: "2026-06-01" });
+    }
+    expect(getFundSummary(db).available).toBe(0);
+    donate(10_000);
+    const requesters = await Promise.all(Array.from({ length: 50 }, () => userWith()));
+    const ids = requesters.map((r) => createExpense(db, r.person, baseExpense, [], true).id);
+    const post = (who: { cookie: string }, id: number, fields: Record<string, string>) => call(expenseAction, `/expenses/${id}`, { id: String(id) }, multipart(who.cookie, fields));
+    const before = getBalance(db);
+    await Promise.all(
+      ids.map(async (id) => {
+        await Promise.all([post(ssc1, id, { intent: "approve" }), post(ssc2, id, { intent: "approve" })]);
+        await post(payer, id, { intent: "pay", paymentReference: `P-${id}`, paidOn: "2026-06-02" });
+      }),
+    );
+    const paid = db.$client.prepare(`select count(*) as n from expenses where status = 'paid' and id in (${ids.join(",")})`).get();
+    expect(paid).toEqual({ n: 3 });
+    expect(before - getBalance(db)).toBe(9000);
+    expect(getFundSummary(db).available).toBe(1000);
+    expect(verifyLedger(db)).toEqual([]);
+  });
+
+  it("20 concurrent approvals by one member and 20 concurrent payments act once (LG-5)", async () => {
+    donate(50_000);
+    const [requester, ssc1, ssc2, payer] = await Promise.all([userWith(), userWith("ssc"), userWith("ssc"), userWith("admin")]);
+    const e = createExpense(db, requester.person, { ...baseExpense, amountCents: 1234 }, [], true);
+    const post = (who: { cookie: string }, fields: Record<string, string>) => call(expenseAction, `/expenses/${e.id}`, { id: String(e.id) }, multipart(who.cookie, fields));
+    const votes = await Promise.all(Array.from({ length: 20 }, () => post(ssc1, { intent: "approve" })));
+    expect(votes.filter((r) => r.status === 200)).toHaveLength(1);
+    await post(ssc2, { intent: "approve" });
+    await Promise.all(Array.from({ length: 20 }, () => post(payer, { intent: "pay", paymentReference: "ONCE", paidOn: "2026-06-03" })));
+    expect(db.$client.prepare("select count(*) as n from ledger_entries where expense_id = ?").get(e.id)).toEqual({ n: 1 });
+    expect(db.$client.prepare("select count(*) as n from audit_log where entity_type = 'expense' and entity_id = ? and action = 'expense.vote_approve'").get(String(e.id))).toEqual({ n: 2 });
+  });
+
+  it("approving more than is available is refused, naming the available amount", async () => {
+    const [requester, ssc] = await Promise.all([userWith(), userWith("ssc")]);
+    const available = getFundSummary(db).available;
+    const e = createExpense(db, requester.person, { ...baseExpense, amountCents: available + 100 }, [], true);
+    expect(() => actOnExpense(db, ssc.person, e.id, "approve")).toThrow(/would exceed the available \$[\d,]+\.\d\d/);
+  });
+});
+
+describe("receipts", () => {
+  const fields = { kind: "reimbursement", title: "Hotel for KubeCon", event: "KubeCon", category: "lodging", amount: "300.00", spentOn: "2026-04-01", description: "Two nights to give the SPIRE talk.", intent: "submit" };
+
+  it("a reimbursement is filed with a PDF; its requester downloads it with safe headers; anyone else gets 404", async () => {
+    const requester = await userWith();
+    const res = await call(newExpense, "/expenses/new", {}, multipart(requester.cookie, fields, [file(pdfBytes(), "hotel.pdf", "application/pdf")]));
+    expect(res.status).toBe(302);
+    const id = Number(res.headers.get("location")!.split("/").pop());
+    const stored = db.$client.prepare("select id, stored_name from receipts where expense_id = ?").get(id) as { id: number; stored_name: string };
+    expect(stored.stored_name).toMatch(/^[0-9a-f]{32}$/);
+    const onDisk = path.join(process.env.UPLOADS_DIR!, stored.stored_name);
+    expect(fs.statSync(onDisk).mode & 0o777).toBe(0o600);
+
+    const download = await call(receiptLoader, `/expenses/${id}/receipts/${stored.id}`, { id: String(id), receiptId: String(stored.id) }, { headers: { Cookie: requester.cookie } });
+    expect(download.status).toBe(200);
+    expect(Object.fromEntries(download.headers)).toMatchObject({
+      "content-type": "application/pdf",
+      "x-content-type-options": "nosniff",
+      "content-security-policy": "sandbox; default-src 'none'",
+      "cache-control": "private, no-store",
+    });
+    expect(download.headers.get("content-disposition")).toMatch(/^attachment; filename="hotel\.pdf"; filename\*=UTF-8''hotel\.pdf$/);
+
+    const stranger = await userWith();
+    expect((await call(expenseLoader, `/expenses/${id}`, { id: String(id) }, { headers: { Cookie: stranger.cookie } })).status).toBe(404);
+    expect((await call(receiptLoader, `/expenses/${id}/receipts/${stored.id}`, { id: String(id), receiptId: String(stored.id) }, { headers: { Cookie: stranger.cookie } })).status).toBe(404);
+    const ssc = await userWith("ssc");
+    expect((await call(receiptLoader, `/expenses/${id}/receipts/${stored.id}`, { id: String(id), receiptId: String(stored.id) }, { headers: { Cookie: ssc.cookie } })).status).toBe(200);
+  });
+
+  it.each([
+    ["an HTML file renamed .pdf", file(new TextEncoder().encode("<html><script>alert(1)</script></html>"), "receipt.pdf", "application/pdf"), 422],
+    ["a PNG named .pdf", file(pngBytes(), "receipt.pdf", "application/pdf"), 422],
+    ["a file with .jpg.php", file(pdfBytes(), "scan.jpg.php", "application/octet-stream"), 422],
+    ["an empty file", file(new Uint8Array(), "empty.pdf", "application/pdf"), 422],
+    ["a file of 10 MiB + 1 byte", file(new Uint8Array(10 * 1024 * 1024 + 1), "big.pdf", "application/pdf"), 413],
+  ])("%s is refused and nothing is stored", async (_name, bad, status) => {
+    const requester = await userWith();
+    const before = (db.$client.prepare("select count(*) as n from expenses").get() as { n: number }).n;
+    const files = () => (fs.existsSync(process.env.UPLOADS_DIR!) ? fs.readdirSync(process.env.UPLOADS_DIR!).length : 0);
+    const filesBefore = files();
+    const res = await call(newExpense, "/expenses/new", {}, multipart(requester.cookie, fields, [bad]));
+    expect(res.status).toBe(status);
+    expect((db.$client.prepare("select count(*) as n from expenses").get() as { n: number }).n).toBe(before);
+    expect(files()).toBe(filesBefore);
+  });
+
+  it("six files are refused with 422", async () => {
+    const requester = await userWith();
+    const six = Array.from({ length: 6 }, (_, i) => file(pdfBytes(String(i)), `r${i}.pdf`, "application/pdf"));
+    const res = await call(newExpense, "/expenses/new", {}, multipart(requester.cookie, fields, six));
+    expect(res.status).toBe(422);
+    expect((await res.json()).message).toBe("Attach at most 5 receipts.");
+  });
+
+  it("a reimbursement without receipts cannot be submitted, and amounts are parsed exactly", async () => {
+    const requester = await userWith();
+    const none = await call(newExpense, "/expenses/new", {}, multipart(requester.cookie, fields));
+    expect(none.status).toBe(422);
+    for (const amount of ["1.005", "1e3", "-5", ""]) {
+      const res = await call(newExpense, "/expenses/new", {}, multipart(requester.cookie, { ...fields, amount }, [file(pdfBytes(), "a.pdf", "application/pdf")]));
+      expect(res.status, amount).toBe(400);
+      expect((await res.json()).fieldErrors.amount, amount).toContain("1234.50");
+    }
+    const ok = await call(newExpense, "/expenses/new", {}, multipart(requester.cookie, { ...fields, amount: "1234.50" }, [file(pdfBytes(), "a.pdf", "application/pdf")]));
+    const id = Number(ok.headers.get("location")!.split("/").pop());
+    expect(db.$client.prepare("select amount_cents from expenses where id = ?").pluck().get(id)).toBe(123450);
+  });
+});
+
+describe("public record and tools", () => {
+  it("/fund.csv has one row per entry and totals that match /api/fund", async () => {
+    const csv = await (await call(fundCsv, "/fund.csv")).text();
+    const api = await (await call(fundApi, "/api/fund")).json();
+    const lines = csv.trim().split("\r\n");
+    expect(lines[0]).toBe("id,date,kind,donor,category,event,requester,reverses,amount,currency,balance");
+    const rows = lines.slice(1, lines.indexOf(""));
+    expect(rows).toHaveLength(api.entries.length);
+    const total = lines.find((l) => l.startsWith("total,"))!.split(",")[8];
+    expect(Math.round(Number(total) * 100)).toBe(api.balance);
+    expect(api.available).toBe(api.balance - api.committed);
+  });
+
+  it("ledger:verify passes on a sound database and fails, listing the finding, on a broken one (LG-8)", async () => {
+    const clean = runCli("db/cli/ledger-verify.ts", [], { DATABASE_PATH: process.env.DATABASE_PATH! });
+    expect(clean.code, clean.stderr).toBe(0);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "club-zero-verify-"));
+    const copy = path.join(dir, "broken.sqlite");
+    await db.$client.backup(copy);
+    const raw = new Database(copy);
+    raw.exec("drop trigger ledger_entries_no_update");
+    raw.prepare("insert into ledger_entries (kind, amount_cents, currency, occurred_on, created_at) values ('reimbursement', -99999999, 'USD', '2026-12-31', 0)").run();
+    raw.close();
+    const broken = await runCliAsync("db/cli/ledger-verify.ts", [], { DATABASE_PATH: copy });
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain("append-only: trigger ledger_entries_no_update is missing");
+    expect(broken.stderr).toMatch(/balance: the balance went below zero at entry #\d+/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("db:backup writes a consistent copy that verifies", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "club-zero-backup-"));
+    const target = path.join(dir, "backup.sqlite");
+    const run = await runCliAsync("db/cli/backup.ts", [target], { DATABASE_PATH: process.env.DATABASE_PATH! });
+    expect(run.code, run.stderr).toBe(0);
+    const copy = new Database(target, { readonly: true });
+    expect(copy.pragma("integrity_check", { simple: true })).toBe("ok");
+    expect(copy.prepare("select coalesce(sum(amount_cents), 0) from ledger_entries").pluck().get()).toBe(getBalance(db));
+    copy.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
