@@ -64,6 +64,7 @@ export const targets = sqliteTable(
   },
   (t) => [
     uniqueIndex("targets_slug_unique").on(t.slug),
+    index("targets_lower_repo_idx").on(sql`lower(${t.repo})`),
     index("targets_category_idx").on(t.category),
     index("targets_status_idx").on(t.status),
     check("targets_status_check", sql`${t.status} in (${sqlList(TARGET_STATUSES)})`),
@@ -116,6 +117,8 @@ export const githubIssues = sqliteTable(
   },
   (t) => [
     uniqueIndex("github_issues_repo_number_unique").on(t.repo, t.number),
+    // GitHub repository names are case-insensitive; lookups use lower(repo).
+    index("github_issues_lower_repo_number_idx").on(sql`lower(${t.repo})`, t.number),
     index("github_issues_github_id_idx").on(t.githubId),
     check("github_issues_kind_check", sql`${t.kind} in (${sqlList(GITHUB_ITEM_KINDS)})`),
     check("github_issues_state_check", sql`${t.state} in (${sqlList(GITHUB_ITEM_STATES)})`),
@@ -172,7 +175,7 @@ export const users = sqliteTable(
     uniqueIndex("users_username_unique").on(t.username),
     uniqueIndex("users_email_unique").on(t.email),
     uniqueIndex("users_github_id_unique").on(t.githubId),
-    index("users_github_login_idx").on(t.githubLogin),
+    index("users_github_login_idx").on(sql`lower(${t.githubLogin})`),
   ],
 );
 
@@ -306,7 +309,7 @@ export const bounties = sqliteTable(
   (t) => [
     index("bounties_status_idx").on(t.status, t.createdAt),
     index("bounties_target_idx").on(t.targetId, t.status),
-    index("bounties_github_idx").on(t.githubRepo, t.githubNumber),
+    index("bounties_github_idx").on(sql`lower(${t.githubRepo})`, t.githubNumber),
     uniqueIndex("bounties_seed_key_unique").on(t.seedKey),
     check("bounties_kind_check", sql`${t.kind} in (${sqlList(BOUNTY_KINDS)})`),
     check("bounties_status_check", sql`${t.status} in (${sqlList(BOUNTY_STATUSES)})`),

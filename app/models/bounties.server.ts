@@ -659,3 +659,14 @@ export type { BountyIntent };
 
 /** The actor for a signed-in web user. */
 export const webBountyActor: (user: { id: number; username: string; roles: Role[] }) => BountyActor = webPerson;
+
+/**
+ * Targets that have bounties, for the board's filter; null when there are more than `max`
+ * (the page then offers a text field instead of a list thousands of entries long).
+ */
+export function listBountyTargetOptions(db: Db, max = 100): { slug: string; name: string }[] | null {
+  const ids = db.selectDistinct({ id: bounties.targetId }).from(bounties).limit(max + 1).all().map((r) => r.id);
+  if (ids.length > max) return null;
+  if (ids.length === 0) return [];
+  return db.select({ slug: targets.slug, name: targets.name }).from(targets).where(inArray(targets.id, ids)).all().sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -6,9 +6,9 @@ import { Pagination, QueryErrors } from "../components/filters";
 import { db } from "../db.server";
 import { BOARD_PAGE_SIZE, BOUNTY_STATUS_LABELS, KIND_LABELS } from "../lib/bounty-lifecycle";
 import { formatCount } from "../lib/catalog";
-import { expireClaims, listBounties } from "../models/bounties.server";
+import { expireClaims, listBounties, listBountyTargetOptions } from "../models/bounties.server";
 import { listPersonas } from "../models/personas.server";
-import { listTargetOptions } from "../models/targets.server";
+import { getTarget } from "../models/targets.server";
 import { BOARD_STATUSES, BoardQuerySchema } from "../schemas/bounties";
 import { parseSearchParams, type QueryError } from "../schemas/catalog";
 
@@ -19,10 +19,10 @@ export function loader({ request }: LoaderFunctionArgs) {
   expireClaims(db, now);
   const params = new URL(request.url).searchParams;
   const personas = listPersonas(db);
-  const targets = listTargetOptions(db);
+  const targets = listBountyTargetOptions(db);
   const parsed = parseSearchParams(BoardQuerySchema, params);
   const errors: QueryError[] = parsed.ok ? [] : parsed.errors;
-  if (parsed.ok && parsed.data.target && !targets.some((t) => t.slug === parsed.data.target)) {
+  if (parsed.ok && parsed.data.target && !getTarget(db, parsed.data.target)) {
     errors.push({ param: "target", value: parsed.data.target, message: `"${parsed.data.target}" is not a target in the catalog.` });
   }
   const base = { query: Object.fromEntries(params), personas, targets, now };
@@ -85,14 +85,18 @@ export default function Board() {
         </div>
         <div className="field">
           <label htmlFor="target">Target</label>
-          <select id="target" name="target" defaultValue={query.target ?? ""}>
-            <option value="">Any</option>
-            {targets.map((t) => (
-              <option key={t.slug} value={t.slug}>
-                {t.name}
-              </option>
-            ))}
-          </select>
+          {targets ? (
+            <select id="target" name="target" defaultValue={query.target ?? ""}>
+              <option value="">Any</option>
+              {targets.map((t) => (
+                <option key={t.slug} value={t.slug}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input id="target" name="target" type="search" defaultValue={query.target ?? ""} placeholder="slug, e.g. kafka" maxLength={64} />
+          )}
         </div>
         <div className="filters__actions">
           <button type="submit" className="button">

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { useServerAndBrowser } from "../support/browser";
+import { signIn, useServerAndBrowser } from "../support/browser";
 import { runCli } from "../support/cli";
 
 describe("bounties in the browser", () => {
@@ -17,11 +17,7 @@ describe("bounties in the browser", () => {
 
   async function signedInPage(username: string): Promise<Page> {
     const page = await (await ctx.browser.newContext()).newPage();
-    await page.goto(`${ctx.server.url}/login`);
-    await page.getByLabel("Username").fill(username);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.getByRole("link", { name: `Settings for @${username}` }).waitFor();
+    await signIn(page, ctx.server.url, username, PASSWORD);
     return page;
   }
 

@@ -1,7 +1,7 @@
 // Every page, opened in a real browser as an admin: no script errors (a server-only import
 // leaking into a page shows up only here), no failed hydration, no CSP violations.
 import { describe, expect, it } from "vitest";
-import { useServerAndBrowser } from "../support/browser";
+import { signIn, useServerAndBrowser } from "../support/browser";
 import { runCli } from "../support/cli";
 
 const PAGES = [
@@ -49,11 +49,7 @@ describe("every page in the browser", () => {
     page.on("console", (m) => {
       if (m.type() === "error" && !/status of 404/.test(m.text())) problems.push(`${page.url()}: ${m.text()}`);
     });
-    await page.goto(`${ctx.server.url}/login`);
-    await page.getByLabel("Username").fill("crawler");
-    await page.getByLabel("Password").fill("crawling every page");
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.getByRole("link", { name: "Settings for @crawler" }).waitFor();
+    await signIn(page, ctx.server.url, "crawler", "crawling every page");
     for (const path of PAGES) {
       await page.goto(`${ctx.server.url}${path}`);
       await page.waitForFunction(() => (window as unknown as { __remixContext?: unknown }).__remixContext !== undefined);

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { useServerAndBrowser } from "../support/browser";
+import { signIn, useServerAndBrowser } from "../support/browser";
 import { runCli } from "../support/cli";
 import { pdfBytes } from "../support/files";
 
@@ -12,14 +12,8 @@ describe("the fund in the browser", () => {
   const PASSWORD = "fund journey passphrase";
 
   async function as(username: string) {
-    const page = ctx.page;
-    await page.context().clearCookies();
-    await page.goto(`${ctx.server.url}/login`);
-    await page.getByLabel("Username").fill(username);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.getByRole("link", { name: `Settings for @${username}` }).waitFor();
-    return page;
+    await signIn(ctx.page, ctx.server.url, username, PASSWORD);
+    return ctx.page;
   }
 
   it("a contributor files a reimbursement with a PDF; two SSC members approve; an admin pays; /fund shows it", async () => {

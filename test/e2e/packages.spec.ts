@@ -1,20 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { useServerAndBrowser } from "../support/browser";
+import { signIn, useServerAndBrowser } from "../support/browser";
 import { runCli } from "../support/cli";
 
 describe("packages in the browser", () => {
   const ctx = useServerAndBrowser();
   const PASSWORD = "packaging passphrase here";
 
-  async function signIn(username: string) {
-    const page = ctx.page;
-    await page.context().clearCookies();
-    await page.goto(`${ctx.server.url}/login`);
-    await page.getByLabel("Username").fill(username);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.getByRole("link", { name: `Settings for @${username}` }).waitFor();
-  }
+  const signInAs = (username: string) => signIn(ctx.page, ctx.server.url, username, PASSWORD);
 
   it("a packager registers a package and sees it in the matrix; an upstream bump turns it outdated; a gap becomes a bounty", async () => {
     for (const [name, role] of [["pia", "packager"], ["adam", "admin"]]) {
@@ -22,7 +14,7 @@ describe("packages in the browser", () => {
       expect(made.code, made.stderr).toBe(0);
     }
     const page = ctx.page;
-    await signIn("pia");
+    await signInAs("pia");
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Packages" }).click();
     await page.getByRole("link", { name: "Register a package" }).click();
     await page.getByRole("heading", { level: 1, name: "Register a package" }).waitFor();
@@ -40,7 +32,7 @@ describe("packages in the browser", () => {
     const cell = page.getByRole("cell").filter({ hasText: "spire-server 1.15.3-r0" });
     expect(await cell.locator(".pkg-status").textContent()).toBe("newest");
 
-    await signIn("adam");
+    await signInAs("adam");
     await page.goto(`${ctx.server.url}/packages?software=spire-server`);
     await page.getByRole("link", { name: "edit" }).click();
     await page.getByLabel("Latest upstream version").fill("1.16.0");

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { useServerAndBrowser } from "../support/browser";
+import { signIn, useServerAndBrowser } from "../support/browser";
 import { runCli } from "../support/cli";
 import { commentEvent, deliveryHeaders, issuesEvent } from "../support/github-webhooks";
 
@@ -30,10 +30,7 @@ describe("GitHub webhooks, seen by people", () => {
 
     const made = runCli("db/cli/user-add.ts", ["wanda", "--role", "admin"], { DATABASE_PATH: ctx.server.databasePath, CLUBZERO_PASSWORD: "webhook admin passphrase" });
     expect(made.code, made.stderr).toBe(0);
-    await page.goto(`${ctx.server.url}/login`);
-    await page.getByLabel("Username").fill("wanda");
-    await page.getByLabel("Password").fill("webhook admin passphrase");
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await signIn(page, ctx.server.url, "wanda", "webhook admin passphrase");
     await page.getByRole("link", { name: "Admin", exact: true }).click();
     expect(await page.getByRole("status").textContent()).toMatch(/GitHub webhooks: configured\. Last delivery .*; 0 failed in the last 24 hours\./);
     await page.getByRole("link", { name: "Webhook deliveries" }).click();

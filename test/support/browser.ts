@@ -40,3 +40,13 @@ export function useServerAndBrowser(env: Record<string, string> = {}) {
   });
   return ctx;
 }
+
+/** Signs in through the real form (clearing any earlier session first). */
+export async function signIn(page: Page, baseUrl: string, username: string, password: string) {
+  await page.context().clearCookies();
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.getByRole("link", { name: `Settings for @${username}` }).waitFor();
+}

@@ -1,0 +1,85 @@
+// EXPLAIN QUERY PLAN for every statement the hot paths run (the ones `npm run bench`
+// drives): none may scan a big table from end to end.
+import crypto from "node:crypto";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { db } from "../../app/db.server";
+import { loader as fund } from "../../app/routes/fund._index";
+import { loader as board } from "../../app/routes/bounties._index";
+import { loader as target } from "../../app/routes/targets.$slug";
+import { loader as catalog } from "../../app/routes/targets._index";
+import { action as webhook } from "../../app/routes/webhooks.github";
+import { commentEvent, deliveryHeaders, issuesEvent } from "../support/github-webhooks";
+import { call } from "../support/remix";
+
+const BIG = ["targets", "github_issues", "target_issues", "target_personas", "bounties", "bounty_personas", "bounty_events", "claims", "webhook_deliveries", "audit_log"];
+
+// Record the SQL better-sqlite3 is asked to prepare (the library, not our code, is watched).
+const seen = new Set<string>();
+const original = Database.prototype.prepare;
+function record() {
+  seen.clear();
+  Database.prototype.prepare = function (this: Database.Database, source: string) {
+    seen.add(source);
+    return original.call(this, source);
+  } as typeof original;
+}
+afterEach(() => {
+  Database.prototype.prepare = original;
+});
+
+/** Plan rows that read a big table without an index. */
+function fullScans(): string[] {
+  const found: string[] = [];
+  for (const sql of seen) {
+    if (!/^\s*(select|update|delete|insert|with)/i.test(sql) || /^\s*insert\s+into\s+\S+\s*\(/i.test(sql) && !/select/i.test(sql)) continue;
+    const params = (sql.match(/\?/g) ?? []).length;
+    const explain: Database.Statement<unknown[]> = original.call(db.$client, `EXPLAIN QUERY PLAN ${sql}`);
+    const plan = explain.all(...Array<null>(params).fill(null)) as { detail: string }[];
+    for (const row of plan) {
+      const m = /^SCAN (\w+)(?: AS \w+)?(.*)$/.exec(row.detail);
+      if (m && BIG.includes(m[1]!) && !/USING (COVERING )?INDEX/.test(m[2] ?? "")) found.push(`${row.detail}  ⟵  ${sql.replace(/\s+/g, " ").slice(0, 160)}`);
+    }
+  }
+  return found;
+}
+
+async function deliver(event: string, payload: unknown) {
+  const body = JSON.stringify(payload);
+  const res = await call(webhook, "/webhooks/github", {}, { method: "POST", headers: deliveryHeaders(event, body, process.env.GITHUB_WEBHOOK_SECRET!, crypto.randomUUID()), body });
+  expect(res.status).toBe(200);
+}
+
+describe("query plans on the hot paths", () => {
+  it("/targets?persona=developer&sort=relevance", async () => {
+    record();
+    expect((await call(catalog, "/targets?persona=developer&sort=relevance")).status).toBe(200);
+    expect(fullScans()).toEqual([]);
+  });
+
+  it("/targets/:slug", async () => {
+    record();
+    expect((await call(target, "/targets/envoy", { slug: "envoy" })).status).toBe(200);
+    expect(fullScans()).toEqual([]);
+  });
+
+  it("/bounties?status=open", async () => {
+    record();
+    expect((await call(board, "/bounties?status=open")).status).toBe(200);
+    expect(fullScans()).toEqual([]);
+  });
+
+  it("/fund", async () => {
+    record();
+    expect((await call(fund, "/fund")).status).toBe(200);
+    expect(fullScans()).toEqual([]);
+  });
+
+  it("POST /webhooks/github: issues.labeled and an issue_comment with /progress", async () => {
+    const spec = { repo: "prometheus/prometheus", number: 777, labels: ["club-zero"], updatedAt: "2026-01-01T00:00:00Z" };
+    record();
+    await deliver("issues", issuesEvent("labeled", spec));
+    await deliver("issue_comment", commentEvent(spec, { id: 1, body: "/claim\n/progress halfway there", login: "bench-gh", createdAt: "2026-01-01T00:01:00Z" }));
+    expect(fullScans()).toEqual([]);
+  });
+});
