@@ -6,11 +6,12 @@ export function BalanceChart({ series, currency }: { series: { date: string; bal
   const W = 640;
   const H = 200;
   const pad = 40;
+  const left = 90; // room for the amount labels
   const times = series.map((p) => Date.parse(`${p.date}T00:00:00Z`));
   const t0 = Math.min(...times);
   const t1 = Math.max(...times, t0 + 86_400_000);
   const max = Math.max(...series.map((p) => p.balance), 1);
-  const x = (t: number) => pad + ((t - t0) / (t1 - t0)) * (W - 2 * pad);
+  const x = (t: number) => left + ((t - t0) / (t1 - t0)) * (W - left - pad);
   const y = (b: number) => H - pad / 2 - (Math.max(b, 0) / max) * (H - pad);
   // a step line: the balance holds until the next entry
   let d = "";
@@ -28,15 +29,15 @@ export function BalanceChart({ series, currency }: { series: { date: string; bal
           From {formatMoney(series[0]!.balance, currency)} on {series[0]!.date} to {formatMoney(last.balance, currency)} on {last.date}, highest{" "}
           {formatMoney(max, currency)}.
         </desc>
-        <line x1={pad} y1={H - pad / 2} x2={W - pad} y2={H - pad / 2} stroke="#9aa3b5" />
-        <line x1={pad} y1={pad / 2} x2={pad} y2={H - pad / 2} stroke="#9aa3b5" />
-        <text x={pad - 6} y={y(max) + 4} textAnchor="end" fontSize="11" fill="#4f5a6e">
+        <line x1={left} y1={H - pad / 2} x2={W - pad} y2={H - pad / 2} stroke="#9aa3b5" />
+        <line x1={left} y1={pad / 2} x2={left} y2={H - pad / 2} stroke="#9aa3b5" />
+        <text x={left - 6} y={y(max) + 4} textAnchor="end" fontSize="11" fill="#4f5a6e">
           {formatMoney(max, currency)}
         </text>
-        <text x={pad - 6} y={H - pad / 2 + 4} textAnchor="end" fontSize="11" fill="#4f5a6e">
+        <text x={left - 6} y={H - pad / 2 + 4} textAnchor="end" fontSize="11" fill="#4f5a6e">
           0
         </text>
-        <text x={pad} y={H - 4} fontSize="11" fill="#4f5a6e">
+        <text x={left} y={H - 4} fontSize="11" fill="#4f5a6e">
           {series[0]!.date}
         </text>
         <text x={W - pad} y={H - 4} textAnchor="end" fontSize="11" fill="#4f5a6e">
