@@ -362,6 +362,10 @@ function countActiveClaims(tx: Tx, actor: BountyActor): number {
  * Returns how many were released.
  */
 export function expireClaims(db: Db, now = Date.now()): number {
+  // Readers call this on every page: look first (an indexed read), and take the write
+  // lock only when a claim is actually due, so pages do not queue behind each other.
+  const due = db.select({ id: claims.id }).from(claims).where(and(isNull(claims.endedAt), lt(claims.expiresAt, now))).limit(1).get();
+  if (!due) return 0;
   return writeTx(db, (tx) => expireClaimsIn(tx, now));
 }
 

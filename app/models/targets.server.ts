@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import {
   githubIssues,
   targetIssues,
@@ -95,26 +95,38 @@ export function listTargets(db: Db, filters: CatalogFilters): { rows: CatalogRow
       break;
   }
 
-  const base = db
-    .select({
-      id: targets.id,
-      slug: targets.slug,
-      name: targets.name,
-      category: targets.category,
-      status: targets.status,
-      summary: targets.summary,
-      openIssues,
-      closedIssues,
-      personas: personaList,
-    })
-    .from(targets);
-  const joined = personaJoin ? base.innerJoin(targetPersonas, personaJoin) : base;
-  const rows = joined
+  // Two steps: SQLite computes every result column for every row before it sorts, so the
+  // page's ids are chosen first (only the sort keys are computed for all matching targets),
+  // then the display columns are read for those 50 rows alone.
+  const idQuery = db.select({ id: targets.id }).from(targets);
+  const pageIds = (personaJoin ? idQuery.innerJoin(targetPersonas, personaJoin) : idQuery)
     .where(and(...where))
     .orderBy(...order)
     .limit(CATALOG_PAGE_SIZE)
     .offset((filters.page - 1) * CATALOG_PAGE_SIZE)
-    .all();
+    .all()
+    .map((r) => r.id);
+  const byId = new Map(
+    (pageIds.length === 0
+      ? []
+      : db
+          .select({
+            id: targets.id,
+            slug: targets.slug,
+            name: targets.name,
+            category: targets.category,
+            status: targets.status,
+            summary: targets.summary,
+            openIssues,
+            closedIssues,
+            personas: personaList,
+          })
+          .from(targets)
+          .where(inArray(targets.id, pageIds))
+          .all()
+    ).map((r) => [r.id, r]),
+  );
+  const rows = pageIds.map((id) => byId.get(id)!);
 
   const countBase = db.select({ n: count() }).from(targets);
   const counted = (personaJoin ? countBase.innerJoin(targetPersonas, personaJoin) : countBase)
@@ -143,10 +155,17 @@ export function listCategories(db: Db): { category: string; targets: number }[] 
 export type TargetDetail = typeof targets.$inferSelect & {
   personas: PersonaSlug[];
   issues: (typeof githubIssues.$inferSelect)[];
+  issueCounts: { open: number; closed: number };
 };
 
-/** The target with this slug, its personas (best first) and linked GitHub items, or null. */
-export function getTarget(db: Db, slug: string): TargetDetail | null {
+/** How many linked issues a target page lists (open ones first); the rest are counted. */
+export const TARGET_ISSUES_SHOWN = 100;
+
+/**
+ * The target with this slug, its personas (best first), its linked GitHub items (open
+ * first, at most `limit`) and the counts of all of them, or null.
+ */
+export function getTarget(db: Db, slug: string, limit = TARGET_ISSUES_SHOWN): TargetDetail | null {
   const target = db.select().from(targets).where(eq(targets.slug, slug)).get();
   if (!target) return null;
   const personaRows = db
@@ -166,11 +185,22 @@ export function getTarget(db: Db, slug: string): TargetDetail | null {
       asc(githubIssues.repo),
       desc(githubIssues.number),
     )
+    .limit(limit)
     .all();
+  const counts = db
+    .select({
+      open: sql<number>`coalesce(sum(${githubIssues.state} = 'open'), 0)`,
+      closed: sql<number>`coalesce(sum(${githubIssues.state} <> 'open'), 0)`,
+    })
+    .from(targetIssues)
+    .innerJoin(githubIssues, eq(githubIssues.id, targetIssues.issueId))
+    .where(eq(targetIssues.targetId, target.id))
+    .get();
   return {
     ...target,
     personas: personaRows.map((p) => p.slug as PersonaSlug),
     issues: issues.map((r) => r.issue),
+    issueCounts: { open: counts?.open ?? 0, closed: counts?.closed ?? 0 },
   };
 }
 

@@ -14,9 +14,12 @@ import { DonationFormSchema } from "../schemas/fund";
 
 export const meta: MetaFunction = () => [{ title: "The fund · Club Zero" }];
 
+const FUND_PAGE_ENTRIES = 100;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
-  return json({ summary: getFundSummary(db), entries: listPublicEntries(db), officer: hasRole(user, "ssc", "admin"), signedIn: Boolean(user) });
+  // The page shows the latest entries; /fund.csv and /api/fund carry all of them.
+  return json({ summary: getFundSummary(db), entries: listPublicEntries(db, FUND_PAGE_ENTRIES), officer: hasRole(user, "ssc", "admin"), signedIn: Boolean(user) });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -128,6 +131,11 @@ export default function Fund() {
       </div>
       <section className="section" aria-labelledby="ledger-heading">
         <h2 id="ledger-heading">Ledger</h2>
+        {entries.length >= FUND_PAGE_ENTRIES ? (
+          <p className="muted">
+            The latest {FUND_PAGE_ENTRIES} entries; <a href="/fund.csv">the CSV</a> has every one.
+          </p>
+        ) : null}
         <div className="table-wrap">
           <table className="table">
             <thead>

@@ -74,7 +74,8 @@ export default function TargetPage() {
   const { target, personas, bounties, bountyTotal, progress, signedIn, canCreate, syncedAt, fundRecord, now } = useLoaderData<typeof loader>();
   const linked = useActionData<typeof action>();
   const personaNames = Object.fromEntries(personas.map((p) => [p.slug, p.name]));
-  const open = target.issues.filter((i) => i.state === "open").length;
+  const open = target.issueCounts.open;
+  const allIssues = target.issueCounts.open + target.issueCounts.closed;
   return (
     <article>
       <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -145,7 +146,8 @@ export default function TargetPage() {
       <section aria-labelledby="issues-heading" className="section">
         <h2 id="issues-heading">GitHub issues and pull requests</h2>
         <p className="muted">
-          {open} open, {target.issues.length - open} closed or merged.{" "}
+          {open} open, {target.issueCounts.closed} closed or merged
+          {allIssues > target.issues.length ? ` (showing the first ${target.issues.length}, open ones first)` : ""}.{" "}
           {syncedAt ? `Synced with GitHub ${formatRelative(syncedAt, now)}.` : "Not synced with GitHub yet."}
         </p>
         {canCreate ? (

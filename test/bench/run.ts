@@ -1,0 +1,597 @@
+// `npm run bench`: builds the app, generates (or reuses) a large database, starts the
+// production server and drives it with autocannon from this machine, next to two
+// ceilings (a bare node:http page server and a bare HMAC-check-and-insert webhook
+// receiver). Prints a table, the goals as met / not met, and writes test/bench/results.json.
+//
+// Environment: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (10), BENCH_WARMUP (s, 2),
+// BENCH_SEED (1), BENCH_WEBHOOK_ISSUES (300), BENCH_SKIP_BUILD=1, BENCH_KEEP=1 (keep the temp dir).
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon, { type AutocannonRequest, type AutocannonResult } from "autocannon";
+import Database from "better-sqlite3";
+import { commentEvent, issuesEvent } from "../support/github-webhooks";
+import { freePort, rssOf } from "../support/server";
+import { BIG_TARGET_SLUG, SIZES } from "./generate";
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(benchDir, "../..");
+const serverEntry = path.join(repoRoot, "build/server/index.js");
+const resultsFile = path.join(benchDir, "results.json");
+
+const num = (name: string, fallback: number) => {
+  const v = process.env[name];
+  if (v === undefined || v === "") return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}=${JSON.stringify(v)}: must be a positive number`);
+  return n;
+};
+const DURATION = num("BENCH_DURATION", 10);
+const CONNECTIONS = Math.round(num("BENCH_CONNECTIONS", 10));
+const WARMUP = num("BENCH_WARMUP", 2);
+const SEED = Math.round(num("BENCH_SEED", 1));
+const WEBHOOK_ISSUES = Math.round(num("BENCH_WEBHOOK_ISSUES", 300));
+const CACHE_MAX_AGE_MS = 3 * 86_400_000; // generated claims stay fresh for about a week
+
+const GOALS = {
+  pageRps: 1_000,
+  pageP99Ms: 50,
+  pageHtmlBytes: 100 * 1024,
+  webhookRps: 1_500,
+  webhookP99Ms: 100,
+  webhookRatio: 0.35,
+  rssBytes: 250 * 1024 * 1024,
+};
+
+const wallStart = performance.now();
+const children = new Set<ChildProcess>();
+const log = (msg: string) => console.log(`[bench ${((performance.now() - wallStart) / 1000).toFixed(1).padStart(6)}s] ${msg}`);
+
+function killChildren() {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+}
+process.on("exit", killChildren);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    killChildren();
+    process.exit(130);
+  });
+}
+
+// ---------------------------------------------------------------------------- processes
+
+interface Proc {
+  child: ChildProcess;
+  pid: number;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+async function startProcess(label: string, args: string[], env: Record<string, string>, readyText: string): Promise<Proc> {
+  let output = "";
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${label} did not start in 60 s:\n${output}`)), 60_000);
+    const check = () => {
+      if (output.includes(readyText)) {
+        clearTimeout(timer);
+        child.off("exit", onExit);
+        resolve();
+      }
+    };
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`${label} exited with ${code}:\n${output}`));
+    };
+    child.stdout?.on("data", check);
+    child.once("exit", onExit);
+  });
+  return {
+    child,
+    pid: child.pid!,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      children.delete(child);
+    },
+  };
+}
+
+/** Samples a process's VmRSS every 100 ms; `mark()` starts a new window for a case's peak. */
+function rssSampler(pid: number) {
+  let overall = 0;
+  let window = 0;
+  const sample = () => {
+    try {
+      const rss = rssOf(pid);
+      overall = Math.max(overall, rss);
+      window = Math.max(window, rss);
+    } catch {
+      // the process is gone
+    }
+  };
+  sample();
+  const timer = setInterval(sample, 100);
+  return {
+    mark: () => {
+      sample();
+      window = 0;
+      sample();
+    },
+    windowPeak: () => (sample(), window),
+    overallPeak: () => overall,
+    stop: () => clearInterval(timer),
+  };
+}
+
+const CLK_TCK = 100; // Linux USER_HZ
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+// ---------------------------------------------------------------------------- measuring
+
+interface Metrics {
+  rps: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  bytesPerResponse: number;
+  peakRssBytes: number;
+  cpuPercent: number;
+  durationS: number;
+}
+
+async function measure(url: string, request: AutocannonRequest, pid: number, sampler: ReturnType<typeof rssSampler>): Promise<Metrics> {
+  const common = { url, connections: CONNECTIONS, pipelining: 1, timeout: 20 };
+  await autocannon({ ...common, duration: WARMUP, requests: [request] });
+  sampler.mark();
+  const cpuBefore = cpuSeconds(pid);
+  const r: AutocannonResult = await autocannon({ ...common, duration: DURATION, requests: [request] });
+  const cpu = cpuSeconds(pid) - cpuBefore;
+  const completed = r.requests.total;
+  return {
+    rps: r["2xx"] / r.duration,
+    ok: r["2xx"],
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats).map(([k, v]) => [k, v.count])),
+    p50Ms: r.latency.p50,
+    p90Ms: r.latency.p90,
+    p99Ms: r.latency.p99,
+    maxMs: r.latency.max,
+    bytesPerResponse: completed > 0 ? Math.round(r.throughput.total / completed) : 0,
+    peakRssBytes: sampler.windowPeak(),
+    cpuPercent: (cpu / r.duration) * 100,
+    durationS: r.duration,
+  };
+}
+
+// ---------------------------------------------------------------------------- webhooks
+
+interface HookIssue {
+  repo: string;
+  number: number;
+  githubId: number;
+  title: string;
+}
+
+/** Open, unlabelled issues of generated targets (not the big one) with no bounty yet. */
+function pickWebhookIssues(dbFile: string, n: number): HookIssue[] {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db
+      .prepare(
+        `select gi.repo, gi.number, gi.github_id as githubId, gi.title
+         from github_issues gi
+         join target_issues ti on ti.issue_id = gi.id
+         join targets t on t.id = ti.target_id and lower(t.repo) = lower(gi.repo)
+         where t.slug like 'bench-target-%' and t.slug <> ? and gi.kind = 'issue' and gi.state = 'open'
+           and gi.labels_json not like '%club-zero%'
+           and not exists (select 1 from bounties b where lower(b.github_repo) = lower(gi.repo) and b.github_number = gi.number)
+         order by gi.id
+         limit ?`,
+      )
+      .all(BIG_TARGET_SLUG, n) as HookIssue[];
+    if (rows.length < n) throw new Error(`only ${rows.length} issues fit the webhook case (wanted ${n})`);
+    return rows;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Signed GitHub deliveries, one new delivery id per request. For each issue in turn:
+ * `issues.labeled` with `club-zero` (creates the bounty), then `/claim` by one login,
+ * then `/progress <note>` comments by that login. Bodies come from GitHub's own examples
+ * (test/support/github-webhooks.ts), stringified once per issue; per request only the
+ * delivery id, comment id, times and note change, and the signature covers the exact body.
+ */
+function webhookTraffic(issues: HookIssue[], secret: string) {
+  const HOLE = { updated: "__BENCH_UPDATED__", cid: "__BENCH_CID__", body: "__BENCH_BODY__" };
+  const templates = issues.map((issue, i) => {
+    const spec = { repo: issue.repo, number: issue.number, id: issue.githubId, title: issue.title, labels: ["club-zero"], updatedAt: HOLE.updated };
+    const labeled = JSON.stringify(issuesEvent("labeled", spec, "bench-maintainer"));
+    const comment = commentEvent(spec, { id: 0, body: HOLE.body, login: `bench-hook-dev-${i}`, createdAt: HOLE.updated });
+    (comment.comment as Record<string, unknown>).id = HOLE.cid;
+    return { labeled, comment: JSON.stringify(comment) };
+  });
+  const sent = new Set<string>();
+  const acked = new Set<string>();
+  const outcomes: Record<string, number> = {};
+  let seq = 0;
+  const base = Date.now();
+
+  const request: AutocannonRequest = {
+    method: "POST",
+    path: "/webhooks/github",
+    setupRequest: (req, context) => {
+      const n = seq++;
+      const i = n % issues.length;
+      const round = Math.floor(n / issues.length);
+      const t = templates[i]!;
+      const at = new Date(base + n * 10).toISOString();
+      let event: string;
+      let body: string;
+      if (round === 0) {
+        event = "issues";
+        body = t.labeled.replaceAll(HOLE.updated, at);
+      } else {
+        event = "issue_comment";
+        const text = round === 1 ? "/claim" : `Rebased on main.\\n/progress Bench check-in ${round - 1}: tests pass on the SPIRE 1.x matrix`;
+        body = t.comment.replaceAll(HOLE.updated, at).replace(`"${HOLE.cid}"`, String(900_000_000_000 + n)).replace(HOLE.body, text);
+      }
+      const id = crypto.randomUUID();
+      sent.add(id);
+      context.deliveryId = id;
+      return {
+        ...req,
+        body,
+        headers: {
+          "Content-Type": "application/json",
+          "X-GitHub-Event": event,
+          "X-GitHub-Delivery": id,
+          "X-GitHub-Hook-ID": "123456",
+          "X-Hub-Signature-256": `sha256=${crypto.createHmac("sha256", secret).update(body).digest("hex")}`,
+          "User-Agent": "GitHub-Hookshot/bench",
+        },
+      };
+    },
+    onResponse: (status, body, context) => {
+      if (status === 200 && typeof context.deliveryId === "string") acked.add(context.deliveryId);
+      const key = status === 200 ? (/"duplicate":true/.test(body) ? "200 duplicate" : (/"outcome":"(\w+)"/.exec(body)?.[1] ?? "200")) : String(status);
+      outcomes[key] = (outcomes[key] ?? 0) + 1;
+    },
+  };
+  return { request, sent, acked, outcomes };
+}
+
+/** Counts rows in webhook_deliveries for the ids sent, through a read-only handle. */
+function countRecorded(dbFile: string, sent: Set<string>, acked: Set<string>) {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    const ids = JSON.stringify([...sent]);
+    const rows = db
+      .prepare("select delivery_id as id, status from webhook_deliveries where delivery_id in (select value from json_each(?))")
+      .all(ids) as { id: string; status: string }[];
+    const distinct = new Set(rows.map((r) => r.id));
+    const byStatus: Record<string, number> = {};
+    for (const r of rows) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+    const ackedMissing = [...acked].filter((id) => !distinct.has(id)).length;
+    return { sent: sent.size, acked200: acked.size, recorded: rows.length, distinctRecorded: distinct.size, duplicates: rows.length - distinct.size, ackedMissing, byStatus };
+  } finally {
+    db.close();
+  }
+}
+
+// ---------------------------------------------------------------------------- database
+
+function cacheKey(): string {
+  const hash = crypto.createHash("sha256");
+  const files = [
+    path.join(benchDir, "generate.ts"),
+    path.join(repoRoot, "db/seed.ts"),
+    path.join(repoRoot, "db/migrations/meta/_journal.json"),
+    ...fs.readdirSync(path.join(repoRoot, "db/seed")).map((f) => path.join(repoRoot, "db/seed", f)),
+  ];
+  for (const f of files) hash.update(fs.readFileSync(f));
+  return hash.digest("hex").slice(0, 8);
+}
+
+function ensureDatabase(): { cache: string; generated: boolean; seconds: number; report: unknown } {
+  const cache = path.join(os.tmpdir(), `club-zero-bench-${SEED}-${cacheKey()}.sqlite`);
+  const fresh = fs.existsSync(cache) && Date.now() - fs.statSync(cache).mtimeMs < CACHE_MAX_AGE_MS;
+  if (fresh) {
+    log(`reusing generated database ${cache}`);
+    return { cache, generated: false, seconds: 0, report: null };
+  }
+  const tmp = `${cache}.tmp-${process.pid}`;
+  log(`generating ${SIZES.targets} targets, ${SIZES.bounties} bounties, ${SIZES.issues} issues, ${SIZES.deliveries} deliveries, ${SIZES.ledger} ledger entries (seed ${SEED})`);
+  const started = performance.now();
+  const r = spawnSync(path.join(repoRoot, "node_modules/.bin/tsx"), [path.join(benchDir, "generate.ts"), tmp, String(SEED)], {
+    cwd: repoRoot,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, CLUBZERO_QUIET_LOG: "1" },
+  });
+  if (r.status !== 0) throw new Error(`generation failed (exit ${r.status}):\n${r.stdout}`);
+  for (const suffix of ["-wal", "-shm"]) fs.rmSync(tmp + suffix, { force: true });
+  fs.renameSync(tmp, cache);
+  const seconds = (performance.now() - started) / 1000;
+  const report = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+  log(`generated in ${seconds.toFixed(1)} s: ${JSON.stringify(report.rows)}`);
+  return { cache, generated: true, seconds, report };
+}
+
+// ---------------------------------------------------------------------------- output
+
+const mb = (b: number) => b / 1024 / 1024;
+const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+interface Goal {
+  case: string;
+  goal: string;
+  value: string;
+  met: boolean;
+}
+
+// ---------------------------------------------------------------------------- main
+
+async function main() {
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? "unknown",
+    totalMemoryMB: Math.round(mb(os.totalmem())),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    loadAvgAtStart: os.loadavg(),
+  };
+  log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${fmt(machine.totalMemoryMB)} MB, Node ${machine.node}`);
+  log(`settings: duration ${DURATION} s, warm-up ${WARMUP} s, ${CONNECTIONS} connections, seed ${SEED}`);
+
+  // 1. build
+  let buildSeconds = 0;
+  if (process.env.BENCH_SKIP_BUILD === "1") {
+    log("skipping the build (BENCH_SKIP_BUILD=1)");
+  } else {
+    log("building: npx remix build");
+    const started = performance.now();
+    const r = spawnSync("npx", ["remix", "build"], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`remix build failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+    buildSeconds = (performance.now() - started) / 1000;
+    log(`built in ${buildSeconds.toFixed(1)} s`);
+  }
+  if (!fs.existsSync(serverEntry)) throw new Error("build/server/index.js is missing");
+
+  // 2. database: generated once per seed (cached), copied fresh per run
+  const db = ensureDatabase();
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "club-zero-bench-run-"));
+  const dbFile = path.join(work, "club-zero.sqlite");
+  fs.copyFileSync(db.cache, dbFile);
+  const hookIssues = pickWebhookIssues(dbFile, WEBHOOK_ISSUES);
+
+  const cases = [
+    { name: "targets (developer, relevance)", kind: "page" as const, path: "/targets?persona=developer&sort=relevance" },
+    { name: `target ${BIG_TARGET_SLUG}`, kind: "page" as const, path: `/targets/${BIG_TARGET_SLUG}` },
+    { name: "bounties (open)", kind: "page" as const, path: "/bounties?status=open" },
+    { name: "fund", kind: "page" as const, path: "/fund" },
+    { name: "webhook (labeled, /claim, /progress)", kind: "webhook" as const, path: "/webhooks/github" },
+  ];
+
+  // 3. the app server
+  const secret = crypto.randomBytes(32).toString("hex");
+  const appPort = await freePort();
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  log("starting the production server");
+  const app = await startProcess(
+    "the server",
+    [serverEntry],
+    {
+      NODE_ENV: "production",
+      PORT: String(appPort),
+      HOST: "127.0.0.1",
+      APP_ORIGIN: appUrl,
+      DATABASE_PATH: dbFile,
+      UPLOADS_DIR: path.join(work, "uploads"),
+      GITHUB_WEBHOOK_SECRET: secret,
+      SEED_DEMO: "0",
+      CLUBZERO_QUIET_LOG: "1",
+    },
+    "is listening on",
+  );
+  const appRss = rssSampler(app.pid);
+  log(`server pid ${app.pid}, RSS after start ${fmt(mb(rssOf(app.pid)), 1)} MB`);
+
+  // 4. capture each page once (status, bytes) for the goals and for the bare page server
+  const manifest: Record<string, string> = {};
+  const bodyBytes: Record<string, number> = {};
+  for (const [i, c] of cases.entries()) {
+    if (c.kind !== "page") continue;
+    const started = performance.now();
+    const res = await fetch(appUrl + c.path);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    if (res.status !== 200) throw new Error(`${c.path} answered ${res.status}: ${bytes.toString("utf8").slice(0, 500)}`);
+    const file = path.join(work, `page-${i}.html`);
+    fs.writeFileSync(file, bytes);
+    manifest[c.path] = file;
+    bodyBytes[c.path] = bytes.length;
+    log(`${c.path}: 200, ${fmt(bytes.length)} bytes, first request ${fmt(performance.now() - started, 1)} ms`);
+  }
+  const manifestFile = path.join(work, "pages.json");
+  fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+
+  // 5. the ceilings, each its own process
+  const barePagePort = await freePort();
+  const barePage = await startProcess("bare page server", [path.join(benchDir, "bare-page.mjs")], { PORT: String(barePagePort), BENCH_PAGES: manifestFile }, "is listening on");
+  const bareHookPort = await freePort();
+  const bareHook = await startProcess(
+    "bare webhook receiver",
+    [path.join(benchDir, "bare-webhook.mjs")],
+    { PORT: String(bareHookPort), GITHUB_WEBHOOK_SECRET: secret, DATABASE_PATH: path.join(work, "bare-webhook.sqlite") },
+    "is listening on",
+  );
+  const barePageRss = rssSampler(barePage.pid);
+  const bareHookRss = rssSampler(bareHook.pid);
+
+  // 6. the cases, each followed by its ceiling
+  const results: {
+    case: string;
+    path: string;
+    kind: "page" | "webhook";
+    htmlBytes: number | null;
+    app: Metrics;
+    ceiling: Metrics & { what: string };
+    ratio: number;
+    ingest?: ReturnType<typeof countRecorded> & { outcomes: Record<string, number> };
+  }[] = [];
+  for (const c of cases) {
+    log(`case: ${c.name} (${c.path})`);
+    if (c.kind === "page") {
+      const request: AutocannonRequest = { method: "GET", path: c.path };
+      const appM = await measure(appUrl, request, app.pid, appRss);
+      const ceil = await measure(`http://127.0.0.1:${barePagePort}`, request, barePage.pid, barePageRss);
+      results.push({
+        case: c.name,
+        path: c.path,
+        kind: c.kind,
+        htmlBytes: bodyBytes[c.path]!,
+        app: appM,
+        ceiling: { ...ceil, what: "bare node:http, same HTML bytes" },
+        ratio: appM.rps / ceil.rps,
+      });
+    } else {
+      const traffic = webhookTraffic(hookIssues, secret);
+      const appM = await measure(appUrl, traffic.request, app.pid, appRss);
+      await new Promise((r) => setTimeout(r, 1_000)); // let requests in flight at the stop finish
+      const ingest = { ...countRecorded(dbFile, traffic.sent, traffic.acked), outcomes: traffic.outcomes };
+      const bareTraffic = webhookTraffic(hookIssues, secret);
+      const ceil = await measure(`http://127.0.0.1:${bareHookPort}`, bareTraffic.request, bareHook.pid, bareHookRss);
+      results.push({
+        case: c.name,
+        path: c.path,
+        kind: c.kind,
+        htmlBytes: null,
+        app: appM,
+        ceiling: { ...ceil, what: "bare node:http, HMAC check + SQLite insert (WAL, synchronous=FULL)" },
+        ratio: appM.rps / ceil.rps,
+        ingest,
+      });
+    }
+    const last = results.at(-1)!;
+    log(`  app ${fmt(last.app.rps)} req/s p99 ${fmt(last.app.p99Ms, 1)} ms | ceiling ${fmt(last.ceiling.rps)} req/s | ratio ${fmt(last.ratio * 100, 1)}%`);
+  }
+
+  const appPeakRss = appRss.overallPeak();
+  const serverOutput = app.output();
+  appRss.stop();
+  barePageRss.stop();
+  bareHookRss.stop();
+  await app.stop();
+  await barePage.stop();
+  await bareHook.stop();
+
+  // 7. goals
+  const goals: Goal[] = [];
+  for (const r of results) {
+    const errorsNote = r.app.non2xx + r.app.errors > 0 ? ` (${r.app.non2xx} non-2xx, ${r.app.errors} errors)` : "";
+    if (r.kind === "page") {
+      goals.push({ case: r.case, goal: `≥ ${fmt(GOALS.pageRps)} req/s`, value: `${fmt(r.app.rps)} req/s${errorsNote}`, met: r.app.rps >= GOALS.pageRps && r.app.non2xx + r.app.errors === 0 });
+      goals.push({ case: r.case, goal: `p99 < ${GOALS.pageP99Ms} ms`, value: `${fmt(r.app.p99Ms, 1)} ms`, met: r.app.p99Ms < GOALS.pageP99Ms });
+      goals.push({ case: r.case, goal: "HTML < 100 KB", value: `${fmt(r.htmlBytes! / 1024, 1)} KB`, met: r.htmlBytes! < GOALS.pageHtmlBytes });
+    } else {
+      goals.push({ case: r.case, goal: `≥ ${fmt(GOALS.webhookRps)} req/s`, value: `${fmt(r.app.rps)} req/s${errorsNote}`, met: r.app.rps >= GOALS.webhookRps && r.app.non2xx + r.app.errors === 0 });
+      goals.push({ case: r.case, goal: `p99 < ${GOALS.webhookP99Ms} ms`, value: `${fmt(r.app.p99Ms, 1)} ms`, met: r.app.p99Ms < GOALS.webhookP99Ms });
+      goals.push({ case: r.case, goal: "≥ 35% of the bare receiver", value: `${fmt(r.ratio * 100, 1)}%`, met: r.ratio >= GOALS.webhookRatio });
+      const g = r.ingest!;
+      goals.push({
+        case: r.case,
+        goal: "no delivery lost or duplicated",
+        value: `sent ${fmt(g.sent)}, acked 200 ${fmt(g.acked200)}, recorded ${fmt(g.recorded)}, duplicates ${g.duplicates}, acked but missing ${g.ackedMissing}`,
+        met: g.duplicates === 0 && g.ackedMissing === 0 && g.recorded === g.sent,
+      });
+    }
+  }
+  goals.push({ case: "server", goal: "peak RSS < 250 MB", value: `${fmt(mb(appPeakRss), 1)} MB`, met: appPeakRss < GOALS.rssBytes });
+
+  // 8. print
+  const header = ["case", "req/s", "p50 ms", "p99 ms", "bytes/resp", "peak RSS MB", "CPU %", "ceiling req/s", "ceil p99", "ceil RSS MB", "ratio", "non-2xx/err"];
+  const rows = results.map((r) => [
+    r.case,
+    fmt(r.app.rps),
+    fmt(r.app.p50Ms, 1),
+    fmt(r.app.p99Ms, 1),
+    fmt(r.app.bytesPerResponse),
+    fmt(mb(r.app.peakRssBytes), 1),
+    fmt(r.app.cpuPercent),
+    fmt(r.ceiling.rps),
+    fmt(r.ceiling.p99Ms, 1),
+    fmt(mb(r.ceiling.peakRssBytes), 1),
+    `${fmt(r.ratio * 100, 1)}%`,
+    `${r.app.non2xx}/${r.app.errors}`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  console.log();
+  console.log(line(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const row of rows) console.log(line(row));
+  console.log();
+  const ingest = results.find((r) => r.ingest)?.ingest;
+  if (ingest) {
+    console.log(`webhook ingest: sent ${fmt(ingest.sent)}, acked 200 ${fmt(ingest.acked200)}, recorded ${fmt(ingest.recorded)} (${JSON.stringify(ingest.byStatus)}), duplicates ${ingest.duplicates}, acked but missing ${ingest.ackedMissing}; responses ${JSON.stringify(ingest.outcomes)}`);
+  }
+  console.log(`server peak RSS over the whole run: ${fmt(mb(appPeakRss), 1)} MB`);
+  console.log();
+  console.log("Goals (2-core machine):");
+  for (const g of goals) console.log(`  ${g.met ? "met    " : "NOT MET"}  ${g.case}: ${g.goal} — ${g.value}`);
+  const wallSeconds = (performance.now() - wallStart) / 1000;
+  console.log();
+  console.log(`total wall time ${fmt(wallSeconds, 1)} s (build ${fmt(buildSeconds, 1)} s, generation ${db.generated ? `${fmt(db.seconds, 1)} s` : "cached"})`);
+
+  // 9. results.json
+  const out = {
+    at: new Date().toISOString(),
+    machine,
+    settings: { durationS: DURATION, warmupS: WARMUP, connections: CONNECTIONS, pipelining: 1, seed: SEED, webhookIssues: WEBHOOK_ISSUES, sizes: SIZES },
+    database: { cache: db.cache, generated: db.generated, generationSeconds: db.generated ? db.seconds : null, generationReport: db.report },
+    buildSeconds,
+    wallSeconds,
+    serverPeakRssBytes: appPeakRss,
+    cases: results,
+    goals,
+    serverOutputTail: serverOutput.slice(-4_000),
+  };
+  fs.writeFileSync(resultsFile, JSON.stringify(out, null, 2) + "\n");
+  console.log(`results: ${path.relative(process.cwd(), resultsFile) || resultsFile}`);
+
+  if (process.env.BENCH_KEEP === "1") log(`kept ${work}`);
+  else fs.rmSync(work, { recursive: true, force: true });
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.stack : error);
+  killChildren();
+  process.exit(1);
+});
