@@ -61,6 +61,12 @@ export const targets = sqliteTable(
     repo: text("repo"),
     homepage: text("homepage"),
     createdAt: createdAt(),
+    /**
+     * Linked GitHub items by state, kept by db/issue-counts.ts in the same transaction as
+     * every link and state change (the catalog sorts thousands of targets by them).
+     */
+    openIssues: integer("open_issues").notNull().default(0),
+    closedIssues: integer("closed_issues").notNull().default(0),
   },
   (t) => [
     uniqueIndex("targets_slug_unique").on(t.slug),

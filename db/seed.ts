@@ -1,5 +1,6 @@
 import { and, count, eq } from "drizzle-orm";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { recountTargetIssues } from "./issue-counts";
 import * as schema from "./schema";
 import personaRows from "./seed/personas.json";
 import packageSeed from "./seed/packages.json";
@@ -196,6 +197,7 @@ export function seedCatalog(db: SeedDb): SeedReport {
           .onConflictDoNothing()
           .run().changes;
       }
+      recountTargetIssues(tx);
     },
     { behavior: "immediate" },
   );

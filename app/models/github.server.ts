@@ -9,6 +9,7 @@ import {
   webhookDeliveries,
   type DeliveryStatus,
 } from "../../db/schema";
+import { adjustTargetIssues } from "../../db/issue-counts";
 import { writeTx, type Db, type Tx } from "../db.server";
 import { recordAudit, type Actor } from "./audit.server";
 import { NotFound } from "./errors";
@@ -86,6 +87,10 @@ export function upsertIssue(tx: Tx | Db, snap: IssueSnapshot, now: number): { ro
     .where(eq(githubIssues.id, existing.id))
     .returning()
     .get();
+  // open <-> closed/merged moves the issue between the counters of every linked target
+  const wasOpen = existing.state === "open";
+  const isOpen = row.state === "open";
+  if (wasOpen !== isOpen) adjustTargetIssues(tx, linkedTargets(tx, row.id), isOpen ? { open: 1, closed: -1 } : { open: -1, closed: 1 });
   return { row, fresh: true };
 }
 
@@ -99,6 +104,10 @@ export function ensureIssuePlaceholder(tx: Tx | Db, repo: string, number: number
       .returning()
       .get()
   );
+}
+
+function linkedTargets(tx: Tx | Db, issueId: number): number[] {
+  return tx.select({ id: targetIssues.targetId }).from(targetIssues).where(eq(targetIssues.issueId, issueId)).all().map((r) => r.id);
 }
 
 export const labelsOf = (row: IssueRow): string[] => (row.labelsJson ? (JSON.parse(row.labelsJson) as string[]) : []);
@@ -118,9 +127,10 @@ export function linkByLabels(tx: Tx | Db, issue: IssueRow, now: number): number[
   if (slugs.length > 0) {
     for (const t of tx.select({ id: targets.id }).from(targets).where(inArray(targets.slug, slugs)).all()) wanted.push(t.id);
   }
-  for (const targetId of wanted) {
-    tx.insert(targetIssues).values({ targetId, issueId: issue.id, source: "label", createdAt: new Date(now) }).onConflictDoNothing().run();
-  }
+  const added = wanted.filter(
+    (targetId) => tx.insert(targetIssues).values({ targetId, issueId: issue.id, source: "label", createdAt: new Date(now) }).onConflictDoNothing().run().changes > 0,
+  );
+  adjustTargetIssues(tx, added, issue.state === "open" ? { open: 1, closed: 0 } : { open: 0, closed: 1 });
   return tx.select({ id: targetIssues.targetId }).from(targetIssues).where(eq(targetIssues.issueId, issue.id)).all().map((r) => r.id);
 }
 
@@ -168,6 +178,7 @@ export function linkIssueManually(db: Db, actor: Actor, targetId: number, ref: {
         .returning()
         .get();
     const { changes } = tx.insert(targetIssues).values({ targetId, issueId: issue.id, source: "manual", createdAt: new Date(now) }).onConflictDoNothing().run();
+    if (changes > 0) adjustTargetIssues(tx, [targetId], issue.state === "open" ? { open: 1, closed: 0 } : { open: 0, closed: 1 });
     if (changes > 0) recordAudit(tx, actor, { action: "target.issue_linked", entityType: "target", entityId: targetId, after: { issue: `${ref.repo}#${ref.number}` } }, now);
     return { issue, added: changes > 0 };
   });

@@ -36,12 +36,6 @@ export interface CatalogRow {
 // single-table select unqualified, and a bare "id" would bind to the inner table.
 const targetId = sql.raw(`"targets"."id"`);
 
-const openIssues = sql<number>`(
-  select count(*) from ${targetIssues} ti join ${githubIssues} gi on gi.id = ti.issue_id
-  where ti.target_id = ${targetId} and gi.state = 'open')`;
-const closedIssues = sql<number>`(
-  select count(*) from ${targetIssues} ti join ${githubIssues} gi on gi.id = ti.issue_id
-  where ti.target_id = ${targetId} and gi.state <> 'open')`;
 const personaList = sql<string | null>`(
   select group_concat(persona_slug, ',') from (
     select tp.persona_slug from ${targetPersonas} tp where tp.target_id = ${targetId} order by tp.rank))`;
@@ -87,11 +81,11 @@ export function listTargets(db: Db, filters: CatalogFilters): { rows: CatalogRow
       order.push(asc(statusOrder), asc(sql`lower(${targets.name})`));
       break;
     case "issues":
-      order.push(desc(openIssues), asc(sql`lower(${targets.name})`));
+      order.push(desc(targets.openIssues), asc(sql`lower(${targets.name})`));
       break;
     case "relevance":
       if (personaJoin) order.push(asc(targetPersonas.rank));
-      order.push(asc(needOrder), desc(openIssues), asc(sql`lower(${targets.name})`));
+      order.push(asc(needOrder), desc(targets.openIssues), asc(sql`lower(${targets.name})`));
       break;
   }
 
@@ -117,8 +111,8 @@ export function listTargets(db: Db, filters: CatalogFilters): { rows: CatalogRow
             category: targets.category,
             status: targets.status,
             summary: targets.summary,
-            openIssues,
-            closedIssues,
+            openIssues: targets.openIssues,
+            closedIssues: targets.closedIssues,
             personas: personaList,
           })
           .from(targets)

@@ -288,6 +288,11 @@ export async function generate(file: string, seed = 1): Promise<GenerateReport> 
     insertDonation.run(amount, occurred, donor, `BENCH-LFX-${String(i + 1).padStart(6, "0")}`, now);
   });
 
+  // The raw inserts above bypass the models: fill the per-target issue counts they keep.
+  sqlite.exec(`update targets set
+    open_issues = (select count(*) from target_issues ti join github_issues gi on gi.id = ti.issue_id where ti.target_id = targets.id and gi.state = 'open'),
+    closed_issues = (select count(*) from target_issues ti join github_issues gi on gi.id = ti.issue_id where ti.target_id = targets.id and gi.state <> 'open')`);
+
   const rows: Record<string, number> = {};
   for (const table of ["targets", "target_personas", "github_issues", "target_issues", "bounties", "bounty_personas", "bounty_events", "claims", "webhook_deliveries", "ledger_entries"]) {
     rows[table] = count(table);

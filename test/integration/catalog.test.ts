@@ -92,6 +92,11 @@ describe("catalog queries", () => {
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
   });
 
+  it("stores per-target issue counts that match the links after seeding", async () => {
+    const { staleTargetCounts } = await import("../support/counts");
+    expect(staleTargetCounts()).toEqual([]);
+  });
+
   it("counts open and closed linked issues per target", () => {
     const envoy = list({ q: "envoy", sort: "name" }).rows.find((r) => r.slug === "envoy")!;
     const detail = getTarget(db, "envoy")!;
