@@ -29,3 +29,39 @@ export function Pagination({ query, page, pages }: { query: Record<string, strin
     </nav>
   );
 }
+
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+/** A labelled <select> for a GET filter form; `any` adds an empty "no filter" choice first. */
+export function FilterSelect({ name, label, value, choices, any, invalid }: { name: string; label: string; value?: string; choices: Choice[]; any?: string; invalid?: boolean }) {
+  return (
+    <div className="field">
+      <label htmlFor={name}>{label}</label>
+      <select id={name} name={name} defaultValue={value ?? ""} aria-invalid={invalid ? true : undefined}>
+        {any !== undefined ? <option value="">{any}</option> : null}
+        {choices.map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** Apply and Reset for a filter form. */
+export function FilterActions({ resetTo }: { resetTo: string }) {
+  return (
+    <div className="filters__actions">
+      <button type="submit" className="button">
+        Apply
+      </button>
+      <Link to={resetTo} className="button button--quiet">
+        Reset
+      </Link>
+    </div>
+  );
+}

@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { BOUNTY_KINDS } from "../../db/schema";
 import { BountyCard } from "../components/bounties";
-import { Pagination, QueryErrors } from "../components/filters";
+import { FilterActions, FilterSelect, Pagination, QueryErrors } from "../components/filters";
 import { db } from "../db.server";
 import { BOARD_PAGE_SIZE, BOUNTY_STATUS_LABELS, KIND_LABELS } from "../lib/bounty-lifecycle";
 import { formatCount } from "../lib/catalog";
@@ -50,62 +50,18 @@ export default function Board() {
           <label htmlFor="q">Search</label>
           <input id="q" name="q" type="search" defaultValue={query.q ?? ""} maxLength={100} />
         </div>
-        <div className="field">
-          <label htmlFor="status">Status</label>
-          <select id="status" name="status" defaultValue={query.status ?? ""}>
-            <option value="">Open and active</option>
-            {BOARD_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {BOUNTY_STATUS_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="persona">I am…</label>
-          <select id="persona" name="persona" defaultValue={query.persona ?? ""}>
-            <option value="">Anyone</option>
-            {personas.map((p) => (
-              <option key={p.slug} value={p.slug}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="kind">Kind</label>
-          <select id="kind" name="kind" defaultValue={query.kind ?? ""}>
-            <option value="">Any</option>
-            {BOUNTY_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {KIND_LABELS[k]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="target">Target</label>
-          {targets ? (
-            <select id="target" name="target" defaultValue={query.target ?? ""}>
-              <option value="">Any</option>
-              {targets.map((t) => (
-                <option key={t.slug} value={t.slug}>
-                  {t.name}
-                </option>
-              ))}
-            </select>
-          ) : (
+        <FilterSelect name="status" label="Status" value={query.status} any="Open and active" choices={BOARD_STATUSES.map((s) => ({ value: s, label: BOUNTY_STATUS_LABELS[s] }))} />
+        <FilterSelect name="persona" label="I am…" value={query.persona} any="Anyone" choices={personas.map((p) => ({ value: p.slug, label: p.name }))} />
+        <FilterSelect name="kind" label="Kind" value={query.kind} any="Any" choices={BOUNTY_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] }))} />
+        {targets ? (
+          <FilterSelect name="target" label="Target" value={query.target} any="Any" choices={targets.map((t) => ({ value: t.slug, label: t.name }))} />
+        ) : (
+          <div className="field">
+            <label htmlFor="target">Target</label>
             <input id="target" name="target" type="search" defaultValue={query.target ?? ""} placeholder="slug, e.g. kafka" maxLength={64} />
-          )}
-        </div>
-        <div className="filters__actions">
-          <button type="submit" className="button">
-            Apply
-          </button>
-          <Link to="/bounties" className="button button--quiet">
-            Reset
-          </Link>
-        </div>
+          </div>
+        )}
+        <FilterActions resetTo="/bounties" />
       </Form>
       {errors.length === 0 ? (
         <section aria-labelledby="results-heading">

@@ -2,7 +2,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DISTRIBUTIONS, DISTRIBUTION_SLUGS } from "../../db/schema";
 import { getUser, hasRole, requireUser } from "../auth/session.server";
-import { QueryErrors } from "../components/filters";
+import { FilterActions, FilterSelect, QueryErrors } from "../components/filters";
 import { FormError } from "../components/form";
 import { PackageStatusBadge, STATUS_TEXT } from "../components/packages";
 import { db } from "../db.server";
@@ -63,47 +63,10 @@ export default function Packages() {
       <QueryErrors errors={errors} clearTo="/packages" />
       <FormError message={failed?.message} />
       <Form method="get" className="filters" aria-label="Filter packages">
-        <div className="field">
-          <label htmlFor="software">Software</label>
-          <select id="software" name="software" defaultValue={query.software ?? ""}>
-            <option value="">All</option>
-            {software.map((s) => (
-              <option key={s.slug} value={s.slug}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="distro">Distribution</label>
-          <select id="distro" name="distro" defaultValue={query.distro ?? ""}>
-            <option value="">All</option>
-            {DISTRIBUTIONS.map((d) => (
-              <option key={d.slug} value={d.slug}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="status">Status</label>
-          <select id="status" name="status" defaultValue={query.status ?? ""}>
-            <option value="">Any</option>
-            {MATRIX_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {STATUS_TEXT[s]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="filters__actions">
-          <button type="submit" className="button">
-            Apply
-          </button>
-          <Link to="/packages" className="button button--quiet">
-            Reset
-          </Link>
-        </div>
+        <FilterSelect name="software" label="Software" value={query.software} any="All" choices={software.map((s) => ({ value: s.slug, label: s.name }))} />
+        <FilterSelect name="distro" label="Distribution" value={query.distro} any="All" choices={DISTRIBUTIONS.map((d) => ({ value: d.slug, label: d.name }))} />
+        <FilterSelect name="status" label="Status" value={query.status} any="Any" choices={MATRIX_STATUSES.map((s) => ({ value: s, label: STATUS_TEXT[s] }))} />
+        <FilterActions resetTo="/packages" />
       </Form>
       {errors.length === 0 ? (
         matrix.rows.length === 0 ? (

@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { TARGET_STATUSES } from "../../db/schema";
 import { TargetCard } from "../components/catalog";
-import { Pagination, QueryErrors } from "../components/filters";
+import { FilterActions, FilterSelect, Pagination, QueryErrors } from "../components/filters";
 import { db } from "../db.server";
 import { CATALOG_PAGE_SIZE, CATALOG_SORTS, SORT_LABELS, STATUS_LABELS, formatCount } from "../lib/catalog";
 import { listPersonas } from "../models/personas.server";
@@ -70,57 +70,11 @@ export default function Catalog() {
           <label htmlFor="q">Search</label>
           <input id="q" name="q" type="search" defaultValue={query.q ?? ""} placeholder="Name or summary" maxLength={100} />
         </div>
-        <div className="field">
-          <label htmlFor="persona">I am…</label>
-          <select id="persona" name="persona" defaultValue={query.persona ?? ""} aria-invalid={errorFor("persona") ? true : undefined}>
-            <option value="">Anyone</option>
-            {personas.map((p) => (
-              <option key={p.slug} value={p.slug}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="status">SPIFFE status</label>
-          <select id="status" name="status" defaultValue={query.status ?? ""} aria-invalid={errorFor("status") ? true : undefined}>
-            <option value="">Any</option>
-            {TARGET_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {STATUS_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="category">Category</label>
-          <select id="category" name="category" defaultValue={query.category ?? ""} aria-invalid={errorFor("category") ? true : undefined}>
-            <option value="">Any</option>
-            {categories.map((c) => (
-              <option key={c.category} value={c.category}>
-                {c.category} ({c.targets})
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="sort">Sort by</label>
-          <select id="sort" name="sort" defaultValue={query.sort ?? "relevance"} aria-invalid={errorFor("sort") ? true : undefined}>
-            {CATALOG_SORTS.map((s) => (
-              <option key={s} value={s}>
-                {SORT_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="filters__actions">
-          <button type="submit" className="button">
-            Apply
-          </button>
-          <Link to="/targets" className="button button--quiet">
-            Reset
-          </Link>
-        </div>
+        <FilterSelect name="persona" label="I am…" value={query.persona} any="Anyone" invalid={Boolean(errorFor("persona"))} choices={personas.map((p) => ({ value: p.slug, label: p.name }))} />
+        <FilterSelect name="status" label="SPIFFE status" value={query.status} any="Any" invalid={Boolean(errorFor("status"))} choices={TARGET_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))} />
+        <FilterSelect name="category" label="Category" value={query.category} any="Any" invalid={Boolean(errorFor("category"))} choices={categories.map((c) => ({ value: c.category, label: `${c.category} (${c.targets})` }))} />
+        <FilterSelect name="sort" label="Sort by" value={query.sort ?? "relevance"} invalid={Boolean(errorFor("sort"))} choices={CATALOG_SORTS.map((s) => ({ value: s, label: SORT_LABELS[s] }))} />
+        <FilterActions resetTo="/targets" />
       </Form>
 
       {errors.length === 0 ? (
