@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { webhookDeliveries } from "../../db/schema";
 import { writeTx, type Db } from "../db.server";
+import { recordAudit, type Actor } from "../models/audit.server";
 import { NotFound } from "../models/errors";
 import { getDelivery, getDeliveryByGuid } from "../models/github.server";
 import { handleEvent } from "./handlers.server";
@@ -76,7 +77,7 @@ export function receiveDelivery(db: Db, d: Delivery, now = Date.now(), opts: { r
  * Runs a stored delivery through the same code again (the admin's "replay"). Effects
  * have natural keys, so replaying one that already acted changes nothing twice.
  */
-export function replayDelivery(db: Db, id: number, now = Date.now()): ReceiveResult {
+export function replayDelivery(db: Db, actor: Actor, id: number, now = Date.now()): ReceiveResult {
   const row = getDelivery(db, id);
   if (!row) throw new NotFound("There is no such delivery.");
   let payload: unknown;
@@ -85,5 +86,7 @@ export function replayDelivery(db: Db, id: number, now = Date.now()): ReceiveRes
   } catch {
     return { status: 500, body: { ok: false, error: "the stored body is not JSON" } };
   }
-  return receiveDelivery(db, { deliveryId: row.deliveryId, event: row.event, hookId: row.hookId, body: row.payload, payload }, now, { replay: true });
+  const result = receiveDelivery(db, { deliveryId: row.deliveryId, event: row.event, hookId: row.hookId, body: row.payload, payload }, now, { replay: true });
+  recordAudit(db, actor, { action: "webhook.replayed", entityType: "webhook_delivery", entityId: id, after: result.body }, now);
+  return result;
 }

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { db } from "../../app/db.server";
+import { replayDelivery } from "../../app/github/receive.server";
 import { createVerifier } from "../../app/github/verify.server";
 import { getBountyForIssue, getBounty } from "../../app/models/bounties.server";
 import { getDeliveryByGuid, getIssue, getRelease } from "../../app/models/github.server";
@@ -292,6 +293,24 @@ describe("exactly once", () => {
     expect(again.status).toBe(200);
     expect(getDeliveryByGuid(db, id)).toMatchObject({ status: "processed", attempts: 2 });
     expect(db.$client.prepare("select count(*) as n from bounties where github_number = ?").get(spec.number)).toEqual({ n: 1 });
+  });
+});
+
+describe("replay", () => {
+  it("an admin's replay re-runs a stored delivery through the same code, acts only once, and is audited", async () => {
+    const spec = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", spec));
+    const id = crypto.randomUUID();
+    await deliver("issue_comment", commentEvent(spec, { id: 990_001, body: "/claim", login: "replay-gh", createdAt: at(1) }), { id });
+    const row = getDeliveryByGuid(db, id)!;
+    const result = replayDelivery(db, { userId: null, label: "@admin", source: "web" }, row.id);
+    expect(result).toEqual({ status: 200, body: { ok: true, outcome: "processed" } });
+    expect(getDeliveryByGuid(db, id)).toMatchObject({ status: "processed", attempts: 2 });
+    const bounty = getBounty(db, getBountyForIssue(db, spec.repo, spec.number)!.id)!;
+    expect(bounty.events.filter((e) => e.type === "claimed")).toHaveLength(1);
+    expect(db.$client.prepare("select action, actor_label from audit_log where entity_type = 'webhook_delivery' and entity_id = ?").all(String(row.id))).toEqual([
+      { action: "webhook.replayed", actor_label: "@admin" },
+    ]);
   });
 });
 
