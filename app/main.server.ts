@@ -1,6 +1,7 @@
 // The production server: one process that owns the SQLite file. Compiled by Remix
 // together with the app (remix.config.js `server`) into build/server/index.js.
 import crypto from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
@@ -88,9 +89,12 @@ app.use((req, res, next) => {
   next();
 });
 
-// Fingerprinted build assets never change; everything else in public/ may.
+// Fingerprinted build assets never change; public/'s other files (the favicon) may. Those
+// are listed once at start, so page requests do not look on the disk first.
 app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
-app.use(express.static(publicDir, { maxAge: "1h" }));
+const publicFiles = new Set(fs.readdirSync(publicDir).filter((name) => name !== "build").map((name) => `/${name}`));
+const servePublic = express.static(publicDir, { maxAge: "1h" });
+app.use((req, res, next) => (publicFiles.has(req.path) ? servePublic(req, res, next) : next()));
 
 app.all(
   "*",

@@ -598,6 +598,8 @@ export const ledgerEntries = sqliteTable(
     uniqueIndex("ledger_entries_expense_payment_unique").on(t.expenseId).where(sql`${t.kind} = 'reimbursement'`),
     uniqueIndex("ledger_entries_reversal_unique").on(t.reversesEntryId),
     index("ledger_entries_occurred_idx").on(t.occurredOn),
+    // covers the fund page's per-day totals (an index-only pass, no table reads)
+    index("ledger_entries_day_totals_idx").on(t.occurredOn, t.kind, t.amountCents),
   ],
 );
 

@@ -1,7 +1,8 @@
+import type { ChartStep } from "../lib/fund-chart";
 import { formatMoney } from "../lib/money";
 
 /** Balance over time as an SVG line, drawn on the server: readable without JavaScript. */
-export function BalanceChart({ series, currency }: { series: { date: string; balance: number }[]; currency: string }) {
+export function BalanceChart({ series, step, currency }: { series: { date: string; balance: number }[]; step: ChartStep; currency: string }) {
   if (series.length === 0) return <p className="empty">No entries yet.</p>;
   const W = 640;
   const H = 200;
@@ -45,7 +46,9 @@ export function BalanceChart({ series, currency }: { series: { date: string; bal
         </text>
         <path d={d} fill="none" stroke="#1d3f8f" strokeWidth="2.5" />
       </svg>
-      <figcaption className="muted small">Balance after each day with a donation, payment or correction.</figcaption>
+      <figcaption className="muted small">
+        {step === "day" ? "Balance after each day with a donation, payment or correction." : `Balance at the end of each ${step} with a donation, payment or correction.`}
+      </figcaption>
     </figure>
   );
 }

@@ -431,7 +431,8 @@ export function listBounties(db: Db, filters: BoardFilters): { rows: BountyCard[
     filters.status ? eq(bounties.status, filters.status) : inArray(bounties.status, [...(filters.statuses ?? OPEN_AND_ACTIVE)]),
   ];
   if (filters.kind) where.push(eq(bounties.kind, filters.kind));
-  if (filters.target) where.push(eq(targets.slug, filters.target));
+  // by id through the slug's unique index, so counting needs no join with targets
+  if (filters.target) where.push(sql`${bounties.targetId} = (select t.id from ${targets} t where t.slug = ${filters.target})`);
   if (filters.persona) {
     where.push(sql`exists (select 1 from ${bountyPersonas} bp where bp.bounty_id = "bounties"."id" and bp.persona_slug = ${filters.persona})`);
   }
@@ -470,7 +471,6 @@ export function listBounties(db: Db, filters: BoardFilters): { rows: BountyCard[
     db
       .select({ n: count() })
       .from(bounties)
-      .innerJoin(targets, eq(targets.id, bounties.targetId))
       .where(and(...where))
       .get()?.n ?? 0;
   return {

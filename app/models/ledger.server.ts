@@ -1,9 +1,10 @@
 import { parse } from "csv-parse/sync";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { expenses, ledgerEntries, type LedgerKind } from "../../db/schema";
 import { writeTx, type Db, type Tx } from "../db.server";
 import { env } from "../env.server";
-import { formatMoney, parseMoney, sumCents } from "../lib/money";
+import { chartSeries, type ChartStep } from "../lib/fund-chart";
+import { formatMoney, parseMoney } from "../lib/money";
 import { recordAudit, type Actor } from "./audit.server";
 import { Conflict, NotFound, Unprocessable } from "./errors";
 
@@ -192,28 +193,42 @@ export interface FundSummary {
   reimbursed: number;
   byCategory: { category: string; cents: number }[];
   byYear: { year: string; donations: number; reimbursed: number }[];
-  /** Balance at the end of each day with entries, oldest first. */
+  /** Balance at the end of each day with entries (or each week or month, see `step`), oldest first. */
   series: { date: string; balance: number }[];
+  step: ChartStep;
 }
 
+/**
+ * The fund page's figures from one indexed pass over the ledger, grouped by day in SQLite
+ * (integer sums), so totals, years and chart come from the same snapshot.
+ */
 export function getFundSummary(db: Db): FundSummary {
-  const balance = getBalance(db);
+  const days = db.$client
+    .prepare(
+      `select occurred_on as date,
+              sum(case when kind = 'reimbursement' then 0 else amount_cents end) as inflow,
+              sum(case when kind = 'reimbursement' then amount_cents else 0 end) as outflow
+         from ledger_entries group by occurred_on order by occurred_on`,
+    )
+    .all() as { date: string; inflow: number; outflow: number }[];
   const committed = getCommitted(db);
-  const entries = db.select({ kind: ledgerEntries.kind, amount: ledgerEntries.amountCents, date: ledgerEntries.occurredOn, expenseId: ledgerEntries.expenseId }).from(ledgerEntries).orderBy(asc(ledgerEntries.occurredOn), asc(ledgerEntries.id)).all();
   const byCategory = db.$client
     .prepare(`select e.category, -sum(l.amount_cents) as cents from ledger_entries l join expenses e on e.id = l.expense_id where l.kind = 'reimbursement' group by e.category order by cents desc`)
     .all() as { category: string; cents: number }[];
-  const years = new Map<string, { donations: number; reimbursed: number }>();
-  const series: { date: string; balance: number }[] = [];
-  let running = 0;
-  for (const e of entries) {
-    const y = years.get(e.date.slice(0, 4)) ?? { donations: 0, reimbursed: 0 };
-    if (e.kind === "reimbursement") y.reimbursed = sumCents([y.reimbursed, -e.amount]);
-    else y.donations = sumCents([y.donations, e.amount]);
-    years.set(e.date.slice(0, 4), y);
-    running = sumCents([running, e.amount]);
-    if (series.at(-1)?.date === e.date) series.at(-1)!.balance = running;
-    else series.push({ date: e.date, balance: running });
+  let balance = 0;
+  let donations = 0;
+  let reimbursed = 0;
+  const years = new Map<string, { year: string; donations: number; reimbursed: number }>();
+  const balances: { date: string; balance: number }[] = [];
+  for (const d of days) {
+    const year = d.date.slice(0, 4);
+    const y = years.get(year) ?? years.set(year, { year, donations: 0, reimbursed: 0 }).get(year)!;
+    y.donations += d.inflow;
+    y.reimbursed -= d.outflow;
+    donations += d.inflow;
+    reimbursed -= d.outflow;
+    balance += d.inflow + d.outflow;
+    balances.push({ date: d.date, balance });
   }
   return {
     name: env.FUND_NAME,
@@ -221,11 +236,11 @@ export function getFundSummary(db: Db): FundSummary {
     balance,
     committed,
     available: balance - committed,
-    donations: sumCents(entries.filter((e) => e.kind !== "reimbursement").map((e) => e.amount)),
-    reimbursed: -sumCents(entries.filter((e) => e.kind === "reimbursement").map((e) => e.amount)),
+    donations,
+    reimbursed,
     byCategory,
-    byYear: [...years.entries()].sort(([a], [b]) => b.localeCompare(a)).map(([year, v]) => ({ year, ...v })),
-    series,
+    byYear: [...years.values()].reverse(),
+    ...chartSeries(balances),
   };
 }
 

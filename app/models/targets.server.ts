@@ -168,33 +168,23 @@ export function getTarget(db: Db, slug: string, limit = TARGET_ISSUES_SHOWN): Ta
     .where(eq(targetPersonas.targetId, target.id))
     .orderBy(asc(targetPersonas.rank))
     .all();
-  const issues = db
-    .select({ issue: githubIssues })
+  // Sort the narrow join first and read the full rows only for the page shown: open
+  // work first, then the most recent numbers.
+  const order = [desc(sql`${githubIssues.state} = 'open'`), asc(githubIssues.repo), desc(githubIssues.number)];
+  const shown = db
+    .select({ id: githubIssues.id })
     .from(targetIssues)
     .innerJoin(githubIssues, eq(githubIssues.id, targetIssues.issueId))
     .where(eq(targetIssues.targetId, target.id))
-    .orderBy(
-      // open work first, then the most recent numbers
-      desc(sql`${githubIssues.state} = 'open'`),
-      asc(githubIssues.repo),
-      desc(githubIssues.number),
-    )
-    .limit(limit)
-    .all();
-  const counts = db
-    .select({
-      open: sql<number>`coalesce(sum(${githubIssues.state} = 'open'), 0)`,
-      closed: sql<number>`coalesce(sum(${githubIssues.state} <> 'open'), 0)`,
-    })
-    .from(targetIssues)
-    .innerJoin(githubIssues, eq(githubIssues.id, targetIssues.issueId))
-    .where(eq(targetIssues.targetId, target.id))
-    .get();
+    .orderBy(...order)
+    .limit(limit);
+  const issues = db.select().from(githubIssues).where(inArray(githubIssues.id, shown)).orderBy(...order).all();
   return {
     ...target,
     personas: personaRows.map((p) => p.slug as PersonaSlug),
-    issues: issues.map((r) => r.issue),
-    issueCounts: { open: counts?.open ?? 0, closed: counts?.closed ?? 0 },
+    issues,
+    // kept with every link and state change (db/issue-counts.ts)
+    issueCounts: { open: target.openIssues, closed: target.closedIssues },
   };
 }
 

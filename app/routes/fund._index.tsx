@@ -87,7 +87,7 @@ export default function Fund() {
       </ul>
       <section className="section" aria-labelledby="chart-heading">
         <h2 id="chart-heading">Balance over time</h2>
-        <BalanceChart series={summary.series} currency={summary.currency} />
+        <BalanceChart series={summary.series} step={summary.step} currency={summary.currency} />
       </section>
       <div className="layout-2 section">
         <section aria-labelledby="year-heading">

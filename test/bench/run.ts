@@ -3,8 +3,14 @@
 // ceilings (a bare node:http page server and a bare HMAC-check-and-insert webhook
 // receiver). Prints a table, the goals as met / not met, and writes test/bench/results.json.
 //
+// Two more cases measure the framework's own floor in the same server: a resource route
+// (/healthz: one `select 1`, JSON) and the smallest page (/login). They have no goals; they
+// show what any request costs before a page does its own work.
+//
 // Environment: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (10), BENCH_WARMUP (s, 2),
-// BENCH_SEED (1), BENCH_WEBHOOK_ISSUES (300), BENCH_SKIP_BUILD=1, BENCH_KEEP=1 (keep the temp dir).
+// BENCH_SEED (1), BENCH_WEBHOOK_ISSUES (300), BENCH_SKIP_BUILD=1, BENCH_KEEP=1 (keep the temp dir),
+// BENCH_CASES=targets,target,bounties,fund,webhook,floor (a subset), BENCH_PROFILE=1 (run the
+// server with --cpu-prof into test/bench/profiles/; `node test/bench/profile-top.mjs <file>`).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -34,6 +40,11 @@ const CONNECTIONS = Math.round(num("BENCH_CONNECTIONS", 10));
 const WARMUP = num("BENCH_WARMUP", 2);
 const SEED = Math.round(num("BENCH_SEED", 1));
 const WEBHOOK_ISSUES = Math.round(num("BENCH_WEBHOOK_ISSUES", 300));
+const CASE_KEYS = ["targets", "target", "bounties", "fund", "webhook", "floor"] as const;
+const ONLY = (process.env.BENCH_CASES ?? "").split(",").map((k) => k.trim()).filter(Boolean);
+for (const key of ONLY) if (!(CASE_KEYS as readonly string[]).includes(key)) throw new Error(`BENCH_CASES: unknown case ${JSON.stringify(key)} (known: ${CASE_KEYS.join(", ")})`);
+const PROFILE = process.env.BENCH_PROFILE === "1";
+const profileDir = path.join(benchDir, "profiles");
 const CACHE_MAX_AGE_MS = 3 * 86_400_000; // generated claims stay fresh for about a week
 
 const GOALS = {
@@ -392,22 +403,26 @@ async function main() {
   fs.copyFileSync(db.cache, dbFile);
   const hookIssues = pickWebhookIssues(dbFile, WEBHOOK_ISSUES);
 
-  const cases = [
-    { name: "targets (developer, relevance)", kind: "page" as const, path: "/targets?persona=developer&sort=relevance" },
-    { name: `target ${BIG_TARGET_SLUG}`, kind: "page" as const, path: `/targets/${BIG_TARGET_SLUG}` },
-    { name: "bounties (open)", kind: "page" as const, path: "/bounties?status=open" },
-    { name: "fund", kind: "page" as const, path: "/fund" },
-    { name: "webhook (labeled, /claim, /progress)", kind: "webhook" as const, path: "/webhooks/github" },
+  const allCases = [
+    { key: "targets", name: "targets (developer, relevance)", kind: "page" as const, path: "/targets?persona=developer&sort=relevance" },
+    { key: "target", name: `target ${BIG_TARGET_SLUG}`, kind: "page" as const, path: `/targets/${BIG_TARGET_SLUG}` },
+    { key: "bounties", name: "bounties (open)", kind: "page" as const, path: "/bounties?status=open" },
+    { key: "fund", name: "fund", kind: "page" as const, path: "/fund" },
+    { key: "webhook", name: "webhook (labeled, /claim, /progress)", kind: "webhook" as const, path: "/webhooks/github" },
+    { key: "floor", name: "floor: resource route /healthz", kind: "floor" as const, path: "/healthz" },
+    { key: "floor", name: "floor: smallest page /login", kind: "floor" as const, path: "/login" },
   ];
+  const cases = allCases.filter((c) => ONLY.length === 0 || ONLY.includes(c.key));
 
   // 3. the app server
   const secret = crypto.randomBytes(32).toString("hex");
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
   log("starting the production server");
+  if (PROFILE) fs.mkdirSync(profileDir, { recursive: true });
   const app = await startProcess(
     "the server",
-    [serverEntry],
+    PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, serverEntry] : [serverEntry],
     {
       NODE_ENV: "production",
       PORT: String(appPort),
@@ -428,7 +443,7 @@ async function main() {
   const manifest: Record<string, string> = {};
   const bodyBytes: Record<string, number> = {};
   for (const [i, c] of cases.entries()) {
-    if (c.kind !== "page") continue;
+    if (c.kind === "webhook") continue;
     const started = performance.now();
     const res = await fetch(appUrl + c.path);
     const bytes = Buffer.from(await res.arrayBuffer());
@@ -459,7 +474,7 @@ async function main() {
   const results: {
     case: string;
     path: string;
-    kind: "page" | "webhook";
+    kind: "page" | "webhook" | "floor";
     htmlBytes: number | null;
     app: Metrics;
     ceiling: Metrics & { what: string };
@@ -468,7 +483,7 @@ async function main() {
   }[] = [];
   for (const c of cases) {
     log(`case: ${c.name} (${c.path})`);
-    if (c.kind === "page") {
+    if (c.kind !== "webhook") {
       const request: AutocannonRequest = { method: "GET", path: c.path };
       const appM = await measure(appUrl, request, app.pid, appRss);
       const ceil = await measure(`http://127.0.0.1:${barePagePort}`, request, barePage.pid, barePageRss);
@@ -478,7 +493,7 @@ async function main() {
         kind: c.kind,
         htmlBytes: bodyBytes[c.path]!,
         app: appM,
-        ceiling: { ...ceil, what: "bare node:http, same HTML bytes" },
+        ceiling: { ...ceil, what: "bare node:http, same response bytes" },
         ratio: appM.rps / ceil.rps,
       });
     } else {
@@ -509,12 +524,17 @@ async function main() {
   barePageRss.stop();
   bareHookRss.stop();
   await app.stop();
+  if (PROFILE) {
+    const newest = fs.readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile")).map((f) => path.join(profileDir, f)).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+    log(newest ? `CPU profile: ${path.relative(repoRoot, newest)} (node test/bench/profile-top.mjs ${path.relative(repoRoot, newest)})` : "no CPU profile was written");
+  }
   await barePage.stop();
   await bareHook.stop();
 
   // 7. goals
   const goals: Goal[] = [];
   for (const r of results) {
+    if (r.kind === "floor") continue;
     const errorsNote = r.app.non2xx + r.app.errors > 0 ? ` (${r.app.non2xx} non-2xx, ${r.app.errors} errors)` : "";
     if (r.kind === "page") {
       goals.push({ case: r.case, goal: `≥ ${fmt(GOALS.pageRps)} req/s`, value: `${fmt(r.app.rps)} req/s${errorsNote}`, met: r.app.rps >= GOALS.pageRps && r.app.non2xx + r.app.errors === 0 });

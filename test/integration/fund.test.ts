@@ -49,6 +49,33 @@ async function userWith(...roles: ("ssc" | "admin" | "packager")[]) {
 }
 
 describe("the ledger", () => {
+  it("sums the fund page's totals, years and chart from every entry, in whole cents", async () => {
+    donate(1_001);
+    const [ssc1, ssc2, requester] = [await userWith("ssc"), await userWith("ssc"), await userWith()];
+    const trip = createExpense(db, requester.person, { ...baseExpense, amountCents: 777 }, [], true);
+    actOnExpense(db, ssc1.person, trip.id, "approve");
+    actOnExpense(db, ssc2.person, trip.id, "approve");
+    actOnExpense(db, ssc1.person, trip.id, "pay", { paymentReference: "SUM-1", paidOn: "2026-02-03" });
+    recordDonation(db, { ...admin, userId: null, label: "test" }, { date: "2025-12-31", donor: "Year-end", amountCents: 2_002, currency: "USD", reference: `TEST-${++refNo}`, note: null });
+    const entries = db.$client.prepare("select kind, amount_cents as cents, occurred_on as date from ledger_entries order by occurred_on, id").all() as { kind: string; cents: number; date: string }[];
+    const summary = getFundSummary(db);
+    const isOut = (e: { kind: string }) => e.kind === "reimbursement";
+    expect(summary.donations).toBe(entries.filter((e) => !isOut(e)).reduce((s, e) => s + e.cents, 0));
+    expect(summary.reimbursed).toBe(0 - entries.filter(isOut).reduce((s, e) => s + e.cents, 0));
+    expect(summary.reimbursed).toBeGreaterThanOrEqual(777);
+    expect(summary.balance).toBe(entries.reduce((s, e) => s + e.cents, 0));
+    for (const y of summary.byYear) {
+      const inYear = entries.filter((e) => e.date.startsWith(y.year));
+      expect(y).toEqual({ year: y.year, donations: inYear.filter((e) => !isOut(e)).reduce((s, e) => s + e.cents, 0), reimbursed: 0 - inYear.filter(isOut).reduce((s, e) => s + e.cents, 0) });
+    }
+    expect(summary.byYear.map((y) => y.year)).toEqual([...new Set(entries.map((e) => e.date.slice(0, 4)))].sort().reverse());
+    // the chart ends at today's balance, and each point is the balance after that day's entries
+    expect(summary.series.at(-1)).toEqual({ date: entries.at(-1)!.date, balance: summary.balance });
+    if (summary.step === "day") {
+      for (const p of summary.series) expect(p.balance).toBe(entries.filter((e) => e.date <= p.date).reduce((s, e) => s + e.cents, 0));
+    }
+  });
+
   it("stores only whole cents: a raw 1.5 is refused by the database (LG-1)", () => {
     expect(() =>
       db.$client.prepare("insert into ledger_entries (kind, amount_cents, currency, occurred_on, created_at) values ('donation', 1.5, 'USD', '2026-01-01', 0)").run(),

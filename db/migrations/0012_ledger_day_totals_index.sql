@@ -1,0 +1,1 @@
+CREATE INDEX `ledger_entries_day_totals_idx` ON `ledger_entries` (`occurred_on`,`kind`,`amount_cents`);
