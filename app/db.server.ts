@@ -3,6 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import * as schema from "../db/schema";
+import { cacheStatements } from "../db/statement-cache";
 import { env } from "./env.server";
 
 /**
@@ -21,6 +22,7 @@ export function openDatabase(file: string) {
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
+  cacheStatements(sqlite);
   return drizzle({ client: sqlite, schema });
 }
 

@@ -143,10 +143,13 @@ export const targetIssues = sqliteTable(
       .references(() => githubIssues.id, { onDelete: "cascade" }),
     source: text("source", { enum: LINK_SOURCES }).notNull(),
     createdAt: createdAt(),
+    /** The issue's state = 'open', kept by triggers (migration 0014), so a target page lists open work first from an index. */
+    open: integer("open", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     primaryKey({ name: "target_issues_pk", columns: [t.targetId, t.issueId] }),
     index("target_issues_issue_idx").on(t.issueId),
+    index("target_issues_listing_idx").on(t.targetId, t.open, t.issueId),
     check("target_issues_source_check", sql`${t.source} in (${sqlList(LINK_SOURCES)})`),
   ],
 );

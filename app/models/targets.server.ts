@@ -146,21 +146,40 @@ export function listCategories(db: Db): { category: string; targets: number }[] 
     .all();
 }
 
+/** A linked GitHub issue or PR as a target page lists it. */
+export interface TargetIssue {
+  id: number;
+  repo: string;
+  number: number;
+  kind: (typeof githubIssues.$inferSelect)["kind"];
+  title: string;
+  state: (typeof githubIssues.$inferSelect)["state"];
+  url: string;
+}
+
 export type TargetDetail = typeof targets.$inferSelect & {
   personas: PersonaSlug[];
-  issues: (typeof githubIssues.$inferSelect)[];
+  /** One page of linked issues, open ones first, then the most recently linked. */
+  issues: TargetIssue[];
+  issuePage: number;
+  issuePages: number;
   issueCounts: { open: number; closed: number };
 };
 
-/** How many linked issues a target page lists (open ones first); the rest are counted. */
-export const TARGET_ISSUES_SHOWN = 100;
+/** How many linked issues a target page lists at a time. */
+export const TARGET_ISSUES_PAGE_SIZE = 50;
+
+/** The target with this slug (its row only), or null. */
+export function findTarget(db: Db, slug: string): typeof targets.$inferSelect | null {
+  return db.select().from(targets).where(eq(targets.slug, slug)).get() ?? null;
+}
 
 /**
- * The target with this slug, its personas (best first), its linked GitHub items (open
- * first, at most `limit`) and the counts of all of them, or null.
+ * The target with this slug, its personas (best first), one page of its linked GitHub
+ * items and the counts of all of them, or null.
  */
-export function getTarget(db: Db, slug: string, limit = TARGET_ISSUES_SHOWN): TargetDetail | null {
-  const target = db.select().from(targets).where(eq(targets.slug, slug)).get();
+export function getTarget(db: Db, slug: string, issuePage = 1): TargetDetail | null {
+  const target = findTarget(db, slug);
   if (!target) return null;
   const personaRows = db
     .select({ slug: targetPersonas.personaSlug })
@@ -168,21 +187,27 @@ export function getTarget(db: Db, slug: string, limit = TARGET_ISSUES_SHOWN): Ta
     .where(eq(targetPersonas.targetId, target.id))
     .orderBy(asc(targetPersonas.rank))
     .all();
-  // Sort the narrow join first and read the full rows only for the page shown: open
-  // work first, then the most recent numbers.
-  const order = [desc(sql`${githubIssues.state} = 'open'`), asc(githubIssues.repo), desc(githubIssues.number)];
+  // Open work first, then the most recently linked: both from target_issues_listing_idx.
   const shown = db
-    .select({ id: githubIssues.id })
+    .select({ id: targetIssues.issueId })
     .from(targetIssues)
-    .innerJoin(githubIssues, eq(githubIssues.id, targetIssues.issueId))
     .where(eq(targetIssues.targetId, target.id))
-    .orderBy(...order)
-    .limit(limit);
-  const issues = db.select().from(githubIssues).where(inArray(githubIssues.id, shown)).orderBy(...order).all();
+    .orderBy(desc(targetIssues.open), desc(targetIssues.issueId))
+    .limit(TARGET_ISSUES_PAGE_SIZE)
+    .offset((issuePage - 1) * TARGET_ISSUES_PAGE_SIZE);
+  const issues = db
+    .select({ id: githubIssues.id, repo: githubIssues.repo, number: githubIssues.number, kind: githubIssues.kind, title: githubIssues.title, state: githubIssues.state, url: githubIssues.url })
+    .from(githubIssues)
+    .innerJoin(targetIssues, and(eq(targetIssues.issueId, githubIssues.id), eq(targetIssues.targetId, target.id)))
+    .where(inArray(githubIssues.id, shown))
+    .orderBy(desc(targetIssues.open), desc(targetIssues.issueId))
+    .all();
   return {
     ...target,
     personas: personaRows.map((p) => p.slug as PersonaSlug),
     issues,
+    issuePage,
+    issuePages: Math.max(1, Math.ceil((target.openIssues + target.closedIssues) / TARGET_ISSUES_PAGE_SIZE)),
     // kept with every link and state change (db/issue-counts.ts)
     issueCounts: { open: target.openIssues, closed: target.closedIssues },
   };

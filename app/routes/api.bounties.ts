@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { db } from "../db.server";
 import { BOARD_PAGE_SIZE } from "../lib/bounty-lifecycle";
 import { expireClaims, listBounties } from "../models/bounties.server";
-import { getTarget } from "../models/targets.server";
+import { findTarget } from "../models/targets.server";
 import { BoardQuerySchema } from "../schemas/bounties";
 import { parseSearchParams } from "../schemas/catalog";
 
@@ -12,7 +12,7 @@ export function loader({ request }: LoaderFunctionArgs) {
   const parsed = parseSearchParams(BoardQuerySchema, new URL(request.url).searchParams);
   if (!parsed.ok) return json({ errors: parsed.errors }, { status: 400 });
   const target = parsed.data.target;
-  if (target && !getTarget(db, target)) {
+  if (target && !findTarget(db, target)) {
     return json({ errors: [{ param: "target", value: target, message: `"${target}" is not a target in the catalog.` }] }, { status: 400 });
   }
   const { rows, total } = listBounties(db, parsed.data);

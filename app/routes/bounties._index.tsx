@@ -8,7 +8,7 @@ import { BOARD_PAGE_SIZE, BOUNTY_STATUS_LABELS, KIND_LABELS } from "../lib/bount
 import { formatCount } from "../lib/catalog";
 import { expireClaims, listBounties, listBountyTargetOptions } from "../models/bounties.server";
 import { listPersonas } from "../models/personas.server";
-import { getTarget } from "../models/targets.server";
+import { findTarget } from "../models/targets.server";
 import { BOARD_STATUSES, BoardQuerySchema } from "../schemas/bounties";
 import { parseSearchParams, type QueryError } from "../schemas/catalog";
 
@@ -22,7 +22,7 @@ export function loader({ request }: LoaderFunctionArgs) {
   const targets = listBountyTargetOptions(db);
   const parsed = parseSearchParams(BoardQuerySchema, params);
   const errors: QueryError[] = parsed.ok ? [] : parsed.errors;
-  if (parsed.ok && parsed.data.target && !getTarget(db, parsed.data.target)) {
+  if (parsed.ok && parsed.data.target && !findTarget(db, parsed.data.target)) {
     errors.push({ param: "target", value: parsed.data.target, message: `"${parsed.data.target}" is not a target in the catalog.` });
   }
   const base = { query: Object.fromEntries(params), personas, targets, now };

@@ -9,7 +9,7 @@ import { readFormWithReceipts, withStoredReceipts } from "../lib/uploads.server"
 import { webPerson } from "../models/audit.server";
 import { DomainError } from "../models/errors";
 import { createExpense } from "../models/expenses.server";
-import { getTarget, listTargetOptions } from "../models/targets.server";
+import { findTarget, listTargetOptions } from "../models/targets.server";
 import { formToObject, parseForm } from "../schemas/form";
 import { ExpenseFormSchema } from "../schemas/fund";
 
@@ -29,7 +29,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const values = formToObject(form);
   delete values.receipts;
   const { intent, amount, target, ...rest } = parsed.data;
-  const targetId = target ? (getTarget(db, target)?.id ?? null) : null;
+  const targetId = target ? (findTarget(db, target)?.id ?? null) : null;
   if (target && targetId === null) return json({ fieldErrors: { target: "Choose a target from the list." }, values, message: null }, { status: 400 });
   try {
     const expense = await withStoredReceipts(files, (receipts) =>

@@ -14,18 +14,23 @@ import { PersonaChips, StatusBadge } from "../components/catalog";
 import { db } from "../db.server";
 import { listPublicExpensesFor } from "../models/expenses.server";
 import { FundRecord } from "../components/fund";
+import { Pagination } from "../components/filters";
 import { STATUS_DESCRIPTIONS } from "../lib/catalog";
-import { notFound } from "../lib/responses";
+import { badRequest, notFound } from "../lib/responses";
 import { listPersonas } from "../models/personas.server";
-import { getTarget } from "../models/targets.server";
+import { findTarget, getTarget, TARGET_ISSUES_PAGE_SIZE } from "../models/targets.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.target.name} · Club Zero` : "Not found · Club Zero" },
 ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const target = getTarget(db, params.slug ?? "");
+  const pageParam = new URL(request.url).searchParams.get("page") ?? "1";
+  const page = /^[1-9]\d{0,5}$/.test(pageParam) ? Number(pageParam) : null;
+  if (page === null) throw badRequest(`"${pageParam.slice(0, 40)}" is not a page number: use ?page=1, 2, 3 ...`);
+  const target = getTarget(db, params.slug ?? "", page);
   if (!target) throw notFound(`There is no target called "${params.slug}" in the catalog.`);
+  if (page > target.issuePages) throw notFound(`${target.name} has ${target.issuePages} ${target.issuePages === 1 ? "page" : "pages"} of linked issues, not ${page}.`);
   const now = Date.now();
   expireClaims(db, now);
   const user = await getUser(request);
@@ -51,7 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 /** ssc/admin paste a GitHub issue or PR URL to link it to this target. */
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "ssc", "admin");
-  const target = getTarget(db, params.slug ?? "");
+  const target = findTarget(db, params.slug ?? "");
   if (!target) throw notFound(`There is no target called "${params.slug}" in the catalog.`);
   const form = await readForm(request);
   const raw = String(form.get("url") ?? "").trim();
@@ -147,7 +152,10 @@ export default function TargetPage() {
         <h2 id="issues-heading">GitHub issues and pull requests</h2>
         <p className="muted">
           {open} open, {target.issueCounts.closed} closed or merged
-          {allIssues > target.issues.length ? ` (showing the first ${target.issues.length}, open ones first)` : ""}.{" "}
+          {allIssues > target.issues.length
+            ? ` (showing ${(target.issuePage - 1) * TARGET_ISSUES_PAGE_SIZE + 1}–${(target.issuePage - 1) * TARGET_ISSUES_PAGE_SIZE + target.issues.length}: open ones first, then the most recently linked)`
+            : ""}
+          .{" "}
           {syncedAt ? `Synced with GitHub ${formatRelative(syncedAt, now)}.` : "Not synced with GitHub yet."}
         </p>
         {canCreate ? (
@@ -178,6 +186,7 @@ export default function TargetPage() {
             ))}
           </ul>
         )}
+        <Pagination query={{}} page={target.issuePage} pages={target.issuePages} />
       </section>
     </article>
   );

@@ -8,7 +8,7 @@ import { KIND_LABELS, KIND_PERSONAS } from "../lib/bounty-lifecycle";
 import { notFound } from "../lib/responses";
 import { createBounty, webBountyActor } from "../models/bounties.server";
 import { listPersonas } from "../models/personas.server";
-import { getTarget } from "../models/targets.server";
+import { findTarget } from "../models/targets.server";
 import { NewBountySchema } from "../schemas/bounties";
 import { parseForm, readForm } from "../schemas/form";
 
@@ -16,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: "New bounty · Club Zero" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const target = getTarget(db, params.slug ?? "");
+  const target = findTarget(db, params.slug ?? "");
   if (!target) throw notFound(`There is no target called "${params.slug}" in the catalog.`);
   const kind = new URL(request.url).searchParams.get("kind");
   return json({
@@ -29,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const target = getTarget(db, params.slug ?? "");
+  const target = findTarget(db, params.slug ?? "");
   if (!target) throw notFound(`There is no target called "${params.slug}" in the catalog.`);
   const parsed = parseForm(NewBountySchema, await readForm(request), { arrays: ["personas"] });
   if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, values: parsed.values }, { status: 400 });

@@ -60,6 +60,17 @@ describe("catalog pages", () => {
     expect((await res.json()).message).toContain('no target called "nope"');
   });
 
+  it("a target page's issue list refuses a page that is not a number, and one past the end", async () => {
+    const bad = await call(target, "/targets/envoy?page=two", { slug: "envoy" });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).message).toContain('"two" is not a page number');
+    const past = await call(target, "/targets/envoy?page=2", { slug: "envoy" });
+    expect(past.status).toBe(404);
+    expect((await past.json()).message).toContain("1 page of linked issues, not 2");
+    const first = await call(target, "/targets/envoy?page=1", { slug: "envoy" });
+    expect((await first.json()).target.issues).toHaveLength(3);
+  });
+
   it("/personas/packager explains how packagers help and lists their targets", async () => {
     const res = await call(persona, "/personas/packager", { persona: "packager" });
     expect(res.status).toBe(200);

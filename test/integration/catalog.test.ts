@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../../app/db.server";
+import { cliActor } from "../../app/models/audit.server";
+import { applySnapshot, linkIssueManually } from "../../app/models/github.server";
 import { getCatalogStats, getTarget, listCategories, listTargets } from "../../app/models/targets.server";
+import { staleOpenFlags } from "../support/counts";
 import type { CatalogFilters } from "../../app/models/targets.server";
 
 const list = (filters: Partial<CatalogFilters>) => listTargets(db, { sort: "relevance", page: 1, ...filters });
@@ -95,6 +98,7 @@ describe("catalog queries", () => {
   it("stores per-target issue counts that match the links after seeding", async () => {
     const { staleTargetCounts } = await import("../support/counts");
     expect(staleTargetCounts()).toEqual([]);
+    expect(staleOpenFlags()).toEqual([]);
   });
 
   it("counts open and closed linked issues per target", () => {
@@ -107,6 +111,32 @@ describe("catalog queries", () => {
 
   it("pages past the end give an empty page with the same total", () => {
     expect(list({ page: 3 })).toEqual({ rows: [], total: 51 });
+  });
+
+  it("lists a target's linked issues 50 to a page: open ones first, then the most recently linked, following state changes", () => {
+    const target = getTarget(db, "kafka")!;
+    const before = target.issueCounts.open + target.issueCounts.closed;
+    const refs = Array.from({ length: 60 }, (_, i) => ({ repo: "apache/kafka-paging", number: 1000 + i }));
+    for (const ref of refs) linkIssueManually(db, cliActor, target.id, ref, "issue");
+    // close the first ten linked; they move behind every open one
+    for (const ref of refs.slice(0, 10)) {
+      applySnapshot(db, { githubId: 9_000_000 + ref.number, ...ref, kind: "issue", title: `Closed ${ref.number}`, state: "closed", stateReason: "completed", labels: [], assignees: [], author: null, url: `https://github.com/${ref.repo}/issues/${ref.number}`, updatedAt: Date.now(), mergedAt: null });
+    }
+    const page1 = getTarget(db, "kafka", 1)!;
+    const page2 = getTarget(db, "kafka", 2)!;
+    expect(page1.issueCounts.open + page1.issueCounts.closed).toBe(before + 60);
+    expect(page1.issuePages).toBe(Math.ceil((before + 60) / 50));
+    expect(page1.issues).toHaveLength(50);
+    const listed = [...page1.issues, ...page2.issues];
+    expect(listed).toHaveLength(before + 60);
+    expect(new Set(listed.map((i) => i.id)).size).toBe(listed.length);
+    const states = listed.map((i) => (i.state === "open" ? 0 : 1));
+    expect(states).toEqual([...states].sort((a, b) => a - b));
+    // newest link first among the open ones
+    const openPaging = listed.filter((i) => i.repo === "apache/kafka-paging" && i.state === "open").map((i) => i.number);
+    expect(openPaging).toEqual(refs.slice(10).map((r) => r.number).reverse());
+    expect(listed.filter((i) => i.repo === "apache/kafka-paging" && i.state === "closed")).toHaveLength(10);
+    expect(staleOpenFlags()).toEqual([]);
   });
 
   it("shows a target with its personas and linked GitHub items", () => {

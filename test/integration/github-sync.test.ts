@@ -5,7 +5,7 @@ import { db } from "../../app/db.server";
 import { getIssue } from "../../app/models/github.server";
 import { action as targetAction } from "../../app/routes/targets.$slug";
 import { runCli, runCliAsync } from "../support/cli";
-import { staleTargetCounts } from "../support/counts";
+import { staleOpenFlags, staleTargetCounts } from "../support/counts";
 import { call } from "../support/remix";
 import { cookieFor, formInit, makeUser } from "../support/users";
 
@@ -83,5 +83,6 @@ describe("linking and syncing GitHub issues", () => {
     expect(again.stdout).toMatch(/Synced \d+ linked issues and PRs: \d+ updated, 0 could not be fetched\./);
     expect(getIssue(db, "envoyproxy/envoy", 3883)).toMatchObject({ title: "Fresh title for envoyproxy/envoy#3883", state: "closed", stateReason: "completed" });
     expect(staleTargetCounts()).toEqual([]);
+    expect(staleOpenFlags()).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { getDeliveryByGuid, getIssue, getRelease } from "../../app/models/github
 import { action as webhook, loader as webhookGet } from "../../app/routes/webhooks.github";
 import { fingerprint } from "../support/fingerprint";
 import { commentEvent, deliveryHeaders, example, issuesEvent, pullEvent, sign, type IssueSpec } from "../support/github-webhooks";
-import { staleTargetCounts } from "../support/counts";
+import { staleOpenFlags, staleTargetCounts } from "../support/counts";
 import { call } from "../support/remix";
 
 const SECRET = process.env.GITHUB_WEBHOOK_SECRET!;
@@ -229,6 +229,7 @@ describe("events", () => {
     expect(getBounty(db, id)!.status).toBe("open");
     // the catalog's per-target counts follow every link and state change
     expect(staleTargetCounts()).toEqual([]);
+    expect(staleOpenFlags()).toEqual([]);
   });
 
   it("a published release is remembered as the repository's latest; an older one does not replace it", async () => {

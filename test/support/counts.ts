@@ -12,3 +12,13 @@ export function staleTargetCounts(): { slug: string; open_issues: number; closed
     .all()
     .filter((r: any) => r.open !== r.open_issues || r.closed !== r.closed_issues) as any; // eslint-disable-line @typescript-eslint/no-explicit-any -- raw rows
 }
+
+/** Links whose target_issues.open disagrees with the issue's state (kept by triggers). */
+export function staleOpenFlags(): { target_id: number; issue_id: number; open: number; state: string }[] {
+  return db.$client
+    .prepare(
+      `select ti.target_id, ti.issue_id, ti.open, gi.state from target_issues ti join github_issues gi on gi.id = ti.issue_id
+        where ti.open <> (gi.state = 'open')`,
+    )
+    .all() as { target_id: number; issue_id: number; open: number; state: string }[];
+}
