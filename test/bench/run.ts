@@ -45,6 +45,14 @@ const ONLY = (process.env.BENCH_CASES ?? "").split(",").map((k) => k.trim()).fil
 for (const key of ONLY) if (!(CASE_KEYS as readonly string[]).includes(key)) throw new Error(`BENCH_CASES: unknown case ${JSON.stringify(key)} (known: ${CASE_KEYS.join(", ")})`);
 const PROFILE = process.env.BENCH_PROFILE === "1";
 const profileDir = path.join(benchDir, "profiles");
+
+/** The node flags of `npm run serve` (package.json), so the bench runs the server as production does. */
+function serveFlags(): string[] {
+  const serve: string = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).scripts.serve;
+  const m = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+\.\/build\/server\/index\.js\b/.exec(serve);
+  if (!m) throw new Error(`package.json's serve script does not run node ./build/server/index.js: ${serve}`);
+  return m[1]!.trim().split(/\s+/).filter(Boolean);
+}
 const CACHE_MAX_AGE_MS = 3 * 86_400_000; // generated claims stay fresh for about a week
 
 const GOALS = {
@@ -418,11 +426,11 @@ async function main() {
   const secret = crypto.randomBytes(32).toString("hex");
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
-  log("starting the production server");
+  log(`starting the production server (node ${serveFlags().join(" ")})`);
   if (PROFILE) fs.mkdirSync(profileDir, { recursive: true });
   const app = await startProcess(
     "the server",
-    PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, serverEntry] : [serverEntry],
+    [...serveFlags(), ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), serverEntry],
     {
       NODE_ENV: "production",
       PORT: String(appPort),
