@@ -69,7 +69,63 @@ export function receiveDelivery(db: Db, d: Delivery, now = Date.now(), opts: { r
           .run();
       }
     });
-    return { status: 500, body: { ok: false, error: "processing failed; GitHub may redeliver" } };
+    return FAILED;
+  }
+}
+
+interface Waiting {
+  d: Delivery;
+  now: number;
+  answer: (result: ReceiveResult) => void;
+}
+
+const waiting = new Map<Db, Waiting[]>();
+
+/** Most deliveries one group commit applies. */
+export const MAX_GROUP = 64;
+
+const FAILED: ReceiveResult = { status: 500, body: { ok: false, error: "processing failed; GitHub may redeliver" } };
+
+/**
+ * Group commit for the webhook route: deliveries that arrive while the event loop is busy
+ * are applied together in one BEGIN IMMEDIATE transaction, each through receiveDelivery in
+ * its own savepoint (a nested transaction), and each is answered only after that one
+ * COMMIT is on disk. One fsync then serves many deliveries; each still acts, fails (its
+ * savepoint rolled back, the failure recorded) or is a duplicate on its own. If the commit
+ * itself fails, nothing of the group is kept and every delivery in it is answered 500.
+ */
+export function receiveDeliveryGrouped(db: Db, d: Delivery, now = Date.now()): Promise<ReceiveResult> {
+  return new Promise((answer) => {
+    let queue = waiting.get(db);
+    if (!queue) {
+      queue = [];
+      waiting.set(db, queue);
+      setImmediate(() => commitWaiting(db));
+    }
+    queue.push({ d, now, answer });
+  });
+}
+
+function commitWaiting(db: Db) {
+  const queue = waiting.get(db) ?? [];
+  waiting.delete(db);
+  for (let i = 0; i < queue.length; i += MAX_GROUP) {
+    const group = queue.slice(i, i + MAX_GROUP);
+    let results: ReceiveResult[];
+    try {
+      results = writeTx(db, () =>
+        group.map((w) => {
+          const result = receiveDelivery(db, w.d, w.now);
+          // Some errors (disk full, I/O) make SQLite roll back the whole transaction.
+          if (!db.$client.inTransaction) throw new Error("SQLite rolled back the group's transaction");
+          return result;
+        }),
+      );
+    } catch (error) {
+      console.error(`webhook group of ${group.length} deliveries was not committed`, error);
+      results = group.map(() => FAILED);
+    }
+    group.forEach((w, k) => w.answer(results[k]!));
   }
 }
 

@@ -1,5 +1,5 @@
 import { json, type ActionFunctionArgs } from "@remix-run/node";
-import { receiveDelivery } from "../github/receive.server";
+import { receiveDeliveryGrouped } from "../github/receive.server";
 import { verifySignature, webhooksConfigured } from "../github/verify.server";
 import { db } from "../db.server";
 import { logEvent } from "../log.server";
@@ -71,6 +71,6 @@ export async function action({ request }: ActionFunctionArgs) {
     return refuse(400, "The body is not JSON.", "invalid json");
   }
   const hookId = Number(request.headers.get("x-github-hook-id"));
-  const result = receiveDelivery(db, { deliveryId, event, hookId: Number.isSafeInteger(hookId) && hookId > 0 ? hookId : null, body, payload });
+  const result = await receiveDeliveryGrouped(db, { deliveryId, event, hookId: Number.isSafeInteger(hookId) && hookId > 0 ? hookId : null, body, payload });
   return json(result.body, { status: result.status });
 }

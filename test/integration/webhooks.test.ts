@@ -297,6 +297,30 @@ describe("exactly once", () => {
   });
 });
 
+describe("group commit", () => {
+  it("deliveries that arrive together each act, fail or count as a duplicate on their own", async () => {
+    const [a, b, bad] = [newIssue({ labels: ["club-zero"] }), newIssue({ labels: ["club-zero"] }), newIssue({ labels: ["club-zero"] })];
+    const ids = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    db.$client.exec(`create trigger fail_one before insert on bounties when new.github_number = ${bad.number} begin select raise(abort, 'disk on fire'); end`);
+    const responses = await Promise.all([
+      deliver("issues", issuesEvent("labeled", a), { id: ids[0] }),
+      deliver("issues", issuesEvent("labeled", bad), { id: ids[2] }),
+      deliver("issues", issuesEvent("labeled", b), { id: ids[1] }),
+      deliver("issues", issuesEvent("labeled", a), { id: ids[0] }),
+    ]);
+    db.$client.exec("drop trigger fail_one");
+    const bodies = await Promise.all(responses.map((r) => r.json()));
+    expect(responses.map((r) => r.status)).toEqual([200, 500, 200, 200]);
+    expect(bodies[3]).toEqual({ ok: true, duplicate: true });
+    expect(getDeliveryByGuid(db, ids[0]!)).toMatchObject({ status: "processed", attempts: 1 });
+    expect(getDeliveryByGuid(db, ids[1]!)).toMatchObject({ status: "processed" });
+    expect(getDeliveryByGuid(db, ids[2]!)).toMatchObject({ status: "failed" });
+    const bountiesFor = (n: number) => (db.$client.prepare("select count(*) as n from bounties where github_number = ?").get(n) as { n: number }).n;
+    expect([bountiesFor(a.number), bountiesFor(b.number), bountiesFor(bad.number)]).toEqual([1, 1, 0]);
+    expect(getIssue(db, bad.repo, bad.number)).toBeNull(); // its savepoint rolled back, not the group
+  });
+});
+
 describe("replay", () => {
   it("an admin's replay re-runs a stored delivery through the same code, acts only once, and is audited", async () => {
     const spec = newIssue({ labels: ["club-zero"] });
