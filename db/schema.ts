@@ -367,7 +367,8 @@ export const claims = sqliteTable(
   (t) => [
     uniqueIndex("claims_one_active_per_bounty").on(t.bountyId).where(sql`${t.endedAt} is null`),
     index("claims_active_user_idx").on(t.userId).where(sql`${t.endedAt} is null`),
-    index("claims_active_login_idx").on(t.githubLogin).where(sql`${t.endedAt} is null`),
+    // GitHub logins are case-insensitive: the active-claims limit counts by lower(login)
+    index("claims_active_lower_login_idx").on(sql`lower(${t.githubLogin})`).where(sql`${t.endedAt} is null`),
     index("claims_active_expiry_idx").on(t.expiresAt).where(sql`${t.endedAt} is null`),
     index("claims_bounty_idx").on(t.bountyId),
     check("claims_claimant_check", sql`${t.userId} is not null or ${t.githubLogin} is not null`),

@@ -30,7 +30,12 @@ afterEach(() => {
   db.$client.prepare = cachedPrepare;
 });
 
-/** Plan rows that read a big table without an index. */
+/** Whole-index passes we accept, each with its reason. */
+const ACCEPTED_SCANS: { sql: RegExp; why: string }[] = [
+  { sql: /^select "category", count\(\*\) from "targets" group by/, why: "the catalog's category menu: one pass over targets_category_idx (2,000 entries at bench scale, ~0.2 ms)" },
+];
+
+/** Plan rows that read a big table (or all of one of its indexes) from end to end. */
 function fullScans(): string[] {
   expect(seen.size, "no SQL was recorded").toBeGreaterThan(2);
   const found: string[] = [];
@@ -41,7 +46,8 @@ function fullScans(): string[] {
     const plan = explain.all(...Array<null>(params).fill(null)) as { detail: string }[];
     for (const row of plan) {
       const m = /^SCAN (\w+)(?: AS \w+)?(.*)$/.exec(row.detail);
-      if (m && BIG.includes(m[1]!) && !/USING (COVERING )?INDEX/.test(m[2] ?? "")) found.push(`${row.detail}  ⟵  ${sql.replace(/\s+/g, " ").slice(0, 160)}`);
+      // A scan is fine only when it walks an index in order and stops at a LIMIT.
+      if (m && BIG.includes(m[1]!) && !(/USING (COVERING )?INDEX/.test(m[2] ?? "") && /\blimit\b/i.test(sql)) && !ACCEPTED_SCANS.some((a) => a.sql.test(sql))) found.push(`${row.detail}  ⟵  ${sql.replace(/\s+/g, " ").slice(0, 160)}`);
     }
   }
   return found;
