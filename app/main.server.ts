@@ -89,12 +89,13 @@ app.use((req, res, next) => {
   next();
 });
 
-// Fingerprinted build assets never change; public/'s other files (the favicon) may. Those
-// are listed once at start, so page requests do not look on the disk first.
+// Fingerprinted build assets never change; public/'s other files and folders (the favicon)
+// may. Their top-level names are listed at start, so page requests do not look on the disk
+// first; a file or folder added to public/ later is served after a restart.
 app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
-const publicFiles = new Set(fs.readdirSync(publicDir).filter((name) => name !== "build").map((name) => `/${name}`));
+const publicNames = new Set(fs.existsSync(publicDir) ? fs.readdirSync(publicDir).filter((name) => name !== "build") : []);
 const servePublic = express.static(publicDir, { maxAge: "1h" });
-app.use((req, res, next) => (publicFiles.has(req.path) ? servePublic(req, res, next) : next()));
+app.use((req, res, next) => (publicNames.has(req.path.split("/")[1] ?? "") ? servePublic(req, res, next) : next()));
 
 app.all(
   "*",

@@ -149,7 +149,8 @@ export const targetIssues = sqliteTable(
   (t) => [
     primaryKey({ name: "target_issues_pk", columns: [t.targetId, t.issueId] }),
     index("target_issues_issue_idx").on(t.issueId),
-    index("target_issues_listing_idx").on(t.targetId, t.open, t.issueId),
+    // a target page: open first, then the most recently linked (created_at is the link's time)
+    index("target_issues_listing_idx").on(t.targetId, t.open, t.createdAt, t.issueId),
     check("target_issues_source_check", sql`${t.source} in (${sqlList(LINK_SOURCES)})`),
   ],
 );

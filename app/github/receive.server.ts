@@ -106,27 +106,27 @@ export function receiveDeliveryGrouped(db: Db, d: Delivery, now = Date.now()): P
   });
 }
 
+/** Commits up to MAX_GROUP waiting deliveries; the rest wait for the next turn of the event loop, so a burst cannot hold every answer (or the pages) until it is all applied. */
 function commitWaiting(db: Db) {
   const queue = waiting.get(db) ?? [];
-  waiting.delete(db);
-  for (let i = 0; i < queue.length; i += MAX_GROUP) {
-    const group = queue.slice(i, i + MAX_GROUP);
-    let results: ReceiveResult[];
-    try {
-      results = writeTx(db, () =>
-        group.map((w) => {
-          const result = receiveDelivery(db, w.d, w.now);
-          // Some errors (disk full, I/O) make SQLite roll back the whole transaction.
-          if (!db.$client.inTransaction) throw new Error("SQLite rolled back the group's transaction");
-          return result;
-        }),
-      );
-    } catch (error) {
-      console.error(`webhook group of ${group.length} deliveries was not committed`, error);
-      results = group.map(() => FAILED);
-    }
-    group.forEach((w, k) => w.answer(results[k]!));
+  const group = queue.splice(0, MAX_GROUP);
+  if (queue.length > 0) setImmediate(() => commitWaiting(db));
+  else waiting.delete(db);
+  let results: ReceiveResult[];
+  try {
+    results = writeTx(db, () =>
+      group.map((w) => {
+        const result = receiveDelivery(db, w.d, w.now);
+        // Some errors (disk full, I/O) make SQLite roll back the whole transaction.
+        if (!db.$client.inTransaction) throw new Error("SQLite rolled back the group's transaction");
+        return result;
+      }),
+    );
+  } catch (error) {
+    console.error(`webhook group of ${group.length} deliveries was not committed`, error);
+    results = group.map(() => FAILED);
   }
+  group.forEach((w, k) => w.answer(results[k]!));
 }
 
 /**

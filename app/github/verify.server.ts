@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { Webhooks } from "@octokit/webhooks";
 import { env } from "../env.server";
 
@@ -26,7 +27,19 @@ export function createVerifier(secrets: string[]): ((body: string, header: strin
   };
 }
 
-const verifier = createVerifier([env.GITHUB_WEBHOOK_SECRET, env.GITHUB_WEBHOOK_SECRET_PREVIOUS].filter((s): s is string => Boolean(s)));
+const secrets = [env.GITHUB_WEBHOOK_SECRET, env.GITHUB_WEBHOOK_SECRET_PREVIOUS].filter((s): s is string => Boolean(s));
+const verifier = createVerifier(secrets);
+
+/**
+ * The same HMAC over the raw bytes (node:crypto, constant-time compare), so a forged body is
+ * refused before it becomes a string: up to 25 MiB of text on the JS heap per request
+ * otherwise, and the server runs with a bounded heap (package.json's serve script).
+ */
+export function signedBytes(bytes: Uint8Array, header: string | null, keys: string[] = secrets): boolean {
+  if (!header || !SIGNATURE.test(header)) return false;
+  const given = Buffer.from(header.slice("sha256=".length), "hex");
+  return keys.some((key) => crypto.timingSafeEqual(crypto.createHmac("sha256", key).update(bytes).digest(), given));
+}
 
 export const webhooksConfigured = verifier !== null;
 

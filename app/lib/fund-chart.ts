@@ -5,9 +5,10 @@ export type ChartStep = "day" | "week" | "month";
 /** Most points the balance chart draws (it is 640 units wide); more days are drawn by week or month. */
 export const CHART_MAX_POINTS = 240;
 
-/** The Monday of a date's week (UTC), as YYYY-MM-DD. */
+/** The Monday of a date's week (UTC), as YYYY-MM-DD; a string that is not a date is its own bucket. */
 function weekOf(date: string): string {
   const d = new Date(`${date}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return date;
   d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
   return d.toISOString().slice(0, 10);
 }

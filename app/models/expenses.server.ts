@@ -15,7 +15,7 @@ import { env } from "../env.server";
 import { formatMoney } from "../lib/money";
 import { recordAudit, type Actor } from "./audit.server";
 import { Conflict, Forbidden, InvalidTransition, NotFound, Unprocessable } from "./errors";
-import { getBalance, getCommitted, InsufficientFunds, post } from "./ledger.server";
+import { getBalance, getCommitted, InsufficientFunds, isIsoDate, post } from "./ledger.server";
 
 export type ExpenseRow = typeof expenses.$inferSelect;
 export type ReceiptRow = typeof receipts.$inferSelect;
@@ -190,7 +190,7 @@ export function actOnExpense(db: Db, actor: Person, id: number, intent: ExpenseI
         const reference = input.paymentReference?.trim();
         const paidOn = input.paidOn?.trim();
         if (!reference) throw new Unprocessable("Give the payment reference (e.g. the Expensify report id).");
-        if (!paidOn || !/^\d{4}-\d{2}-\d{2}$/.test(paidOn)) throw new Unprocessable("Give the payment date as YYYY-MM-DD.");
+        if (!paidOn || !isIsoDate(paidOn)) throw new Unprocessable("Give the payment date as a real date, YYYY-MM-DD.");
         post(tx, actor, { kind: "reimbursement", amountCents: -e.amountCents, occurredOn: paidOn, reference, expenseId: id, memo: e.title }, now);
         tx.update(expenses).set({ status: "paid", paymentReference: reference, paidOn, updatedAt: now }).where(eq(expenses.id, id)).run();
         recordAudit(tx, actor, { action: "expense.paid", entityType: "expense", entityId: id, before: { status: e.status }, after: { status: "paid", reference, paidOn } }, now);

@@ -47,6 +47,7 @@ export interface PostInput {
  */
 export function post(tx: Tx, actor: Actor, input: PostInput, now = Date.now()): LedgerEntry {
   if (!Number.isSafeInteger(input.amountCents) || input.amountCents === 0) throw new Unprocessable("An entry needs a non-zero whole number of cents.");
+  if (!isIsoDate(input.occurredOn)) throw new Unprocessable(`"${input.occurredOn}" is not a date (YYYY-MM-DD).`);
   if (input.amountCents < 0) {
     const balance = getBalance(tx);
     if (balance + input.amountCents < 0) {

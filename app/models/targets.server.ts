@@ -187,20 +187,21 @@ export function getTarget(db: Db, slug: string, issuePage = 1): TargetDetail | n
     .where(eq(targetPersonas.targetId, target.id))
     .orderBy(asc(targetPersonas.rank))
     .all();
-  // Open work first, then the most recently linked: both from target_issues_listing_idx.
-  const shown = db
-    .select({ id: targetIssues.issueId })
+  // Open work first, then the most recently linked: one page read from
+  // target_issues_listing_idx, then only those issues' rows.
+  const page = db
+    .select({ issueId: targetIssues.issueId, open: targetIssues.open, linkedAt: targetIssues.createdAt })
     .from(targetIssues)
     .where(eq(targetIssues.targetId, target.id))
-    .orderBy(desc(targetIssues.open), desc(targetIssues.issueId))
+    .orderBy(desc(targetIssues.open), desc(targetIssues.createdAt), desc(targetIssues.issueId))
     .limit(TARGET_ISSUES_PAGE_SIZE)
-    .offset((issuePage - 1) * TARGET_ISSUES_PAGE_SIZE);
+    .offset((issuePage - 1) * TARGET_ISSUES_PAGE_SIZE)
+    .as("page");
   const issues = db
     .select({ id: githubIssues.id, repo: githubIssues.repo, number: githubIssues.number, kind: githubIssues.kind, title: githubIssues.title, state: githubIssues.state, url: githubIssues.url })
-    .from(githubIssues)
-    .innerJoin(targetIssues, and(eq(targetIssues.issueId, githubIssues.id), eq(targetIssues.targetId, target.id)))
-    .where(inArray(githubIssues.id, shown))
-    .orderBy(desc(targetIssues.open), desc(targetIssues.issueId))
+    .from(page)
+    .innerJoin(githubIssues, eq(githubIssues.id, page.issueId))
+    .orderBy(desc(page.open), desc(page.linkedAt), desc(page.issueId))
     .all();
   return {
     ...target,

@@ -116,19 +116,26 @@ describe("catalog queries", () => {
   it("lists a target's linked issues 50 to a page: open ones first, then the most recently linked, following state changes", () => {
     const target = getTarget(db, "kafka")!;
     const before = target.issueCounts.open + target.issueCounts.closed;
+    const other = getTarget(db, "tekton")!;
+    const t0 = Date.now();
+    // an issue Club Zero already knew (linked to another target first) ...
+    linkIssueManually(db, cliActor, other.id, { repo: "apache/old-thing", number: 1 }, "issue", t0);
     const refs = Array.from({ length: 60 }, (_, i) => ({ repo: "apache/kafka-paging", number: 1000 + i }));
-    for (const ref of refs) linkIssueManually(db, cliActor, target.id, ref, "issue");
+    refs.forEach((ref, i) => linkIssueManually(db, cliActor, target.id, ref, "issue", t0 + 1 + i));
+    // ... linked here last, is listed first
+    linkIssueManually(db, cliActor, target.id, { repo: "apache/old-thing", number: 1 }, "issue", t0 + 100);
     // close the first ten linked; they move behind every open one
     for (const ref of refs.slice(0, 10)) {
       applySnapshot(db, { githubId: 9_000_000 + ref.number, ...ref, kind: "issue", title: `Closed ${ref.number}`, state: "closed", stateReason: "completed", labels: [], assignees: [], author: null, url: `https://github.com/${ref.repo}/issues/${ref.number}`, updatedAt: Date.now(), mergedAt: null });
     }
     const page1 = getTarget(db, "kafka", 1)!;
     const page2 = getTarget(db, "kafka", 2)!;
-    expect(page1.issueCounts.open + page1.issueCounts.closed).toBe(before + 60);
-    expect(page1.issuePages).toBe(Math.ceil((before + 60) / 50));
+    expect(page1.issueCounts.open + page1.issueCounts.closed).toBe(before + 61);
+    expect(page1.issuePages).toBe(Math.ceil((before + 61) / 50));
     expect(page1.issues).toHaveLength(50);
+    expect(`${page1.issues[0]!.repo}#${page1.issues[0]!.number}`).toBe("apache/old-thing#1");
     const listed = [...page1.issues, ...page2.issues];
-    expect(listed).toHaveLength(before + 60);
+    expect(listed).toHaveLength(before + 61);
     expect(new Set(listed.map((i) => i.id)).size).toBe(listed.length);
     const states = listed.map((i) => (i.state === "open" ? 0 : 1));
     expect(states).toEqual([...states].sort((a, b) => a - b));

@@ -121,6 +121,12 @@ describe("expense approvals", () => {
     expect((await twice.json()).message).toBe("You have already voted on this round.");
     expect((await post(ssc3, { intent: "approve" })).status).toBe(200);
     const balance = getBalance(db);
+    // a month 13 matches YYYY-MM-DD but is no date: refused, nothing posted
+    const entries = ledgerCount();
+    const badDate = await post(payer, { intent: "pay", paymentReference: "EXP-1", paidOn: "2026-13-01" });
+    expect(badDate.status).toBe(422);
+    expect((await badDate.json()).message).toBe("Give the payment date as a real date, YYYY-MM-DD.");
+    expect(ledgerCount()).toBe(entries);
     const paid = await post(payer, { intent: "pay", paymentReference: "EXP-1", paidOn: "2026-06-10" });
     expect((await paid.json()).message).toBe("Marked paid; the ledger entry is posted.");
     const again = await post(payer, { intent: "pay", paymentReference: "EXP-1", paidOn: "2026-06-10" });

@@ -2,8 +2,8 @@ import crypto from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { db } from "../../app/db.server";
-import { replayDelivery } from "../../app/github/receive.server";
-import { createVerifier } from "../../app/github/verify.server";
+import { MAX_GROUP, replayDelivery } from "../../app/github/receive.server";
+import { createVerifier, signedBytes } from "../../app/github/verify.server";
 import { getBountyForIssue, getBounty } from "../../app/models/bounties.server";
 import { getDeliveryByGuid, getIssue, getRelease } from "../../app/models/github.server";
 import { action as webhook, loader as webhookGet } from "../../app/routes/webhooks.github";
@@ -47,6 +47,16 @@ describe("signature vectors (WH-1)", () => {
     const verify = createVerifier(["mysecret"])!;
     expect(await verify(raw, header)).toBe(true);
     expect(await verify(JSON.stringify(JSON.parse(raw)), header)).toBe(false);
+  });
+
+  it("checks the raw bytes before they become text: GitHub's vector passes, one changed byte fails", () => {
+    const bytes = new TextEncoder().encode("Hello, World!");
+    const header = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+    expect(signedBytes(bytes, header, ["It's a Secret to Everybody"])).toBe(true);
+    expect(signedBytes(bytes, header, ["another secret", "It's a Secret to Everybody"])).toBe(true);
+    bytes[0] = bytes[0]! ^ 1;
+    expect(signedBytes(bytes, header, ["It's a Secret to Everybody"])).toBe(false);
+    expect(signedBytes(bytes, "sha256=nothex", ["It's a Secret to Everybody"])).toBe(false);
   });
 
   it("accepts either secret during a rotation", async () => {
@@ -318,6 +328,15 @@ describe("group commit", () => {
     const bountiesFor = (n: number) => (db.$client.prepare("select count(*) as n from bounties where github_number = ?").get(n) as { n: number }).n;
     expect([bountiesFor(a.number), bountiesFor(b.number), bountiesFor(bad.number)]).toEqual([1, 1, 0]);
     expect(getIssue(db, bad.repo, bad.number)).toBeNull(); // its savepoint rolled back, not the group
+  });
+
+  it(`a burst larger than one group (${MAX_GROUP}) is applied in several commits, every delivery answered and recorded`, async () => {
+    const specs = Array.from({ length: MAX_GROUP + 10 }, () => newIssue({ labels: ["club-zero"] }));
+    const ids = specs.map(() => crypto.randomUUID());
+    const responses = await Promise.all(specs.map((spec, i) => deliver("issues", issuesEvent("labeled", spec), { id: ids[i] })));
+    expect(responses.map((r) => r.status)).toEqual(specs.map(() => 200));
+    for (const id of ids) expect(getDeliveryByGuid(db, id)).toMatchObject({ status: "processed", attempts: 1 });
+    for (const spec of specs) expect(getBountyForIssue(db, spec.repo, spec.number)).not.toBeNull();
   });
 });
 
