@@ -179,6 +179,8 @@ interface Metrics {
   bytesPerResponse: number;
   peakRssBytes: number;
   cpuPercent: number;
+  /** Server CPU time per completed request: steadier than req/s on a machine whose other tenants vary. */
+  cpuMsPerRequest: number;
   durationS: number;
 }
 
@@ -204,6 +206,7 @@ async function measure(url: string, request: AutocannonRequest, pid: number, sam
     bytesPerResponse: completed > 0 ? Math.round(r.throughput.total / completed) : 0,
     peakRssBytes: sampler.windowPeak(),
     cpuPercent: (cpu / r.duration) * 100,
+    cpuMsPerRequest: completed > 0 ? (cpu * 1000) / completed : 0,
     durationS: r.duration,
   };
 }
@@ -564,7 +567,7 @@ async function main() {
   goals.push({ case: "server", goal: "peak RSS < 250 MB", value: `${fmt(mb(appPeakRss), 1)} MB`, met: appPeakRss < GOALS.rssBytes });
 
   // 8. print
-  const header = ["case", "req/s", "p50 ms", "p99 ms", "bytes/resp", "peak RSS MB", "CPU %", "ceiling req/s", "ceil p99", "ceil RSS MB", "ratio", "non-2xx/err"];
+  const header = ["case", "req/s", "p50 ms", "p99 ms", "bytes/resp", "peak RSS MB", "CPU %", "CPU ms/req", "ceiling req/s", "ceil p99", "ceil CPU ms/req", "ceil RSS MB", "ratio", "non-2xx/err"];
   const rows = results.map((r) => [
     r.case,
     fmt(r.app.rps),
@@ -573,8 +576,10 @@ async function main() {
     fmt(r.app.bytesPerResponse),
     fmt(mb(r.app.peakRssBytes), 1),
     fmt(r.app.cpuPercent),
+    fmt(r.app.cpuMsPerRequest, 2),
     fmt(r.ceiling.rps),
     fmt(r.ceiling.p99Ms, 1),
+    fmt(r.ceiling.cpuMsPerRequest, 3),
     fmt(mb(r.ceiling.peakRssBytes), 1),
     `${fmt(r.ratio * 100, 1)}%`,
     `${r.app.non2xx}/${r.app.errors}`,
