@@ -6,6 +6,7 @@ import { formatRelative } from "../lib/dates";
 import { webActor } from "../models/audit.server";
 import { applySnapshot, getTargetSyncedAt, linkIssueManually } from "../models/github.server";
 import { parseGithubIssueRef } from "../schemas/bounties";
+import { parseSearchParams, TargetPageQuerySchema } from "../schemas/catalog";
 import { readForm } from "../schemas/form";
 import { BountyCard, ProgressMeter } from "../components/bounties";
 import { expireClaims, getTargetProgress, listBounties } from "../models/bounties.server";
@@ -25,9 +26,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const pageParam = new URL(request.url).searchParams.get("page") ?? "1";
-  const page = /^[1-9]\d{0,5}$/.test(pageParam) ? Number(pageParam) : null;
-  if (page === null) throw badRequest(`"${pageParam.slice(0, 40)}" is not a page number: use ?page=1, 2, 3 ...`);
+  const query = parseSearchParams(TargetPageQuerySchema, new URL(request.url).searchParams);
+  if (!query.ok) throw badRequest(query.errors.map((e) => e.message).join(" "));
+  const page = query.data.page;
   const target = getTarget(db, params.slug ?? "", page);
   if (!target) throw notFound(`There is no target called "${params.slug}" in the catalog.`);
   if (page > target.issuePages) throw notFound(`${target.name} has ${target.issuePages} ${target.issuePages === 1 ? "page" : "pages"} of linked issues, not ${page}.`);

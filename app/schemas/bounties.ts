@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BOUNTY_KINDS, DIFFICULTIES, PERSONA_SLUGS } from "../../db/schema";
+import { pageParam } from "./catalog";
 
 const choices = (values: readonly string[]) => values.join(", ");
 export const BOARD_STATUSES = ["open", "claimed", "in_progress", "in_review", "completed", "cancelled"] as const;
@@ -10,7 +11,7 @@ export const BoardQuerySchema = z.object({
   kind: z.enum(BOUNTY_KINDS, { error: `choose one of ${choices(BOUNTY_KINDS)}` }).optional(),
   target: z.string().trim().max(64, "is too long").optional(),
   q: z.string().trim().max(100, "must be 100 characters or fewer").optional(),
-  page: z.coerce.number({ error: "must be a page number" }).int("must be a page number").min(1, "must be a page number").max(100_000, "is too large").default(1),
+  page: pageParam,
 });
 
 /** "https://github.com/owner/repo/issues/12", ".../pull/12" or "owner/repo#12". */

@@ -4,6 +4,14 @@ import { CATALOG_SORTS } from "../lib/catalog";
 
 const choices = (values: readonly string[]) => values.join(", ");
 
+/** `?page=N` on every paginated list: a whole number from 1. */
+export const pageParam = z.coerce
+  .number({ error: "must be a page number" })
+  .int("must be a page number")
+  .min(1, "must be a page number")
+  .max(100_000, "is too large")
+  .default(1);
+
 export const CatalogQuerySchema = z.object({
   persona: z
     .enum(PERSONA_SLUGS, { error: `choose one of ${choices(PERSONA_SLUGS)}` })
@@ -16,13 +24,11 @@ export const CatalogQuerySchema = z.object({
   sort: z
     .enum(CATALOG_SORTS, { error: `choose one of ${choices(CATALOG_SORTS)}` })
     .default("relevance"),
-  page: z.coerce
-    .number({ error: "must be a page number" })
-    .int("must be a page number")
-    .min(1, "must be a page number")
-    .max(100_000, "is too large")
-    .default(1),
+  page: pageParam,
 });
+
+/** A target page's query: which page of its linked issues. */
+export const TargetPageQuerySchema = z.object({ page: pageParam });
 
 export type CatalogQuery = z.infer<typeof CatalogQuerySchema>;
 

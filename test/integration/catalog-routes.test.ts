@@ -63,7 +63,7 @@ describe("catalog pages", () => {
   it("a target page's issue list refuses a page that is not a number, and one past the end", async () => {
     const bad = await call(target, "/targets/envoy?page=two", { slug: "envoy" });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).message).toContain('"two" is not a page number');
+    expect((await bad.json()).message).toBe('"two" is not a valid page: must be a page number.');
     const past = await call(target, "/targets/envoy?page=2", { slug: "envoy" });
     expect(past.status).toBe(404);
     expect((await past.json()).message).toContain("1 page of linked issues, not 2");
