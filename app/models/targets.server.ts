@@ -122,10 +122,12 @@ export function listTargets(db: Db, filters: CatalogFilters): { rows: CatalogRow
   );
   const rows = pageIds.map((id) => byId.get(id)!);
 
+  // A persona alone is counted from its index (every target_personas row has its target).
   const countBase = db.select({ n: count() }).from(targets);
-  const counted = (personaJoin ? countBase.innerJoin(targetPersonas, personaJoin) : countBase)
-    .where(and(...where))
-    .get();
+  const counted =
+    filters.persona && where.length === 0
+      ? db.select({ n: count() }).from(targetPersonas).where(eq(targetPersonas.personaSlug, filters.persona)).get()
+      : (personaJoin ? countBase.innerJoin(targetPersonas, personaJoin) : countBase).where(and(...where)).get();
 
   return {
     rows: rows.map((r) => ({

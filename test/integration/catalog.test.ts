@@ -23,6 +23,8 @@ describe("catalog queries", () => {
     const { rows, total } = list({ persona: "developer" });
     expect(total).toBeGreaterThan(0);
     expect(total).toBeLessThan(51);
+    expect(rows).toHaveLength(Math.min(total, 50)); // the count agrees with the listing
+    expect(list({ persona: "developer", status: "none" }).total).toBe(rows.filter((r) => r.status === "none").length);
     for (const row of rows) expect(row.personas, row.slug).toContain("developer");
   });
 
