@@ -43,7 +43,12 @@ export function signedBytes(bytes: Uint8Array, header: string | null, keys: stri
 
 export const webhooksConfigured = verifier !== null;
 
-/** Checks a delivery's signature over the exact body GitHub sent. */
-export function verifySignature(body: string, header: string | null): Promise<boolean> {
-  return verifier ? verifier(body, header) : Promise.resolve(false);
+/**
+ * The body GitHub sent, as text, when X-Hub-Signature-256 matches it; otherwise null.
+ * The bytes are checked first (signedBytes), then @octokit/webhooks checks the text.
+ */
+export async function verifiedBody(bytes: Uint8Array, header: string | null): Promise<string | null> {
+  if (!verifier || !signedBytes(bytes, header)) return null;
+  const body = new TextDecoder().decode(bytes);
+  return (await verifier(body, header)) ? body : null;
 }

@@ -4,7 +4,7 @@ import { expenses, ledgerEntries, type LedgerKind } from "../../db/schema";
 import { writeTx, type Db, type Tx } from "../db.server";
 import { env } from "../env.server";
 import { chartSeries, type ChartStep } from "../lib/fund-chart";
-import { formatMoney, parseMoney } from "../lib/money";
+import { formatMoney, parseMoney, sumCents } from "../lib/money";
 import { recordAudit, type Actor } from "./audit.server";
 import { Conflict, NotFound, Unprocessable } from "./errors";
 
@@ -224,11 +224,11 @@ export function getFundSummary(db: Db): FundSummary {
   for (const d of days) {
     const year = d.date.slice(0, 4);
     const y = years.get(year) ?? years.set(year, { year, donations: 0, reimbursed: 0 }).get(year)!;
-    y.donations += d.inflow;
-    y.reimbursed -= d.outflow;
-    donations += d.inflow;
-    reimbursed -= d.outflow;
-    balance += d.inflow + d.outflow;
+    y.donations = sumCents([y.donations, d.inflow]);
+    y.reimbursed = sumCents([y.reimbursed, -d.outflow]);
+    donations = sumCents([donations, d.inflow]);
+    reimbursed = sumCents([reimbursed, -d.outflow]);
+    balance = sumCents([balance, d.inflow, d.outflow]);
     balances.push({ date: d.date, balance });
   }
   return {

@@ -1,6 +1,6 @@
 import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { receiveDeliveryGrouped } from "../github/receive.server";
-import { signedBytes, verifySignature, webhooksConfigured } from "../github/verify.server";
+import { verifiedBody, webhooksConfigured } from "../github/verify.server";
 import { db } from "../db.server";
 import { logEvent } from "../log.server";
 
@@ -59,12 +59,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const bytes = await readCapped(request, MAX_BODY_BYTES);
   if (bytes === null) return refuse(413, "Payload over 25 MiB.", "too large");
   // The signature covers these exact bytes; nothing is decoded or parsed before it is checked.
-  const signature = request.headers.get("x-hub-signature-256");
-  if (!signedBytes(bytes, signature)) return refuse(401, "Signature missing or wrong: check the webhook secret.", "signature");
-  const body = new TextDecoder().decode(bytes);
-  if (!(await verifySignature(body, signature))) {
-    return refuse(401, "Signature missing or wrong: check the webhook secret.", "signature");
-  }
+  const body = await verifiedBody(bytes, request.headers.get("x-hub-signature-256"));
+  if (body === null) return refuse(401, "Signature missing or wrong: check the webhook secret.", "signature");
 
   let payload: unknown;
   try {
