@@ -1,5 +1,6 @@
 // WH-15 / DB-3: kill -9 the server while signed deliveries stream in; after a restart
-// every delivery that was acknowledged is recorded once, and the database is sound.
+// every delivery that was acknowledged is recorded once and applied (its issue is there),
+// and the database is sound.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -29,10 +30,11 @@ function boot(databasePath: string, port: number) {
 }
 
 describe("crash safety", () => {
-  it("after kill -9 under webhook load, every acknowledged delivery is recorded exactly once", async () => {
+  it("after kill -9 under webhook load, every acknowledged delivery is recorded exactly once and applied", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "club-zero-crash-"));
     const databasePath = path.join(dir, "app.sqlite");
-    const acked: string[] = [];
+    // delivery id → the issue number it opened, for every delivery answered 200
+    const acked = new Map<string, number>();
     for (let loop = 0; loop < 3; loop++) {
       const port = await freePort();
       const server = await boot(databasePath, port);
@@ -40,10 +42,11 @@ describe("crash safety", () => {
       const workers = Array.from({ length: 8 }, async (_, w) => {
         for (let i = 0; !stop; i++) {
           const id = crypto.randomUUID();
-          const body = JSON.stringify(issuesEvent("opened", { repo: "crash/test", number: loop * 100_000 + w * 10_000 + i + 1, labels: [], updatedAt: "2026-01-01T00:00:00Z" }));
+          const number = loop * 100_000 + w * 10_000 + i + 1;
+          const body = JSON.stringify(issuesEvent("opened", { repo: "crash/test", number, labels: [], updatedAt: "2026-01-01T00:00:00Z" }));
           try {
             const res = await fetch(`http://127.0.0.1:${port}/webhooks/github`, { method: "POST", headers: deliveryHeaders("issues", body, SECRET, id), body });
-            if (res.status === 200) acked.push(id);
+            if (res.status === 200) acked.set(id, number);
           } catch {
             // the server died mid-request: GitHub would redeliver this one
           }
@@ -61,11 +64,18 @@ describe("crash safety", () => {
 
     const db = new Database(databasePath, { readonly: true });
     expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
-    const recorded = new Map((db.prepare("select delivery_id, count(*) as n from webhook_deliveries group by delivery_id").all() as { delivery_id: string; n: number }[]).map((r) => [r.delivery_id, r.n]));
-    const missing = acked.filter((id) => recorded.get(id) !== 1);
+    const recorded = new Map(
+      (db.prepare("select delivery_id, status, count(*) as n from webhook_deliveries group by delivery_id").all() as { delivery_id: string; status: string; n: number }[]).map((r) => [r.delivery_id, r]),
+    );
+    const issues = new Map((db.prepare("select number, count(*) as n from github_issues where repo = 'crash/test' group by number").all() as { number: number; n: number }[]).map((r) => [r.number, r.n]));
     db.close();
-    expect(acked.length).toBeGreaterThan(50);
-    expect(missing).toEqual([]);
+    expect(acked.size).toBeGreaterThan(50);
+    // Recorded once and processed, not merely stored…
+    const notRecorded = [...acked.keys()].filter((id) => recorded.get(id)?.n !== 1 || recorded.get(id)?.status !== "processed");
+    expect(notRecorded).toEqual([]);
+    // …and its effect is there: the issue it opened is mirrored exactly once.
+    const notApplied = [...acked.values()].filter((number) => issues.get(number) !== 1);
+    expect(notApplied).toEqual([]);
     fs.rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 });

@@ -30,8 +30,16 @@ afterEach(() => {
   db.$client.prepare = cachedPrepare;
 });
 
-/** Whole-index passes we accept, each with its reason. */
+/**
+ * Whole-index passes we accept, each with its reason. An ordered index walk is not accepted
+ * just because the SQL has a LIMIT: a filter the index does not serve can make the walk read
+ * the whole index before the LIMIT is met, so every such walk is named here instead.
+ */
 const ACCEPTED_SCANS: { sql: RegExp; why: string }[] = [
+  {
+    sql: /^select distinct "target_id" from "bounties" limit \?$/,
+    why: "the board's target menu: a covering-index pass that stops at the 101st distinct target; with fewer targets it reads one small index entry per bounty (20,000 at bench scale)",
+  },
   { sql: /^select "category", count\(\*\) from "targets" group by/, why: "the catalog's category menu: one pass over targets_category_idx (2,000 entries at bench scale, ~0.2 ms)" },
 ];
 
@@ -47,7 +55,7 @@ function fullScans(): string[] {
     for (const row of plan) {
       const m = /^SCAN (\w+)(?: AS \w+)?(.*)$/.exec(row.detail);
       // A scan is fine only when it walks an index in order and stops at a LIMIT.
-      if (m && BIG.includes(m[1]!) && !(/USING (COVERING )?INDEX/.test(m[2] ?? "") && /\blimit\b/i.test(sql)) && !ACCEPTED_SCANS.some((a) => a.sql.test(sql))) found.push(`${row.detail}  ⟵  ${sql.replace(/\s+/g, " ").slice(0, 160)}`);
+      if (m && BIG.includes(m[1]!) && !ACCEPTED_SCANS.some((a) => a.sql.test(sql))) found.push(`${row.detail}  ⟵  ${sql.replace(/\s+/g, " ").slice(0, 160)}`);
     }
   }
   return found;

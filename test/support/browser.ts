@@ -31,7 +31,13 @@ export async function launchBrowser(): Promise<Browser> {
 export function useServerAndBrowser(env: Record<string, string> = {}) {
   const ctx = {} as { server: RunningServer; browser: Browser; page: Page };
   beforeAll(async () => {
-    [ctx.server, ctx.browser] = await Promise.all([startServer(env), launchBrowser()]);
+    // Both are started together; whichever started is kept so that afterAll closes it even
+    // when the other failed (a missing Chromium must not leave a server and its temp dir).
+    const [server, browser] = await Promise.allSettled([startServer(env), launchBrowser()]);
+    if (server.status === "fulfilled") ctx.server = server.value;
+    if (browser.status === "fulfilled") ctx.browser = browser.value;
+    if (server.status === "rejected") throw server.reason;
+    if (browser.status === "rejected") throw browser.reason;
     ctx.page = await ctx.browser.newPage();
   });
   afterAll(async () => {
