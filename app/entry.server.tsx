@@ -17,6 +17,14 @@ export default function handleRequest(request: Request, responseStatusCode: numb
     </NonceProvider>,
   );
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+  // Remix copies only Set-Cookie from an action or loader onto the HTML page, so a form
+  // posted without JavaScript would get its 429 without Retry-After: carry it over here,
+  // for every route at once.
+  if (responseStatusCode === 429 && !responseHeaders.has("Retry-After")) {
+    const { actionHeaders, loaderHeaders } = remixContext.staticHandlerContext;
+    const retryAfter = [...Object.values(actionHeaders), ...Object.values(loaderHeaders)].map((h) => h.get("Retry-After")).find(Boolean);
+    if (retryAfter) responseHeaders.set("Retry-After", retryAfter);
+  }
   // As UTF-8 bytes: a string body would be re-scanned for lone surrogates by the Response.
   return new Response(Buffer.from(`<!DOCTYPE html>${html}`, "utf8"), { headers: responseHeaders, status: responseStatusCode });
 }

@@ -1,4 +1,31 @@
+import { isIP } from "node:net";
 import { z } from "zod";
+
+/** Express's `trust proxy`: false (no proxy), a hop count, or addresses/CIDR ranges/named ranges. */
+export type TrustProxy = false | number | string[];
+
+const TRUST_PROXY_RULE =
+  "must be a number of proxies in front of the app (e.g. 1), or addresses and CIDR ranges separated by commas (e.g. 127.0.0.1,10.0.0.0/8), or loopback";
+const NAMED_RANGES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+function isProxyAddress(entry: string): boolean {
+  if (NAMED_RANGES.has(entry)) return true;
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * "1" → 1 hop ("0" → none); "127.0.0.1, 10.0.0.0/8" → a list; anything else → null.
+ * "true" (trust every address) is refused on purpose: any client could pick its own address.
+ */
+function parseTrustProxy(value: string): TrustProxy | null {
+  const text = value.trim();
+  if (/^\d{1,3}$/.test(text)) return Number(text) || false;
+  const entries = text.split(",").map((e) => e.trim());
+  return entries.every(isProxyAddress) ? entries : null;
+}
 
 /**
  * Configuration, read once from the environment. A bad value stops start-up with a
@@ -32,6 +59,15 @@ const EnvSchema = z.object({
   UPLOADS_DIR: z.string().min(1).default("./data/uploads"),
   /** Set to 0 to seed no demo fund history. */
   SEED_DEMO: z.enum(["0", "1"], { error: "must be 0 or 1" }).default("1"),
+  /**
+   * Which proxies' X-Forwarded-For to believe (express `trust proxy`). Unset: none, so the
+   * client's address (sign-in throttling, logs) is the socket's.
+   */
+  TRUST_PROXY: z
+    .string()
+    .refine((value) => parseTrustProxy(value) !== null, TRUST_PROXY_RULE)
+    .transform((value): TrustProxy => parseTrustProxy(value) ?? false)
+    .default(false),
   /** The origin browsers use to reach the app; cross-site POSTs are refused against it. */
   APP_ORIGIN: z.url({ error: "must be an origin such as https://clubzero.example.org" }).optional(),
   GITHUB_CLIENT_ID: z.string().min(1).optional(),

@@ -52,7 +52,9 @@ const formTargets = env.GITHUB_CLIENT_ID ? [new URL(env.GITHUB_OAUTH_URL).origin
 
 const app = express();
 app.disable("x-powered-by");
-app.set("trust proxy", "loopback");
+// X-Forwarded-For only from the proxies TRUST_PROXY names; by default none, so req.ip is
+// the socket's address and no client can pick its own (the sign-in throttle counts by it).
+app.set("trust proxy", env.TRUST_PROXY);
 
 app.use((_req, res, next) => {
   const nonce = crypto.randomBytes(16).toString("base64");

@@ -2,6 +2,8 @@ import { redirect } from "@remix-run/node";
 import { eq } from "drizzle-orm";
 import { sessions, type GrantableRole, type Role } from "../../db/schema";
 import { db } from "../db.server";
+import { env } from "../env.server";
+import { formatSafeRedirect } from "../lib/safe-redirect";
 import { logEvent } from "../log.server";
 import { getUserById, listRoles, type PublicUser } from "../models/users.server";
 import { lucia } from "./lucia.server";
@@ -102,13 +104,10 @@ export async function endSession(request: Request): Promise<string> {
 }
 
 /**
- * Only paths on this site; anything else (//evil, /\\evil, https://…, a tab or newline
- * that browsers strip to make //evil) goes home.
+ * Where to send the browser after sign-in: `to` if it is a path on APP_ORIGIN, resolved
+ * (see formatSafeRedirect), else `fallback`. Every redirect to a path a request supplied
+ * goes through here.
  */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (typeof to !== "string" || !to.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(to)) return fallback;
-  const base = "http://club-zero.invalid";
-  const url = new URL(to, base);
-  if (url.origin !== base) return fallback;
-  return `${url.pathname}${url.search}${url.hash}`;
+  return formatSafeRedirect(to, env.APP_ORIGIN, fallback);
 }

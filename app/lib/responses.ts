@@ -14,3 +14,18 @@ export function badRequest(message: string): Response {
 export function domainErrorResponse(error: { message: string; status: number }): Response {
   return json({ message: error.message }, { status: error.status });
 }
+
+/**
+ * The one way to answer 429: `data` for the page plus `Retry-After` in whole seconds (at
+ * least 1). A form posted without JavaScript gets an HTML page, not this response, and
+ * entry.server.tsx carries the header onto that page.
+ */
+export function tooManyRequests<T>(data: T, retryAfterSeconds: number) {
+  return json(data, { status: 429, headers: { "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))) } });
+}
+
+/** "Wait 3 minutes and try again." for a Retry-After in seconds. */
+export function formatRetryWait(retryAfterSeconds: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return `Wait ${minutes} minute${minutes === 1 ? "" : "s"} and try again.`;
+}

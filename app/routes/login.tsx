@@ -1,9 +1,10 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { githubSignInEnabled } from "../auth/github.server";
 import { signIn } from "../auth/login.server";
 import { createUserSession, getUser, safeRedirect } from "../auth/session.server";
 import { Field, FormError } from "../components/form";
+import { formatRetryWait, tooManyRequests } from "../lib/responses";
 import { LoginSchema } from "../schemas/account";
 import { parseForm, readForm } from "../schemas/form";
 
@@ -13,7 +14,8 @@ const INVALID = "Invalid username or password.";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
-  if (await getUser(request)) return redirect(safeRedirect(url.searchParams.get("redirectTo")));
+  const redirectTo = safeRedirect(url.searchParams.get("redirectTo"));
+  if (await getUser(request)) return redirect(redirectTo);
   const github = url.searchParams.get("github");
   const githubError =
     github === "failed"
@@ -21,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       : github === "disabled"
         ? "This account has been disabled. Ask a Club Zero admin if you think that is a mistake."
         : null;
-  return json({ githubSignInEnabled, githubError });
+  return json({ githubSignInEnabled, githubError, redirectTo });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -32,17 +34,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { username, password, redirectTo } = parsed.data;
   const result = await signIn(username, password, context.clientIp);
   switch (result.kind) {
-    case "throttled": {
-      const minutes = Math.ceil(result.retryAfterSeconds / 60);
-      return json(
-        {
-          formError: `Too many failed sign-ins. Wait ${minutes} minute${minutes === 1 ? "" : "s"} and try again.`,
-          fieldErrors: {},
-          username,
-        },
-        { status: 429, headers: { "Retry-After": String(result.retryAfterSeconds) } },
+    case "throttled":
+      return tooManyRequests(
+        { formError: `Too many failed sign-ins. ${formatRetryWait(result.retryAfterSeconds)}`, fieldErrors: {}, username },
+        result.retryAfterSeconds,
       );
-    }
     case "invalid":
       return json({ formError: INVALID, fieldErrors: {}, username }, { status: 401 });
     case "disabled":
@@ -53,9 +49,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
-  const { githubSignInEnabled, githubError } = useLoaderData<typeof loader>();
+  const { githubSignInEnabled, githubError, redirectTo } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
-  const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
   const errors: Record<string, string | undefined> = data?.fieldErrors ?? {};
   return (
@@ -63,7 +58,7 @@ export default function Login() {
       <h1>Sign in</h1>
       <FormError message={data?.formError ?? githubError} />
       <Form method="post" className="stack">
-        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
         <Field label="Username" name="username" autoComplete="username" required error={errors.username} defaultValue={data?.username} />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required error={errors.password} />
         <button type="submit" className="button" disabled={busy}>

@@ -1,11 +1,12 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { githubSignInEnabled } from "../auth/github.server";
-import { hashPassword, verifyPassword } from "../auth/password.server";
+import { checkCurrentPassword } from "../auth/login.server";
+import { hashPassword } from "../auth/password.server";
 import { createUserSession, requireUser } from "../auth/session.server";
 import { Field, FormError } from "../components/form";
 import { db } from "../db.server";
-import { badRequest } from "../lib/responses";
+import { badRequest, formatRetryWait, tooManyRequests } from "../lib/responses";
 import { webActor } from "../models/audit.server";
 import { Conflict } from "../models/errors";
 import { getUserForLogin, setPasswordHash, updateProfile } from "../models/users.server";
@@ -20,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ user, hasPassword: Boolean(row?.passwordHash), githubSignInEnabled });
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const form = await readForm(request);
   const intent = form.get("intent");
@@ -38,9 +39,12 @@ export async function action({ request }: ActionFunctionArgs) {
   if (intent === "password") {
     const parsed = parseForm(PasswordChangeSchema, form);
     if (!parsed.ok) return json({ intent, fieldErrors: parsed.fieldErrors, message: null }, { status: 400 });
-    const row = getUserForLogin(db, user.username);
-    const { ok } = await verifyPassword(row?.passwordHash ?? null, parsed.data.currentPassword);
-    if (!ok) return json({ intent, fieldErrors: { currentPassword: "That is not your current password." }, message: null }, { status: 400 });
+    const check = await checkCurrentPassword(user.username, parsed.data.currentPassword, context.clientIp);
+    if (check.kind === "throttled") {
+      const message = `Too many wrong passwords for this account. ${formatRetryWait(check.retryAfterSeconds)}`;
+      return tooManyRequests({ intent, fieldErrors: { currentPassword: message }, message: null }, check.retryAfterSeconds);
+    }
+    if (check.kind === "invalid") return json({ intent, fieldErrors: { currentPassword: "That is not your current password." }, message: null }, { status: 400 });
     // Ends every session, this one included; then this browser gets a fresh one.
     setPasswordHash(db, webActor(user), user.id, await hashPassword(parsed.data.newPassword));
     return redirect("/settings?password=changed", { headers: { "Set-Cookie": await createUserSession(user.id) } });

@@ -58,6 +58,24 @@ describe("accounts in the browser", () => {
     expect(await audit.textContent()).toMatch(/@alice role granted user #\d+.*before \{"roles":\["contributor"\]\}.*after \{"roles":\["contributor","ssc"\]\}/);
   });
 
+  it("signing in from /login?redirectTo=/.//evil.invalid lands on the app's own origin, with and without JavaScript", async () => {
+    const made = runCli("db/cli/user-add.ts", ["erin"], { DATABASE_PATH: ctx.server.databasePath, CLUBZERO_PASSWORD: "erin reads the redirect" });
+    expect(made.code, made.stderr).toBe(0);
+    for (const javaScriptEnabled of [true, false]) {
+      const context = await ctx.browser.newContext({ javaScriptEnabled });
+      const page = await context.newPage();
+      await page.goto(`${ctx.server.url}/login?redirectTo=${encodeURIComponent("/.//evil.invalid/landed")}`);
+      await page.getByLabel("Username").fill("erin");
+      await page.getByLabel("Password").fill("erin reads the redirect");
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
+      // wherever the browser goes next (another site shows up as that URL or chrome-error://)
+      await page.waitForURL((url) => !url.pathname.startsWith("/login"), { waitUntil: "commit" });
+      expect(page.url(), `JavaScript ${javaScriptEnabled ? "on" : "off"}`).toBe(`${ctx.server.url}/`);
+      await page.getByRole("link", { name: "Settings for @erin" }).waitFor();
+      await context.close();
+    }
+  });
+
   it("a form on another origin cannot post to the app", async () => {
     const evil = await ctx.browser.newPage();
     // A page served from a different origin (data: URL) auto-submitting to our sign-out.

@@ -3,14 +3,22 @@ import { describe, expect, it } from "vitest";
 import { signIn } from "../../app/auth/login.server";
 import { createUserSession, getUser } from "../../app/auth/session.server";
 import { db } from "../../app/db.server";
-import { ACCOUNT_LIMIT, THROTTLE_WINDOW_MS } from "../../app/models/login-throttle.server";
+import { env } from "../../app/env.server";
+import {
+  ACCOUNT_LIMIT,
+  ADDRESS_LIMIT,
+  THROTTLE_WINDOW_MS,
+  accountKey,
+  addressKey,
+  recordLoginFailure,
+} from "../../app/models/login-throttle.server";
 import { cliActor, listAudit, webActor } from "../../app/models/audit.server";
 import { createUser, getUserForLogin, setDisabled, setPasswordHash, setRole } from "../../app/models/users.server";
 import { action as joinAction } from "../../app/routes/join";
-import { action as loginAction } from "../../app/routes/login";
+import { action as loginAction, loader as loginLoader } from "../../app/routes/login";
 import { action as logoutAction } from "../../app/routes/logout";
 import { action as settingsAction } from "../../app/routes/settings";
-import { call } from "../support/remix";
+import { BASE, call } from "../support/remix";
 import { cookieFor, cookieFromSetCookie, formInit, makeUser, PASSWORD } from "../support/users";
 
 const requestWith = (cookie: string) => new Request("http://localhost:3000/", { headers: { Cookie: cookie } });
@@ -102,6 +110,38 @@ describe("signing in", () => {
   });
 });
 
+// Each of these answered `Location: //evil.example` (another site) before the fix.
+const OFF_SITE_RETURN_PATHS = ["/.//evil.example", "/..//evil.example", "/%2e//evil.example", "/%2e%2e//evil.example", "/.%2e//evil.example", "////evil.example", "/%5c/evil.example"];
+
+/** Where a browser lands when it follows this Location from a page of the app. */
+const landsOn = (res: Response) => new URL(res.headers.get("location")!, `${env.APP_ORIGIN}/login`);
+
+describe("the return path after sign-in", () => {
+  it.each(OFF_SITE_RETURN_PATHS)("signing in with redirectTo=%s lands on the app's home page, not another site", async (redirectTo) => {
+    const user = await makeUser();
+    const res = await call(loginAction, "/login", {}, formInit(null, { username: user.username, password: PASSWORD, redirectTo }));
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/");
+    expect(landsOn(res).origin).toBe(env.APP_ORIGIN);
+  });
+
+  it.each(OFF_SITE_RETURN_PATHS)("opening /login?redirectTo=%s while signed in lands on the app's home page", async (redirectTo) => {
+    const user = await makeUser();
+    const res = await call(loginLoader, `/login?redirectTo=${encodeURIComponent(redirectTo)}`, {}, { headers: { Cookie: await cookieFor(user.id) } });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/");
+    expect(landsOn(res).origin).toBe(env.APP_ORIGIN);
+  });
+
+  it("a path on this site is kept, and the sign-in form carries only the checked path", async () => {
+    const user = await makeUser();
+    const res = await call(loginAction, "/login", {}, formInit(null, { username: user.username, password: PASSWORD, redirectTo: "/bounties?status=open" }));
+    expect(res.headers.get("location")).toBe("/bounties?status=open");
+    const page = await call(loginLoader, `/login?redirectTo=${encodeURIComponent("/.//evil.example")}`);
+    expect((await page.json()).redirectTo).toBe("/");
+  });
+});
+
 describe("throttling failed sign-ins", () => {
   it("after 10 failures answers 429 with Retry-After, refuses even the right password, and lifts after the window", async () => {
     const user = await makeUser();
@@ -138,6 +178,61 @@ describe("throttling failed sign-ins", () => {
     }
     expect(checked).toBeLessThanOrEqual(100);
     expect(checked).toBeGreaterThanOrEqual(ACCOUNT_LIMIT);
+  });
+});
+
+describe("throttling the current-password check on /settings", () => {
+  // Each test uses its own address, so address failures never leak between tests.
+  async function changePassword(cookie: string, ip: string, currentPassword: string, newPassword = "a brand new passphrase") {
+    const request = new Request(new URL("/settings", BASE), formInit(cookie, { intent: "password", currentPassword, newPassword }));
+    try {
+      return (await settingsAction({ request, params: {}, context: { cspNonce: "", clientIp: ip } })) as Response;
+    } catch (thrown) {
+      if (thrown instanceof Response) return thrown;
+      throw thrown;
+    }
+  }
+  const passwordHashOf = (username: string) => getUserForLogin(db, username)!.passwordHash;
+
+  it(`after ${ACCOUNT_LIMIT} wrong current passwords answers 429 with Retry-After, refuses even the right one, and changes nothing`, async () => {
+    const user = await makeUser();
+    const cookie = await cookieFor(user.id);
+    const hashBefore = passwordHashOf(user.username);
+    for (let i = 0; i < ACCOUNT_LIMIT; i++) {
+      const res = await changePassword(cookie, "192.0.2.10", `wrong guess ${i}`);
+      expect(res.status).toBe(400);
+      expect((await res.json()).fieldErrors.currentPassword).toBe("That is not your current password.");
+    }
+    const res = await changePassword(cookie, "192.0.2.10", PASSWORD);
+    expect(res.status).toBe(429);
+    const retryAfter = Number(res.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(THROTTLE_WINDOW_MS / 1000);
+    expect((await res.json()).fieldErrors.currentPassword).toMatch(/^Too many wrong passwords for this account\. Wait \d+ minutes? and try again\.$/);
+    expect(passwordHashOf(user.username)).toBe(hashBefore);
+    expect(await getUser(requestWith(cookie))).not.toBeNull();
+    expect(sessionCount(user.id)).toBe(1);
+  });
+
+  it("wrong current passwords on /settings count toward the sign-in lockout of the same account", async () => {
+    const user = await makeUser();
+    const cookie = await cookieFor(user.id);
+    for (let i = 0; i < ACCOUNT_LIMIT; i++) expect((await changePassword(cookie, "192.0.2.11", `wrong guess ${i}`)).status).toBe(400);
+    expect((await signIn(user.username, PASSWORD, "192.0.2.12")).kind).toBe("throttled");
+  });
+
+  it("an address that failed too many sign-ins gets 429 on /settings too, and the hash stays as it was", async () => {
+    const user = await makeUser();
+    const cookie = await cookieFor(user.id);
+    const hashBefore = passwordHashOf(user.username);
+    for (let i = 0; i < ADDRESS_LIMIT; i++) recordLoginFailure(db, { account: accountKey(`sprayed-${i}`), address: addressKey("192.0.2.13") });
+    const res = await changePassword(cookie, "192.0.2.13", PASSWORD);
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(passwordHashOf(user.username)).toBe(hashBefore);
+    // from another address the same request goes through
+    expect((await changePassword(cookie, "192.0.2.14", PASSWORD)).status).toBe(302);
+    expect(passwordHashOf(user.username)).not.toBe(hashBefore);
   });
 });
 

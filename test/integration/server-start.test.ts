@@ -57,4 +57,12 @@ describe("start-up configuration", () => {
     expect(code).not.toBe(0);
     expect(output).toContain('PORT="abc"');
   });
+
+  it("TRUST_PROXY=true stops start-up with a message naming TRUST_PROXY", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "club-zero-badenv-"));
+    const { code, output } = await runServerToExit({ TRUST_PROXY: "true", DATABASE_PATH: path.join(dir, "x.sqlite") });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(code).not.toBe(0);
+    expect(output).toContain('TRUST_PROXY="true": must be a number of proxies');
+  });
 });

@@ -32,4 +32,31 @@ describe("configuration", () => {
   it("treats an empty variable as unset", () => {
     expect(parseEnv({ PORT: "" }).PORT).toBe(3000);
   });
+
+  it("believes no proxy unless TRUST_PROXY says so", () => {
+    expect(parseEnv({}).TRUST_PROXY).toBe(false);
+    expect(parseEnv({ TRUST_PROXY: "" }).TRUST_PROXY).toBe(false);
+    expect(parseEnv({ TRUST_PROXY: "0" }).TRUST_PROXY).toBe(false);
+  });
+
+  it.each([
+    ["1", 1],
+    ["2", 2],
+    ["loopback", ["loopback"]],
+    ["127.0.0.1,10.0.0.0/8", ["127.0.0.1", "10.0.0.0/8"]],
+    [" 127.0.0.1 , ::1/128 ", ["127.0.0.1", "::1/128"]],
+    ["fd00::/8,uniquelocal,linklocal", ["fd00::/8", "uniquelocal", "linklocal"]],
+  ])("accepts TRUST_PROXY=%j as a hop count or a list of addresses", (value, expected) => {
+    expect(parseEnv({ TRUST_PROXY: value }).TRUST_PROXY).toEqual(expected);
+  });
+
+  it.each(["true", "yes", "-1", "1.5", "1000", "10.0.0.0/33", "::1/129", "10.0.0.0/8/8", "1.2.3", "localhost", "loopback,", "127.0.0.1;10.0.0.1"])(
+    "refuses TRUST_PROXY=%j and names the variable",
+    (value) => {
+      expect(() => parseEnv({ TRUST_PROXY: value })).toThrowError(EnvError);
+      expect(() => parseEnv({ TRUST_PROXY: value })).toThrowError(
+        `TRUST_PROXY=${JSON.stringify(value)}: must be a number of proxies in front of the app (e.g. 1), or addresses and CIDR ranges`,
+      );
+    },
+  );
 });
