@@ -1,8 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type Database from "better-sqlite3";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { renderMarkdown } from "../app/lib/markdown.server";
 
 /**
  * Finds db/migrations by walking up from this module. The same code runs from source
@@ -20,8 +22,45 @@ export function findMigrationsFolder(from = path.dirname(fileURLToPath(import.me
   }
 }
 
-/** Applies every committed migration not yet applied; each runs in a transaction. */
+/**
+ * Applies every committed migration not yet applied (each runs in a transaction), then
+ * renders the Markdown of rows older than the rendered columns.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema will do
-export function runMigrations(db: BetterSQLite3Database<any>) {
+export function runMigrations(db: BetterSQLite3Database<any> & { $client: Database.Database }) {
   migrate(db, { migrationsFolder: findMigrationsFolder() });
+  fillRenderedMarkdown(db);
+}
+
+/**
+ * Migration 0017 added note_html and description_html; SQL cannot run markdown-it, so the
+ * rows written before it are rendered here, once, in batches (the partial *_unrendered_idx
+ * indexes find them; at every later start they are empty and this costs two index probes).
+ * Migration 0018's triggers let exactly this change through on the append-only timeline.
+ * Returns how many rows were rendered.
+ */
+export function fillRenderedMarkdown(db: { $client: Database.Database }): number {
+  const sqlite = db.$client;
+  const jobs = [
+    {
+      pick: sqlite.prepare<[], { id: number; source: string }>("select id, note as source from bounty_events where note is not null and note_html is null order by id limit 500"),
+      store: sqlite.prepare<[string, number]>("update bounty_events set note_html = ? where id = ?"),
+    },
+    {
+      pick: sqlite.prepare<[], { id: number; source: string }>("select id, description as source from bounties where description_html is null order by id limit 500"),
+      store: sqlite.prepare<[string, number]>("update bounties set description_html = ? where id = ?"),
+    },
+  ];
+  let rendered = 0;
+  for (const { pick, store } of jobs) {
+    for (;;) {
+      const rows = pick.all();
+      if (rows.length === 0) break;
+      // Render outside the write transaction; the UPDATEs then commit as one.
+      const html = rows.map((r) => renderMarkdown(r.source));
+      sqlite.transaction(() => rows.forEach((r, i) => store.run(html[i]!, r.id)))();
+      rendered += rows.length;
+    }
+  }
+  return rendered;
 }

@@ -301,6 +301,12 @@ export const bounties = sqliteTable(
     title: text("title").notNull(),
     /** Markdown, rendered without raw HTML. */
     description: text("description").notNull(),
+    /**
+     * `description` rendered once when written (app/models/bounties.server.ts), so a page view
+     * never runs markdown-it. Null only until db/migrate.ts fills rows older than the column;
+     * a trigger (migration 0018) refuses new rows without it.
+     */
+    descriptionHtml: text("description_html"),
     kind: text("kind", { enum: BOUNTY_KINDS }).notNull(),
     difficulty: text("difficulty", { enum: DIFFICULTIES }),
     status: text("status", { enum: BOUNTY_STATUSES }).notNull(),
@@ -321,6 +327,8 @@ export const bounties = sqliteTable(
     index("bounties_target_idx").on(t.targetId, t.status),
     index("bounties_github_idx").on(sql`lower(${t.githubRepo})`, t.githubNumber),
     uniqueIndex("bounties_seed_key_unique").on(t.seedKey),
+    // rows still waiting for their rendering (empty once db/migrate.ts has run)
+    index("bounties_unrendered_idx").on(t.id).where(sql`${t.descriptionHtml} is null`),
     check("bounties_kind_check", sql`${t.kind} in (${sqlList(BOUNTY_KINDS)})`),
     check("bounties_status_check", sql`${t.status} in (${sqlList(BOUNTY_STATUSES)})`),
     check("bounties_difficulty_check", sql`${t.difficulty} is null or ${t.difficulty} in (${sqlList(DIFFICULTIES)})`),
@@ -409,6 +417,13 @@ export const bountyEvents = sqliteTable(
     source: text("source", { enum: AUDIT_SOURCES }).notNull(),
     /** Markdown. */
     note: text("note"),
+    /**
+     * `note` rendered once when written (app/models/bounties.server.ts `insertBountyEvent`),
+     * so a page view never runs markdown-it. Null only until db/migrate.ts fills rows older
+     * than the column; triggers (migration 0018) refuse a new note without it and allow this
+     * column alone to go from null to HTML once: the timeline stays append-only.
+     */
+    noteHtml: text("note_html"),
     /** JSON array of URLs attached to a progress note or submission. */
     linksJson: text("links_json"),
     /** Natural key of the outside event that caused this (e.g. a GitHub comment id). */
@@ -416,7 +431,13 @@ export const bountyEvents = sqliteTable(
     createdAt: integer("created_at").notNull(),
   },
   (t) => [
+    // a bounty page reads one page of its timeline, newest first, from this index
     index("bounty_events_bounty_idx").on(t.bountyId, t.id),
+    // the note rate limit counts one person's recent notes: a user, or a GitHub login without an account
+    index("bounty_events_user_notes_idx").on(t.actorUserId, t.createdAt).where(sql`${t.note} is not null`),
+    index("bounty_events_login_notes_idx").on(t.actorLabel, t.createdAt).where(sql`${t.actorUserId} is null and ${t.note} is not null`),
+    // rows still waiting for their rendering (empty once db/migrate.ts has run)
+    index("bounty_events_unrendered_idx").on(t.id).where(sql`${t.note} is not null and ${t.noteHtml} is null`),
     uniqueIndex("bounty_events_external_key_unique").on(t.externalKey),
     check("bounty_events_type_check", sql`${t.type} in (${sqlList(BOUNTY_EVENT_TYPES)})`),
   ],

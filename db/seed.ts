@@ -1,5 +1,6 @@
 import { and, count, eq } from "drizzle-orm";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { descriptionColumns, insertBountyEvent, systemActor } from "../app/models/bounties.server";
 import { recountTargetIssues } from "./issue-counts";
 import * as schema from "./schema";
 import personaRows from "./seed/personas.json";
@@ -144,7 +145,7 @@ export function seedCatalog(db: SeedDb): SeedReport {
             .values({
               targetId: target.id,
               title: starter.title,
-              description: starter.description,
+              ...descriptionColumns(starter.description),
               kind: starter.kind,
               status: "open",
               seedKey: starter.key,
@@ -159,9 +160,7 @@ export function seedCatalog(db: SeedDb): SeedReport {
             for (const personaSlug of starter.personas) {
               tx.insert(schema.bountyPersonas).values({ bountyId: bounty.id, personaSlug }).run();
             }
-            tx.insert(schema.bountyEvents)
-              .values({ bountyId: bounty.id, type: "created", actorLabel: "Club Zero", source: "system", note: "Seeded as a starter bounty.", createdAt: now })
-              .run();
+            insertBountyEvent(tx, bounty.id, systemActor, { type: "created", note: "Seeded as a starter bounty." }, now);
           }
         }
       }

@@ -16,7 +16,7 @@ import {
   type BountyActor,
   type IntentInput,
 } from "../models/bounties.server";
-import { DomainError, InvalidTransition } from "../models/errors";
+import { DomainError, InvalidTransition, RateLimited } from "../models/errors";
 import {
   ensureIssuePlaceholder,
   labelsOf,
@@ -227,6 +227,7 @@ function handleComment(db: Db, payload: unknown, now: number): Outcome {
   const bounty = ensureBounty(db, row, targetIds, comment.user.login, now);
   if (!bounty) return { status: "processed", note: "commands on an issue that is not a Club Zero bounty" };
   const actor = commenterActor(db, comment.user.login);
+  const ignored: string[] = [];
   commands.forEach((command, i) => {
     const externalKey = `comment:${comment.id}:${i}`;
     const input: IntentInput = { externalKey };
@@ -237,10 +238,18 @@ function handleComment(db: Db, payload: unknown, now: number): Outcome {
       applyIntent(db, actor, bounty.id, COMMAND_INTENTS[command.kind], input, now);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      recordRefusal(db, actor, bounty.id, `/${command.kind} refused: ${error.message}`, externalKey, now);
+      // Over the note rate limit the command is ignored, not refused on the timeline: a
+      // refusal would be one more note, which is what the limit stops. The delivery says so.
+      try {
+        if (error instanceof RateLimited) throw error;
+        recordRefusal(db, actor, bounty.id, `/${command.kind} refused: ${error.message}`, externalKey, now);
+      } catch (limited) {
+        if (!(limited instanceof RateLimited)) throw limited;
+        ignored.push(`/${command.kind} ignored: ${limited.message}`);
+      }
     }
   });
-  return { status: "processed" };
+  return ignored.length > 0 ? { status: "processed", note: ignored.join("; ") } : { status: "processed" };
 }
 
 function handlePull(db: Db, payload: unknown, now: number): Outcome {

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import {
   bounties,
   bountyEvents,
@@ -27,8 +27,9 @@ import {
   type BountyIntent,
   type WebIntent,
 } from "../lib/bounty-lifecycle";
+import { renderMarkdown } from "../lib/markdown.server";
 import { recordAudit, webPerson, type Actor } from "./audit.server";
-import { Conflict, Forbidden, InvalidTransition, NotFound, Unprocessable } from "./errors";
+import { Conflict, Forbidden, InvalidTransition, NotFound, RateLimited, Unprocessable } from "./errors";
 
 const DAY = 86_400_000;
 
@@ -71,14 +72,21 @@ function claimantLabel(tx: Tx | Db, claim: { userId: number | null; githubLogin:
   return `@${claim.githubLogin} (GitHub)`;
 }
 
-interface EventInput {
+export interface EventInput {
   type: BountyEventType;
   note?: string | null;
   links?: string[];
   externalKey?: string | null;
 }
 
-function addEvent(tx: Tx, bountyId: number, actor: Actor, event: EventInput, now: number) {
+/**
+ * Adds one event to a bounty's timeline: the one place a note is written, rendered once
+ * here and stored beside its Markdown, so pages never render it again (a trigger refuses
+ * a note without its rendering). Every door comes through here: web actions, GitHub
+ * commands, the lifecycle, the seed. Rendering inside the write transaction is bounded:
+ * the worst 10,000-character note takes ~5 ms (app/lib/markdown.server.ts).
+ */
+export function insertBountyEvent(tx: Tx, bountyId: number, actor: Actor, event: EventInput, now: number) {
   tx.insert(bountyEvents)
     .values({
       bountyId,
@@ -87,11 +95,62 @@ function addEvent(tx: Tx, bountyId: number, actor: Actor, event: EventInput, now
       actorLabel: actor.label,
       source: actor.source,
       note: event.note ?? null,
+      noteHtml: event.note ? renderMarkdown(event.note) : null,
       linksJson: event.links && event.links.length > 0 ? JSON.stringify(event.links) : null,
       externalKey: event.externalKey ?? null,
       createdAt: now,
     })
     .run();
+}
+
+/** A bounty's description with its rendering, as every writer of bounties stores it. */
+export function descriptionColumns(description: string): { description: string; descriptionHtml: string } {
+  return { description, descriptionHtml: renderMarkdown(description) };
+}
+
+// ---------------------------------------------------------------------------
+// How fast one person may add notes
+
+/** The note rate limit: per person and bounty, and per person across all bounties. */
+export const NOTE_WINDOW_MS = 10 * 60 * 1000;
+export const NOTES_PER_BOUNTY = 10;
+export const NOTES_PER_PERSON = 30;
+
+/**
+ * Throws RateLimited when this person already added NOTES_PER_BOUNTY notes to this bounty,
+ * or NOTES_PER_PERSON notes anywhere, in the last NOTE_WINDOW_MS. A note is any timeline
+ * event carrying text a person caused (progress notes, reasons, refused GitHub commands).
+ * Club Zero itself and GitHub's own reports (upstream events) are not limited.
+ */
+function checkNoteRate(tx: Tx, actor: BountyActor, bountyId: number, now: number) {
+  if (actor.source === "system" || (actor.userId === null && !actor.githubLogin)) return;
+  const since = now - NOTE_WINDOW_MS;
+  // Partial indexes bounty_events_user_notes_idx / _login_notes_idx hold exactly these rows.
+  const person =
+    actor.userId !== null
+      ? and(eq(bountyEvents.actorUserId, actor.userId), isNotNull(bountyEvents.note))
+      : and(eq(bountyEvents.actorLabel, actor.label), isNull(bountyEvents.actorUserId), isNotNull(bountyEvents.note));
+  const recent = tx
+    .select({ bountyId: bountyEvents.bountyId, createdAt: bountyEvents.createdAt })
+    .from(bountyEvents)
+    .where(and(person, gt(bountyEvents.createdAt, since)))
+    .orderBy(asc(bountyEvents.createdAt))
+    .all();
+  const here = recent.filter((r) => r.bountyId === bountyId);
+  for (const [rows, limit, where] of [
+    [here, NOTES_PER_BOUNTY, "on this bounty"],
+    [recent, NOTES_PER_PERSON, "across all bounties"],
+  ] as const) {
+    if (rows.length < limit) continue;
+    // the wait ends when enough of the oldest notes leave the window to go under the limit
+    const freesUp = rows[rows.length - limit]!.createdAt + NOTE_WINDOW_MS;
+    const seconds = Math.max(1, Math.ceil((freesUp - now) / 1000));
+    const minutes = Math.ceil(seconds / 60);
+    throw new RateLimited(
+      `You have added ${rows.length} notes ${where} in the last ${NOTE_WINDOW_MS / 60_000} minutes, the most allowed is ${limit}. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
+      seconds,
+    );
+  }
 }
 
 function setStatus(tx: Tx, bounty: BountyRow, status: BountyStatus, now: number, extra: Partial<BountyRow> = {}) {
@@ -132,7 +191,7 @@ export function createBounty(db: Db, actor: BountyActor, input: NewBounty, now =
       .values({
         targetId: input.targetId,
         title: input.title,
-        description: input.description,
+        ...descriptionColumns(input.description),
         kind: input.kind,
         difficulty: input.difficulty ?? null,
         status,
@@ -147,7 +206,7 @@ export function createBounty(db: Db, actor: BountyActor, input: NewBounty, now =
       .get();
     const chosen = input.personas && input.personas.length > 0 ? input.personas : KIND_PERSONAS[input.kind];
     for (const personaSlug of new Set(chosen)) tx.insert(bountyPersonas).values({ bountyId: row.id, personaSlug }).run();
-    addEvent(tx, row.id, actor, { type: status === "open" ? "created" : "proposed" }, now);
+    insertBountyEvent(tx, row.id, actor, { type: status === "open" ? "created" : "proposed" }, now);
     recordAudit(tx, actor, { action: status === "open" ? "bounty.created" : "bounty.proposed", entityType: "bounty", entityId: row.id, after: { title: row.title, kind: row.kind, status } }, now);
     return row;
   });
@@ -179,7 +238,8 @@ export interface IntentResult {
  * bounty, records the timeline event and the audit record.
  * @throws NotFound, Forbidden (not allowed for this person), InvalidTransition (409, makes
  *   no sense in this state; for a claim it names who holds it), Conflict (claim limit),
- *   Unprocessable (a required reason or link is missing).
+ *   Unprocessable (a required reason or link is missing), RateLimited (429: the person's
+ *   note rate limit, when the event would carry a note).
  */
 export function applyIntent(
   db: Db,
@@ -219,6 +279,7 @@ export function applyIntent(
     const note = input.note?.trim() || null;
     let eventType: BountyEventType;
     let extra: Partial<BountyRow> = {};
+    if ((reason ?? note) && !isUpstreamIntent(intent)) checkNoteRate(tx, actor, bountyId, now);
 
     switch (intent) {
       case "claim": {
@@ -303,7 +364,7 @@ export function applyIntent(
     }
 
     setStatus(tx, bounty, move.next, now, extra);
-    addEvent(tx, bountyId, actor, { type: eventType, note: reason ?? note, links: input.links, externalKey: input.externalKey }, now);
+    insertBountyEvent(tx, bountyId, actor, { type: eventType, note: reason ?? note, links: input.links, externalKey: input.externalKey }, now);
     recordAudit(tx, actor, { action: `bounty.${intent}`, entityType: "bounty", entityId: bountyId, before: { status: bounty.status }, after: { status: move.next } }, now);
     return { bounty: requireBounty(tx, bountyId), duplicate: false };
   });
@@ -312,13 +373,16 @@ export function applyIntent(
 /**
  * Records on the timeline that a command from outside (a GitHub comment) was refused, and
  * why. Acts once per externalKey.
+ * @throws RateLimited: a refusal is a note the person caused, so it counts against their
+ *   note rate limit; over it, nothing is recorded.
  */
-export function recordRefusal(db: Db, actor: Actor, bountyId: number, reason: string, externalKey: string, now = Date.now()) {
+export function recordRefusal(db: Db, actor: BountyActor, bountyId: number, reason: string, externalKey: string, now = Date.now()) {
   writeTx(db, (tx) => {
     const seen = tx.select({ id: bountyEvents.id }).from(bountyEvents).where(eq(bountyEvents.externalKey, externalKey)).get();
     if (seen) return;
     requireBounty(tx, bountyId);
-    addEvent(tx, bountyId, actor, { type: "refused", note: reason, externalKey }, now);
+    checkNoteRate(tx, actor, bountyId, now);
+    insertBountyEvent(tx, bountyId, actor, { type: "refused", note: reason, externalKey }, now);
   });
 }
 
@@ -384,7 +448,7 @@ function expireClaimsIn(tx: Tx, now: number, bountyId?: number): number {
     endClaim(tx, claim, "expired", now);
     tx.update(bounties).set({ status: move.next, updatedAt: now }).where(eq(bounties.id, claim.bountyId)).run();
     const days = Math.round((now - claim.lastCheckinAt) / DAY);
-    addEvent(tx, claim.bountyId, systemActor, { type: "expired", note: `The claim by ${label} ran out after ${days} days without a check-in, so the bounty is open again.` }, now);
+    insertBountyEvent(tx, claim.bountyId, systemActor, { type: "expired", note: `The claim by ${label} ran out after ${days} days without a check-in, so the bounty is open again.` }, now);
     recordAudit(tx, systemActor, { action: "bounty.expire", entityType: "bounty", entityId: claim.bountyId, before: { status }, after: { status: move.next } }, now);
     released++;
   }
@@ -495,16 +559,26 @@ export function listBounties(db: Db, filters: BoardFilters): { rows: BountyCard[
 
 export type BountyEvent = typeof bountyEvents.$inferSelect;
 
+/** Events on one page of a bounty's timeline. */
+export const TIMELINE_PAGE_SIZE = 50;
+
 export interface BountyDetail extends BountyRow {
   target: { slug: string; name: string };
   personas: PersonaSlug[];
   claim: (ClaimRow & { label: string }) | null;
   creditLabel: string | null;
+  /** One page of the timeline, newest first. */
   events: BountyEvent[];
+  eventTotal: number;
+  eventPages: number;
 }
 
-/** One bounty with its target, personas, active claim and timeline (newest first), or null. */
-export function getBounty(db: Db, id: number): BountyDetail | null {
+/**
+ * One bounty with its target, personas, active claim and one page of its timeline (newest
+ * first, TIMELINE_PAGE_SIZE events), or null. The page is read from bounty_events_bounty_idx
+ * in order, without sorting the bounty's events.
+ */
+export function getBounty(db: Db, id: number, page = 1): BountyDetail | null {
   const row = db.select().from(bounties).where(eq(bounties.id, id)).get();
   if (!row) return null;
   const target = db.select({ slug: targets.slug, name: targets.name }).from(targets).where(eq(targets.id, row.targetId)).get()!;
@@ -516,7 +590,15 @@ export function getBounty(db: Db, id: number): BountyDetail | null {
     .orderBy(asc(personas.position))
     .all();
   const claim = activeClaim(db, id);
-  const events = db.select().from(bountyEvents).where(eq(bountyEvents.bountyId, id)).orderBy(desc(bountyEvents.id)).all();
+  const events = db
+    .select()
+    .from(bountyEvents)
+    .where(eq(bountyEvents.bountyId, id))
+    .orderBy(desc(bountyEvents.id))
+    .limit(TIMELINE_PAGE_SIZE)
+    .offset((page - 1) * TIMELINE_PAGE_SIZE)
+    .all();
+  const eventTotal = db.select({ n: count() }).from(bountyEvents).where(eq(bountyEvents.bountyId, id)).get()?.n ?? 0;
   return {
     ...row,
     target,
@@ -527,6 +609,8 @@ export function getBounty(db: Db, id: number): BountyDetail | null {
         ? claimantLabel(db, { userId: row.completedByUserId, githubLogin: row.completedByGithubLogin })
         : null,
     events,
+    eventTotal,
+    eventPages: Math.max(1, Math.ceil(eventTotal / TIMELINE_PAGE_SIZE)),
   };
 }
 

@@ -5,7 +5,7 @@
 export class DomainError extends Error {
   constructor(
     message: string,
-    readonly status: 403 | 404 | 409 | 422,
+    readonly status: 403 | 404 | 409 | 422 | 429,
   ) {
     super(message);
     this.name = new.target.name;
@@ -39,5 +39,15 @@ export class InvalidTransition extends DomainError {
 export class Unprocessable extends DomainError {
   constructor(message: string) {
     super(message, 422);
+  }
+}
+
+/** Too much too fast; `retryAfterSeconds` becomes the response's Retry-After. */
+export class RateLimited extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, 429);
   }
 }

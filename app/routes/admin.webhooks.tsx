@@ -7,6 +7,7 @@ import { db } from "../db.server";
 import { replayDelivery } from "../github/receive.server";
 import { webhooksConfigured } from "../github/verify.server";
 import { formatDateTime } from "../lib/dates";
+import { formatPayload, PAYLOAD_MAX_CHARS, PAYLOAD_MAX_DEPTH } from "../lib/payload-view";
 import { badRequest, domainErrorResponse } from "../lib/responses";
 import { webActor } from "../models/audit.server";
 import { DomainError } from "../models/errors";
@@ -21,20 +22,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const status = DELIVERY_STATUSES.find((s) => s === url.searchParams.get("status"));
   const showId = Number(url.searchParams.get("show"));
   const shown = Number.isSafeInteger(showId) && showId > 0 ? getDelivery(db, showId) : null;
-  let pretty: string | null = null;
-  if (shown) {
-    try {
-      pretty = JSON.stringify(JSON.parse(shown.payload), null, 2);
-    } catch {
-      pretty = shown.payload;
-    }
-  }
+  // Bounded in depth and size whatever was signed; the whole body is a download.
+  const view = shown ? formatPayload(shown.payload) : null;
   return json({
     configured: webhooksConfigured,
     health: getWebhookHealth(db),
     status: status ?? null,
     deliveries: listDeliveries(db, { status, limit: 100 }),
-    shown: shown && { id: shown.id, deliveryId: shown.deliveryId, event: shown.event, action: shown.action, status: shown.status, error: shown.error, payload: pretty },
+    shown: shown && view && { id: shown.id, deliveryId: shown.deliveryId, event: shown.event, action: shown.action, status: shown.status, error: shown.error, payload: view.text, truncated: view.truncated, bytes: new TextEncoder().encode(shown.payload).byteLength },
   });
 }
 
@@ -84,6 +79,15 @@ export default function AdminWebhooks() {
           </h2>
           <p className="muted small">GUID {shown.deliveryId}</p>
           {shown.error ? <p className="alert alert--error">{shown.error}</p> : null}
+          <p className="small">
+            {shown.truncated
+              ? `Shown truncated: at most ${PAYLOAD_MAX_DEPTH} levels deep and ${PAYLOAD_MAX_CHARS.toLocaleString("en")} characters. `
+              : null}
+            <a href={`/admin/webhooks/${shown.id}/payload`} download>
+              Download the raw body
+            </a>{" "}
+            ({shown.bytes.toLocaleString("en")} bytes)
+          </p>
           <pre className="payload">{shown.payload}</pre>
         </section>
       ) : null}

@@ -9,12 +9,13 @@ import { listPublicExpensesFor } from "../models/expenses.server";
 import { FundRecord } from "../components/fund";
 import { availableIntents, KIND_LABELS, type WebIntent } from "../lib/bounty-lifecycle";
 import { formatDateTime } from "../lib/dates";
-import { renderMarkdown } from "../lib/markdown.server";
-import { domainErrorResponse, notFound } from "../lib/responses";
+import { Pagination } from "../components/filters";
+import { badRequest, domainErrorResponse, notFound } from "../lib/responses";
 import { applyIntent, expireClaims, getBounty, isClaimant, webBountyActor } from "../models/bounties.server";
 import { DomainError } from "../models/errors";
 import { listPersonas } from "../models/personas.server";
-import { IntentSchema } from "../schemas/bounties";
+import { BountyPageQuerySchema, IntentSchema } from "../schemas/bounties";
+import { parseSearchParams } from "../schemas/catalog";
 import { parseForm, readForm } from "../schemas/form";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.bounty.title} · Club Zero` : "Not found · Club Zero" }];
@@ -27,30 +28,43 @@ function parseId(raw: string | undefined): number {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = parseId(params.id);
+  const query = parseSearchParams(BountyPageQuerySchema, new URL(request.url).searchParams);
+  if (!query.ok) throw badRequest(query.errors.map((e) => e.message).join(" "));
+  const page = query.data.page;
   const now = Date.now();
   expireClaims(db, now);
   const user = await getUser(request);
-  const bounty = getBounty(db, id);
+  const bounty = getBounty(db, id, page);
   const reviewer = hasRole(user, "ssc", "admin");
   // A proposal is private to its proposer and the people who decide on it.
   if (!bounty || ((bounty.status === "proposed" || bounty.status === "declined") && !reviewer && bounty.createdByUserId !== user?.id)) {
     throw notFound("There is no such bounty.");
   }
+  if (page > bounty.eventPages) throw notFound(`This bounty's timeline has ${bounty.eventPages} ${bounty.eventPages === 1 ? "page" : "pages"}, not ${page}.`);
   const viewer = {
     signedIn: Boolean(user),
     isClaimant: user ? isClaimant(db, id, webBountyActor(user)) : false,
     isReviewer: reviewer,
   };
+  // Markdown was rendered when it was written (models/bounties.server.ts); the page sends
+  // the stored HTML and not the source, so each note travels once in the HTML and once in
+  // the loader data.
+  const { description: _source, events, ...rest } = bounty;
   return json({
     bounty: {
-      ...bounty,
-      descriptionHtml: renderMarkdown(bounty.description),
-      events: bounty.events.map((e) => ({
-        ...e,
-        noteHtml: e.note ? renderMarkdown(e.note) : null,
+      ...rest,
+      descriptionHtml: bounty.descriptionHtml ?? "",
+      events: events.map((e) => ({
+        id: e.id,
+        type: e.type,
+        actorLabel: e.actorLabel,
+        source: e.source,
+        createdAt: e.createdAt,
+        noteHtml: e.noteHtml,
         links: e.linksJson ? (JSON.parse(e.linksJson) as string[]) : [],
       })),
     },
+    timeline: { page, pages: bounty.eventPages, total: bounty.eventTotal },
     intents: availableIntents(bounty.status, viewer),
     viewer,
     signedIn: Boolean(user),
@@ -93,7 +107,7 @@ const EVENT_WORDS: Record<string, string> = {
 };
 
 export default function BountyPage() {
-  const { bounty, intents, viewer, signedIn, personas, fundRecord, now } = useLoaderData<typeof loader>();
+  const { bounty, intents, viewer, signedIn, personas, fundRecord, now, timeline } = useLoaderData<typeof loader>();
   const error = useActionData<{ message?: string }>();
   const busy = useNavigation().state === "submitting";
   const personaNames = Object.fromEntries(personas.map((p) => [p.slug, p.name]));
@@ -136,6 +150,11 @@ export default function BountyPage() {
 
           <section aria-labelledby="timeline-heading" className="section">
             <h2 id="timeline-heading">Timeline</h2>
+            {timeline.pages > 1 ? (
+              <p className="muted small">
+                Newest first: page {timeline.page} of {timeline.pages} ({timeline.total} events).
+              </p>
+            ) : null}
             <ol className="timeline">
               {bounty.events.map((e) => (
                 <li key={e.id}>
@@ -159,6 +178,7 @@ export default function BountyPage() {
                 </li>
               ))}
             </ol>
+            <Pagination query={{}} page={timeline.page} pages={timeline.pages} />
           </section>
         </div>
 

@@ -14,6 +14,9 @@ export const BoardQuerySchema = z.object({
   page: pageParam,
 });
 
+/** A bounty page's query: which page of its timeline. */
+export const BountyPageQuerySchema = z.object({ page: pageParam });
+
 /** "https://github.com/owner/repo/issues/12", ".../pull/12" or "owner/repo#12". */
 export function parseGithubIssueRef(value: string): { repo: string; number: number } | null {
   const m =

@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import type Database from "better-sqlite3";
 import { BOUNTY_KINDS, PERSONA_SLUGS, type BountyKind, type BountyStatus, type TargetStatus } from "../../db/schema";
 import { KIND_PERSONAS } from "../../app/lib/bounty-lifecycle";
+import { renderMarkdown } from "../../app/lib/markdown.server";
 
 /** Totals in the generated database (seed rows included). */
 export const SIZES = {
@@ -185,13 +186,15 @@ export async function generate(file: string, seed = 1): Promise<GenerateReport> 
 
   // ---------------------------------------------------------------- bounties, personas, events, claims
   const insertBounty = sqlite.prepare(
-    `insert into bounties (target_id, title, description, kind, difficulty, status, github_repo, github_number, completed_by_github_login, completed_at, created_at, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+    `insert into bounties (target_id, title, description, description_html, kind, difficulty, status, github_repo, github_number, completed_by_github_login, completed_at, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
   );
   const insertBountyPersona = sqlite.prepare("insert into bounty_personas (bounty_id, persona_slug) values (?, ?)");
-  const insertEvent = sqlite.prepare(
-    "insert into bounty_events (bounty_id, type, actor_label, source, note, created_at) values (?, ?, ?, ?, ?, ?)",
+  // Markdown is stored with its rendering, as the app writes it (the database refuses less).
+  const eventStatement = sqlite.prepare(
+    "insert into bounty_events (bounty_id, type, actor_label, source, note, note_html, created_at) values (?, ?, ?, ?, ?, ?, ?)",
   );
+  const insertEvent = { run: (bountyId: number, type: string, label: string, source: string, note: string | null, at: number | null) => eventStatement.run(bountyId, type, label, source, note, note === null ? null : renderMarkdown(note), at) };
   const insertClaim = sqlite.prepare(
     "insert into claims (bounty_id, github_login, claimed_at, last_checkin_at, expires_at, ended_at, end_reason) values (?, ?, ?, ?, ?, ?, ?)",
   );
@@ -213,6 +216,7 @@ export async function generate(file: string, seed = 1): Promise<GenerateReport> 
       targetIds[n - 1]!,
       title,
       description,
+      renderMarkdown(description),
       kind,
       pick(rand, ["easy", "medium", "hard", null] as const),
       status,

@@ -1,6 +1,11 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { describe, expect, it } from "vitest";
-import { db } from "../../app/db.server";
-import { InvalidTransition } from "../../app/models/errors";
+import { db, openDatabase } from "../../app/db.server";
+import { renderMarkdown } from "../../app/lib/markdown.server";
+import { InvalidTransition, RateLimited } from "../../app/models/errors";
 import {
   applyIntent,
   createBounty,
@@ -8,8 +13,12 @@ import {
   getBounty,
   listAppreciation,
   listBounties,
+  NOTE_WINDOW_MS,
+  NOTES_PER_BOUNTY,
+  NOTES_PER_PERSON,
   webBountyActor,
 } from "../../app/models/bounties.server";
+import { findMigrationsFolder, runMigrations } from "../../db/migrate";
 import { getTarget } from "../../app/models/targets.server";
 import { action as bountyAction, loader as bountyLoader } from "../../app/routes/bounties.$id";
 import { loader as boardLoader } from "../../app/routes/bounties._index";
@@ -18,6 +27,7 @@ import { loader as apiBounties } from "../../app/routes/api.bounties";
 import { loader as apiTargets } from "../../app/routes/api.targets";
 import { action as newBountyAction } from "../../app/routes/targets.$slug_.bounties.new";
 import { call } from "../support/remix";
+import { fingerprint } from "../support/fingerprint";
 import { cookieFor, formInit, makeUser } from "../support/users";
 
 const DAY = 86_400_000;
@@ -369,5 +379,126 @@ describe("board, feed and API", () => {
     const targets = await (await call(apiTargets, "/api/targets?status=requested&q=prom")).json();
     expect(targets.targets.map((t: { slug: string }) => t.slug)).toContain("prometheus");
     expect((await call(apiTargets, "/api/targets?status=bogus")).status).toBe(400);
+  });
+});
+
+describe("markdown is rendered once, when written", () => {
+  it("a progress note and a description are stored with their HTML, and the page sends that HTML, not the source", async () => {
+    const bounty = await newBounty({ description: "Teach the broker to read **SVIDs** from the Workload API socket." });
+    const dev = webBountyActor(await makeUser());
+    applyIntent(db, dev, bounty.id, "claim");
+    applyIntent(db, dev, bounty.id, "progress", { note: "Opened *KIP-1234*." });
+    const event = db.$client.prepare("select note, note_html from bounty_events where bounty_id = ? and type = 'progress'").get(bounty.id) as { note: string; note_html: string };
+    expect(event.note_html).toBe(renderMarkdown("Opened *KIP-1234*."));
+    const row = db.$client.prepare("select description_html from bounties where id = ?").get(bounty.id) as { description_html: string };
+    expect(row.description_html).toContain("<strong>SVIDs</strong>");
+
+    const data = await (await call(bountyLoader, `/bounties/${bounty.id}`, { id: String(bounty.id) })).json();
+    expect(data.bounty.descriptionHtml).toBe(row.description_html);
+    expect(data.bounty.events[0].noteHtml).toBe("<p>Opened <em>KIP-1234</em>.</p>\n");
+    expect(JSON.stringify(data)).not.toContain("Opened *KIP-1234*.");
+  });
+
+  it("the database refuses a note or a description without its HTML, and the timeline stays append-only", async () => {
+    const bounty = await newBounty();
+    const insert = db.$client.prepare("insert into bounty_events (bounty_id, type, actor_label, source, note, note_html, created_at) values (?, 'progress', '@x', 'web', ?, ?, 0)");
+    expect(() => insert.run(bounty.id, "unrendered", null)).toThrow(/stored with its rendering/);
+    expect(() => insert.run(bounty.id, null, "<p>html without a note</p>")).toThrow(/stored with its rendering/);
+    expect(() =>
+      db.$client.prepare("insert into bounties (target_id, title, description, kind, status, created_at, updated_at) values (?, 'No HTML', 'Some words here', 'code', 'open', 0, 0)").run(bounty.targetId),
+    ).toThrow(/stored with its rendering/);
+    const created = db.$client.prepare("select id from bounty_events where bounty_id = ? and type = 'created'").get(bounty.id) as { id: number };
+    const withNote = insert.run(bounty.id, "a note", "<p>a note</p>\n").lastInsertRowid;
+    for (const change of ["note = 'forged'", "note_html = '<p>forged</p>'", "type = 'completed'", "note_html = null"]) {
+      expect(() => db.$client.prepare(`update bounty_events set ${change} where id = ?`).run(withNote), change).toThrow(/append-only/);
+    }
+    expect(() => db.$client.prepare("update bounty_events set note_html = '<p>x</p>' where id = ?").run(created.id)).toThrow(/append-only/);
+    expect(() => db.$client.prepare("delete from bounty_events where id = ?").run(withNote)).toThrow(/append-only/);
+  });
+
+  it("notes and descriptions written before the rendered columns get their HTML once, at migrate time", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "club-zero-backfill-"));
+    try {
+      // The database as it was before migration 0017: apply only migrations 0000-0016.
+      const old = path.join(dir, "migrations");
+      fs.cpSync(findMigrationsFolder(), old, { recursive: true });
+      const journalFile = path.join(old, "meta", "_journal.json");
+      const journal = JSON.parse(fs.readFileSync(journalFile, "utf8")) as { entries: { idx: number }[] };
+      journal.entries = journal.entries.filter((e) => e.idx <= 16);
+      fs.writeFileSync(journalFile, JSON.stringify(journal));
+      const legacy = openDatabase(path.join(dir, "legacy.sqlite"));
+      migrate(legacy, { migrationsFolder: old });
+      const sqlite = legacy.$client;
+      sqlite.prepare("insert into targets (slug, name, category, status, summary) values ('t', 'T', 'c', 'none', 's')").run();
+      const bountyId = sqlite.prepare("insert into bounties (target_id, title, description, kind, status, created_at, updated_at) values (1, 'Old', 'An **old** description', 'code', 'open', 0, 0)").run().lastInsertRowid;
+      const insertEvent = sqlite.prepare("insert into bounty_events (bounty_id, type, actor_label, source, note, created_at) values (?, ?, '@old', 'web', ?, 0)");
+      sqlite.transaction(() => {
+        for (let i = 0; i < 1_200; i++) insertEvent.run(bountyId, "progress", `note *${i}*`);
+        insertEvent.run(bountyId, "claimed", null);
+      })();
+
+      runMigrations(legacy);
+      expect(sqlite.prepare("select description_html from bounties").get()).toEqual({ description_html: "<p>An <strong>old</strong> description</p>\n" });
+      expect(sqlite.prepare("select count(*) as n from bounty_events where note is not null and note_html is null").get()).toEqual({ n: 0 });
+      expect(sqlite.prepare("select note_html from bounty_events where note = 'note *7*'").get()).toEqual({ note_html: "<p>note <em>7</em></p>\n" });
+      expect(sqlite.prepare("select note_html from bounty_events where type = 'claimed'").get()).toEqual({ note_html: null });
+      // and the timeline is append-only again
+      expect(() => sqlite.prepare("update bounty_events set note_html = 'x' where note = 'note *7*'").run()).toThrow(/append-only/);
+      sqlite.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the note rate limit", () => {
+  const eventCount = (bountyId: number) => (db.$client.prepare("select count(*) as n from bounty_events where bounty_id = ?").get(bountyId) as { n: number }).n;
+
+  it(`a note past ${NOTES_PER_BOUNTY} on one bounty in 10 minutes is refused with 429, Retry-After and a sentence, and changes nothing`, async () => {
+    const bounty = await newBounty();
+    const dev = await makeUser();
+    const cookie = await cookieFor(dev.id);
+    expect((await post(cookie, bounty.id, { intent: "claim" })).status).toBe(302);
+    for (let i = 0; i < NOTES_PER_BOUNTY; i++) expect((await post(cookie, bounty.id, { intent: "progress", note: `Step ${i}` })).status).toBe(302);
+    const claimBefore = db.$client.prepare("select * from claims where bounty_id = ?").all(bounty.id);
+    const before = fingerprint(process.env.DATABASE_PATH!, ["login_failures", "sessions"]);
+    const res = await post(cookie, bounty.id, { intent: "progress", note: "One more" });
+    expect(res.status).toBe(429);
+    const wait = Number(res.headers.get("Retry-After"));
+    expect(wait).toBeGreaterThan(540);
+    expect(wait).toBeLessThanOrEqual(600);
+    expect((await res.json()).message).toBe(`You have added ${NOTES_PER_BOUNTY} notes on this bounty in the last 10 minutes, the most allowed is ${NOTES_PER_BOUNTY}. Try again in 10 minutes.`);
+    expect(fingerprint(process.env.DATABASE_PATH!, ["login_failures", "sessions"])).toEqual(before);
+    expect(db.$client.prepare("select * from claims where bounty_id = ?").all(bounty.id)).toEqual(claimBefore);
+    expect(eventCount(bounty.id)).toBe(2 + NOTES_PER_BOUNTY);
+  });
+
+  it("the limit frees up as the oldest notes leave the 10-minute window; notes-free actions are never limited", async () => {
+    const bounty = await newBounty();
+    const dev = webBountyActor(await makeUser());
+    const t0 = Date.now();
+    applyIntent(db, dev, bounty.id, "claim", {}, t0);
+    for (let i = 0; i < NOTES_PER_BOUNTY; i++) applyIntent(db, dev, bounty.id, "progress", { note: `Step ${i}` }, t0 + i * 1000);
+    expect(() => applyIntent(db, dev, bounty.id, "progress", { note: "Too soon" }, t0 + NOTE_WINDOW_MS - 1)).toThrow(RateLimited);
+    expect(() => applyIntent(db, dev, bounty.id, "progress", { links: ["https://example.org/wip"] }, t0 + NOTE_WINDOW_MS - 1)).not.toThrow();
+    applyIntent(db, dev, bounty.id, "progress", { note: "Step 10" }, t0 + NOTE_WINDOW_MS);
+    expect(getBounty(db, bounty.id)!.events[0]!.note).toBe("Step 10");
+  });
+
+  it(`a person's notes across all bounties are limited to ${NOTES_PER_PERSON} in 10 minutes`, async () => {
+    const dev = webBountyActor(await makeUser());
+    const bounties = [await newBounty(), await newBounty(), await newBounty(), await newBounty()];
+    const t0 = Date.now();
+    let n = 0;
+    for (const b of bounties.slice(0, 3)) {
+      applyIntent(db, dev, b.id, "claim", {}, t0);
+      for (let i = 0; i < NOTES_PER_BOUNTY && n < NOTES_PER_PERSON; i++, n++) applyIntent(db, dev, b.id, "progress", { note: `Note ${n}` }, t0 + n);
+    }
+    applyIntent(db, dev, bounties[0]!.id, "release", {}, t0 + 100);
+    applyIntent(db, dev, bounties[3]!.id, "claim", {}, t0 + 100);
+    expect(() => applyIntent(db, dev, bounties[3]!.id, "progress", { note: "The 31st" }, t0 + 200)).toThrow(
+      `You have added ${NOTES_PER_PERSON} notes across all bounties in the last 10 minutes, the most allowed is ${NOTES_PER_PERSON}. Try again in 10 minutes.`,
+    );
+    expect(eventCount(bounties[3]!.id)).toBe(2);
   });
 });

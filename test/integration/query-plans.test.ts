@@ -9,6 +9,10 @@ import { loader as board } from "../../app/routes/bounties._index";
 import { loader as target } from "../../app/routes/targets.$slug";
 import { loader as catalog } from "../../app/routes/targets._index";
 import { action as webhook } from "../../app/routes/webhooks.github";
+import { action as bountyAction, loader as bountyPage } from "../../app/routes/bounties.$id";
+import { createBounty, webBountyActor } from "../../app/models/bounties.server";
+import { getTarget } from "../../app/models/targets.server";
+import { cookieFor, formInit, makeUser } from "../support/users";
 import { commentEvent, deliveryHeaders, issuesEvent } from "../support/github-webhooks";
 import { call } from "../support/remix";
 
@@ -83,6 +87,18 @@ describe("query plans on the hot paths", () => {
   it("/bounties?status=open", async () => {
     record();
     expect((await call(board, "/bounties?status=open")).status).toBe(200);
+    expect(fullScans()).toEqual([]);
+  });
+
+  it("/bounties/:id?page=2 and a progress note on it (a page of the timeline, its count, the note rate limit)", async () => {
+    const admin = await makeUser(["admin"]);
+    const bounty = createBounty(db, webBountyActor(admin), { targetId: getTarget(db, "envoy")!.id, title: "Timeline plans", description: "A bounty to read one page of.", kind: "code" });
+    const dev = await cookieFor((await makeUser()).id);
+    expect((await call(bountyAction, `/bounties/${bounty.id}`, { id: String(bounty.id) }, formInit(dev, { intent: "claim" }))).status).toBe(302);
+    record();
+    expect((await call(bountyAction, `/bounties/${bounty.id}`, { id: String(bounty.id) }, formInit(dev, { intent: "progress", note: "Half done." }))).status).toBe(302);
+    expect((await call(bountyPage, `/bounties/${bounty.id}`, { id: String(bounty.id) })).status).toBe(200);
+    expect((await call(bountyPage, `/bounties/${bounty.id}?page=2`, { id: String(bounty.id) })).status).toBe(404);
     expect(fullScans()).toEqual([]);
   });
 

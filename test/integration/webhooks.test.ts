@@ -11,6 +11,11 @@ import { fingerprint } from "../support/fingerprint";
 import { commentEvent, deliveryHeaders, example, issuesEvent, pullEvent, sign, type IssueSpec } from "../support/github-webhooks";
 import { staleOpenFlags, staleTargetCounts } from "../support/counts";
 import { call } from "../support/remix";
+import { cookieFor, makeUser } from "../support/users";
+import { NOTES_PER_BOUNTY } from "../../app/models/bounties.server";
+import { PAYLOAD_MAX_CHARS } from "../../app/lib/payload-view";
+import { loader as adminWebhooks } from "../../app/routes/admin.webhooks";
+import { loader as rawPayload } from "../../app/routes/admin.webhooks_.$id.payload";
 
 const SECRET = process.env.GITHUB_WEBHOOK_SECRET!;
 const dbFile = process.env.DATABASE_PATH!;
@@ -255,6 +260,76 @@ describe("events", () => {
     older.release.published_at = "2026-09-01T00:00:00Z";
     await deliver("release", older);
     expect(getRelease(db, "spiffe/spire")).toMatchObject({ tag: "v1.15.2" });
+  });
+});
+
+describe("the note rate limit through GitHub comments", () => {
+  it(`past ${NOTES_PER_BOUNTY} notes in 10 minutes a login's commands are ignored: nothing on the timeline, the delivery says why`, async () => {
+    const spec = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", spec));
+    await deliver("issue_comment", commentEvent(spec, { id: 950_000, body: "/claim", login: "chatty-gh", createdAt: at(1) }));
+    for (let i = 1; i <= NOTES_PER_BOUNTY; i++) {
+      expect((await deliver("issue_comment", commentEvent(spec, { id: 950_000 + i, body: `/progress step ${i}`, login: "chatty-gh", createdAt: at(1) }))).status).toBe(200);
+    }
+    const bountyId = getBountyForIssue(db, spec.repo, spec.number)!.id;
+    const events = () => db.$client.prepare("select count(*) as n from bounty_events where bounty_id = ?").get(bountyId);
+    const before = events();
+    const id = crypto.randomUUID();
+    // one note too many, and a command that would be refused (a second /claim) with a refusal note
+    expect((await deliver("issue_comment", commentEvent(spec, { id: 950_100, body: "/progress spam\n/claim", login: "chatty-gh", createdAt: at(2) }), { id })).status).toBe(200);
+    expect(events()).toEqual(before);
+    const delivery = getDeliveryByGuid(db, id)!;
+    expect(delivery.status).toBe("processed");
+    expect(delivery.error).toMatch(/^\/progress ignored: You have added 10 notes on this bounty in the last 10 minutes, the most allowed is 10\. Try again in \d+ minutes?\.; \/claim ignored: /);
+    // someone else on the same bounty is not limited by chatty-gh's notes
+    await deliver("issue_comment", commentEvent(spec, { id: 950_101, body: "/release", login: "other-gh", createdAt: at(3) }));
+    expect(getBounty(db, bountyId)!.events[0]).toMatchObject({ type: "refused", actorLabel: "@other-gh (GitHub)" });
+  });
+});
+
+describe("an admin reading stored deliveries", () => {
+  it("a signed 3,000-level nested delivery is shown bounded, truncated, with the raw body one download away", async () => {
+    const body = `{"zen":"deep","nested":${"[".repeat(3_000)}1${"]".repeat(3_000)}}`;
+    const id = crypto.randomUUID();
+    expect((await deliver("star", null, { id, body })).status).toBe(200);
+    const stored = getDeliveryByGuid(db, id)!;
+    expect(stored.payload).toBe(body);
+    const admin = await cookieFor((await makeUser(["admin"])).id);
+
+    const res = await call(adminWebhooks, `/admin/webhooks?show=${stored.id}`, {}, { headers: { Cookie: admin } });
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    // JSON.stringify(…, null, 2) made this 36 MB; now the whole loader answer stays near the 64 KiB cap
+    expect(page.length).toBeLessThan(PAYLOAD_MAX_CHARS);
+    const shown = JSON.parse(page).shown;
+    expect(shown.truncated).toBe(true);
+    expect(shown.payload).toContain('"zen": "deep"');
+    expect(shown.payload).toContain("[… truncated: 1 item nested deeper than 20 levels]");
+    expect(shown.bytes).toBe(body.length);
+
+    const raw = await call(rawPayload, `/admin/webhooks/${stored.id}/payload`, { id: String(stored.id) }, { headers: { Cookie: admin } });
+    expect(raw.status).toBe(200);
+    expect(raw.headers.get("Content-Disposition")).toBe(`attachment; filename="delivery-${stored.id}.json"`);
+    expect(raw.headers.get("Content-Type")).toBe("application/octet-stream");
+    expect(raw.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    expect(Buffer.from(await raw.arrayBuffer()).equals(Buffer.from(body, "utf8"))).toBe(true);
+  });
+
+  it("the raw body is for admins only: 403 for anyone else signed in, sign-in for a stranger, 404 for no such delivery", async () => {
+    const id = crypto.randomUUID();
+    await deliver("star", example("star", "created"), { id });
+    const stored = getDeliveryByGuid(db, id)!;
+    const url = `/admin/webhooks/${stored.id}/payload`;
+    for (const roles of [[], ["ssc"], ["packager"]] as const) {
+      const res = await call(rawPayload, url, { id: String(stored.id) }, { headers: { Cookie: await cookieFor((await makeUser([...roles])).id) } });
+      expect(res.status, roles.join() || "contributor").toBe(403);
+    }
+    const stranger = await call(rawPayload, url, { id: String(stored.id) });
+    expect(stranger.status).toBe(302);
+    expect(stranger.headers.get("Location")).toMatch(/^\/login\?redirectTo=/);
+    const admin = await cookieFor((await makeUser(["admin"])).id);
+    expect((await call(rawPayload, "/admin/webhooks/999999999/payload", { id: "999999999" }, { headers: { Cookie: admin } })).status).toBe(404);
+    expect((await call(rawPayload, "/admin/webhooks/1e3/payload", { id: "1e3" }, { headers: { Cookie: admin } })).status).toBe(404);
   });
 });
 
