@@ -59,7 +59,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const bytes = await readCapped(request, MAX_BODY_BYTES);
   if (bytes === null) return refuse(413, "Payload over 25 MiB.", "too large");
   // The signature covers these exact bytes; nothing is decoded or parsed before it is checked.
-  const body = await verifiedBody(bytes, request.headers.get("x-hub-signature-256"));
+  const body = verifiedBody(bytes, request.headers.get("x-hub-signature-256"));
   if (body === null) return refuse(401, "Signature missing or wrong: check the webhook secret.", "signature");
 
   let payload: unknown;
