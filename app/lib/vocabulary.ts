@@ -1,0 +1,125 @@
+// The words of each domain: statuses, kinds, roles. Pure data shared by the database schema,
+// the models, the forms and the UI (so no page imports the schema to name a status).
+
+// Catalog
+
+/** SPIFFE support status of an integration target, from most to least mature. */
+export const TARGET_STATUSES = ["native", "partial", "requested", "none"] as const;
+export type TargetStatus = (typeof TARGET_STATUSES)[number];
+
+export const PERSONA_SLUGS = [
+  "end-user",
+  "sysadmin",
+  "security",
+  "distro",
+  "packager",
+  "documenter",
+  "influencer",
+  "translator",
+  "developer",
+  "other",
+] as const;
+export type PersonaSlug = (typeof PERSONA_SLUGS)[number];
+
+export const GITHUB_ITEM_KINDS = ["issue", "pull"] as const;
+export const GITHUB_ITEM_STATES = ["open", "closed", "merged"] as const;
+export const LINK_SOURCES = ["seed", "manual", "label"] as const;
+
+// Accounts, sessions and the audit log
+
+/** Roles a user can be granted. Everyone is a contributor; that role is implicit. */
+export const GRANTABLE_ROLES = ["packager", "ssc", "admin"] as const;
+export type GrantableRole = (typeof GRANTABLE_ROLES)[number];
+export type Role = "contributor" | GrantableRole;
+
+export const AUDIT_SOURCES = ["web", "cli", "github", "system"] as const;
+
+// Bounties
+
+export const BOUNTY_KINDS = [
+  "code",
+  "docs",
+  "tutorial",
+  "packaging",
+  "translation",
+  "advocacy",
+  "security-review",
+  "deployment-feedback",
+] as const;
+export type BountyKind = (typeof BOUNTY_KINDS)[number];
+
+/** See app/lib/bounty-lifecycle.ts for the transitions between them. */
+export const BOUNTY_STATUSES = [
+  "proposed",
+  "declined",
+  "open",
+  "claimed",
+  "in_progress",
+  "in_review",
+  "completed",
+  "cancelled",
+] as const;
+export type BountyStatus = (typeof BOUNTY_STATUSES)[number];
+
+export const DIFFICULTIES = ["easy", "medium", "hard"] as const;
+export type Difficulty = (typeof DIFFICULTIES)[number];
+
+export const CLAIM_END_REASONS = ["released", "revoked", "expired", "completed", "cancelled"] as const;
+
+export const BOUNTY_EVENT_TYPES = [
+  "proposed",
+  "created",
+  "accepted",
+  "declined",
+  "claimed",
+  "progress",
+  "released",
+  "expired",
+  "submitted",
+  "completed",
+  "reopened",
+  "cancelled",
+  "refused",
+  "linked",
+] as const;
+export type BountyEventType = (typeof BOUNTY_EVENT_TYPES)[number];
+
+// GitHub webhooks
+
+export const DELIVERY_STATUSES = ["processed", "ignored", "invalid", "failed"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+// Packages
+
+export const DISTRIBUTIONS = [
+  { slug: "debian", name: "Debian" },
+  { slug: "ubuntu", name: "Ubuntu" },
+  { slug: "fedora", name: "Fedora" },
+  { slug: "epel", name: "EPEL / Enterprise Linux" },
+  { slug: "alpine", name: "Alpine" },
+  { slug: "arch", name: "Arch / AUR" },
+  { slug: "nixpkgs", name: "Nixpkgs" },
+  { slug: "homebrew", name: "Homebrew" },
+  { slug: "wolfi", name: "Wolfi" },
+  { slug: "helm", name: "Helm" },
+  { slug: "container", name: "Container images" },
+  { slug: "other", name: "Other" },
+] as const;
+export const DISTRIBUTION_SLUGS = DISTRIBUTIONS.map((d) => d.slug) as unknown as readonly [
+  (typeof DISTRIBUTIONS)[number]["slug"],
+  ...(typeof DISTRIBUTIONS)[number]["slug"][],
+]; // a non-empty tuple for zod enums
+export type DistributionSlug = (typeof DISTRIBUTIONS)[number]["slug"];
+
+// The community fund
+
+export const LEDGER_KINDS = ["donation", "reimbursement", "reversal"] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+
+export const EXPENSE_KINDS = ["pre_approval", "reimbursement"] as const;
+export const EXPENSE_CATEGORIES = ["travel", "lodging", "registration", "event-catering", "swag", "infrastructure", "security-audit", "other"] as const;
+export const EXPENSE_STATUSES = ["draft", "submitted", "approved", "rejected", "changes_requested", "paid", "cancelled"] as const;
+export type ExpenseStatus = (typeof EXPENSE_STATUSES)[number];
+export type ExpenseCategory = (typeof EXPENSE_CATEGORIES)[number];
+
+export const VOTES = ["approve", "reject", "changes"] as const;

@@ -1,0 +1,9 @@
+// The database schema, one file per domain; the one source of truth for drizzle-kit.
+// The vocabulary (statuses, kinds, roles) lives in app/lib/vocabulary.ts and is re-exported here.
+export * from "./catalog";
+export * from "./accounts";
+export * from "./bounties";
+export * from "./github";
+export * from "./packages";
+export * from "./fund";
+export * from "../../app/lib/vocabulary";
