@@ -1,18 +1,21 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { getUser, hasRole, requireUser } from "../auth/session.server";
+import { getUser, requireUser } from "../auth/session.server";
 import { BountyStatusBadge, claimFreshness } from "../components/bounties";
 import { PersonaChips } from "../components/catalog";
 import { FormError } from "../components/form";
 import { db } from "../db.server";
 import { listPublicExpensesFor } from "../models/expenses.server";
 import { FundRecord } from "../components/fund";
+import { GitHubLink, WebLink } from "../components/links";
 import { availableIntents, KIND_LABELS, type WebIntent } from "../lib/bounty-lifecycle";
 import { formatDateTime } from "../lib/dates";
+import { githubIssueUrl } from "../lib/links";
 import { renderMarkdown } from "../lib/markdown.server";
 import { domainErrorResponse, notFound } from "../lib/responses";
 import { applyIntent, expireClaims, getBounty, isClaimant, webBountyActor } from "../models/bounties.server";
 import { DomainError } from "../models/errors";
+import { isBountyReviewer, maySeeBounty } from "../models/permissions.server";
 import { listPersonas } from "../models/personas.server";
 import { IntentSchema } from "../schemas/bounties";
 import { parseForm, readForm } from "../schemas/form";
@@ -31,11 +34,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   expireClaims(db, now);
   const user = await getUser(request);
   const bounty = getBounty(db, id);
-  const reviewer = hasRole(user, "ssc", "admin");
-  // A proposal is private to its proposer and the people who decide on it.
-  if (!bounty || ((bounty.status === "proposed" || bounty.status === "declined") && !reviewer && bounty.createdByUserId !== user?.id)) {
-    throw notFound("There is no such bounty.");
-  }
+  const viewerPerson = user ? { userId: user.id, roles: user.roles } : null;
+  if (!bounty || !maySeeBounty(viewerPerson, bounty)) throw notFound("There is no such bounty.");
+  const reviewer = isBountyReviewer(viewerPerson);
   const viewer = {
     signedIn: Boolean(user),
     isClaimant: user ? isClaimant(db, id, webBountyActor(user)) : false,
@@ -118,9 +119,9 @@ export default function BountyPage() {
         <PersonaChips personas={bounty.personas} names={personaNames} />
         {bounty.githubRepo && bounty.githubNumber ? (
           <p>
-            <a href={`https://github.com/${bounty.githubRepo}/issues/${bounty.githubNumber}`} rel="noreferrer">
+            <GitHubLink url={githubIssueUrl(bounty.githubRepo, bounty.githubNumber)}>
               {bounty.githubRepo}#{bounty.githubNumber} on GitHub
-            </a>
+            </GitHubLink>
           </p>
         ) : null}
       </header>
@@ -149,9 +150,7 @@ export default function BountyPage() {
                     <ul>
                       {e.links.map((l) => (
                         <li key={l}>
-                          <a href={l} rel="nofollow noreferrer">
-                            {l}
-                          </a>
+                          <WebLink url={l}>{l}</WebLink>
                         </li>
                       ))}
                     </ul>
