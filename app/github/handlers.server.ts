@@ -1,11 +1,10 @@
 // Translate GitHub webhook payloads into model calls, nothing more. Runs inside the
 // delivery's transaction (see receive.server.ts); model writes nest as savepoints.
-import { and, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
-import { users } from "../../db/schema";
 import type { BountyKind } from "../../db/schema";
 import { BOUNTY_KINDS } from "../../db/schema";
 import type { Db } from "../db.server";
+import { githubIssueUrl, githubReleaseUrl } from "../lib/links";
 import { isBot, parseCommands, parseIssueRefs, type Command } from "../lib/github-text";
 import {
   applyIntent,
@@ -31,7 +30,7 @@ import {
   type IssueSnapshot,
 } from "../models/github.server";
 import { applyUpstreamRelease } from "../models/packages.server";
-import { listRoles } from "../models/users.server";
+import { getUserByVerifiedGithubLogin } from "../models/users.server";
 import type { UpstreamIntent, WebIntent } from "../lib/bounty-lifecycle";
 import { IssueCommentEvent, IssuesEvent, PingEvent, PullRequestEvent, ReleaseEvent, type IssuePayload } from "./payloads";
 
@@ -88,7 +87,8 @@ function snapshotOf(issue: IssuePayload, repo: string, overrides: Partial<IssueS
     labels: issue.labels.map((l) => l.name),
     assignees: (issue.assignees ?? []).map((a) => a.login),
     author: issue.user?.login ?? null,
-    url: issue.html_url,
+    // a link that is not a GitHub page was dropped by the schema; the issue's own address stands in
+    url: issue.html_url ?? githubIssueUrl(repo, issue.number, issue.pull_request ? "pull" : "issue"),
     updatedAt: ms(issue.updated_at),
     mergedAt: null,
     ...overrides,
@@ -100,14 +100,14 @@ function upstreamActor(login: string): BountyActor {
   return { userId: null, label: `github:${login}`, source: "github", roles: [] };
 }
 
-/** A GitHub login acts as the Club Zero user who verified it, or as itself. */
+/**
+ * A GitHub login acts as the Club Zero user who verified it, or as itself. A disabled user
+ * stays that user (the models refuse them, and the refusal goes on the timeline): they do
+ * not get to act again as a bare GitHub login.
+ */
 function commenterActor(db: Db, login: string): BountyActor {
-  const user = db
-    .select({ id: users.id, username: users.username })
-    .from(users)
-    .where(and(sql`lower(${users.githubLogin}) = ${login.toLowerCase()}`, eq(users.githubVerified, true), sql`${users.disabledAt} is null`))
-    .get();
-  if (user) return { userId: user.id, label: `@${user.username}`, source: "github", roles: listRoles(db, user.id) };
+  const user = getUserByVerifiedGithubLogin(db, login);
+  if (user) return { userId: user.id, label: `@${user.username}`, source: "github", roles: user.roles };
   return { userId: null, githubLogin: login, label: `@${login} (GitHub)`, source: "github", roles: [] };
 }
 
@@ -258,6 +258,7 @@ function handlePull(db: Db, payload: unknown, now: number): Outcome {
   const { pull_request: pr, repository, sender } = p.data;
   const repo = repository.full_name;
   const merged = Boolean(pr.merged || pr.merged_at);
+  const prUrl = pr.html_url ?? githubIssueUrl(repo, pr.number, "pull");
   const { row, fresh } = upsertIssue(
     db,
     {
@@ -271,7 +272,7 @@ function handlePull(db: Db, payload: unknown, now: number): Outcome {
       labels: pr.labels.map((l) => l.name),
       assignees: [],
       author: pr.user.login,
-      url: pr.html_url,
+      url: prUrl,
       updatedAt: ms(pr.updated_at),
       mergedAt: pr.merged_at ? ms(pr.merged_at) : null,
     },
@@ -288,9 +289,9 @@ function handlePull(db: Db, payload: unknown, now: number): Outcome {
     const bounty = getBountyForIssue(db, issue.repo, issue.number);
     if (!bounty) continue;
     if (row.state === "merged") {
-      tryUpstream(db, actor, bounty.id, "upstream_complete", { links: [pr.html_url], note: "The pull request was merged.", credit: creditFor(db, pr.user.login), externalKey: `pr-merged:${pr.id}:${bounty.id}` }, now);
+      tryUpstream(db, actor, bounty.id, "upstream_complete", { links: [prUrl], note: "The pull request was merged.", credit: creditFor(db, pr.user.login), externalKey: `pr-merged:${pr.id}:${bounty.id}` }, now);
     } else if (pr.state === "open") {
-      tryUpstream(db, actor, bounty.id, "upstream_review", { links: [pr.html_url], note: `Pull request by @${pr.user.login}.`, externalKey: `pr-open:${pr.id}:${bounty.id}:${pr.updated_at}` }, now);
+      tryUpstream(db, actor, bounty.id, "upstream_review", { links: [prUrl], note: `Pull request by @${pr.user.login}.`, externalKey: `pr-open:${pr.id}:${bounty.id}:${pr.updated_at}` }, now);
     } else if (bounty.status === "in_review") {
       tryUpstream(db, actor, bounty.id, hasActiveClaim(db, bounty.id) ? "upstream_withdraw" : "upstream_unreview", { note: "The pull request was closed without merging.", externalKey: `pr-closed:${pr.id}:${bounty.id}:${pr.updated_at}` }, now);
     }
@@ -303,7 +304,7 @@ function handleRelease(db: Db, payload: unknown, now: number): Outcome {
   if (!p.success) return invalid(p.error);
   const { release, repository } = p.data;
   if (release.draft || release.prerelease) return { status: "ignored", note: "draft or pre-release" };
-  recordRelease(db, { repo: repository.full_name, tag: release.tag_name, name: release.name ?? null, url: release.html_url, publishedAt: release.published_at ? ms(release.published_at) : now }, now);
+  recordRelease(db, { repo: repository.full_name, tag: release.tag_name, name: release.name ?? null, url: release.html_url ?? githubReleaseUrl(repository.full_name, release.tag_name), publishedAt: release.published_at ? ms(release.published_at) : now }, now);
   applyUpstreamRelease(db, repository.full_name, release.tag_name, now);
   return { status: "processed" };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeGitHubUrl } from "../lib/links";
 
 // Only the fields Club Zero reads; .passthrough() (zod 4: looseObject) keeps parsing when
 // GitHub adds fields. A payload that fails these is stored as `invalid`, with no effect.
@@ -7,6 +8,8 @@ const Login = z.looseObject({ login: z.string().min(1), type: z.string().nullish
 const Label = z.looseObject({ name: z.string() });
 const Repo = z.looseObject({ id: z.number().int(), full_name: z.string().regex(/^[^/\s]+\/[^/\s]+$/) });
 const Time = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "not a timestamp");
+/** A page on GitHub, or null when the payload's link is anything else (e.g. `javascript:`). */
+export const GitHubLink = z.string().transform(safeGitHubUrl);
 
 export const IssuePayloadIssue = z.looseObject({
   id: z.number().int(),
@@ -17,7 +20,7 @@ export const IssuePayloadIssue = z.looseObject({
   labels: z.array(Label).default([]),
   assignees: z.array(Login).nullish(),
   user: Login.nullish(),
-  html_url: z.string(),
+  html_url: GitHubLink,
   updated_at: Time,
   pull_request: z.looseObject({}).nullish(),
 });
@@ -55,7 +58,7 @@ export const PullRequestEvent = z.looseObject({
     state: z.enum(["open", "closed"]),
     merged: z.boolean().nullish(),
     merged_at: Time.nullish(),
-    html_url: z.string(),
+    html_url: GitHubLink,
     updated_at: Time,
     user: Login,
     labels: z.array(Label).default([]),
@@ -69,7 +72,7 @@ export const ReleaseEvent = z.looseObject({
   release: z.looseObject({
     tag_name: z.string().min(1),
     name: z.string().nullish(),
-    html_url: z.string(),
+    html_url: GitHubLink,
     published_at: Time.nullish(),
     draft: z.boolean().optional(),
     prerelease: z.boolean().optional(),

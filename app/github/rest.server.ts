@@ -1,7 +1,9 @@
 // GitHub's REST API, for reconciling linked issues when a token is configured.
 import { z } from "zod";
 import { env } from "../env.server";
+import { githubIssueUrl } from "../lib/links";
 import type { IssueSnapshot } from "../models/github.server";
+import { GitHubLink } from "./payloads";
 
 export const githubTokenConfigured = Boolean(env.GITHUB_TOKEN);
 
@@ -11,7 +13,7 @@ const RestIssue = z.looseObject({
   title: z.string(),
   state: z.enum(["open", "closed"]),
   state_reason: z.string().nullish(),
-  html_url: z.string(),
+  html_url: GitHubLink,
   updated_at: z.string(),
   labels: z.array(z.union([z.string(), z.looseObject({ name: z.string() })])).default([]),
   assignees: z.array(z.looseObject({ login: z.string() })).nullish(),
@@ -64,7 +66,7 @@ export async function fetchIssue(repo: string, number: number): Promise<FetchRes
       labels: i.labels.map((l) => (typeof l === "string" ? l : l.name)),
       assignees: (i.assignees ?? []).map((a) => a.login),
       author: i.user?.login ?? null,
-      url: i.html_url,
+      url: i.html_url ?? githubIssueUrl(repo, i.number, i.pull_request ? "pull" : "issue"),
       updatedAt: Date.parse(i.updated_at),
       mergedAt,
     },

@@ -30,6 +30,8 @@ import {
 import { renderMarkdown } from "../lib/markdown.server";
 import { recordAudit, webPerson, type Actor } from "./audit.server";
 import { Conflict, Forbidden, InvalidTransition, NotFound, RateLimited, Unprocessable } from "./errors";
+import { isBountyReviewer, maySeeBounty, publicBountiesOnly } from "./permissions.server";
+import { assertMayAct } from "./users.server";
 
 const DAY = 86_400_000;
 
@@ -42,7 +44,7 @@ export interface BountyActor extends Actor {
 
 export const systemActor: BountyActor = { userId: null, label: "Club Zero", source: "system", roles: [] };
 
-const isReviewer = (actor: BountyActor) => actor.roles.includes("ssc") || actor.roles.includes("admin");
+const isReviewer = (actor: BountyActor) => isBountyReviewer(actor);
 
 type BountyRow = typeof bounties.$inferSelect;
 type ClaimRow = typeof claims.$inferSelect;
@@ -179,9 +181,11 @@ export interface NewBounty {
  * Creates a bounty. SSC members and admins create it open; anyone else signed in
  * proposes it, and it waits for an SSC member or admin to accept or decline it.
  * Personas default to the ones the kind suits.
+ * @throws NotFound (no such target), Forbidden (a disabled account)
  */
 export function createBounty(db: Db, actor: BountyActor, input: NewBounty, now = Date.now(), opts: { open?: boolean } = {}): BountyRow {
   return writeTx(db, (tx) => {
+    assertMayAct(tx, actor);
     const target = tx.select({ id: targets.id }).from(targets).where(eq(targets.id, input.targetId)).get();
     if (!target) throw new NotFound("There is no such target.");
     // opts.open: the caller's own rule lets this actor open it directly (packagers asking for packaging).
@@ -236,7 +240,7 @@ export interface IntentResult {
  * Applies one intent to a bounty in a single BEGIN IMMEDIATE transaction: checks who may
  * act, asks the state machine whether it makes sense, enforces the claim rules, moves the
  * bounty, records the timeline event and the audit record.
- * @throws NotFound, Forbidden (not allowed for this person), InvalidTransition (409, makes
+ * @throws NotFound, Forbidden (not allowed for this person, or a disabled account), InvalidTransition (409, makes
  *   no sense in this state; for a claim it names who holds it), Conflict (claim limit),
  *   Unprocessable (a required reason or link is missing), RateLimited (429: the person's
  *   note rate limit, when the event would carry a note).
@@ -254,12 +258,11 @@ export function applyIntent(
       const seen = tx.select({ id: bountyEvents.id }).from(bountyEvents).where(eq(bountyEvents.externalKey, input.externalKey)).get();
       if (seen) return { bounty: requireBounty(tx, bountyId), duplicate: true };
     }
+    assertMayAct(tx, actor);
     expireClaimsIn(tx, now, bountyId);
     const bounty = requireBounty(tx, bountyId);
-    // A proposal is private to its proposer and the reviewers, whichever door asks.
-    if ((bounty.status === "proposed" || bounty.status === "declined") && !isReviewer(actor) && (actor.userId === null || bounty.createdByUserId !== actor.userId)) {
-      throw new NotFound("There is no such bounty.");
-    }
+    // Whoever may not see the bounty may not act on it either, whichever door asks.
+    if (!maySeeBounty(actor, bounty)) throw new NotFound("There is no such bounty.");
     const claim = activeClaim(tx, bountyId);
     const viewer = { signedIn: actor.userId !== null || Boolean(actor.githubLogin), isClaimant: holdsClaim(claim, actor), isReviewer: isReviewer(actor) };
 
@@ -493,6 +496,8 @@ const bountyPersonaList = sql<string | null>`(
 export function listBounties(db: Db, filters: BoardFilters): { rows: BountyCard[]; total: number } {
   const where: (SQL | undefined)[] = [
     filters.status ? eq(bounties.status, filters.status) : inArray(bounties.status, [...(filters.statuses ?? OPEN_AND_ACTIVE)]),
+    // the board, target pages and /api/bounties are public, whatever status is asked for
+    publicBountiesOnly(),
   ];
   if (filters.kind) where.push(eq(bounties.kind, filters.kind));
   // by id through the slug's unique index, so counting needs no join with targets
@@ -734,6 +739,7 @@ export function listNewOpenBounties(db: Db, persona?: PersonaSlug, limit = 50) {
     .where(
       and(
         eq(bounties.status, "open"),
+        publicBountiesOnly(),
         persona ? sql`exists (select 1 from ${bountyPersonas} bp where bp.bounty_id = "bounties"."id" and bp.persona_slug = ${persona})` : undefined,
       ),
     )

@@ -16,6 +16,7 @@ import { formatMoney } from "../lib/money";
 import { recordAudit, type Actor } from "./audit.server";
 import { Conflict, Forbidden, InvalidTransition, NotFound, Unprocessable } from "./errors";
 import { getBalance, getCommitted, InsufficientFunds, isIsoDate, post } from "./ledger.server";
+import { maySeeBounty } from "./permissions.server";
 
 export type ExpenseRow = typeof expenses.$inferSelect;
 export type ReceiptRow = typeof receipts.$inferSelect;
@@ -69,19 +70,34 @@ function addReceipts(tx: Tx, actor: Person, expenseId: number, files: NewReceipt
   for (const f of files) tx.insert(receipts).values({ ...f, expenseId, uploadedByUserId: actor.userId!, createdAt: now }).run();
 }
 
+/** A cited bounty, target or pre-approval the requester may not cite; `field` names the form field. */
+export class InvalidCitation extends Unprocessable {
+  constructor(
+    readonly field: "bountyId" | "target" | "preApprovalId",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Files an expense (a draft, or submitted at once) with its receipts, in one transaction.
- * A reimbursement needs a receipt before it is submitted. A cited pre-approval must be
- * the requester's own.
+ * A reimbursement needs a receipt before it is submitted. A cited bounty must be one the
+ * requester may see (`maySeeBounty`); a cited pre-approval must be the requester's own.
+ * @throws Forbidden, InvalidCitation (names the field), Unprocessable
  */
 export function createExpense(db: Db, actor: Person, input: ExpenseInput, files: NewReceipt[], submit: boolean, now = Date.now()): ExpenseRow {
   if (actor.userId === null) throw new Forbidden("Sign in to file an expense.");
   return writeTx(db, (tx) => {
-    if (input.bountyId !== null && !tx.select({ id: bounties.id }).from(bounties).where(eq(bounties.id, input.bountyId)).get()) throw new Unprocessable("The cited bounty does not exist.");
-    if (input.targetId !== null && !tx.select({ id: targets.id }).from(targets).where(eq(targets.id, input.targetId)).get()) throw new Unprocessable("The cited target does not exist.");
+    if (input.bountyId !== null) {
+      // A bounty the requester may not see is answered exactly like one that does not exist.
+      const cited = tx.select({ status: bounties.status, createdByUserId: bounties.createdByUserId }).from(bounties).where(eq(bounties.id, input.bountyId)).get();
+      if (!cited || !maySeeBounty(actor, cited)) throw new InvalidCitation("bountyId", `There is no bounty #${input.bountyId} you can cite: give the number shown on a bounty's page, or leave it empty.`);
+    }
+    if (input.targetId !== null && !tx.select({ id: targets.id }).from(targets).where(eq(targets.id, input.targetId)).get()) throw new InvalidCitation("target", "The cited target does not exist.");
     if (input.preApprovalId !== null) {
       const pre = tx.select().from(expenses).where(eq(expenses.id, input.preApprovalId)).get();
-      if (!pre || pre.requesterUserId !== actor.userId || pre.kind !== "pre_approval") throw new Unprocessable("Cite one of your own pre-approval requests.");
+      if (!pre || pre.requesterUserId !== actor.userId || pre.kind !== "pre_approval") throw new InvalidCitation("preApprovalId", "Cite one of your own pre-approval requests.");
     }
     if (submit && input.kind === "reimbursement" && files.length === 0) throw new Unprocessable("A reimbursement needs at least one receipt (PDF, PNG or JPEG).");
     const row = tx
@@ -133,8 +149,8 @@ export interface ExpenseActionResult {
  * One decision on an expense, in one BEGIN IMMEDIATE transaction with its audit record:
  * the requester submits, resubmits (a new round) or cancels before approval; SSC members
  * vote (never on their own request, once per round; SSC_QUORUM approvals approve it, a
- * rejection or a request for changes needs a reason); SSC members and admins mark an
- * approved expense paid, which posts its ledger entry exactly once.
+ * rejection or a request for changes needs a reason); SSC members and admins other than
+ * the requester mark an approved expense paid, which posts its ledger entry exactly once.
  * @throws NotFound, Forbidden, InvalidTransition (409), Conflict, InsufficientFunds, Unprocessable
  */
 export function actOnExpense(db: Db, actor: Person, id: number, intent: ExpenseIntent, input: ExpenseActionInput = {}, now = Date.now()): ExpenseActionResult {
@@ -187,6 +203,8 @@ export function actOnExpense(db: Db, actor: Person, id: number, intent: ExpenseI
       }
       case "pay": {
         if (!isFundOfficer(actor)) throw new Forbidden("Only SSC members and admins mark expenses paid.");
+        // Two people sign for money leaving the fund: the requester never pays their own.
+        if (own) throw new Forbidden("You cannot mark your own expense paid: another SSC member or admin must pay it.");
         const reference = input.paymentReference?.trim();
         const paidOn = input.paidOn?.trim();
         if (!reference) throw new Unprocessable("Give the payment reference (e.g. the Expensify report id).");
@@ -208,6 +226,12 @@ export interface ExpenseDetail extends ExpenseRow {
   target: { slug: string; name: string } | null;
 }
 
+/** The cited bounty's title, only for a viewer who may see that bounty. */
+function citedBountyFor(db: Db, viewer: Person, bountyId: number): { id: number; title: string } | null {
+  const b = db.select({ id: bounties.id, title: bounties.title, status: bounties.status, createdByUserId: bounties.createdByUserId }).from(bounties).where(eq(bounties.id, bountyId)).get();
+  return b && maySeeBounty(viewer, b) ? { id: b.id, title: b.title } : null;
+}
+
 /** The expense with its private details, or null when this person may not see it. */
 export function getExpenseForViewer(db: Db, viewer: Person, id: number): ExpenseDetail | null {
   const e = db.select().from(expenses).where(eq(expenses.id, id)).get();
@@ -225,7 +249,7 @@ export function getExpenseForViewer(db: Db, viewer: Person, id: number): Expense
       .orderBy(asc(expenseVotes.id))
       .all()
       .map((v) => ({ ...v, voter: `@${v.voter}` })),
-    bounty: e.bountyId ? (db.select({ id: bounties.id, title: bounties.title }).from(bounties).where(eq(bounties.id, e.bountyId)).get() ?? null) : null,
+    bounty: e.bountyId ? citedBountyFor(db, viewer, e.bountyId) : null,
     target: e.targetId ? (db.select({ slug: targets.slug, name: targets.name }).from(targets).where(eq(targets.id, e.targetId)).get() ?? null) : null,
   };
 }

@@ -11,6 +11,7 @@ import {
 } from "../../db/schema";
 import { adjustTargetIssues } from "../../db/issue-counts";
 import { writeTx, type Db, type Tx } from "../db.server";
+import { githubIssueUrl } from "../lib/links";
 import { recordAudit, type Actor } from "./audit.server";
 import { NotFound } from "./errors";
 
@@ -100,7 +101,7 @@ export function ensureIssuePlaceholder(tx: Tx | Db, repo: string, number: number
     findIssue(tx, repo, number) ??
     tx
       .insert(githubIssues)
-      .values({ repo, number, kind: "issue", title: `${repo}#${number}`, state: "open", url: `https://github.com/${repo}/issues/${number}` })
+      .values({ repo, number, kind: "issue", title: `${repo}#${number}`, state: "open", url: githubIssueUrl(repo, number) })
       .returning()
       .get()
   );
@@ -174,7 +175,7 @@ export function linkIssueManually(db: Db, actor: Actor, targetId: number, ref: {
       findIssue(tx, ref.repo, ref.number) ??
       tx
         .insert(githubIssues)
-        .values({ repo: ref.repo, number: ref.number, kind, title: `${ref.repo}#${ref.number}`, state: "open", url: `https://github.com/${ref.repo}/${kind === "pull" ? "pull" : "issues"}/${ref.number}` })
+        .values({ repo: ref.repo, number: ref.number, kind, title: `${ref.repo}#${ref.number}`, state: "open", url: githubIssueUrl(ref.repo, ref.number, kind) })
         .returning()
         .get();
     const { changes } = tx.insert(targetIssues).values({ targetId, issueId: issue.id, source: "manual", createdAt: new Date(now) }).onConflictDoNothing().run();

@@ -2,7 +2,7 @@ import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { GRANTABLE_ROLES, sessions, userRoles, users, type GrantableRole, type Role } from "../../db/schema";
 import { writeTx, type Db, type Tx } from "../db.server";
 import { recordAudit, type Actor } from "./audit.server";
-import { Conflict, NotFound, Unprocessable } from "./errors";
+import { Conflict, Forbidden, NotFound, Unprocessable } from "./errors";
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -61,6 +61,32 @@ export function getUserForLogin(db: Db, username: string): UserRow | null {
 
 export function getUserByGithubId(db: Db, githubId: number): UserRow | null {
   return db.select().from(users).where(eq(users.githubId, githubId)).get() ?? null;
+}
+
+/**
+ * The Club Zero user who verified this GitHub login (GitHub sign-in), disabled or not, or
+ * null. A disabled user is still returned: their login must not fall back to acting as a
+ * bare GitHub login; `assertMayAct` refuses them instead.
+ */
+export function getUserByVerifiedGithubLogin(db: Db | Tx, login: string): { id: number; username: string; roles: Role[]; disabled: boolean } | null {
+  const row = db
+    .select({ id: users.id, username: users.username, disabledAt: users.disabledAt })
+    .from(users)
+    .where(and(sql`lower(${users.githubLogin}) = ${login.toLowerCase()}`, eq(users.githubVerified, true)))
+    .get();
+  return row ? { id: row.id, username: row.username, roles: listRoles(db, row.id), disabled: row.disabledAt !== null } : null;
+}
+
+/**
+ * Disabled means disabled at every door: web sessions end when an account is disabled, and
+ * every model write a person makes (claims, progress, releases through GitHub comments)
+ * calls this first. Actors without an account (a bare GitHub login, the system) pass.
+ * @throws Forbidden
+ */
+export function assertMayAct(tx: Db | Tx, actor: { userId: number | null; label: string }): void {
+  if (actor.userId === null) return;
+  const row = tx.select({ disabledAt: users.disabledAt }).from(users).where(eq(users.id, actor.userId)).get();
+  if (!row || row.disabledAt !== null) throw new Forbidden(`${actor.label}'s Club Zero account is disabled, so it cannot act here.`);
 }
 
 export function listUsers(db: Db): PublicUser[] {

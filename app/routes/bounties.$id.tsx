@@ -1,18 +1,21 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { getUser, hasRole, requireUser } from "../auth/session.server";
+import { getUser, requireUser } from "../auth/session.server";
 import { BountyStatusBadge, claimFreshness } from "../components/bounties";
 import { PersonaChips } from "../components/catalog";
 import { FormError } from "../components/form";
 import { db } from "../db.server";
 import { listPublicExpensesFor } from "../models/expenses.server";
 import { FundRecord } from "../components/fund";
+import { GitHubLink, WebLink } from "../components/links";
 import { availableIntents, KIND_LABELS, type WebIntent } from "../lib/bounty-lifecycle";
 import { formatDateTime } from "../lib/dates";
 import { Pagination } from "../components/filters";
+import { githubIssueUrl } from "../lib/links";
 import { badRequest, domainErrorResponse, notFound } from "../lib/responses";
 import { applyIntent, expireClaims, getBounty, isClaimant, webBountyActor } from "../models/bounties.server";
 import { DomainError } from "../models/errors";
+import { isBountyReviewer, maySeeBounty } from "../models/permissions.server";
 import { listPersonas } from "../models/personas.server";
 import { BountyPageQuerySchema, IntentSchema } from "../schemas/bounties";
 import { parseSearchParams } from "../schemas/catalog";
@@ -35,11 +38,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   expireClaims(db, now);
   const user = await getUser(request);
   const bounty = getBounty(db, id, page);
-  const reviewer = hasRole(user, "ssc", "admin");
-  // A proposal is private to its proposer and the people who decide on it.
-  if (!bounty || ((bounty.status === "proposed" || bounty.status === "declined") && !reviewer && bounty.createdByUserId !== user?.id)) {
-    throw notFound("There is no such bounty.");
-  }
+  const viewerPerson = user ? { userId: user.id, roles: user.roles } : null;
+  if (!bounty || !maySeeBounty(viewerPerson, bounty)) throw notFound("There is no such bounty.");
+  const reviewer = isBountyReviewer(viewerPerson);
   if (page > bounty.eventPages) throw notFound(`This bounty's timeline has ${bounty.eventPages} ${bounty.eventPages === 1 ? "page" : "pages"}, not ${page}.`);
   const viewer = {
     signedIn: Boolean(user),
@@ -132,9 +133,9 @@ export default function BountyPage() {
         <PersonaChips personas={bounty.personas} names={personaNames} />
         {bounty.githubRepo && bounty.githubNumber ? (
           <p>
-            <a href={`https://github.com/${bounty.githubRepo}/issues/${bounty.githubNumber}`} rel="noreferrer">
+            <GitHubLink url={githubIssueUrl(bounty.githubRepo, bounty.githubNumber)}>
               {bounty.githubRepo}#{bounty.githubNumber} on GitHub
-            </a>
+            </GitHubLink>
           </p>
         ) : null}
       </header>
@@ -168,9 +169,7 @@ export default function BountyPage() {
                     <ul>
                       {e.links.map((l) => (
                         <li key={l}>
-                          <a href={l} rel="nofollow noreferrer">
-                            {l}
-                          </a>
+                          <WebLink url={l}>{l}</WebLink>
                         </li>
                       ))}
                     </ul>

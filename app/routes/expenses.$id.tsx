@@ -40,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       resubmit: own && expense.status === "changes_requested",
       cancel: own && ["draft", "submitted", "changes_requested"].includes(expense.status),
       vote: ssc && !own && expense.status === "submitted" && !votedThisRound,
-      pay: officer && expense.status === "approved",
+      pay: officer && !own && expense.status === "approved",
     },
     today: new Date().toISOString().slice(0, 10),
   });

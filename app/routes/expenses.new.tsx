@@ -8,7 +8,7 @@ import { env } from "../env.server";
 import { readFormWithReceipts, withStoredReceipts } from "../lib/uploads.server";
 import { webPerson } from "../models/audit.server";
 import { DomainError } from "../models/errors";
-import { createExpense } from "../models/expenses.server";
+import { createExpense, InvalidCitation } from "../models/expenses.server";
 import { findTarget, listTargetOptions } from "../models/targets.server";
 import { formToObject, parseForm } from "../schemas/form";
 import { ExpenseFormSchema } from "../schemas/fund";
@@ -37,6 +37,7 @@ export async function action({ request }: ActionFunctionArgs) {
     );
     return redirect(`/expenses/${expense.id}`);
   } catch (error) {
+    if (error instanceof InvalidCitation) return json({ fieldErrors: { [error.field]: error.message }, values, message: "Check the highlighted fields." }, { status: 400 });
     if (error instanceof DomainError) return json({ fieldErrors: {}, values, message: error.message }, { status: error.status });
     throw error;
   }

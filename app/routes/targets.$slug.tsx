@@ -15,6 +15,7 @@ import { PersonaChips, StatusBadge } from "../components/catalog";
 import { db } from "../db.server";
 import { listPublicExpensesFor } from "../models/expenses.server";
 import { FundRecord } from "../components/fund";
+import { GitHubLink } from "../components/links";
 import { Pagination } from "../components/filters";
 import { STATUS_DESCRIPTIONS } from "../lib/catalog";
 import { badRequest, notFound } from "../lib/responses";
@@ -177,9 +178,9 @@ export default function TargetPage() {
               <li key={issue.id} className="issue">
                 <span className={`state state--${issue.state}`}>{STATE_LABELS[issue.state]}</span>
                 <span className="issue__kind">{issue.kind === "pull" ? "PR" : "Issue"}</span>
-                <a href={issue.url} rel="noreferrer" className="issue__title">
+                <GitHubLink url={issue.url} className="issue__title">
                   {issue.title}
-                </a>
+                </GitHubLink>
                 <span className="muted issue__ref">
                   {issue.repo}#{issue.number}
                 </span>

@@ -305,6 +305,24 @@ describe("proposals", () => {
     expect(getBounty(db, id)!.status).toBe("open");
   });
 
+  it("lists everyone sees (board, target page, API, feed) never include a proposal, whatever status is asked for", async () => {
+    const proposer = await makeUser();
+    const proposal = createBounty(db, webBountyActor(proposer), {
+      targetId: getTarget(db, "kafka")!.id,
+      title: "A private idea for Kafka",
+      description: "Only the proposer and the reviewers may read this.",
+      kind: "code",
+    });
+    expect(proposal.status).toBe("proposed");
+    for (const status of ["proposed", "declined"] as const) {
+      expect(listBounties(db, { status, page: 1 }).rows.map((r) => r.id)).not.toContain(proposal.id);
+      expect(listBounties(db, { statuses: [status], target: "kafka", page: 1 }).total).toBe(0);
+    }
+    for (const res of [await call(boardLoader, "/bounties?q=private+idea"), await call(apiBounties, "/api/bounties?target=kafka"), await call(feedLoader, "/bounties.atom")]) {
+      expect(await res.text()).not.toContain("A private idea for Kafka");
+    }
+  });
+
   it("refuses a bounty with missing fields, naming each, and writes nothing", async () => {
     const before = db.$client.prepare("select count(*) as n from bounties").get();
     const res = await call(newBountyAction, "/targets/kafka/bounties/new", { slug: "kafka" }, formInit(await cookieFor((await makeUser(["admin"])).id), {

@@ -2,10 +2,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { db } from "../../app/db.server";
 import { cliActor, webPerson } from "../../app/models/audit.server";
-import { actOnExpense, createExpense, type ExpenseInput } from "../../app/models/expenses.server";
+import { createBounty, webBountyActor } from "../../app/models/bounties.server";
+import { getTarget } from "../../app/models/targets.server";
+import { actOnExpense, createExpense, getExpenseForViewer, InvalidCitation, type ExpenseInput } from "../../app/models/expenses.server";
 import { getBalance, getFundSummary, importDonationsCsv, recordDonation, reverseEntry, verifyLedger } from "../../app/models/ledger.server";
 import { action as expenseAction, loader as expenseLoader } from "../../app/routes/expenses.$id";
 import { loader as receiptLoader } from "../../app/routes/expenses.$id.receipts.$receiptId";
@@ -189,6 +192,51 @@ describe("expense approvals", () => {
     expect(db.$client.prepare("select count(*) as n from audit_log where entity_type = 'expense' and entity_id = ? and action = 'expense.vote_approve'").get(String(e.id))).toEqual({ n: 2 });
   });
 
+  it("an SSC member cannot mark their own approved expense paid; the ledger is unchanged", async () => {
+    donate(10_000);
+    const [requester, ssc2, ssc3] = await Promise.all([userWith("ssc"), userWith("ssc"), userWith("ssc", "admin")]);
+    const e = createExpense(db, requester.person, { ...baseExpense, amountCents: 2500 }, [], true);
+    actOnExpense(db, ssc2.person, e.id, "approve");
+    actOnExpense(db, ssc3.person, e.id, "approve");
+    const page = await (await call(expenseLoader, `/expenses/${e.id}`, { id: String(e.id) }, { headers: { Cookie: requester.cookie } })).json();
+    expect(page.can.pay).toBe(false);
+    const [entries, balance] = [ledgerCount(), getBalance(db)];
+    const own = await call(expenseAction, `/expenses/${e.id}`, { id: String(e.id) }, multipart(requester.cookie, { intent: "pay", paymentReference: "SELF-1", paidOn: "2026-06-10" }));
+    expect(own.status).toBe(403);
+    expect((await own.json()).message).toBe("You cannot mark your own expense paid: another SSC member or admin must pay it.");
+    expect([ledgerCount(), getBalance(db)]).toEqual([entries, balance]);
+    expect(db.$client.prepare("select status, payment_reference as ref from expenses where id = ?").get(e.id)).toEqual({ status: "approved", ref: null });
+    expect(db.$client.prepare("select count(*) as n from audit_log where entity_type = 'expense' and entity_id = ? and action = 'expense.paid'").get(String(e.id))).toEqual({ n: 0 });
+    // someone else with the pay permission can
+    const paid = await call(expenseAction, `/expenses/${e.id}`, { id: String(e.id) }, multipart(ssc3.cookie, { intent: "pay", paymentReference: "OTHER-1", paidOn: "2026-06-10" }));
+    expect(paid.status).toBe(200);
+    expect(getBalance(db)).toBe(balance - 2500);
+  });
+
+  it("a contributor or packager cannot mark an expense paid, not even their own; the ledger is unchanged", async () => {
+    donate(10_000);
+    const [contributor, packager, ssc1, ssc2] = await Promise.all([userWith(), userWith("packager"), userWith("ssc"), userWith("ssc")]);
+    const mine = createExpense(db, contributor.person, { ...baseExpense, amountCents: 1100 }, [], true);
+    const theirs = createExpense(db, packager.person, { ...baseExpense, amountCents: 1200 }, [], true);
+    for (const e of [mine, theirs]) {
+      actOnExpense(db, ssc1.person, e.id, "approve");
+      actOnExpense(db, ssc2.person, e.id, "approve");
+    }
+    const pay = (who: { cookie: string }, id: number) =>
+      call(expenseAction, `/expenses/${id}`, { id: String(id) }, multipart(who.cookie, { intent: "pay", paymentReference: `NOPE-${id}`, paidOn: "2026-06-11" }));
+    const [entries, balance] = [ledgerCount(), getBalance(db)];
+    const ownContributor = await pay(contributor, mine.id);
+    expect(ownContributor.status).toBe(403);
+    expect((await ownContributor.json()).message).toBe("Only SSC members and admins mark expenses paid.");
+    const ownPackager = await pay(packager, theirs.id);
+    expect(ownPackager.status).toBe(403);
+    // someone else's expense is private to them: answered as if it did not exist
+    expect((await pay(packager, mine.id)).status).toBe(404);
+    expect((await pay(contributor, theirs.id)).status).toBe(404);
+    expect([ledgerCount(), getBalance(db)]).toEqual([entries, balance]);
+    expect(db.$client.prepare(`select status from expenses where id in (${mine.id}, ${theirs.id})`).pluck().all()).toEqual(["approved", "approved"]);
+  });
+
   it("approving more than is available is refused, naming the available amount", async () => {
     const [requester, ssc] = await Promise.all([userWith(), userWith("ssc")]);
     const available = getFundSummary(db).available;
@@ -280,6 +328,31 @@ describe("public record and tools", () => {
     expect(api.available).toBe(api.balance - api.committed);
   });
 
+  it("/fund.csv writes a hostile donor name and expense event as text, and real negative amounts as numbers", async () => {
+    recordDonation(db, { ...admin, userId: null, label: "test" }, { date: "2026-07-01", donor: "-1+1", amountCents: 5_000, currency: "USD", reference: `TEST-${++refNo}`, note: null });
+    recordDonation(db, { ...admin, userId: null, label: "test" }, { date: "2026-07-01", donor: "=HYPERLINK(\"http://evil.example\")", amountCents: 100, currency: "USD", reference: `TEST-${++refNo}`, note: null });
+    const [requester, ssc1, ssc2, payer] = await Promise.all([userWith(), userWith("ssc"), userWith("ssc"), userWith("admin")]);
+    const event = "-2+3+cmd|' /C calc'!A0";
+    const e = createExpense(db, requester.person, { ...baseExpense, event, amountCents: 1250, publicRequester: true }, [], true);
+    actOnExpense(db, ssc1.person, e.id, "approve");
+    actOnExpense(db, ssc2.person, e.id, "approve");
+    actOnExpense(db, payer.person, e.id, "pay", { paymentReference: "CSV-PAY", paidOn: "2026-07-02" });
+
+    const res = await call(fundCsv, "/fund.csv");
+    const rows = parse(await res.text(), { relax_column_count: true, skip_empty_lines: true }) as string[][];
+    const header = rows[0]!;
+    const col = (name: string) => header.indexOf(name);
+    const donor = rows.find((r) => r[col("donor")]?.includes("-1+1"))!;
+    expect(donor[col("donor")]).toBe("'-1+1");
+    expect(rows.find((r) => r[col("donor")]?.includes("HYPERLINK"))![col("donor")]).toBe(`'=HYPERLINK("http://evil.example")`);
+    const payment = rows.find((r) => r[col("event")]?.includes("cmd|"))!;
+    expect(payment[col("event")]).toBe(`'${event}`);
+    expect(payment[col("amount")]).toBe("-12.50");
+    expect(payment[col("requester")]).toBe(`'@${requester.user.username}`);
+    // no cell anywhere starts like a formula, unless it is a plain number
+    for (const cell of rows.flat()) if (/^[=+\-@\t\r]/.test(cell)) expect(cell, cell).toMatch(/^-?\d+(\.\d+)?$/);
+  });
+
   it("ledger:verify passes on a sound database and fails, listing the finding, on a broken one (LG-8)", async () => {
     const clean = runCli("db/cli/ledger-verify.ts", [], { DATABASE_PATH: process.env.DATABASE_PATH! });
     expect(clean.code, clean.stderr).toBe(0);
@@ -310,3 +383,54 @@ describe("public record and tools", () => {
   });
 });
 
+describe("cited bounties", () => {
+  async function proposal() {
+    const proposer = await userWith();
+    const bounty = createBounty(db, webBountyActor(proposer.user), {
+      targetId: getTarget(db, "kafka")!.id,
+      title: "Secret plan for Kafka SVIDs",
+      description: "A proposal only its proposer and the reviewers may see.",
+      kind: "code",
+    });
+    expect(bounty.status).toBe("proposed");
+    return { proposer, bounty };
+  }
+  const expenseCount = () => db.$client.prepare("select count(*) as n from expenses").pluck().get() as number;
+  const fields = (bountyId: number) => ({ kind: "pre_approval", title: "Trip", event: "KubeCon", category: "travel", amount: "10.00", spentOn: "2026-06-01", description: "To talk about it.", bountyId: String(bountyId), intent: "submit" });
+
+  it("an expense cannot cite a proposal its requester may not see: a field message, and nothing is written", async () => {
+    const { proposer, bounty } = await proposal();
+    const stranger = await userWith();
+    const before = expenseCount();
+    const res = await call(newExpense, "/expenses/new", {}, multipart(stranger.cookie, fields(bounty.id)));
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.fieldErrors.bountyId).toBe(`There is no bounty #${bounty.id} you can cite: give the number shown on a bounty's page, or leave it empty.`);
+    expect(JSON.stringify(body)).not.toContain("Secret plan");
+    expect(expenseCount()).toBe(before);
+    // a bounty that does not exist gets the same answer, so the refusal is no hint
+    expect(() => createExpense(db, stranger.person, { ...baseExpense, bountyId: 999_999 }, [], true)).toThrow(InvalidCitation);
+    // the proposer, and a reviewer, may cite it
+    expect((await call(newExpense, "/expenses/new", {}, multipart(proposer.cookie, fields(bounty.id)))).status).toBe(302);
+    expect(createExpense(db, (await userWith("ssc")).person, { ...baseExpense, bountyId: bounty.id }, [], true).bountyId).toBe(bounty.id);
+    expect(expenseCount()).toBe(before + 2);
+  });
+
+  it("an expense page shows a cited bounty only to a viewer who may see that bounty", async () => {
+    const { bounty } = await proposal();
+    const requester = await userWith();
+    // a row filed before citations were checked
+    const id = Number(
+      db.$client
+        .prepare("insert into expenses (kind, title, event, category, amount_cents, currency, spent_on, description, bounty_id, requester_user_id, status, public_requester, round, created_at, updated_at) values ('pre_approval', 'Old', 'Old', 'travel', 1000, 'USD', '2026-01-01', 'old', ?, ?, 'submitted', 0, 1, 0, 0)")
+        .run(bounty.id, requester.user.id).lastInsertRowid,
+    );
+    const asRequester = await call(expenseLoader, `/expenses/${id}`, { id: String(id) }, { headers: { Cookie: requester.cookie } });
+    expect(asRequester.status).toBe(200);
+    const text = await asRequester.text();
+    expect(text).not.toContain("Secret plan");
+    expect(JSON.parse(text).expense.bounty).toBeNull();
+    const reviewer = await userWith("ssc");
+    expect(getExpenseForViewer(db, reviewer.person, id)?.bounty).toEqual({ id: bounty.id, title: "Secret plan for Kafka SVIDs" });
+  });
+});

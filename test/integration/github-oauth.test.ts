@@ -201,6 +201,28 @@ describe("Sign in with GitHub", () => {
     expect(html).toContain("verified by GitHub sign-in");
   });
 
+  it("a disabled account cannot sign in with GitHub: no session, and no new account for the same GitHub id", async () => {
+    fake.setUser(HUBOT);
+    await signIn();
+    const Database = (await import("better-sqlite3")).default;
+    const raw = new Database(server.databasePath);
+    raw.prepare("update users set disabled_at = ? where github_id = ?").run(Date.now(), HUBOT.id);
+    const users = () => raw.prepare("select count(*) as n from users").pluck().get();
+    const before = users();
+    try {
+      const { authorize, stateCookie } = await startSignIn();
+      const res = await get((await approve(authorize)).href, { [STATE_COOKIE]: stateCookie });
+      expect(res.status).toBe(302);
+      expect(res.headers.get("location")).toBe("/login?github=disabled");
+      expect(setCookies(res).get(SESSION_COOKIE)).toBeUndefined();
+      expect(users()).toBe(before);
+    } finally {
+      raw.prepare("update users set disabled_at = null where github_id = ?").run(HUBOT.id);
+      raw.close();
+      fake.setUser(OCTOCAT);
+    }
+  });
+
   it("rejects a callback whose state does not match the cookie", async () => {
     fake.setUser(OCTOCAT);
     const { authorize, stateCookie } = await startSignIn();

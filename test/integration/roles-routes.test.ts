@@ -22,6 +22,7 @@ import * as fundCsv from "../../app/routes/fund[.]csv";
 import * as apiFund from "../../app/routes/api.fund";
 import * as expensesList from "../../app/routes/expenses._index";
 import * as expensesNew from "../../app/routes/expenses.new";
+import * as expense from "../../app/routes/expenses.$id";
 import * as ssc from "../../app/routes/ssc";
 import * as pkgMatrix from "../../app/routes/packages._index";
 import * as pkgNew from "../../app/routes/packages.new";
@@ -37,6 +38,10 @@ import * as personas from "../../app/routes/personas._index";
 import * as settings from "../../app/routes/settings";
 import * as target from "../../app/routes/targets.$slug";
 import * as catalog from "../../app/routes/targets._index";
+import { db } from "../../app/db.server";
+import { webPerson } from "../../app/models/audit.server";
+import { actOnExpense, createExpense } from "../../app/models/expenses.server";
+import { recordDonation } from "../../app/models/ledger.server";
 import { call } from "../support/remix";
 import { cookieFor, formInit, makeUser } from "../support/users";
 
@@ -46,6 +51,9 @@ type Who = (typeof ROLES)[number];
 
 const cookies = {} as Record<Who, string | null>;
 let targetUserId = 0;
+/** Someone else's expenses: one approved (to pay), one waiting for votes. */
+const expenseIds = { approved: 0, submitted: 0 };
+const ledgerRows = () => db.$client.prepare("select count(*) as n from ledger_entries").pluck().get() as number;
 
 beforeAll(async () => {
   cookies.anonymous = null;
@@ -56,6 +64,14 @@ beforeAll(async () => {
   // a second admin, so revoking/disabling never trips the last-admin guard
   await makeUser(["admin"]);
   targetUserId = (await makeUser()).id;
+  const requester = webPerson(await makeUser());
+  const [ssc1, ssc2] = [webPerson(await makeUser(["ssc"])), webPerson(await makeUser(["ssc"]))];
+  recordDonation(db, { userId: null, label: "test", source: "cli" }, { date: "2026-01-01", donor: null, amountCents: 100_000, currency: "USD", reference: "ROLES-1", note: null });
+  const trip = { kind: "pre_approval", title: "Trip", event: "Meetup", category: "travel", amountCents: 1000, spentOn: "2026-06-01", description: "A trip.", bountyId: null, targetId: null, preApprovalId: null, publicRequester: false } as const;
+  expenseIds.approved = createExpense(db, requester, trip, [], true).id;
+  actOnExpense(db, ssc1, expenseIds.approved, "approve");
+  actOnExpense(db, ssc2, expenseIds.approved, "approve");
+  expenseIds.submitted = createExpense(db, requester, trip, [], true).id;
 });
 
 const OK = 200;
@@ -69,6 +85,8 @@ interface Row {
   path: string;
   params?: Record<string, string>;
   form?: () => Record<string, string>;
+  /** The ledger must not change, whoever asks. */
+  ledgerUnchanged?: boolean;
   expect: Record<Who, number>;
 }
 
@@ -128,6 +146,33 @@ const actions: Row[] = [
   { name: "POST /packages/software/:slug (invalid)", handler: pkgSoftware.action, path: "/packages/software/spire-server", params: { slug: "spire-server" }, form: () => ({ version: "latest" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: 400 } },
   { name: "POST /fund (donation, invalid)", handler: fund.action, path: "/fund", form: () => ({ intent: "donation", amount: "1.005" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 400, admin: 400 } },
   { name: "POST /expenses/new (invalid)", handler: expensesNew.action, path: "/expenses/new", form: () => ({ kind: "reimbursement" }), expect: signedIn(LOGIN, 400) },
+  // someone else's expense is private (404) to contributors and packagers; officers get as far
+  // as the missing payment reference (422) or reason (422), so nobody here moves money
+  {
+    name: "POST /expenses/:id (pay someone else's approved expense, no reference)",
+    handler: expense.action,
+    get path() {
+      return `/expenses/${expenseIds.approved}`;
+    },
+    get params() {
+      return { id: String(expenseIds.approved) };
+    },
+    form: () => ({ intent: "pay", paidOn: "2026-06-10" }),
+    ledgerUnchanged: true,
+    expect: { anonymous: LOGIN, contributor: 404, packager: 404, ssc: 422, admin: 422 },
+  },
+  {
+    name: "POST /expenses/:id (reject someone else's expense, no reason)",
+    handler: expense.action,
+    get path() {
+      return `/expenses/${expenseIds.submitted}`;
+    },
+    get params() {
+      return { id: String(expenseIds.submitted) };
+    },
+    form: () => ({ intent: "reject" }),
+    expect: { anonymous: LOGIN, contributor: 404, packager: 404, ssc: 422, admin: 403 },
+  },
   { name: "POST /auth/github", handler: githubStart.action, path: "/auth/github", form: () => ({}), expect: all(404) },
   { name: "POST /login (wrong password)", handler: login.action, path: "/login", form: () => ({ username: "nobody-at-all", password: "wrong password" }), expect: all(401) },
   { name: "POST /join (invalid)", handler: join.action, path: "/join", form: () => ({ username: "" }), expect: all(400) },
@@ -139,8 +184,10 @@ describe.each([...loaders, ...actions])("$name", (row) => {
   it.each(ROLES)("as %s", async (who) => {
     const cookie = cookies[who];
     const init: RequestInit = row.form ? formInit(cookie, row.form()) : { headers: cookie ? { Cookie: cookie } : {} };
+    const entries = ledgerRows();
     const res = await call(row.handler, row.path, row.params ?? {}, init);
     expect(res.status, `${row.name} as ${who}`).toBe(row.expect[who]);
+    if (row.ledgerUnchanged) expect(ledgerRows(), `${row.name} as ${who}: ledger entries`).toBe(entries);
     if (row.expect[who] === LOGIN && who === "anonymous" && ![login, join, logout, githubStart].some((m) => m.loader === row.handler || m.action === row.handler)) {
       expect(res.headers.get("location")).toMatch(/^\/login\?redirectTo=/);
     }

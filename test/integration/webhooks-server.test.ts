@@ -128,6 +128,39 @@ describe("webhooks through the production server", () => {
     expect(fingerprint(server.databasePath)).toEqual(before);
   });
 
+  it("an issue whose html_url is javascript: becomes no javascript: link on the target or bounty page, nor does one stored earlier", async () => {
+    const spec = { repo: "fluent/fluent-bit", number: 4343, labels: ["club-zero"], title: "SPIFFE for the forward output", updatedAt: "2026-02-02T10:00:00Z" };
+    const opened = issuesEvent("opened", spec);
+    opened.issue.html_url = "javascript:alert(1)";
+    const res = await post(server, "issues", opened);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, outcome: "processed" });
+
+    // rows written before links were checked: an issue's url and a timeline link
+    const Database = (await import("better-sqlite3")).default;
+    const raw = new Database(server.databasePath);
+    const issueId = raw.prepare("select id from github_issues where repo = 'fluent/fluent-bit' and number = 4343").pluck().get() as number;
+    const bountyId = raw.prepare("select id from bounties where github_repo = 'fluent/fluent-bit' and github_number = 4343").pluck().get() as number;
+    const targetId = raw.prepare("select id from targets where slug = 'fluent-bit'").pluck().get() as number;
+    const old = raw
+      .prepare("insert into github_issues (repo, number, kind, title, state, url) values ('fluent/fluent-bit', 4344, 'pull', 'An old PR with a bad link', 'open', 'javascript:alert(2)')")
+      .run().lastInsertRowid;
+    raw.prepare("insert into target_issues (target_id, issue_id, source, created_at) values (?, ?, 'manual', ?)").run(targetId, old, Date.now());
+    raw
+      .prepare("insert into bounty_events (bounty_id, type, actor_label, source, note, note_html, links_json, created_at) values (?, 'progress', 'github:someone', 'github', 'old link', '<p>old link</p>', ?, ?)")
+      .run(bountyId, JSON.stringify(["javascript:alert(3)", "https://docs.example.org/spiffe"]), Date.now());
+    raw.close();
+
+    const target = await (await fetch(`${server.url}/targets/fluent-bit`)).text();
+    const bounty = await (await fetch(`${server.url}/bounties/${bountyId}`)).text();
+    for (const html of [target, bounty]) expect(html).not.toMatch(/href="\s*javascript:/i);
+    expect(target).toContain(`href="https://github.com/fluent/fluent-bit/issues/4343"`);
+    expect(target).toContain("An old PR with a bad link");
+    expect(bounty).toContain("javascript:alert(3)"); // shown, as text
+    expect(bounty).toContain(`href="https://docs.example.org/spiffe"`);
+    expect(issueId).toBeGreaterThan(0);
+  });
+
   it("never logs a webhook secret", () => {
     expect(server.output()).not.toContain(SECRET);
     expect(server.output()).not.toContain(OLD_SECRET);

@@ -17,6 +17,8 @@ import { NOTES_PER_BOUNTY } from "../../app/models/bounties.server";
 import { PAYLOAD_MAX_CHARS } from "../../app/lib/payload-view";
 import { loader as adminWebhooks } from "../../app/routes/admin.webhooks";
 import { loader as rawPayload } from "../../app/routes/admin.webhooks_.$id.payload";
+import { cliActor } from "../../app/models/audit.server";
+import { setDisabled } from "../../app/models/users.server";
 
 const SECRET = process.env.GITHUB_WEBHOOK_SECRET!;
 const dbFile = process.env.DATABASE_PATH!;
@@ -240,6 +242,66 @@ describe("events", () => {
     expect(b.claim?.githubLogin).toBe("alice-gh");
     expect(b.events[0]).toMatchObject({ type: "refused", actorLabel: "@bob-gh (GitHub)" });
     expect(b.events[0]!.note).toBe("/claim refused: @alice-gh (GitHub) has already claimed this bounty.");
+  });
+
+  it("a disabled account's /claim from its verified GitHub login creates no claim, and the refusal is on the timeline", async () => {
+    const user = await makeUser();
+    db.$client.prepare("update users set github_login = 'gone-gh', github_verified = 1 where id = ?").run(user.id);
+    setDisabled(db, cliActor, user.id, true);
+    const spec = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", spec));
+    const id = getBountyForIssue(db, spec.repo, spec.number)!.id;
+    const res = await deliver("issue_comment", commentEvent(spec, { id: 651, body: "/claim", login: "Gone-GH", createdAt: at(1) }));
+    expect(res.status).toBe(200);
+    expect(db.$client.prepare("select count(*) as n from claims where bounty_id = ?").get(id)).toEqual({ n: 0 });
+    const b = getBounty(db, id)!;
+    expect(b.status).toBe("open");
+    expect(b.events[0]).toMatchObject({ type: "refused", actorLabel: `@${user.username}`, source: "github" });
+    expect(b.events[0]!.note).toBe(`/claim refused: @${user.username}'s Club Zero account is disabled, so it cannot act here.`);
+  });
+
+  it("a claim held by an account that is then disabled gets no /progress or /release from GitHub", async () => {
+    const user = await makeUser();
+    db.$client.prepare("update users set github_login = 'leaving-gh', github_verified = 1 where id = ?").run(user.id);
+    const spec = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", spec));
+    const id = getBountyForIssue(db, spec.repo, spec.number)!.id;
+    await deliver("issue_comment", commentEvent(spec, { id: 661, body: "/claim", login: "leaving-gh", createdAt: at(1) }));
+    const claim = db.$client.prepare("select id, user_id as userId, last_checkin_at as checkin, ended_at as endedAt from claims where bounty_id = ?").get(id);
+    expect(claim).toMatchObject({ userId: user.id, endedAt: null });
+    setDisabled(db, cliActor, user.id, true);
+    await deliver("issue_comment", commentEvent(spec, { id: 662, body: "/progress still on it\n/release", login: "leaving-gh", createdAt: at(2) }));
+    expect(db.$client.prepare("select id, user_id as userId, last_checkin_at as checkin, ended_at as endedAt from claims where bounty_id = ?").get(id)).toEqual(claim);
+    const b = getBounty(db, id)!;
+    expect(b.status).toBe("claimed");
+    expect(b.events.slice(0, 2).map((e) => [e.type, e.note])).toEqual([
+      ["refused", `/release refused: @${user.username}'s Club Zero account is disabled, so it cannot act here.`],
+      ["refused", `/progress refused: @${user.username}'s Club Zero account is disabled, so it cannot act here.`],
+    ]);
+  });
+
+  it("an issue or pull request whose html_url is not a GitHub page is stored with its own GitHub address instead", async () => {
+    const spec = newIssue({ labels: ["club-zero"] });
+    const opened = issuesEvent("opened", spec);
+    opened.issue.html_url = "javascript:alert(1)";
+    await deliver("issues", opened);
+    expect(getIssue(db, spec.repo, spec.number)!.url).toBe(`https://github.com/${spec.repo}/issues/${spec.number}`);
+    const bounty = getBounty(db, getBountyForIssue(db, spec.repo, spec.number)!.id)!;
+    expect(bounty.description).not.toContain("javascript:");
+    const pr = pullEvent("opened", { repo: spec.repo, id: 770_000 + spec.number, number: 7700 + spec.number, title: "Fix", body: `Fixes #${spec.number}`, author: "pr-gh", updatedAt: at(5) });
+    pr.pull_request.html_url = "https://evil.example/github.com/pull/1";
+    await deliver("pull_request", pr);
+    expect(getIssue(db, spec.repo, 7700 + spec.number)!.url).toBe(`https://github.com/${spec.repo}/pull/${7700 + spec.number}`);
+    const events = getBounty(db, bounty.id)!.events;
+    expect(events[0]).toMatchObject({ type: "submitted", linksJson: JSON.stringify([`https://github.com/${spec.repo}/pull/${7700 + spec.number}`]) });
+    const release = example("release", "published");
+    release.repository.full_name = "spiffe/links-test";
+    release.release.tag_name = "v1.0.0";
+    release.release.html_url = "data:text/html,<script>alert(1)</script>";
+    release.release.draft = false;
+    release.release.prerelease = false;
+    await deliver("release", release);
+    expect(getRelease(db, "spiffe/links-test")).toMatchObject({ url: "https://github.com/spiffe/links-test/releases/tag/v1.0.0" });
   });
 
   it("a PR that fixes the issue moves it to review; merged completes it with credit to the claimant", async () => {
