@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import type { BountyKind, BountyStatus, Difficulty, PersonaSlug } from "../../db/schema";
+import type { BountyKind, BountyStatus, Difficulty, PersonaSlug } from "../lib/vocabulary";
 import { BOUNTY_STATUS_LABELS, KIND_LABELS } from "../lib/bounty-lifecycle";
 import { formatRelative } from "../lib/dates";
 import { PersonaChips } from "./catalog";

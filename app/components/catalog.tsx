@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import type { PersonaSlug, TargetStatus } from "../../db/schema";
+import type { PersonaSlug, TargetStatus } from "../lib/vocabulary";
 import { STATUS_DESCRIPTIONS, STATUS_LABELS, formatCount } from "../lib/catalog";
 
 export function StatusBadge({ status }: { status: TargetStatus }) {

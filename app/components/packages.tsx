@@ -1,5 +1,5 @@
 import { Form, Link } from "@remix-run/react";
-import { DISTRIBUTIONS } from "../../db/schema";
+import { DISTRIBUTIONS } from "../lib/vocabulary";
 import type { PackageStatus } from "../lib/versions";
 import { Field } from "./form";
 

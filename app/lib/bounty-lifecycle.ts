@@ -1,4 +1,4 @@
-import type { BountyKind, BountyStatus, PersonaSlug } from "../../db/schema";
+import type { BountyKind, BountyStatus, PersonaSlug } from "./vocabulary";
 
 /**
  * The bounty state machine, in one place. Every door (web form, GitHub comment, timer)

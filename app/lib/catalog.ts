@@ -1,4 +1,4 @@
-import type { TargetStatus } from "../../db/schema";
+import type { TargetStatus } from "./vocabulary";
 
 export const STATUS_LABELS: Record<TargetStatus, string> = {
   native: "Native",

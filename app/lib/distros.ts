@@ -1,4 +1,4 @@
-import { DISTRIBUTIONS, type DistributionSlug } from "../../db/schema";
+import { DISTRIBUTIONS, type DistributionSlug } from "./vocabulary";
 
 const NAMES = Object.fromEntries(DISTRIBUTIONS.map((d) => [d.slug, d.name])) as Record<DistributionSlug, string>;
 

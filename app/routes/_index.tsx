@@ -1,6 +1,6 @@
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { TARGET_STATUSES } from "../../db/schema";
+import { TARGET_STATUSES } from "../lib/vocabulary";
 import { StatusBadge } from "../components/catalog";
 import { db } from "../db.server";
 import { STATUS_DESCRIPTIONS } from "../lib/catalog";

@@ -1,6 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { GRANTABLE_ROLES } from "../../db/schema";
+import { GRANTABLE_ROLES } from "../lib/vocabulary";
 import { requireRole } from "../auth/session.server";
 import { ActionResult } from "../components/form";
 import { db } from "../db.server";

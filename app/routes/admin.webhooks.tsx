@@ -1,6 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { DELIVERY_STATUSES } from "../../db/schema";
+import { DELIVERY_STATUSES } from "../lib/vocabulary";
 import { requireRole } from "../auth/session.server";
 import { ActionResult } from "../components/form";
 import { db } from "../db.server";

@@ -1,6 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { BOUNTY_KINDS } from "../../db/schema";
+import { BOUNTY_KINDS } from "../lib/vocabulary";
 import { BountyCard } from "../components/bounties";
 import { FilterActions, FilterSelect, Pagination, QueryErrors } from "../components/filters";
 import { db } from "../db.server";

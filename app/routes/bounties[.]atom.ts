@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { PERSONA_SLUGS } from "../../db/schema";
+import { PERSONA_SLUGS } from "../lib/vocabulary";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { formatAtomFeed } from "../lib/atom";

@@ -1,6 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { EXPENSE_CATEGORIES } from "../../db/schema";
+import { EXPENSE_CATEGORIES } from "../lib/vocabulary";
 import { requireUser } from "../auth/session.server";
 import { Field, FormError } from "../components/form";
 import { db } from "../db.server";

@@ -1,6 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { DISTRIBUTIONS, DISTRIBUTION_SLUGS } from "../../db/schema";
+import { DISTRIBUTIONS, DISTRIBUTION_SLUGS } from "../lib/vocabulary";
 import { getUser, hasRole, requireUser } from "../auth/session.server";
 import { FilterActions, FilterSelect, QueryErrors } from "../components/filters";
 import { FormError } from "../components/form";

@@ -1,6 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import type { PersonaSlug } from "../../db/schema";
+import type { PersonaSlug } from "../lib/vocabulary";
 import { TargetCard } from "../components/catalog";
 import { db } from "../db.server";
 import { formatCount } from "../lib/catalog";

@@ -1,6 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { BOUNTY_KINDS, DIFFICULTIES } from "../../db/schema";
+import { BOUNTY_KINDS, DIFFICULTIES } from "../lib/vocabulary";
 import { hasRole, requireUser } from "../auth/session.server";
 import { Field } from "../components/form";
 import { db } from "../db.server";

@@ -1,6 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { TARGET_STATUSES } from "../../db/schema";
+import { TARGET_STATUSES } from "../lib/vocabulary";
 import { TargetCard } from "../components/catalog";
 import { FilterActions, FilterSelect, Pagination, QueryErrors } from "../components/filters";
 import { db } from "../db.server";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { GRANTABLE_ROLES } from "../../db/schema";
+import { GRANTABLE_ROLES } from "../lib/vocabulary";
 import { checkPassword } from "../lib/password-policy";
 
 export const USERNAME_RULES =

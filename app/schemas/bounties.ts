@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BOUNTY_KINDS, DIFFICULTIES, PERSONA_SLUGS } from "../../db/schema";
+import { BOUNTY_KINDS, DIFFICULTIES, PERSONA_SLUGS } from "../lib/vocabulary";
 import { pageParam } from "./catalog";
 
 const choices = (values: readonly string[]) => values.join(", ");

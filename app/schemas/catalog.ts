@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PERSONA_SLUGS, TARGET_STATUSES } from "../../db/schema";
+import { PERSONA_SLUGS, TARGET_STATUSES } from "../lib/vocabulary";
 import { CATALOG_SORTS } from "../lib/catalog";
 
 const choices = (values: readonly string[]) => values.join(", ");

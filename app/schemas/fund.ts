@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EXPENSE_CATEGORIES } from "../../db/schema";
+import { EXPENSE_CATEGORIES } from "../lib/vocabulary";
 import { parseMoney } from "../lib/money";
 
 const Amount = z

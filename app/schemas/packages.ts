@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DISTRIBUTION_SLUGS } from "../../db/schema";
+import { DISTRIBUTION_SLUGS } from "../lib/vocabulary";
 import { PACKAGE_STATUSES } from "../lib/versions";
 
 const choices = (values: readonly string[]) => values.join(", ");
