@@ -1,4 +1,5 @@
 import { json } from "@remix-run/node";
+import { DomainError } from "../models/errors";
 
 /** A 404 whose message the error page shows. */
 export function notFound(message: string): Response {
@@ -10,10 +11,28 @@ export function badRequest(message: string): Response {
   return json({ message }, { status: 400 });
 }
 
-/** Maps a domain error thrown by a model to a JSON response with its sentence (and Retry-After when it says when). */
-export function domainErrorResponse(error: { message: string; status: number; retryAfterSeconds?: number }): Response {
+/**
+ * Maps a domain error thrown by a model to a JSON response: its status, its sentence as
+ * `message` (with whatever else the page's form needs in `data`), and Retry-After when it
+ * says when to try again.
+ */
+export function domainErrorResponse<D extends object = object>(error: { message: string; status: number; retryAfterSeconds?: number }, data?: D) {
   const headers: Record<string, string> = error.retryAfterSeconds ? { "Retry-After": String(error.retryAfterSeconds) } : {};
-  return json({ message: error.message }, { status: error.status, headers });
+  return json({ ...(data as D), message: error.message }, { status: error.status, headers });
+}
+
+/**
+ * The one way an action answers a broken business rule: runs `work`, and a DomainError a
+ * model throws becomes domainErrorResponse(error, data(error)). Anything else goes on to
+ * the error boundary (and the log).
+ */
+export async function answerDomainErrors<T, D extends object = object>(work: () => T | Promise<T>, data?: (error: DomainError) => D) {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof DomainError) return domainErrorResponse(error, data?.(error));
+    throw error;
+  }
 }
 
 /**

@@ -4,9 +4,8 @@ import { GRANTABLE_ROLES } from "../lib/vocabulary";
 import { requireRole } from "../auth/session.server";
 import { ActionResult } from "../components/form";
 import { db } from "../db.server";
-import { badRequest, domainErrorResponse } from "../lib/responses";
+import { answerDomainErrors, badRequest } from "../lib/responses";
 import { listAudit, webActor } from "../models/audit.server";
-import { DomainError } from "../models/errors";
 import { listUsers, setDisabled, setRole } from "../models/users.server";
 import { RoleChangeSchema, UserIdSchema } from "../schemas/account";
 import { parseForm, readForm } from "../schemas/form";
@@ -23,12 +22,15 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   const intent = form.get("intent");
   const actor = webActor(admin);
-  try {
+  return answerDomainErrors(() => {
     if (intent === "grant" || intent === "revoke") {
       const parsed = parseForm(RoleChangeSchema, form);
       if (!parsed.ok) return json({ error: Object.values(parsed.fieldErrors)[0] ?? "Invalid role change." }, { status: 400 });
       const user = setRole(db, actor, parsed.data.userId, parsed.data.role, intent === "grant");
-      return json({ error: null, done: `${intent === "grant" ? "Granted" : "Revoked"} ${parsed.data.role} ${intent === "grant" ? "to" : "from"} @${user.username}.` });
+      return json({
+        error: null,
+        done: `${intent === "grant" ? "Granted" : "Revoked"} ${parsed.data.role} ${intent === "grant" ? "to" : "from"} @${user.username}.`,
+      });
     }
     if (intent === "disable" || intent === "enable") {
       const parsed = parseForm(UserIdSchema, form);
@@ -36,11 +38,8 @@ export async function action({ request }: ActionFunctionArgs) {
       const user = setDisabled(db, actor, parsed.data.userId, intent === "disable");
       return json({ error: null, done: `@${user.username} is ${intent === "disable" ? "disabled" : "enabled"}.` });
     }
-  } catch (error) {
-    if (error instanceof DomainError) return domainErrorResponse(error);
-    throw error;
-  }
-  throw badRequest(`Unknown intent "${String(intent)}".`);
+    throw badRequest(`Unknown intent "${String(intent)}".`);
+  });
 }
 
 const when = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 16) + " UTC";
@@ -115,8 +114,8 @@ export default function AdminUsers() {
           <ul className="audit-list">
             {audit.map((a) => (
               <li key={a.id}>
-                <time dateTime={new Date(a.createdAt).toISOString()}>{when(a.createdAt)}</time> <strong>{a.actorLabel}</strong>{" "}
-                {a.action.replace(/[._]/g, " ")} user #{a.entityId}
+                <time dateTime={new Date(a.createdAt).toISOString()}>{when(a.createdAt)}</time> <strong>{a.actorLabel}</strong> {a.action.replace(/[._]/g, " ")}{" "}
+                user #{a.entityId}
                 {a.beforeJson ? <span className="muted"> · before {a.beforeJson}</span> : null}
                 {a.afterJson ? <span className="muted"> · after {a.afterJson}</span> : null}
               </li>

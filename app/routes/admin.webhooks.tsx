@@ -8,9 +8,8 @@ import { replayDelivery } from "../github/receive.server";
 import { webhooksConfigured } from "../github/verify.server";
 import { formatDateTime } from "../lib/dates";
 import { formatPayload, PAYLOAD_MAX_CHARS, PAYLOAD_MAX_DEPTH } from "../lib/payload-view";
-import { badRequest, domainErrorResponse } from "../lib/responses";
+import { answerDomainErrors, badRequest } from "../lib/responses";
 import { webActor } from "../models/audit.server";
-import { DomainError } from "../models/errors";
 import { getDelivery, getWebhookHealth, listDeliveries } from "../models/github.server";
 import { readForm } from "../schemas/form";
 
@@ -29,7 +28,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
     health: getWebhookHealth(db),
     status: status ?? null,
     deliveries: listDeliveries(db, { status, limit: 100 }),
-    shown: shown && view && { id: shown.id, deliveryId: shown.deliveryId, event: shown.event, action: shown.action, status: shown.status, error: shown.error, payload: view.text, truncated: view.truncated, bytes: new TextEncoder().encode(shown.payload).byteLength },
+    shown: shown &&
+      view && {
+        id: shown.id,
+        deliveryId: shown.deliveryId,
+        event: shown.event,
+        action: shown.action,
+        status: shown.status,
+        error: shown.error,
+        payload: view.text,
+        truncated: view.truncated,
+        bytes: new TextEncoder().encode(shown.payload).byteLength,
+      },
   });
 }
 
@@ -38,13 +48,19 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   const id = Number(form.get("id"));
   if (form.get("intent") !== "replay" || !Number.isSafeInteger(id) || id < 1) throw badRequest("Choose a delivery to replay.");
-  try {
-    const result = replayDelivery(db, webActor(admin), id);
-    return json({ message: result.status === 200 ? `Delivery #${id} replayed: ${"outcome" in result.body ? result.body.outcome : "done"}.` : `Delivery #${id} failed again; see its error.`, ok: result.status === 200 });
-  } catch (error) {
-    if (error instanceof DomainError) return domainErrorResponse(error);
-    throw error;
-  }
+  return answerDomainErrors(
+    () => {
+      const result = replayDelivery(db, webActor(admin), id);
+      return json({
+        message:
+          result.status === 200
+            ? `Delivery #${id} replayed: ${"outcome" in result.body ? result.body.outcome : "done"}.`
+            : `Delivery #${id} failed again; see its error.`,
+        ok: result.status === 200,
+      });
+    },
+    () => ({ ok: false }),
+  );
 }
 
 export default function AdminWebhooks() {
@@ -66,9 +82,7 @@ export default function AdminWebhooks() {
       <p>
         Show:{" "}
         {[null, ...DELIVERY_STATUSES].map((s) => (
-          <span key={s ?? "all"}>
-            {s === status ? <strong>{s ?? "all"}</strong> : <Link to={s ? `?status=${s}` : "?"}>{s ?? "all"}</Link>}{" "}
-          </span>
+          <span key={s ?? "all"}>{s === status ? <strong>{s ?? "all"}</strong> : <Link to={s ? `?status=${s}` : "?"}>{s ?? "all"}</Link>} </span>
         ))}
       </p>
       {shown ? (
@@ -80,9 +94,7 @@ export default function AdminWebhooks() {
           <p className="muted small">GUID {shown.deliveryId}</p>
           {shown.error ? <p className="alert alert--error">{shown.error}</p> : null}
           <p className="small">
-            {shown.truncated
-              ? `Shown truncated: at most ${PAYLOAD_MAX_DEPTH} levels deep and ${PAYLOAD_MAX_CHARS.toLocaleString("en")} characters. `
-              : null}
+            {shown.truncated ? `Shown truncated: at most ${PAYLOAD_MAX_DEPTH} levels deep and ${PAYLOAD_MAX_CHARS.toLocaleString("en")} characters. ` : null}
             <a href={`/admin/webhooks/${shown.id}/payload`} download>
               Download the raw body
             </a>{" "}

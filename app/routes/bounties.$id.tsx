@@ -12,9 +12,8 @@ import { availableIntents, KIND_LABELS, type WebIntent } from "../lib/bounty-lif
 import { formatDateTime } from "../lib/dates";
 import { Pagination } from "../components/filters";
 import { githubIssueUrl } from "../lib/links";
-import { badRequest, domainErrorResponse, notFound } from "../lib/responses";
+import { answerDomainErrors, badRequest, notFound } from "../lib/responses";
 import { applyIntent, expireClaims, getBounty, isClaimant, webBountyActor } from "../models/bounties.server";
-import { DomainError } from "../models/errors";
 import { isBountyReviewer, maySeeBounty } from "../models/permissions.server";
 import { listPersonas } from "../models/personas.server";
 import { BountyPageQuerySchema, IntentSchema } from "../schemas/bounties";
@@ -81,13 +80,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = parseForm(IntentSchema, await readForm(request));
   if (!parsed.ok) return json({ message: Object.values(parsed.fieldErrors)[0] ?? "That action was not understood." }, { status: 400 });
   const { intent, note, reason, links } = parsed.data;
-  try {
+  return answerDomainErrors(() => {
     applyIntent(db, webBountyActor(user), id, intent, { note, reason, links });
-  } catch (error) {
-    if (error instanceof DomainError) return domainErrorResponse(error);
-    throw error;
-  }
-  return redirect(`/bounties/${id}`);
+    return redirect(`/bounties/${id}`);
+  });
 }
 
 const EVENT_WORDS: Record<string, string> = {
@@ -116,8 +112,7 @@ export default function BountyPage() {
   return (
     <article>
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/bounties">Bounties</Link> <span aria-hidden="true">/</span>{" "}
-        <Link to={`/targets/${bounty.target.slug}`}>{bounty.target.name}</Link>
+        <Link to="/bounties">Bounties</Link> <span aria-hidden="true">/</span> <Link to={`/targets/${bounty.target.slug}`}>{bounty.target.name}</Link>
       </nav>
       <header className="page-header">
         <p className="eyebrow">

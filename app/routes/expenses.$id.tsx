@@ -6,10 +6,9 @@ import { db } from "../db.server";
 import { env } from "../env.server";
 import { formatDateTime } from "../lib/dates";
 import { formatMoney } from "../lib/money";
-import { notFound } from "../lib/responses";
+import { answerDomainErrors, notFound } from "../lib/responses";
 import { readFormWithReceipts, withStoredReceipts } from "../lib/uploads.server";
 import { webPerson } from "../models/audit.server";
-import { DomainError } from "../models/errors";
 import { actOnExpense, getExpenseForViewer, type ExpenseIntent } from "../models/expenses.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.expense.title} · Expenses · Club Zero` : "Not found · Club Zero" }];
@@ -52,20 +51,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { form, files } = await readFormWithReceipts(request);
   const intent = INTENTS.find((i) => i === form.get("intent"));
   if (!intent) return json({ ok: false, message: "Unknown action." }, { status: 400 });
-  try {
-    const result = await withStoredReceipts(files, (receipts) =>
-      actOnExpense(db, webPerson(user), id, intent, {
-        reason: String(form.get("reason") ?? ""),
-        paymentReference: String(form.get("paymentReference") ?? ""),
-        paidOn: String(form.get("paidOn") ?? ""),
-        files: receipts,
-      }),
-    );
-    return json({ ok: true, message: result.message });
-  } catch (error) {
-    if (error instanceof DomainError) return json({ ok: false, message: error.message }, { status: error.status });
-    throw error;
-  }
+  return answerDomainErrors(
+    async () => {
+      const result = await withStoredReceipts(files, (receipts) =>
+        actOnExpense(db, webPerson(user), id, intent, {
+          reason: String(form.get("reason") ?? ""),
+          paymentReference: String(form.get("paymentReference") ?? ""),
+          paidOn: String(form.get("paidOn") ?? ""),
+          files: receipts,
+        }),
+      );
+      return json({ ok: true, message: result.message });
+    },
+    () => ({ ok: false }),
+  );
 }
 
 const STATUS_WORDS: Record<string, string> = {

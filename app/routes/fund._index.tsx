@@ -5,9 +5,8 @@ import { BalanceChart } from "../components/fund";
 import { ActionResult, Field } from "../components/form";
 import { db } from "../db.server";
 import { formatMoney } from "../lib/money";
-import { domainErrorResponse } from "../lib/responses";
+import { answerDomainErrors } from "../lib/responses";
 import { webPerson } from "../models/audit.server";
-import { DomainError } from "../models/errors";
 import { getFundSummary, importDonationsCsv, listPublicEntries, recordDonation, reverseEntry } from "../models/ledger.server";
 import { parseForm, readForm } from "../schemas/form";
 import { DonationFormSchema } from "../schemas/fund";
@@ -19,7 +18,12 @@ const FUND_PAGE_ENTRIES = 100;
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   // The page shows the latest entries; /fund.csv and /api/fund carry all of them.
-  return json({ summary: getFundSummary(db), entries: listPublicEntries(db, FUND_PAGE_ENTRIES), officer: hasRole(user, "ssc", "admin"), signedIn: Boolean(user) });
+  return json({
+    summary: getFundSummary(db),
+    entries: listPublicEntries(db, FUND_PAGE_ENTRIES),
+    officer: hasRole(user, "ssc", "admin"),
+    signedIn: Boolean(user),
+  });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -27,31 +31,36 @@ export async function action({ request }: ActionFunctionArgs) {
   const actor = webPerson(user);
   const form = await readForm(request);
   const intent = form.get("intent");
-  try {
-    if (intent === "donation") {
-      const parsed = parseForm(DonationFormSchema, form);
-      if (!parsed.ok) return json({ ok: false, intent, message: Object.values(parsed.fieldErrors)[0] ?? "Check the donation.", fieldErrors: parsed.fieldErrors }, { status: 400 });
-      const { date, donor, amount, currency, reference, note } = parsed.data;
-      recordDonation(db, actor, { date, donor, amountCents: amount, currency, reference, note });
-      return json({ ok: true, intent, message: `Recorded a donation of ${formatMoney(amount, currency)}${donor ? ` from ${donor}` : ""}.`, fieldErrors: {} });
-    }
-    if (intent === "import") {
-      const result = importDonationsCsv(db, actor, String(form.get("csv") ?? ""));
-      const skipped = result.skipped.length ? ` Skipped ${result.skipped.length}: ${result.skipped.join("; ")}.` : "";
-      return json({ ok: true, intent, message: `Imported ${result.imported} donation${result.imported === 1 ? "" : "s"}.${skipped}`, fieldErrors: {} });
-    }
-    if (intent === "reverse") {
-      const id = Number(form.get("entryId"));
-      const reason = String(form.get("reason") ?? "").trim();
-      if (!Number.isSafeInteger(id) || id < 1 || !reason) return json({ ok: false, intent, message: "Choose the entry and say why it is reversed.", fieldErrors: {} }, { status: 400 });
-      const entry = reverseEntry(db, actor, id, reason);
-      return json({ ok: true, intent, message: `Entry #${id} reversed by entry #${entry.id}.`, fieldErrors: {} });
-    }
-  } catch (error) {
-    if (error instanceof DomainError) return domainErrorResponse(error);
-    throw error;
-  }
-  return json({ ok: false, intent, message: "Unknown action.", fieldErrors: {} }, { status: 400 });
+  return answerDomainErrors(
+    () => {
+      if (intent === "donation") {
+        const parsed = parseForm(DonationFormSchema, form);
+        if (!parsed.ok)
+          return json(
+            { ok: false, intent, message: Object.values(parsed.fieldErrors)[0] ?? "Check the donation.", fieldErrors: parsed.fieldErrors },
+            { status: 400 },
+          );
+        const { date, donor, amount, currency, reference, note } = parsed.data;
+        recordDonation(db, actor, { date, donor, amountCents: amount, currency, reference, note });
+        return json({ ok: true, intent, message: `Recorded a donation of ${formatMoney(amount, currency)}${donor ? ` from ${donor}` : ""}.`, fieldErrors: {} });
+      }
+      if (intent === "import") {
+        const result = importDonationsCsv(db, actor, String(form.get("csv") ?? ""));
+        const skipped = result.skipped.length ? ` Skipped ${result.skipped.length}: ${result.skipped.join("; ")}.` : "";
+        return json({ ok: true, intent, message: `Imported ${result.imported} donation${result.imported === 1 ? "" : "s"}.${skipped}`, fieldErrors: {} });
+      }
+      if (intent === "reverse") {
+        const id = Number(form.get("entryId"));
+        const reason = String(form.get("reason") ?? "").trim();
+        if (!Number.isSafeInteger(id) || id < 1 || !reason)
+          return json({ ok: false, intent, message: "Choose the entry and say why it is reversed.", fieldErrors: {} }, { status: 400 });
+        const entry = reverseEntry(db, actor, id, reason);
+        return json({ ok: true, intent, message: `Entry #${id} reversed by entry #${entry.id}.`, fieldErrors: {} });
+      }
+      return json({ ok: false, intent, message: "Unknown action.", fieldErrors: {} }, { status: 400 });
+    },
+    () => ({ ok: false, intent, fieldErrors: {} }),
+  );
 }
 
 const KIND_WORDS = { donation: "Donation", reimbursement: "Reimbursement", reversal: "Correction" } as const;
@@ -65,11 +74,15 @@ export default function Fund() {
       <header className="page-header">
         <h1>{summary.name}</h1>
         <p className="lede">
-          The SPIFFE community's crowdfunded travel and conference fund, in the open. Money moves through LFX Crowdfunding and
-          Expensify; this is the public record of what came in, what went out, and what the SSC has approved.
+          The SPIFFE community's crowdfunded travel and conference fund, in the open. Money moves through LFX Crowdfunding and Expensify; this is the public
+          record of what came in, what went out, and what the SSC has approved.
         </p>
         <p>
-          {signedIn ? <Link to="/expenses/new">Ask for a reimbursement or a pre-approval</Link> : <Link to="/login?redirectTo=/expenses/new">Sign in to ask for a reimbursement</Link>}
+          {signedIn ? (
+            <Link to="/expenses/new">Ask for a reimbursement or a pre-approval</Link>
+          ) : (
+            <Link to="/login?redirectTo=/expenses/new">Sign in to ask for a reimbursement</Link>
+          )}
           {" · "}
           <a href="/fund.csv">Download the ledger (CSV)</a> · <a href="/api/fund">JSON</a>
         </p>
@@ -96,8 +109,12 @@ export default function Fund() {
             <thead>
               <tr>
                 <th scope="col">Year</th>
-                <th scope="col" className="amount">In</th>
-                <th scope="col" className="amount">Reimbursed</th>
+                <th scope="col" className="amount">
+                  In
+                </th>
+                <th scope="col" className="amount">
+                  Reimbursed
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -144,7 +161,9 @@ export default function Fund() {
                 <th scope="col">Date</th>
                 <th scope="col">What</th>
                 <th scope="col">Details</th>
-                <th scope="col" className="amount">Amount</th>
+                <th scope="col" className="amount">
+                  Amount
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -5,14 +5,15 @@ import { PackageForm, PackageStatusBadge } from "../components/packages";
 import { db } from "../db.server";
 import { distroName } from "../lib/distros";
 import { formatDate } from "../lib/dates";
-import { badRequest, domainErrorResponse, notFound } from "../lib/responses";
+import { answerDomainErrors, badRequest, notFound } from "../lib/responses";
 import { webBountyActor } from "../models/bounties.server";
-import { DomainError } from "../models/errors";
 import { assertCanEditPackage, DuplicatePackage, getPackage, getSoftwareBySlug, listSoftware, retirePackage, updatePackage } from "../models/packages.server";
 import { parseForm, readForm } from "../schemas/form";
 import { PackageFormSchema } from "../schemas/packages";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.pkg.packageName} ${data.pkg.version} · Club Zero` : "Not found · Club Zero" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.pkg.packageName} ${data.pkg.version} · Club Zero` : "Not found · Club Zero" },
+];
 
 function parseId(raw: string | undefined) {
   const id = Number(raw);
@@ -33,25 +34,25 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const form = await readForm(request);
   const actor = webBountyActor(user);
-  try {
-    assertCanEditPackage(db, actor, id);
-    if (form.get("intent") === "retire") {
-      retirePackage(db, actor, id);
-      return redirect("/packages");
-    }
-    if (form.get("intent") !== "save") throw badRequest("Unknown action.");
-    const parsed = parseForm(PackageFormSchema, form);
-    if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, duplicateId: null, message: null }, { status: 400 });
-    const sw = getSoftwareBySlug(db, parsed.data.software);
-    if (!sw) return json({ fieldErrors: { software: "Choose the software from the list." }, duplicateId: null, message: null }, { status: 400 });
-    const { software: _slug, ...fields } = parsed.data;
-    updatePackage(db, actor, id, { ...fields, softwareId: sw.id });
-    return json({ fieldErrors: {}, duplicateId: null, message: "Saved." });
-  } catch (error) {
-    if (error instanceof DuplicatePackage) return json({ fieldErrors: {}, duplicateId: error.existingId, message: null }, { status: 409 });
-    if (error instanceof DomainError) return domainErrorResponse(error);
-    throw error;
-  }
+  return answerDomainErrors(
+    () => {
+      assertCanEditPackage(db, actor, id);
+      if (form.get("intent") === "retire") {
+        retirePackage(db, actor, id);
+        return redirect("/packages");
+      }
+      if (form.get("intent") !== "save") throw badRequest("Unknown action.");
+      const parsed = parseForm(PackageFormSchema, form);
+      if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, duplicateId: null, message: null }, { status: 400 });
+      const sw = getSoftwareBySlug(db, parsed.data.software);
+      if (!sw) return json({ fieldErrors: { software: "Choose the software from the list." }, duplicateId: null, message: null }, { status: 400 });
+      const { software: _slug, ...fields } = parsed.data;
+      updatePackage(db, actor, id, { ...fields, softwareId: sw.id });
+      return json({ fieldErrors: {}, duplicateId: null, message: "Saved." });
+    },
+    // A duplicate links to the package that already exists; the page says so itself.
+    (error) => ({ fieldErrors: {}, duplicateId: error instanceof DuplicatePackage ? error.existingId : null }),
+  );
 }
 
 export default function PackagePage() {
@@ -75,7 +76,13 @@ export default function PackagePage() {
       {pkg.statusReason ? <p className="muted">{pkg.statusReason}</p> : null}
       <dl className="facts">
         <dt>Maintainer</dt>
-        <dd>{pkg.maintainerUsername ? <Link to={`/packages/maintainers/${pkg.maintainerUsername}`}>@{pkg.maintainerUsername}</Link> : (pkg.maintainer ?? "unknown")}</dd>
+        <dd>
+          {pkg.maintainerUsername ? (
+            <Link to={`/packages/maintainers/${pkg.maintainerUsername}`}>@{pkg.maintainerUsername}</Link>
+          ) : (
+            (pkg.maintainer ?? "unknown")
+          )}
+        </dd>
         {pkg.url ? (
           <>
             <dt>Package page</dt>
@@ -105,7 +112,15 @@ export default function PackagePage() {
           ) : null}
           <PackageForm
             software={software}
-            values={{ software: pkg.softwareSlug, distro: pkg.distro, release: pkg.release, packageName: pkg.packageName, version: pkg.version, url: pkg.url, notes: pkg.notes }}
+            values={{
+              software: pkg.softwareSlug,
+              distro: pkg.distro,
+              release: pkg.release,
+              packageName: pkg.packageName,
+              version: pkg.version,
+              url: pkg.url,
+              notes: pkg.notes,
+            }}
             errors={data?.fieldErrors ?? {}}
             duplicateId={data?.duplicateId}
             submitLabel="Save changes"
