@@ -1,0 +1,18 @@
+// Claims: when one runs out and how its holder is named. Pure, for models and pages alike.
+
+const DAY_MS = 86_400_000;
+
+/** When a claim made or checked in on at `now` runs out, after `claimDays` days without a check-in. */
+export function claimExpiresAt(now: number, claimDays: number): number {
+  return now + claimDays * DAY_MS;
+}
+
+/**
+ * How a claimant or contributor is named everywhere: "@alice" for a Club Zero user,
+ * "@octocat (GitHub)" for a GitHub login with no verified account, "someone" for a user
+ * who is gone.
+ */
+export function formatClaimantLabel(who: { userId: number | null; username: string | null; githubLogin: string | null }): string {
+  if (who.userId !== null) return who.username ? `@${who.username}` : "someone";
+  return who.githubLogin ? `@${who.githubLogin} (GitHub)` : "someone";
+}

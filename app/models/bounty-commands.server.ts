@@ -1,0 +1,499 @@
+// Bounty commands: every change to a bounty, its claim and its timeline, each in one
+// transaction, for every door (web, GitHub, the claim-expiry sweep). Reads live in
+// bounty-queries.server.ts.
+import { and, asc, count, eq, gt, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import {
+  bounties,
+  bountyEvents,
+  bountyPersonas,
+  claims,
+  personas,
+  targets,
+  users,
+  type BountyEventType,
+  type BountyKind,
+  type BountyStatus,
+  type Difficulty,
+  type PersonaSlug,
+  type Role,
+} from "../../db/schema";
+import { writeTx, type Db, type Tx } from "../db.server";
+import { env } from "../env.server";
+import { ACTIVE_STATUSES, isUpstreamIntent, KIND_PERSONAS, mayAct, nextStatus, type BountyIntent, type WebIntent } from "../lib/bounty-lifecycle";
+import { renderMarkdown } from "../lib/markdown.server";
+import { recordAudit, webPerson, type Actor } from "./audit.server";
+import { Conflict, Forbidden, InvalidTransition, NotFound, RateLimited, Unprocessable } from "./errors";
+import { isBountyReviewer, maySeeBounty } from "./permissions.server";
+import { assertMayAct } from "./users.server";
+
+import { claimExpiresAt, formatClaimantLabel } from "../lib/claims";
+
+/** Who is acting on a bounty, through which door. */
+export interface BountyActor extends Actor {
+  roles: Role[];
+  /** A GitHub login with no verified Club Zero account (GitHub comment commands). */
+  githubLogin?: string | null;
+}
+
+export const systemActor: BountyActor = { userId: null, label: "Club Zero", source: "system", roles: [] };
+
+const isReviewer = (actor: BountyActor) => isBountyReviewer(actor);
+
+type BountyRow = typeof bounties.$inferSelect;
+type ClaimRow = typeof claims.$inferSelect;
+
+function requireBounty(tx: Tx | Db, id: number): BountyRow {
+  const row = tx.select().from(bounties).where(eq(bounties.id, id)).get();
+  if (!row) throw new NotFound("There is no such bounty.");
+  return row;
+}
+
+export function activeClaim(tx: Tx | Db, bountyId: number): ClaimRow | null {
+  return (
+    tx
+      .select()
+      .from(claims)
+      .where(and(eq(claims.bountyId, bountyId), isNull(claims.endedAt)))
+      .get() ?? null
+  );
+}
+
+export function holdsClaim(claim: ClaimRow | null, actor: BountyActor): boolean {
+  if (!claim) return false;
+  if (actor.userId !== null) return claim.userId === actor.userId;
+  return Boolean(actor.githubLogin) && claim.userId === null && claim.githubLogin?.toLowerCase() === actor.githubLogin?.toLowerCase();
+}
+
+/** The claimant's label (formatClaimantLabel), looking the user's name up. */
+export function claimantLabel(tx: Tx | Db, claim: { userId: number | null; githubLogin: string | null }): string {
+  const username =
+    claim.userId === null ? null : (tx.select({ username: users.username }).from(users).where(eq(users.id, claim.userId)).get()?.username ?? null);
+  return formatClaimantLabel({ userId: claim.userId, username, githubLogin: claim.githubLogin });
+}
+
+/** A check-in: the claim runs for CLAIM_DAYS from now again. */
+function checkIn(tx: Tx, claimId: number, now: number) {
+  tx.update(claims)
+    .set({ lastCheckinAt: now, expiresAt: claimExpiresAt(now, env.CLAIM_DAYS) })
+    .where(eq(claims.id, claimId))
+    .run();
+}
+
+export interface EventInput {
+  type: BountyEventType;
+  note?: string | null;
+  links?: string[];
+  externalKey?: string | null;
+}
+
+/**
+ * Adds one event to a bounty's timeline: the one place a note is written, rendered once
+ * here and stored beside its Markdown, so pages never render it again (a trigger refuses
+ * a note without its rendering). Every door comes through here: web actions, GitHub
+ * commands, the lifecycle, the seed. Rendering inside the write transaction is bounded:
+ * the worst 10,000-character note takes ~5 ms (app/lib/markdown.server.ts).
+ */
+export function insertBountyEvent(tx: Tx, bountyId: number, actor: Actor, event: EventInput, now: number) {
+  tx.insert(bountyEvents)
+    .values({
+      bountyId,
+      type: event.type,
+      actorUserId: actor.userId,
+      actorLabel: actor.label,
+      source: actor.source,
+      note: event.note ?? null,
+      noteHtml: event.note ? renderMarkdown(event.note) : null,
+      linksJson: event.links && event.links.length > 0 ? JSON.stringify(event.links) : null,
+      externalKey: event.externalKey ?? null,
+      createdAt: now,
+    })
+    .run();
+}
+
+/** A bounty's description with its rendering, as every writer of bounties stores it. */
+export function descriptionColumns(description: string): { description: string; descriptionHtml: string } {
+  return { description, descriptionHtml: renderMarkdown(description) };
+}
+
+// ---------------------------------------------------------------------------
+// How fast one person may add notes
+
+/** The note rate limit: per person and bounty, and per person across all bounties. */
+export const NOTE_WINDOW_MS = 10 * 60 * 1000;
+export const NOTES_PER_BOUNTY = 10;
+export const NOTES_PER_PERSON = 30;
+
+/**
+ * Throws RateLimited when this person already added NOTES_PER_BOUNTY notes to this bounty,
+ * or NOTES_PER_PERSON notes anywhere, in the last NOTE_WINDOW_MS. A note is any timeline
+ * event carrying text a person caused (progress notes, reasons, refused GitHub commands).
+ * Club Zero itself and GitHub's own reports (upstream events) are not limited.
+ */
+function checkNoteRate(tx: Tx, actor: BountyActor, bountyId: number, now: number) {
+  if (actor.source === "system" || (actor.userId === null && !actor.githubLogin)) return;
+  const since = now - NOTE_WINDOW_MS;
+  // Partial indexes bounty_events_user_notes_idx / _login_notes_idx hold exactly these rows.
+  const person =
+    actor.userId !== null
+      ? and(eq(bountyEvents.actorUserId, actor.userId), isNotNull(bountyEvents.note))
+      : and(eq(bountyEvents.actorLabel, actor.label), isNull(bountyEvents.actorUserId), isNotNull(bountyEvents.note));
+  const recent = tx
+    .select({ bountyId: bountyEvents.bountyId, createdAt: bountyEvents.createdAt })
+    .from(bountyEvents)
+    .where(and(person, gt(bountyEvents.createdAt, since)))
+    .orderBy(asc(bountyEvents.createdAt))
+    .all();
+  const here = recent.filter((r) => r.bountyId === bountyId);
+  for (const [rows, limit, where] of [
+    [here, NOTES_PER_BOUNTY, "on this bounty"],
+    [recent, NOTES_PER_PERSON, "across all bounties"],
+  ] as const) {
+    if (rows.length < limit) continue;
+    // the wait ends when enough of the oldest notes leave the window to go under the limit
+    const freesUp = rows[rows.length - limit]!.createdAt + NOTE_WINDOW_MS;
+    const seconds = Math.max(1, Math.ceil((freesUp - now) / 1000));
+    const minutes = Math.ceil(seconds / 60);
+    throw new RateLimited(
+      `You have added ${rows.length} notes ${where} in the last ${NOTE_WINDOW_MS / 60_000} minutes, the most allowed is ${limit}. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
+      seconds,
+    );
+  }
+}
+
+function setStatus(tx: Tx, bounty: BountyRow, status: BountyStatus, now: number, extra: Partial<BountyRow> = {}) {
+  tx.update(bounties)
+    .set({ status, updatedAt: now, ...extra })
+    .where(eq(bounties.id, bounty.id))
+    .run();
+}
+
+function endClaim(tx: Tx, claim: ClaimRow, reason: NonNullable<ClaimRow["endReason"]>, now: number) {
+  tx.update(claims).set({ endedAt: now, endReason: reason }).where(eq(claims.id, claim.id)).run();
+}
+
+// ---------------------------------------------------------------------------
+// Creating
+
+export interface NewBounty {
+  targetId: number;
+  title: string;
+  description: string;
+  kind: BountyKind;
+  personas?: PersonaSlug[];
+  difficulty?: Difficulty | null;
+  github?: { repo: string; number: number } | null;
+  seedKey?: string;
+}
+
+/**
+ * Creates a bounty. SSC members and admins create it open; anyone else signed in
+ * proposes it, and it waits for an SSC member or admin to accept or decline it.
+ * Personas default to the ones the kind suits.
+ * @throws NotFound (no such target), Forbidden (a disabled account)
+ */
+export function createBounty(db: Db, actor: BountyActor, input: NewBounty, now = Date.now(), opts: { open?: boolean } = {}): BountyRow {
+  return writeTx(db, (tx) => {
+    assertMayAct(tx, actor);
+    const target = tx.select({ id: targets.id }).from(targets).where(eq(targets.id, input.targetId)).get();
+    if (!target) throw new NotFound("There is no such target.");
+    // opts.open: the caller's own rule lets this actor open it directly (packagers asking for packaging).
+    const status: BountyStatus = opts.open || isReviewer(actor) || actor.source === "system" || actor.source === "github" ? "open" : "proposed";
+    const row = tx
+      .insert(bounties)
+      .values({
+        targetId: input.targetId,
+        title: input.title,
+        ...descriptionColumns(input.description),
+        kind: input.kind,
+        difficulty: input.difficulty ?? null,
+        status,
+        githubRepo: input.github?.repo ?? null,
+        githubNumber: input.github?.number ?? null,
+        createdByUserId: actor.userId,
+        seedKey: input.seedKey ?? null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning()
+      .get();
+    const chosen = input.personas && input.personas.length > 0 ? input.personas : KIND_PERSONAS[input.kind];
+    for (const personaSlug of new Set(chosen)) tx.insert(bountyPersonas).values({ bountyId: row.id, personaSlug }).run();
+    insertBountyEvent(tx, row.id, actor, { type: status === "open" ? "created" : "proposed" }, now);
+    recordAudit(
+      tx,
+      actor,
+      {
+        action: status === "open" ? "bounty.created" : "bounty.proposed",
+        entityType: "bounty",
+        entityId: row.id,
+        after: { title: row.title, kind: row.kind, status },
+      },
+      now,
+    );
+    return row;
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Acting
+
+export interface IntentInput {
+  note?: string | null;
+  links?: string[];
+  /** Required for declining, sending back from review, cancelling, and releasing someone else's claim. */
+  reason?: string | null;
+  /** Natural key of an outside event (GitHub comment id), so it acts once. */
+  externalKey?: string | null;
+  /** Upstream completion with nobody holding the claim: who did it (the merged PR's author). */
+  credit?: { userId: number | null; githubLogin: string | null } | null;
+}
+
+export interface IntentResult {
+  bounty: BountyRow;
+  /** The event recorded; null when an externalKey had already acted. */
+  duplicate: boolean;
+}
+
+/**
+ * Applies one intent to a bounty in a single BEGIN IMMEDIATE transaction: checks who may
+ * act, asks the state machine whether it makes sense, enforces the claim rules, moves the
+ * bounty, records the timeline event and the audit record.
+ * @throws NotFound, Forbidden (not allowed for this person, or a disabled account), InvalidTransition (409, makes
+ *   no sense in this state; for a claim it names who holds it), Conflict (claim limit),
+ *   Unprocessable (a required reason or link is missing), RateLimited (429: the person's
+ *   note rate limit, when the event would carry a note).
+ */
+export function applyIntent(
+  db: Db,
+  actor: BountyActor,
+  bountyId: number,
+  intent: Exclude<BountyIntent, "expire">,
+  input: IntentInput = {},
+  now = Date.now(),
+): IntentResult {
+  return writeTx(db, (tx) => {
+    if (input.externalKey) {
+      const seen = tx.select({ id: bountyEvents.id }).from(bountyEvents).where(eq(bountyEvents.externalKey, input.externalKey)).get();
+      if (seen) return { bounty: requireBounty(tx, bountyId), duplicate: true };
+    }
+    assertMayAct(tx, actor);
+    expireClaimsIn(tx, now, bountyId);
+    const bounty = requireBounty(tx, bountyId);
+    // Whoever may not see the bounty may not act on it either, whichever door asks.
+    if (!maySeeBounty(actor, bounty)) throw new NotFound("There is no such bounty.");
+    const claim = activeClaim(tx, bountyId);
+    const viewer = { signedIn: actor.userId !== null || Boolean(actor.githubLogin), isClaimant: holdsClaim(claim, actor), isReviewer: isReviewer(actor) };
+
+    if (intent === "claim" && claim) {
+      throw new InvalidTransition(`${claimantLabel(tx, claim)} has already claimed this bounty.`);
+    }
+    if (isUpstreamIntent(intent)) {
+      if (actor.source !== "github") throw new Forbidden("Only GitHub itself reports what happened upstream.");
+    } else if (!mayAct(intent, viewer)) {
+      throw new Forbidden(forbiddenReason(intent, claim ? claimantLabel(tx, claim) : null));
+    }
+    const move = nextStatus(bounty.status, intent);
+    if (!move.ok) throw new InvalidTransition(move.reason);
+    if (intent === "complete" && viewer.isClaimant) throw new Forbidden("Someone else must review and confirm your own work.");
+
+    const reason = input.reason?.trim() || null;
+    const note = input.note?.trim() || null;
+    let eventType: BountyEventType;
+    let extra: Partial<BountyRow> = {};
+    if ((reason ?? note) && !isUpstreamIntent(intent)) checkNoteRate(tx, actor, bountyId, now);
+
+    switch (intent) {
+      case "claim": {
+        const held = countActiveClaims(tx, actor);
+        if (held >= env.MAX_ACTIVE_CLAIMS) {
+          throw new Conflict(`You already hold ${held} active claims, the most anyone may hold at once. Finish or release one first.`);
+        }
+        tx.insert(claims)
+          .values({
+            bountyId,
+            userId: actor.userId,
+            githubLogin: actor.userId === null ? (actor.githubLogin ?? null) : null,
+            claimedAt: now,
+            lastCheckinAt: now,
+            expiresAt: claimExpiresAt(now, env.CLAIM_DAYS),
+          })
+          .run();
+        eventType = "claimed";
+        break;
+      }
+      case "progress":
+        if (!note && !input.links?.length) throw new Unprocessable("Write a progress note or add a link.");
+        checkIn(tx, claim!.id, now);
+        eventType = "progress";
+        break;
+      case "submit":
+        if (!input.links?.length) throw new Unprocessable("Add a link to the work (a pull request, a document, a package) so reviewers can check it.");
+        checkIn(tx, claim!.id, now);
+        eventType = "submitted";
+        break;
+      case "release":
+        if (!viewer.isClaimant && !reason) throw new Unprocessable("Say why you are releasing someone else's claim.");
+        endClaim(tx, claim!, viewer.isClaimant ? "released" : "revoked", now);
+        eventType = "released";
+        break;
+      case "complete":
+        endClaim(tx, claim!, "completed", now);
+        extra = { completedByUserId: claim!.userId, completedByGithubLogin: claim!.userId === null ? claim!.githubLogin : null, completedAt: now };
+        eventType = "completed";
+        break;
+      case "reopen":
+        if (bounty.status === "in_review" && !reason) throw new Unprocessable("Say what still needs doing before it can be completed.");
+        // Back to the claimant: the time spent in review does not count against them.
+        if (claim) checkIn(tx, claim.id, now);
+        eventType = "reopened";
+        break;
+      case "cancel":
+        if (!reason) throw new Unprocessable("Say why the bounty is cancelled.");
+        if (claim) endClaim(tx, claim, "cancelled", now);
+        eventType = "cancelled";
+        break;
+      case "accept":
+        eventType = "accepted";
+        break;
+      case "decline":
+        if (!reason) throw new Unprocessable("Say why the proposal is declined, so the proposer can learn from it.");
+        eventType = "declined";
+        break;
+      case "upstream_review":
+        eventType = "submitted";
+        break;
+      case "upstream_complete": {
+        const credit = claim ? { userId: claim.userId, githubLogin: claim.userId === null ? claim.githubLogin : null } : (input.credit ?? null);
+        if (claim) endClaim(tx, claim, "completed", now);
+        extra = {
+          completedByUserId: credit?.userId ?? null,
+          completedByGithubLogin: credit?.userId == null ? (credit?.githubLogin ?? null) : null,
+          completedAt: now,
+        };
+        eventType = "completed";
+        break;
+      }
+      case "upstream_cancel":
+        if (claim) endClaim(tx, claim, "cancelled", now);
+        eventType = "cancelled";
+        break;
+      case "upstream_reopen":
+        extra = { completedByUserId: null, completedByGithubLogin: null, completedAt: null };
+        eventType = "reopened";
+        break;
+      case "upstream_withdraw":
+      case "upstream_unreview":
+        if (claim) checkIn(tx, claim.id, now);
+        eventType = "reopened";
+        break;
+    }
+
+    setStatus(tx, bounty, move.next, now, extra);
+    insertBountyEvent(tx, bountyId, actor, { type: eventType, note: reason ?? note, links: input.links, externalKey: input.externalKey }, now);
+    recordAudit(
+      tx,
+      actor,
+      { action: `bounty.${intent}`, entityType: "bounty", entityId: bountyId, before: { status: bounty.status }, after: { status: move.next } },
+      now,
+    );
+    return { bounty: requireBounty(tx, bountyId), duplicate: false };
+  });
+}
+
+/**
+ * Records on the timeline that a command from outside (a GitHub comment) was refused, and
+ * why. Acts once per externalKey.
+ * @throws RateLimited: a refusal is a note the person caused, so it counts against their
+ *   note rate limit; over it, nothing is recorded.
+ */
+export function recordRefusal(db: Db, actor: BountyActor, bountyId: number, reason: string, externalKey: string, now = Date.now()) {
+  writeTx(db, (tx) => {
+    const seen = tx.select({ id: bountyEvents.id }).from(bountyEvents).where(eq(bountyEvents.externalKey, externalKey)).get();
+    if (seen) return;
+    requireBounty(tx, bountyId);
+    checkNoteRate(tx, actor, bountyId, now);
+    insertBountyEvent(tx, bountyId, actor, { type: "refused", note: reason, externalKey }, now);
+  });
+}
+
+function forbiddenReason(intent: WebIntent, holder: string | null): string {
+  switch (intent) {
+    case "claim":
+      return "Sign in to claim a bounty.";
+    case "progress":
+    case "submit":
+      return holder ? `Only ${holder}, who holds the claim, can do that.` : "Only the person holding the claim can do that.";
+    case "release":
+      return "Only the person holding the claim, or an SSC member or admin, can release it.";
+    default:
+      return "Only SSC members and admins can do that.";
+  }
+}
+
+function countActiveClaims(tx: Tx, actor: BountyActor): number {
+  const where =
+    actor.userId !== null
+      ? and(eq(claims.userId, actor.userId), isNull(claims.endedAt))
+      : and(isNull(claims.userId), sql`lower(${claims.githubLogin}) = ${(actor.githubLogin ?? "").toLowerCase()}`, isNull(claims.endedAt));
+  return tx.select({ n: count() }).from(claims).where(where).get()?.n ?? 0;
+}
+
+/**
+ * Releases claims nobody checked in on for CLAIM_DAYS (not those waiting for review:
+ * the wait is then the reviewers', not the claimant's). Each release is a timeline event.
+ * Returns how many were released.
+ */
+export function expireClaims(db: Db, now = Date.now()): number {
+  // Readers call this on every page: look first (an indexed read), and take the write
+  // lock only when a claim is actually due, so pages do not queue behind each other.
+  const due = db
+    .select({ id: claims.id })
+    .from(claims)
+    .where(and(isNull(claims.endedAt), lt(claims.expiresAt, now)))
+    .limit(1)
+    .get();
+  if (!due) return 0;
+  return writeTx(db, (tx) => expireClaimsIn(tx, now));
+}
+
+function expireClaimsIn(tx: Tx, now: number, bountyId?: number): number {
+  const due = tx
+    .select({ claim: claims, status: bounties.status })
+    .from(claims)
+    .innerJoin(bounties, eq(bounties.id, claims.bountyId))
+    .where(and(isNull(claims.endedAt), lt(claims.expiresAt, now), bountyId === undefined ? undefined : eq(claims.bountyId, bountyId)))
+    .all();
+  let released = 0;
+  for (const { claim, status } of due) {
+    const move = nextStatus(status, "expire");
+    if (!move.ok) continue;
+    const label = claimantLabel(tx, claim);
+    endClaim(tx, claim, "expired", now);
+    tx.update(bounties).set({ status: move.next, updatedAt: now }).where(eq(bounties.id, claim.bountyId)).run();
+    const days = Math.round((now - claim.lastCheckinAt) / 86_400_000);
+    insertBountyEvent(
+      tx,
+      claim.bountyId,
+      systemActor,
+      { type: "expired", note: `The claim by ${label} ran out after ${days} days without a check-in, so the bounty is open again.` },
+      now,
+    );
+    recordAudit(
+      tx,
+      systemActor,
+      { action: "bounty.expire", entityType: "bounty", entityId: claim.bountyId, before: { status }, after: { status: move.next } },
+      now,
+    );
+    released++;
+  }
+  return released;
+}
+
+// ---------------------------------------------------------------------------
+// Reading
+
+export { ACTIVE_STATUSES };
+export type { BountyIntent };
+
+/** The actor for a signed-in web user. */
+export const webBountyActor: (user: { id: number; username: string; roles: Role[] }) => BountyActor = webPerson;
