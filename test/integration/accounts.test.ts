@@ -237,14 +237,21 @@ describe("throttling the current-password check on /settings", () => {
 });
 
 describe("sessions", () => {
-  it("each sign-in issues a new session; a cookie from before sign-in stays anonymous", async () => {
+  it("each sign-in issues a new session; a cookie planted before sign-in is never upgraded (fixation)", async () => {
     const user = await makeUser();
-    const before = await call(loginAction, "/login", {}, formInit(null, { username: user.username, password: PASSWORD }));
-    const first = cookieFromSetCookie(before.headers.get("set-cookie")!);
-    const res = await call(loginAction, "/login", {}, formInit(first, { username: user.username, password: PASSWORD }));
-    const second = cookieFromSetCookie(res.headers.get("set-cookie")!);
-    expect(second).not.toBe(first);
-    expect(await getUser(requestWith("session=made-up-before-login"))).toBeNull();
+    // An attacker plants a session id in the victim's browser, which then signs in with it.
+    const planted = "session=planted0000000000000000000000000000";
+    const res = await call(loginAction, "/login", {}, formInit(planted, { username: user.username, password: PASSWORD }));
+    expect(res.status).toBe(302);
+    const issued = cookieFromSetCookie(res.headers.get("set-cookie")!);
+    expect(issued).not.toBe(planted);
+    expect((await getUser(requestWith(issued)))?.id).toBe(user.id);
+    expect(await getUser(requestWith(planted))).toBeNull();
+    // Signing in again over a live session also issues a new one.
+    const again = await call(loginAction, "/login", {}, formInit(issued, { username: user.username, password: PASSWORD }));
+    const second = cookieFromSetCookie(again.headers.get("set-cookie")!);
+    expect(second).not.toBe(issued);
+    expect((await getUser(requestWith(second)))?.id).toBe(user.id);
   });
 
   it("sets HttpOnly, SameSite=Lax and Path=/ on the cookie, with no Domain", async () => {

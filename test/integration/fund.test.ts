@@ -316,15 +316,30 @@ describe("receipts", () => {
 });
 
 describe("public record and tools", () => {
-  it("/fund.csv has one row per entry and totals that match /api/fund", async () => {
+  it("/fund.csv has one row per entry, a running balance that adds up its amounts, and the ledger's own total", async () => {
     const csv = await (await call(fundCsv, "/fund.csv")).text();
     const api = await (await call(fundApi, "/api/fund")).json();
-    const lines = csv.trim().split("\r\n");
-    expect(lines[0]).toBe("id,date,kind,donor,category,event,requester,reverses,amount,currency,balance");
-    const rows = lines.slice(1, lines.indexOf(""));
-    expect(rows).toHaveLength(api.entries.length);
-    const total = lines.find((l) => l.startsWith("total,"))!.split(",")[8];
-    expect(Math.round(Number(total) * 100)).toBe(api.balance);
+    const rows = parse(csv, { relax_column_count: true, skip_empty_lines: true }) as string[][];
+    const header = rows[0]!;
+    expect(header.join(",")).toBe("id,date,kind,donor,category,event,requester,reverses,amount,currency,balance");
+    const entries = rows.slice(1).filter((r) => /^\d+$/.test(r[0]!));
+    const raw = db.$client.prepare("select count(*) as n, coalesce(sum(amount_cents), 0) as total from ledger_entries").get() as { n: number; total: number };
+    expect(entries).toHaveLength(raw.n);
+    // Each row's balance is the one before it plus its amount, counted here in cents from the CSV's own text.
+    const cents = (text: string) => {
+      const m = /^(-?)(\d+)\.(\d{2})$/.exec(text);
+      expect(m, `amount ${text}`).not.toBeNull();
+      return (m![1] ? -1 : 1) * (Number(m![2]) * 100 + Number(m![3]));
+    };
+    let running = 0;
+    for (const r of entries) {
+      running += cents(r[header.indexOf("amount")]!);
+      expect(cents(r[header.indexOf("balance")]!)).toBe(running);
+    }
+    // The last running balance is the sum of every entry in the database, and what /api/fund says.
+    expect(running).toBe(raw.total);
+    expect(cents(rows.find((r) => r[0] === "total")![8]!)).toBe(raw.total);
+    expect(api.balance).toBe(raw.total);
     expect(api.available).toBe(api.balance - api.committed);
   });
 
