@@ -23,23 +23,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const { form, files } = await readFormWithReceipts(request);
-  const parsed = parseForm(ExpenseFormSchema, form);
-  if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, values: parsed.values, message: "Check the highlighted fields." }, { status: 400 });
-  const values = formToObject(form);
-  delete values.receipts;
-  const { intent, amount, target, ...rest } = parsed.data;
-  const targetId = target ? (findTarget(db, target)?.id ?? null) : null;
-  if (target && targetId === null) return json({ fieldErrors: { target: "Choose a target from the list." }, values, message: null }, { status: 400 });
-  try {
-    const expense = await withStoredReceipts(files, (receipts) =>
-      createExpense(db, webPerson(user), { ...rest, amountCents: amount, targetId }, receipts, intent === "submit"),
-    );
-    return redirect(`/expenses/${expense.id}`);
-  } catch (error) {
-    if (error instanceof DomainError) return json({ fieldErrors: {}, values, message: error.message }, { status: error.status });
-    throw error;
-  }
+  return readFormWithReceipts(request, async (form, files) => {
+    const parsed = parseForm(ExpenseFormSchema, form);
+    if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, values: parsed.values, message: "Check the highlighted fields." }, { status: 400 });
+    const values = formToObject(form);
+    const { intent, amount, target, ...rest } = parsed.data;
+    const targetId = target ? (findTarget(db, target)?.id ?? null) : null;
+    if (target && targetId === null) return json({ fieldErrors: { target: "Choose a target from the list." }, values, message: null }, { status: 400 });
+    try {
+      const expense = await withStoredReceipts(files, (receipts) =>
+        createExpense(db, webPerson(user), { ...rest, amountCents: amount, targetId }, receipts, intent === "submit"),
+      );
+      return redirect(`/expenses/${expense.id}`);
+    } catch (error) {
+      if (error instanceof DomainError) return json({ fieldErrors: {}, values, message: error.message }, { status: error.status });
+      throw error;
+    }
+  });
 }
 
 export default function NewExpense() {
