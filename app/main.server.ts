@@ -8,6 +8,7 @@ import { createRequestHandler } from "@remix-run/express";
 import * as build from "@remix-run/dev/server-build";
 import express from "express";
 import { runMigrations } from "../db/migrate";
+import { MAX_FORM_BYTES, MAX_UPLOAD_FORM_BYTES } from "./lib/form-body.server";
 import { sweepOrphanReceipts } from "./lib/receipts.server";
 import { expireClaims } from "./models/bounties.server";
 import { listStoredReceiptNames } from "./models/expenses.server";
@@ -74,17 +75,17 @@ app.use((req, res, next) => {
   res.status(403).type("text/plain; charset=utf-8").send(refusal);
 });
 
-// Bodies: forms are small; expense forms carry up to 5 receipts of 10 MiB. The webhook
-// enforces its own 25 MiB cap while streaming.
-const MAX_FORM_BYTES = 1024 * 1024;
-const MAX_EXPENSE_BYTES = 60 * 1024 * 1024;
+// Bodies: forms are small; expense forms carry up to 5 receipts of 10 MiB. This is the early
+// answer to an honest Content-Length; the form readers (app/lib/form-body.server.ts) count the
+// same limits again while streaming, whatever the headers said. The webhook enforces its own
+// 25 MiB cap while streaming.
 app.use((req, res, next) => {
   if (["GET", "HEAD", "OPTIONS"].includes(req.method) || req.path === "/webhooks/github") return next();
   const length = req.get("content-length");
   if (length === undefined && req.get("transfer-encoding")) {
     return res.status(411).type("text/plain; charset=utf-8").send("Send a Content-Length with the request.");
   }
-  const limit = req.path.startsWith("/expenses") ? MAX_EXPENSE_BYTES : MAX_FORM_BYTES;
+  const limit = req.path.startsWith("/expenses") ? MAX_UPLOAD_FORM_BYTES : MAX_FORM_BYTES;
   if (Number(length ?? 0) > limit) {
     return res.status(413).type("text/plain; charset=utf-8").send(`That request is too large (the limit here is ${limit / 1024 / 1024} MiB).`);
   }

@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { lstat, mkdir, open, readdir, rename, unlink } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
+import sharp from "sharp";
 
 // Receipt files on disk (RELIABILITY UP-1..UP-6). No database access here: the caller stores the
 // row, and commits it only after storeReceiptFile has returned (file first, then row; the sweeper
@@ -10,6 +12,8 @@ import path from "node:path";
 /** Per-file limit; set explicitly because Remix's default upload limit is 3,000,000 bytes. */
 export const RECEIPT_MAX_BYTES = 10 * 1024 * 1024;
 export const RECEIPT_MAX_FILES = 5;
+/** Pixels an image receipt may decode to (a 6000 x 4000 photo is 24 million): bounds decode cost. */
+export const RECEIPT_MAX_PIXELS = 25_000_000;
 
 export type ReceiptType = {
   mime: "application/pdf" | "image/png" | "image/jpeg";
@@ -43,9 +47,11 @@ const CONTROL_CHARS_ALL = new RegExp(CONTROL_CHARS.source, "gu");
 const LONE_SURROGATES = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-// Markers that a browser's HTML sniffer (or an XSS payload) would need; none belongs at the start
-// of a genuine PDF, so their presence there means an HTML/PDF polyglot.
+// Markers that a browser's HTML sniffer (or an XSS payload) would need; none belongs anywhere in a
+// genuine PDF, so their presence means an HTML/PDF polyglot. The whole file is searched: a
+// polyglot can put its HTML after the first KiB.
 const HTML_MARKERS = ["<html", "<script", "<!doctype", "<head", "<body", "<iframe", "<svg"];
+const LONGEST_MARKER = Math.max(...HTML_MARKERS.map((m) => m.length));
 
 function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
@@ -56,26 +62,32 @@ function startsWith(bytes: Uint8Array, prefix: readonly number[], offset = 0): b
   return prefix.every((b, i) => bytes[offset + i] === b);
 }
 
-function isPdf(bytes: Uint8Array): boolean {
-  if (latin1(bytes.subarray(0, 5)) !== "%PDF-") return false;
-  if (!latin1(bytes.subarray(Math.max(0, bytes.length - TAIL_WINDOW))).includes("%%EOF")) return false;
-  const head = latin1(bytes.subarray(0, TAIL_WINDOW)).toLowerCase();
-  return !HTML_MARKERS.some((marker) => head.includes(marker));
+/** Whether latin1 text (lowercased here) holds an HTML marker. */
+function hasHtmlMarker(text: string): boolean {
+  const lower = text.toLowerCase();
+  return HTML_MARKERS.some((marker) => lower.includes(marker));
 }
 
-function isPng(bytes: Uint8Array): boolean {
-  // Signature, then the first chunk's 4-byte length, then its type, which must be IHDR.
-  return startsWith(bytes, PNG_SIGNATURE) && latin1(bytes.subarray(12, 16)) === "IHDR";
-}
-
-function isJpeg(bytes: Uint8Array): boolean {
-  if (!startsWith(bytes, [0xff, 0xd8, 0xff])) return false;
-  // The end-of-image marker must follow the start-of-image marker (index 2 is SOI's trailing FF).
-  const from = Math.max(2, bytes.length - TAIL_WINDOW);
-  for (let i = bytes.length - 2; i >= from; i--) {
-    if (bytes[i] === 0xff && bytes[i + 1] === 0xd9) return true;
+// What the first and last KiB of a file say it is (the PDF's HTML check is separate: it needs the
+// whole file). `head` and `tail` are the same bytes for a file under a KiB.
+function detectType(head: Uint8Array, tail: Uint8Array): ReceiptType | null {
+  if (latin1(head.subarray(0, 5)) === "%PDF-") return latin1(tail).includes("%%EOF") ? PDF : null;
+  // PNG: signature, then the first chunk's 4-byte length, then its type, which must be IHDR.
+  if (startsWith(head, PNG_SIGNATURE)) return latin1(head.subarray(12, 16)) === "IHDR" ? PNG : null;
+  if (startsWith(head, [0xff, 0xd8, 0xff])) {
+    // The end-of-image marker must be in the last KiB (after the start-of-image marker).
+    const from = Math.max(0, tail.length - TAIL_WINDOW);
+    for (let i = tail.length - 2; i >= from; i--) {
+      if (tail[i] === 0xff && tail[i + 1] === 0xd9 && (tail !== head || i >= 2)) return JPEG;
+    }
   }
-  return false;
+  return null;
+}
+
+/** Whether the first bytes of an upload could begin a PDF, PNG or JPEG (refuse the rest early). */
+export function couldBeReceipt(head: Uint8Array): boolean {
+  const prefixes = [[0x25, 0x50, 0x44, 0x46, 0x2d], PNG_SIGNATURE, [0xff, 0xd8, 0xff]];
+  return prefixes.some((p) => p.slice(0, head.length).every((b, i) => head[i] === b));
 }
 
 function baseName(name: string): string {
@@ -90,10 +102,59 @@ function typeLabel(type: ReceiptType): string {
 /**
  * Decides whether an upload is a receipt we accept, from its bytes: PDF, PNG or JPEG only. The
  * file name's last extension and the declared Content-Type (when it says anything) must agree with
- * what the bytes are. Reasons are sentences to show the uploader.
+ * what the bytes are. Reasons are sentences to show the uploader. (Images are then re-encoded by
+ * reencodeImageReceipt, which refuses what does not decode.)
  */
 export function sniffReceipt(
   bytes: Uint8Array,
+  filename: string,
+  declaredType: string,
+): { ok: true; type: ReceiptType } | { ok: false; reason: string } {
+  const head = bytes.subarray(0, TAIL_WINDOW);
+  const tail = bytes.length <= TAIL_WINDOW ? head : bytes.subarray(bytes.length - TAIL_WINDOW);
+  return judgeReceipt({ head, tail, size: bytes.length, htmlInside: () => hasHtmlMarker(latin1(bytes)) }, filename, declaredType);
+}
+
+/** sniffReceipt for a file on disk: reads its first and last KiB, and streams a PDF whole. */
+export async function sniffReceiptFile(
+  filePath: string,
+  filename: string,
+  declaredType: string,
+): Promise<{ ok: true; type: ReceiptType } | { ok: false; reason: string }> {
+  const handle = await open(filePath, "r");
+  let head: Uint8Array;
+  let tail: Uint8Array;
+  let size: number;
+  try {
+    size = (await handle.stat()).size;
+    head = new Uint8Array(Math.min(size, TAIL_WINDOW));
+    await handle.read(head, 0, head.length, 0);
+    tail = size <= TAIL_WINDOW ? head : new Uint8Array(TAIL_WINDOW);
+    if (tail !== head) await handle.read(tail, 0, TAIL_WINDOW, size - TAIL_WINDOW);
+  } finally {
+    await handle.close();
+  }
+  const verdict = judgeReceipt({ head, tail, size, htmlInside: () => false }, filename, declaredType);
+  if (verdict.ok && verdict.type === PDF && (await fileHasHtmlMarker(filePath))) {
+    return { ok: false, reason: `"${sanitizeFilename(filename)}" is not a PDF, PNG or JPEG file.` };
+  }
+  return verdict;
+}
+
+// Searches a file for the HTML markers chunk by chunk; chunks overlap by a marker's length so a
+// marker split between two reads is still found.
+async function fileHasHtmlMarker(filePath: string): Promise<boolean> {
+  let carry = "";
+  for await (const chunk of createReadStream(filePath, { highWaterMark: 64 * 1024 })) {
+    const text = carry + latin1(chunk as Buffer);
+    if (hasHtmlMarker(text)) return true;
+    carry = text.slice(-(LONGEST_MARKER - 1));
+  }
+  return false;
+}
+
+function judgeReceipt(
+  file: { head: Uint8Array; tail: Uint8Array; size: number; htmlInside: () => boolean },
   filename: string,
   declaredType: string,
 ): { ok: true; type: ReceiptType } | { ok: false; reason: string } {
@@ -101,10 +162,11 @@ export function sniffReceipt(
     return { ok: false, reason: `The file name "${sanitizeFilename(filename)}" contains control characters; rename the file and try again.` };
   }
   const shown = `"${sanitizeFilename(filename)}"`;
-  if (bytes.length === 0) return { ok: false, reason: `${shown} is empty.` };
-  if (bytes.length > RECEIPT_MAX_BYTES) return { ok: false, reason: `${shown} is larger than 10 MB.` };
+  if (file.size === 0) return { ok: false, reason: `${shown} is empty.` };
+  if (file.size > RECEIPT_MAX_BYTES) return { ok: false, reason: `${shown} is larger than 10 MB.` };
 
-  const type = isPdf(bytes) ? PDF : isPng(bytes) ? PNG : isJpeg(bytes) ? JPEG : null;
+  const detected = detectType(file.head, file.tail);
+  const type = detected === PDF && file.htmlInside() ? null : detected;
   if (!type) return { ok: false, reason: `${shown} is not a PDF, PNG or JPEG file.` };
 
   const base = baseName(filename);
@@ -119,6 +181,46 @@ export function sniffReceipt(
     return { ok: false, reason: `${shown} was sent as ${declared.slice(0, 80)} but is a ${typeLabel(type)} file.` };
   }
   return { ok: true, type };
+}
+
+// One image at a time, on one libvips thread, with no cache: decoding is the expensive part, and
+// several uploads at once must not multiply it.
+sharp.concurrency(1);
+sharp.cache(false);
+let imageQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Decodes a PNG or JPEG receipt and writes it afresh to `destPath` in the same format (EXIF
+ * orientation applied): only pixels survive, so text chunks, comments, EXIF (GPS) and any bytes
+ * after the image are gone. Refuses, with a sentence, an image that does not decode or that is
+ * over RECEIPT_MAX_PIXELS.
+ */
+export async function reencodeImageReceipt(
+  srcPath: string,
+  destPath: string,
+  type: ReceiptType,
+  filename: string,
+): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const shown = `"${sanitizeFilename(filename)}"`;
+  const run = async (): Promise<{ ok: true } | { ok: false; reason: string }> => {
+    try {
+      const image = sharp(srcPath, { limitInputPixels: RECEIPT_MAX_PIXELS, failOn: "error", sequentialRead: true });
+      const { format, width = 0, height = 0 } = await image.metadata();
+      if (format !== (type.ext === "png" ? "png" : "jpeg")) return { ok: false, reason: `${shown} is not a PDF, PNG or JPEG file.` };
+      if (width * height > RECEIPT_MAX_PIXELS) {
+        return { ok: false, reason: `${shown} is ${width} x ${height} pixels; images may have at most 25 million. Send a smaller image or a PDF.` };
+      }
+      const out = image.rotate();
+      await (type.ext === "png" ? out.png({ compressionLevel: 9 }) : out.jpeg({ quality: 90 })).toFile(destPath);
+      return { ok: true };
+    } catch {
+      await unlink(destPath).catch(() => undefined);
+      return { ok: false, reason: `${shown} could not be read as a ${typeLabel(type)} image; it may be damaged.` };
+    }
+  };
+  const result = imageQueue.then(run, run);
+  imageQueue = result.catch(() => undefined);
+  return result;
 }
 
 /**
@@ -154,6 +256,12 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+/** A fresh temp path in `dir` (created 0700 if missing); the sweeper removes it if it is abandoned. */
+export async function receiptTempPath(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  return path.join(dir, TEMP_PREFIX + randomBytes(8).toString("hex"));
+}
+
 /**
  * Writes a receipt under a fresh random 128-bit name in `dir` (created 0700 if missing), durably:
  * temp file, fsync, chmod 0600, rename, fsync of the directory. Only after this resolves may the
@@ -163,17 +271,39 @@ export async function storeReceiptFile(
   dir: string,
   bytes: Uint8Array,
 ): Promise<{ storedName: string; size: number; sha256: string }> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const storedName = randomBytes(16).toString("hex");
-  const finalPath = path.join(dir, storedName);
-  const tempPath = path.join(dir, TEMP_PREFIX + randomBytes(8).toString("hex"));
-  const sha256 = createHash("sha256").update(bytes).digest("hex");
-
+  const tempPath = await receiptTempPath(dir);
   let handle: FileHandle | null = null;
-  let renamed = false;
   try {
     handle = await open(tempPath, "wx", 0o600);
     await handle.writeFile(bytes);
+    await handle.close();
+    handle = null;
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await unlink(tempPath).catch(() => undefined);
+    throw error;
+  }
+  return storeReceiptTempFile(dir, tempPath);
+}
+
+/**
+ * storeReceiptFile for bytes already in a temp file in `dir` (see receiptTempPath): hashes what is
+ * there, fsyncs, sets 0600 and renames it to a fresh random name. On failure neither the temp file
+ * nor the stored one is left, and the error is rethrown.
+ */
+export async function storeReceiptTempFile(dir: string, tempPath: string): Promise<{ storedName: string; size: number; sha256: string }> {
+  const storedName = randomBytes(16).toString("hex");
+  const finalPath = path.join(dir, storedName);
+  let handle: FileHandle | null = null;
+  let renamed = false;
+  try {
+    const hash = createHash("sha256");
+    let size = 0;
+    for await (const chunk of createReadStream(tempPath)) {
+      hash.update(chunk as Buffer);
+      size += (chunk as Buffer).length;
+    }
+    handle = await open(tempPath, "r+");
     await handle.sync();
     await handle.chmod(0o600); // open's mode is filtered by umask; make it exact
     await handle.close();
@@ -181,6 +311,7 @@ export async function storeReceiptFile(
     await rename(tempPath, finalPath);
     renamed = true;
     await fsyncDir(dir);
+    return { storedName, size, sha256: hash.digest("hex") };
   } catch (error) {
     await handle?.close().catch(() => undefined);
     // If the rename happened but the directory fsync failed, the caller will not commit a row, so
@@ -188,7 +319,6 @@ export async function storeReceiptFile(
     await unlink(renamed ? finalPath : tempPath).catch(() => undefined);
     throw error;
   }
-  return { storedName, size: bytes.byteLength, sha256 };
 }
 
 /** Deletes a stored receipt; a file already gone is fine. Throws on a name we could not have made. */

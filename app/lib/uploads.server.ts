@@ -1,56 +1,133 @@
-import {
-  json,
-  MaxPartSizeExceededError,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-} from "@remix-run/node";
+import { createWriteStream } from "node:fs";
+import { unlink } from "node:fs/promises";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { env } from "../env.server";
 import type { NewReceipt } from "../models/expenses.server";
-import { RECEIPT_MAX_BYTES, RECEIPT_MAX_FILES, removeReceiptFile, sanitizeFilename, sniffReceipt, storeReceiptFile } from "./receipts.server";
+import { formType } from "../schemas/form";
+import { MAX_FORM_FIELDS, MAX_UPLOAD_FORM_BYTES, readMultipartForm, readUrlEncodedForm, refuseForm, type FormLimits, type IncomingFile } from "./form-body.server";
+import {
+  couldBeReceipt,
+  RECEIPT_MAX_BYTES,
+  RECEIPT_MAX_FILES,
+  receiptTempPath,
+  reencodeImageReceipt,
+  removeReceiptFile,
+  sanitizeFilename,
+  sniffReceiptFile,
+  storeReceiptTempFile,
+} from "./receipts.server";
 
 /**
- * Reads a form that may carry receipt files (field `receipts`). Limits are enforced while
- * streaming: 10 MiB a file (413), 5 files (422); every file must be a PDF, PNG or JPEG by
- * its content and name (422). Returns the other fields and the checked files, in memory.
+ * Limits for a form that carries receipts. Its longest text field is an expense description (5,000
+ * characters, at most 20 KB of UTF-8); 64 KiB a field and 256 KiB of text in all leave room and
+ * keep a hostile request small. Files are streamed to disk, never held whole in memory.
  */
-export async function readFormWithReceipts(request: Request): Promise<{ form: FormData; files: { name: string; bytes: Uint8Array; mime: string }[] }> {
-  const type = (request.headers.get("content-type") ?? "").toLowerCase();
-  if (request.method !== "POST") throw json({ message: "Use POST." }, { status: 405 });
-  if (!type.startsWith("multipart/form-data") && !type.startsWith("application/x-www-form-urlencoded")) {
-    throw json({ message: "Send this as a form." }, { status: 415 });
-  }
-  let form: FormData;
+export const RECEIPT_FORM_LIMITS: FormLimits = {
+  maxBytes: MAX_UPLOAD_FORM_BYTES,
+  maxFields: 50,
+  maxFieldBytes: 64 * 1024,
+  maxTextBytes: 256 * 1024,
+  maxFiles: RECEIPT_MAX_FILES,
+  maxFileBytes: RECEIPT_MAX_BYTES,
+};
+// A form without files sent to an expense page (a vote, say) is a plain form.
+const PLAIN_LIMITS: FormLimits = { ...RECEIPT_FORM_LIMITS, maxBytes: RECEIPT_FORM_LIMITS.maxTextBytes, maxFields: MAX_FORM_FIELDS, maxFiles: 0 };
+
+/** A receipt that passed every check, waiting in a temp file under UPLOADS_DIR to be stored. */
+export type CheckedReceipt = { name: string; mime: string; tempPath: string };
+
+type Received = { name: string; declaredType: string; tempPath: string };
+
+const notAReceipt = (filename: string) => refuseForm(422, `"${sanitizeFilename(filename)}" is not a PDF, PNG or JPEG file.`);
+
+class NotAReceipt extends Error {}
+
+// Refuses a file whose first bytes cannot begin a receipt, without writing the rest of it.
+function checkFirstBytes(): Transform {
+  let head = Buffer.alloc(0);
+  let decided = false;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (!decided) {
+        head = Buffer.concat([head, chunk.subarray(0, 8)]).subarray(0, 8);
+        if (!couldBeReceipt(head)) return done(new NotAReceipt());
+        decided = head.length >= 8;
+      }
+      done(null, chunk);
+    },
+  });
+}
+
+async function receiveToDisk(file: IncomingFile): Promise<Received> {
+  const tempPath = await receiptTempPath(env.UPLOADS_DIR);
   try {
-    form = type.startsWith("multipart/")
-      ? await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: RECEIPT_MAX_BYTES }))
-      : await request.formData();
+    await pipeline(file.stream, checkFirstBytes(), createWriteStream(tempPath, { flags: "wx", mode: 0o600 }), { signal: file.signal });
   } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) throw json({ message: "Each receipt must be 10 MiB or smaller." }, { status: 413 });
-    throw json({ message: "The form could not be read." }, { status: 400 });
+    await unlink(tempPath).catch(() => undefined);
+    throw error instanceof NotAReceipt ? notAReceipt(file.filename) : error;
   }
-  if ([...form.keys()].length > 40) throw json({ message: "That form has too many fields." }, { status: 400 });
-  const uploads = form.getAll("receipts").filter((f): f is File => typeof f !== "string" && (f.size > 0 || f.name !== ""));
-  if (uploads.length > RECEIPT_MAX_FILES) throw json({ message: `Attach at most ${RECEIPT_MAX_FILES} receipts.` }, { status: 422 });
-  const files = [];
-  for (const f of uploads) {
-    const bytes = new Uint8Array(await f.arrayBuffer());
-    const sniffed = sniffReceipt(bytes, f.name, f.type);
-    if (!sniffed.ok) throw json({ message: sniffed.reason }, { status: 422 });
-    files.push({ name: f.name, bytes, mime: sniffed.type.mime });
+  return { name: file.filename, declaredType: file.mimeType, tempPath };
+}
+
+const removeTemp = (tempPath: string) => unlink(tempPath).catch(() => undefined);
+
+// What the files are (by content), and images re-encoded to new temp files. A refusal removes all.
+async function checkReceipts(received: Received[]): Promise<CheckedReceipt[]> {
+  const temps = new Set(received.map((r) => r.tempPath));
+  try {
+    const checked: CheckedReceipt[] = [];
+    for (const r of received) {
+      const verdict = await sniffReceiptFile(r.tempPath, r.name, r.declaredType);
+      if (!verdict.ok) throw refuseForm(422, verdict.reason);
+      let tempPath = r.tempPath;
+      if (verdict.type.ext !== "pdf") {
+        tempPath = await receiptTempPath(env.UPLOADS_DIR);
+        temps.add(tempPath);
+        const encoded = await reencodeImageReceipt(r.tempPath, tempPath, verdict.type, r.name);
+        if (!encoded.ok) throw refuseForm(422, encoded.reason);
+        temps.delete(r.tempPath);
+        await removeTemp(r.tempPath);
+      }
+      checked.push({ name: r.name, mime: verdict.type.mime, tempPath });
+    }
+    return checked;
+  } catch (error) {
+    await Promise.all([...temps].map(removeTemp));
+    throw error;
   }
-  return { form, files };
 }
 
 /**
- * Writes checked receipts to UPLOADS_DIR (random names, 0600, fsynced), runs `commit` with
+ * Reads a form that may carry receipt files (field `receipts`) and hands its fields and checked
+ * files to `handle`. Limits are enforced while streaming (RECEIPT_FORM_LIMITS): 413 for a text
+ * field over 64 KiB, text over 256 KiB, more than 50 parts, a file over 10 MiB or a body over
+ * 60 MiB; 422 for a sixth file. Each file must be a PDF, PNG or JPEG by its content and name
+ * (422); PDFs are searched whole for HTML, and images are re-encoded (EXIF and any hidden payload
+ * dropped). The temp files are removed when `handle` returns or throws, unless it stored them
+ * with withStoredReceipts.
+ */
+export async function readFormWithReceipts<T>(request: Request, handle: (form: FormData, files: CheckedReceipt[]) => Promise<T>): Promise<T> {
+  if (formType(request) === "urlencoded") return handle(await readUrlEncodedForm(request.body, PLAIN_LIMITS), []);
+  const { form, files } = await readMultipartForm(request, RECEIPT_FORM_LIMITS, receiveToDisk, (r) => removeTemp(r.tempPath));
+  const checked = await checkReceipts(files);
+  try {
+    return await handle(form, checked);
+  } finally {
+    await Promise.all(checked.map((f) => removeTemp(f.tempPath))); // already renamed if stored
+  }
+}
+
+/**
+ * Moves checked receipts into UPLOADS_DIR (random names, 0600, fsynced), runs `commit` with
  * their records, and removes the files again if `commit` throws, so no file is left
  * without a row. (Files left by a crash in between are swept at start-up.)
  */
-export async function withStoredReceipts<T>(files: { name: string; bytes: Uint8Array; mime: string }[], commit: (receipts: NewReceipt[]) => T): Promise<T> {
+export async function withStoredReceipts<T>(files: CheckedReceipt[], commit: (receipts: NewReceipt[]) => T): Promise<T> {
   const stored: NewReceipt[] = [];
   try {
     for (const f of files) {
-      const { storedName, size, sha256 } = await storeReceiptFile(env.UPLOADS_DIR, f.bytes);
+      const { storedName, size, sha256 } = await storeReceiptTempFile(env.UPLOADS_DIR, f.tempPath);
       stored.push({ storedName, size, sha256, mime: f.mime, originalName: sanitizeFilename(f.name) });
     }
     return commit(stored);

@@ -5,7 +5,7 @@
 export class DomainError extends Error {
   constructor(
     message: string,
-    readonly status: 403 | 404 | 409 | 422 | 429,
+    readonly status: 400 | 403 | 404 | 409 | 422 | 429,
   ) {
     super(message);
     this.name = new.target.name;
@@ -49,5 +49,15 @@ export class RateLimited extends DomainError {
     readonly retryAfterSeconds: number,
   ) {
     super(message, 429);
+  }
+}
+
+/** A value a person typed breaks a rule only the model can check; `field` names the form field. */
+export class InvalidField extends DomainError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message, 400);
   }
 }

@@ -1,20 +1,10 @@
 import { and, asc, count, desc, eq, inArray, notExists, sql } from "drizzle-orm";
-import {
-  bounties,
-  expenses,
-  expenseVotes,
-  receipts,
-  targets,
-  users,
-  type ExpenseCategory,
-  type ExpenseStatus,
-  type Role,
-} from "../../db/schema";
+import { bounties, expenses, expenseVotes, receipts, targets, users, type ExpenseCategory, type ExpenseStatus, type Role } from "../../db/schema";
 import { writeTx, type Db, type Tx } from "../db.server";
 import { env } from "../env.server";
 import { formatMoney } from "../lib/money";
 import { recordAudit, type Actor } from "./audit.server";
-import { Conflict, Forbidden, InvalidTransition, NotFound, Unprocessable } from "./errors";
+import { Conflict, Forbidden, InvalidTransition, NotFound, Unprocessable, InvalidField } from "./errors";
 import { getBalance, getCommitted, InsufficientFunds, isIsoDate, post } from "./ledger.server";
 import { maySeeBounty } from "./permissions.server";
 
@@ -71,12 +61,9 @@ function addReceipts(tx: Tx, actor: Person, expenseId: number, files: NewReceipt
 }
 
 /** A cited bounty, target or pre-approval the requester may not cite; `field` names the form field. */
-export class InvalidCitation extends Unprocessable {
-  constructor(
-    readonly field: "bountyId" | "target" | "preApprovalId",
-    message: string,
-  ) {
-    super(message);
+export class InvalidCitation extends InvalidField {
+  constructor(field: "bountyId" | "target" | "preApprovalId", message: string) {
+    super(field, message);
   }
 }
 

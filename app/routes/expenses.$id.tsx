@@ -48,23 +48,24 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const id = parseId(params.id);
   const user = await requireUser(request);
-  const { form, files } = await readFormWithReceipts(request);
-  const intent = INTENTS.find((i) => i === form.get("intent"));
-  if (!intent) return json({ ok: false, message: "Unknown action." }, { status: 400 });
-  return answerDomainErrors(
-    async () => {
-      const result = await withStoredReceipts(files, (receipts) =>
-        actOnExpense(db, webPerson(user), id, intent, {
-          reason: String(form.get("reason") ?? ""),
-          paymentReference: String(form.get("paymentReference") ?? ""),
-          paidOn: String(form.get("paidOn") ?? ""),
-          files: receipts,
-        }),
-      );
-      return json({ ok: true, message: result.message });
-    },
-    () => ({ ok: false }),
-  );
+  return readFormWithReceipts(request, async (form, files) => {
+    const intent = INTENTS.find((i) => i === form.get("intent"));
+    if (!intent) return json({ ok: false, message: "Unknown action." }, { status: 400 });
+    return answerDomainErrors(
+      async () => {
+        const result = await withStoredReceipts(files, (receipts) =>
+          actOnExpense(db, webPerson(user), id, intent, {
+            reason: String(form.get("reason") ?? ""),
+            paymentReference: String(form.get("paymentReference") ?? ""),
+            paidOn: String(form.get("paidOn") ?? ""),
+            files: receipts,
+          }),
+        );
+        return json({ ok: true, message: result.message });
+      },
+      () => ({ ok: false }),
+    );
+  });
 }
 
 const STATUS_WORDS: Record<string, string> = {

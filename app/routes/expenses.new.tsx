@@ -7,8 +7,9 @@ import { db } from "../db.server";
 import { env } from "../env.server";
 import { readFormWithReceipts, withStoredReceipts } from "../lib/uploads.server";
 import { webPerson } from "../models/audit.server";
-import { DomainError } from "../models/errors";
-import { createExpense, InvalidCitation } from "../models/expenses.server";
+import { createExpense } from "../models/expenses.server";
+import { InvalidField } from "../models/errors";
+import { answerDomainErrors } from "../lib/responses";
 import { findTarget, listTargetOptions } from "../models/targets.server";
 import { formToObject, parseForm } from "../schemas/form";
 import { ExpenseFormSchema } from "../schemas/fund";
@@ -18,29 +19,36 @@ export const meta: MetaFunction = () => [{ title: "New expense request · Club Z
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
   const url = new URL(request.url);
-  return json({ currency: env.FUND_CURRENCY, targets: listTargetOptions(db), preset: { bountyId: url.searchParams.get("bounty") ?? "", target: url.searchParams.get("target") ?? "" } });
+  return json({
+    currency: env.FUND_CURRENCY,
+    targets: listTargetOptions(db),
+    preset: { bountyId: url.searchParams.get("bounty") ?? "", target: url.searchParams.get("target") ?? "" },
+  });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const { form, files } = await readFormWithReceipts(request);
-  const parsed = parseForm(ExpenseFormSchema, form);
-  if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, values: parsed.values, message: "Check the highlighted fields." }, { status: 400 });
-  const values = formToObject(form);
-  delete values.receipts;
-  const { intent, amount, target, ...rest } = parsed.data;
-  const targetId = target ? (findTarget(db, target)?.id ?? null) : null;
-  if (target && targetId === null) return json({ fieldErrors: { target: "Choose a target from the list." }, values, message: null }, { status: 400 });
-  try {
-    const expense = await withStoredReceipts(files, (receipts) =>
-      createExpense(db, webPerson(user), { ...rest, amountCents: amount, targetId }, receipts, intent === "submit"),
+  return readFormWithReceipts(request, async (form, files) => {
+    const parsed = parseForm(ExpenseFormSchema, form);
+    if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, values: parsed.values, message: "Check the highlighted fields." }, { status: 400 });
+    const values = formToObject(form);
+    const { intent, amount, target, ...rest } = parsed.data;
+    const targetId = target ? (findTarget(db, target)?.id ?? null) : null;
+    if (target && targetId === null) return json({ fieldErrors: { target: "Choose a target from the list." }, values, message: null }, { status: 400 });
+    return answerDomainErrors(
+      async () => {
+        const expense = await withStoredReceipts(files, (receipts) =>
+          createExpense(db, webPerson(user), { ...rest, amountCents: amount, targetId }, receipts, intent === "submit"),
+        );
+        return redirect(`/expenses/${expense.id}`);
+      },
+      // A value only the model can check (a cited bounty the requester may not see) is a field error.
+      (error) =>
+        error instanceof InvalidField
+          ? { fieldErrors: { [error.field]: error.message }, values, message: "Check the highlighted fields." }
+          : { fieldErrors: {}, values },
     );
-    return redirect(`/expenses/${expense.id}`);
-  } catch (error) {
-    if (error instanceof InvalidCitation) return json({ fieldErrors: { [error.field]: error.message }, values, message: "Check the highlighted fields." }, { status: 400 });
-    if (error instanceof DomainError) return json({ fieldErrors: {}, values, message: error.message }, { status: error.status });
-    throw error;
-  }
+  });
 }
 
 export default function NewExpense() {
@@ -56,8 +64,8 @@ export default function NewExpense() {
       </nav>
       <h1>Ask the fund</h1>
       <p className="lede">
-        Ask early: a pre-approval before the trip gives you an answer before you spend. After the trip, file a reimbursement
-        with your receipts. The SSC decides as funds allow.
+        Ask early: a pre-approval before the trip gives you an answer before you spend. After the trip, file a reimbursement with your receipts. The SSC decides
+        as funds allow.
       </p>
       <FormError message={data?.message} />
       <Form method="post" encType="multipart/form-data" className="stack" noValidate>
@@ -71,7 +79,15 @@ export default function NewExpense() {
           </label>
         </fieldset>
         <Field label="Title" name="title" defaultValue={values.title} error={errors.title} required maxLength={120} />
-        <Field label="Event" name="event" defaultValue={values.event} error={errors.event} hint="e.g. KubeCon EU 2026, a SPIRE packaging sprint" required maxLength={120} />
+        <Field
+          label="Event"
+          name="event"
+          defaultValue={values.event}
+          error={errors.event}
+          hint="e.g. KubeCon EU 2026, a SPIRE packaging sprint"
+          required
+          maxLength={120}
+        />
         <div className="field">
           <label htmlFor="category">Category</label>
           <select id="category" name="category" defaultValue={values.category ?? "travel"}>
@@ -82,7 +98,15 @@ export default function NewExpense() {
             ))}
           </select>
         </div>
-        <Field label={`Amount (${currency})`} name="amount" inputMode="decimal" placeholder="1234.50" defaultValue={values.amount} error={errors.amount} required />
+        <Field
+          label={`Amount (${currency})`}
+          name="amount"
+          inputMode="decimal"
+          placeholder="1234.50"
+          defaultValue={values.amount}
+          error={errors.amount}
+          required
+        />
         <Field label="Date (of the spending, or the trip)" name="spentOn" type="date" defaultValue={values.spentOn} error={errors.spentOn} required />
         <div className="field">
           <label htmlFor="description">What is it for, and how does it help SPIFFE?</label>
@@ -102,7 +126,13 @@ export default function NewExpense() {
           </select>
           {errors.target ? <span className="field__error">{errors.target}</span> : null}
         </div>
-        <Field label="Pre-approval it follows (number, optional)" name="preApprovalId" inputMode="numeric" defaultValue={values.preApprovalId} error={errors.preApprovalId} />
+        <Field
+          label="Pre-approval it follows (number, optional)"
+          name="preApprovalId"
+          inputMode="numeric"
+          defaultValue={values.preApprovalId}
+          error={errors.preApprovalId}
+        />
         <div className="field">
           <label htmlFor="receipts">Receipts (PDF, PNG or JPEG; up to 5 files of 10 MiB)</label>
           <input id="receipts" name="receipts" type="file" multiple accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" />

@@ -1,5 +1,6 @@
 import { json } from "@remix-run/node";
 import type { z } from "zod";
+import { FORM_LIMITS, readMultipartForm, readUrlEncodedForm, type FormLimits } from "../lib/form-body.server";
 
 export type FieldErrors = Record<string, string>;
 
@@ -24,24 +25,29 @@ export function parseForm<S extends z.ZodType>(
   return { ok: false, fieldErrors, values };
 }
 
-/** Form fields as an object; fields named in `arrays` (checkboxes) as string arrays. */
+/**
+ * Form fields as an object; fields named in `arrays` (checkboxes) as string arrays, any other
+ * field's first value. One pass over the entries: a lookup per key made this quadratic.
+ */
 export function formToObject(form: FormData, arrays: string[] = []): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const key of new Set(form.keys())) {
-    const values = form.getAll(key).filter((v): v is string => typeof v === "string");
-    if (arrays.includes(key)) out[key] = values;
-    else if (values[0] !== undefined) out[key] = values[0];
+  const many = new Set(arrays);
+  const out = new Map<string, string | string[]>();
+  for (const [key, value] of form) {
+    const seen = out.get(key);
+    if (many.has(key)) {
+      if (Array.isArray(seen)) {
+        if (typeof value === "string") seen.push(value);
+      } else out.set(key, typeof value === "string" ? [value] : []);
+    } else if (seen === undefined && typeof value === "string") out.set(key, value);
   }
-  return out;
+  // fromEntries defines own properties, so a field called "__proto__" stays a plain field
+  return Object.fromEntries(out);
 }
 
 const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
 
-/**
- * The submitted form, or a clear 4xx: 405 for a method other than POST, 415 for a body
- * that is not a form, 400 for one that cannot be read.
- */
-export async function readForm(request: Request): Promise<FormData> {
+/** What kind of form a request carries, or a 405/415 to throw. */
+export function formType(request: Request): "urlencoded" | "multipart" {
   if (request.method !== "POST") {
     throw json({ message: `${request.method} is not allowed here; forms are sent with POST.` }, { status: 405, headers: { Allow: "GET, POST" } });
   }
@@ -49,9 +55,19 @@ export async function readForm(request: Request): Promise<FormData> {
   if (!FORM_TYPES.includes(type)) {
     throw json({ message: "Send this as a form (application/x-www-form-urlencoded or multipart/form-data)." }, { status: 415 });
   }
-  try {
-    return await request.formData();
-  } catch {
-    throw json({ message: "The form could not be read." }, { status: 400 });
-  }
+  return type === "multipart/form-data" ? "multipart" : "urlencoded";
+}
+
+/**
+ * The submitted form, or a clear 4xx: 405 for a method other than POST, 415 for a body that is
+ * not a form, 413 for one over a limit (1 MiB, 200 fields; checked while it is read, before any
+ * field is decoded), 400 for one that cannot be read or that carries a file. Every form without
+ * receipts is read through here (forms with receipts: readFormWithReceipts, same reader).
+ */
+export async function readForm(request: Request, limits: FormLimits = FORM_LIMITS): Promise<FormData> {
+  if (formType(request) === "urlencoded") return readUrlEncodedForm(request.body, limits);
+  const noFiles = async (): Promise<never> => {
+    throw json({ message: "This form takes no files." }, { status: 400 });
+  };
+  return (await readMultipartForm(request, { ...limits, maxFiles: 0 }, noFiles, async () => undefined)).form;
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -16,7 +17,8 @@ import { action as newExpense } from "../../app/routes/expenses.new";
 import { loader as fundCsv } from "../../app/routes/fund[.]csv";
 import { loader as fundApi } from "../../app/routes/api.fund";
 import { runCli, runCliAsync } from "../support/cli";
-import { file, pdfBytes, pngBytes } from "../support/files";
+import sharp from "sharp";
+import { file, jpegWithComment, pdfBytes, pdfWithLateHtml, pngBytes, pngWithTextChunk, realJpeg, realPng } from "../support/files";
 import { call } from "../support/remix";
 import { cookieFor, makeUser } from "../support/users";
 
@@ -45,6 +47,46 @@ function multipart(cookie: string, fields: Record<string, string>, files: File[]
   for (const f of files) form.append("receipts", f);
   return { method: "POST", headers: { Cookie: cookie, Origin: "http://localhost:3000" }, body: form };
 }
+
+/**
+ * A multipart body streamed 64 KiB at a time with no Content-Length: `parts` text parts of
+ * `partBytes` each. Reports how many bytes the server pulled.
+ */
+function streamedTextParts(cookie: string, parts: number, partBytes: number) {
+  const boundary = "----hostile";
+  const enc = new TextEncoder();
+  const piece = enc.encode("a".repeat(64 * 1024));
+  let pulled = 0;
+  let part = 0;
+  let inPart = -1; // bytes of the current part's value sent so far; -1 = its header is next
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      let chunk: Uint8Array;
+      if (part === parts) {
+        chunk = enc.encode(`--${boundary}--\r\n`);
+        part += 1;
+      } else if (part > parts) return controller.close();
+      else if (inPart === -1) {
+        chunk = enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="description"\r\n\r\n`);
+        inPart = 0;
+      } else if (inPart < partBytes) {
+        chunk = piece.subarray(0, Math.min(piece.length, partBytes - inPart));
+        inPart += chunk.length;
+      } else {
+        chunk = enc.encode("\r\n");
+        inPart = -1;
+        part += 1;
+      }
+      pulled += chunk.length;
+      controller.enqueue(chunk);
+    },
+  });
+  const init = { method: "POST", headers: { Cookie: cookie, Origin: "http://localhost:3000", "Content-Type": `multipart/form-data; boundary=${boundary}` }, body, duplex: "half" } as RequestInit;
+  return { init, pulled: () => pulled };
+}
+
+const expenseCount = () => (db.$client.prepare("select count(*) as n from expenses").get() as { n: number }).n;
+const uploadsList = () => (fs.existsSync(process.env.UPLOADS_DIR!) ? fs.readdirSync(process.env.UPLOADS_DIR!).sort() : []);
 
 async function userWith(...roles: ("ssc" | "admin" | "packager")[]) {
   const u = await makeUser(roles);
@@ -298,6 +340,108 @@ describe("receipts", () => {
     const res = await call(newExpense, "/expenses/new", {}, multipart(requester.cookie, fields, six));
     expect(res.status).toBe(422);
     expect((await res.json()).message).toBe("Attach at most 5 receipts.");
+  });
+
+  it("six 9 MiB text parts are refused with 413 at the first part over 64 KiB, reading under 1 MiB and storing nothing", async () => {
+    const requester = await userWith();
+    const [before, filesBefore] = [expenseCount(), uploadsList()];
+    const hostile = streamedTextParts(requester.cookie, 6, 9 * 1024 * 1024);
+    const res = await call(newExpense, "/expenses/new", {}, hostile.init);
+    expect(res.status).toBe(413);
+    expect(res.headers.get("connection")).toBe("close");
+    const body = await res.text();
+    expect(JSON.parse(body).message).toBe('The field "description" is too long: each field may hold at most 64 KiB.');
+    expect(body.length).toBeLessThan(500); // the refusal does not echo what was sent
+    expect(hostile.pulled()).toBeLessThan(1024 * 1024);
+    expect(expenseCount()).toBe(before);
+    expect(uploadsList()).toEqual(filesBefore);
+  });
+
+  it("text over 256 KiB in all is refused with 413 even when each field is under 64 KiB", async () => {
+    const requester = await userWith();
+    const before = expenseCount();
+    const hostile = streamedTextParts(requester.cookie, 6, 60 * 1024);
+    const res = await call(newExpense, "/expenses/new", {}, hostile.init);
+    expect(res.status).toBe(413);
+    expect((await res.json()).message).toBe("The form's text is too long: all fields together may hold at most 256 KiB.");
+    expect(expenseCount()).toBe(before);
+  });
+
+  it("a description of 5,000 four-byte characters still fits the per-field limit", async () => {
+    const requester = await userWith();
+    const res = await call(newExpense, "/expenses/new", {}, multipart(requester.cookie, { ...fields, description: "😀".repeat(2_500) }, [file(pdfBytes(), "a.pdf", "application/pdf")]));
+    expect(res.status).toBe(302);
+  });
+
+  it("a form that fails validation keeps no temp file of its receipt", async () => {
+    const requester = await userWith();
+    const filesBefore = uploadsList();
+    const res = await call(newExpense, "/expenses/new", {}, multipart(requester.cookie, { ...fields, amount: "oops" }, [file(pdfBytes(), "a.pdf", "application/pdf")]));
+    expect(res.status).toBe(400);
+    expect(uploadsList()).toEqual(filesBefore);
+  });
+
+  it.each([
+    ["an HTML/PDF polyglot with its HTML after the first KiB", file(pdfWithLateHtml(), "poly.pdf", "application/pdf"), '"poly.pdf" is not a PDF, PNG or JPEG file.'],
+    ["a PNG that does not decode (a header and no pixels)", file(pngBytes(), "broken.png", "image/png"), '"broken.png" could not be read as a PNG image; it may be damaged.'],
+    ["a file whose first bytes are not a receipt's", file(new Uint8Array(3 * 1024 * 1024).fill(0x3c), "big.pdf", "application/pdf"), '"big.pdf" is not a PDF, PNG or JPEG file.'],
+  ])("%s is refused with 422 and a reason, and nothing is stored", async (_name, bad, reason) => {
+    const requester = await userWith();
+    const [before, filesBefore] = [expenseCount(), uploadsList()];
+    const res = await call(newExpense, "/expenses/new", {}, multipart(requester.cookie, fields, [bad]));
+    expect(res.status).toBe(422);
+    expect((await res.json()).message).toBe(reason);
+    expect(expenseCount()).toBe(before);
+    expect(uploadsList()).toEqual(filesBefore);
+  });
+
+  it.each([
+    ["a PNG carrying an HTML text chunk", "scan.png", "image/png", () => pngWithTextChunk("<html><script>alert(document.cookie)</script></html>")],
+    ["a JPEG carrying an HTML comment", "scan.jpg", "image/jpeg", () => jpegWithComment("<html><script>alert(document.cookie)</script></html>")],
+  ])("%s is stored re-encoded, without the HTML, with the stored bytes' size and hash", async (_name, name, mime, make) => {
+    const requester = await userWith();
+    const original = await make();
+    expect(Buffer.from(original).includes("<script")).toBe(true);
+    const res = await call(newExpense, "/expenses/new", {}, multipart(requester.cookie, fields, [file(original, name, mime)]));
+    expect(res.status).toBe(302);
+    const id = Number(res.headers.get("location")!.split("/").pop());
+    const row = db.$client.prepare("select stored_name, size, sha256, mime from receipts where expense_id = ?").get(id) as { stored_name: string; size: number; sha256: string; mime: string };
+    const stored = fs.readFileSync(path.join(process.env.UPLOADS_DIR!, row.stored_name));
+    expect(stored.includes("<script")).toBe(false);
+    expect(stored.includes("<html")).toBe(false);
+    expect(row.mime).toBe(mime);
+    expect(row.size).toBe(stored.length);
+    expect(row.sha256).toBe(createHash("sha256").update(stored).digest("hex"));
+    const meta = await sharp(stored).metadata();
+    expect(meta.format).toBe(mime === "image/png" ? "png" : "jpeg");
+    expect([meta.width, meta.height]).toEqual(mime === "image/png" ? [16, 16] : [32, 24]);
+    expect(meta.comments ?? []).toEqual([]);
+    expect(fs.statSync(path.join(process.env.UPLOADS_DIR!, row.stored_name)).mode & 0o777).toBe(0o600);
+    expect(uploadsList().filter((n) => n.startsWith(".tmp-"))).toEqual([]);
+  });
+
+  it("a JPEG photo with EXIF GPS is stored without its EXIF, so without the location", async () => {
+    const requester = await userWith();
+    const photo = await realJpeg({ gps: true });
+    expect((await sharp(photo).metadata()).exif?.includes("PhoneCo")).toBe(true); // the fixture does carry EXIF
+    const res = await call(newExpense, "/expenses/new", {}, multipart(requester.cookie, fields, [file(photo, "taxi.jpg", "image/jpeg")]));
+    expect(res.status).toBe(302);
+    const id = Number(res.headers.get("location")!.split("/").pop());
+    const storedName = db.$client.prepare("select stored_name from receipts where expense_id = ?").pluck().get(id) as string;
+    const stored = fs.readFileSync(path.join(process.env.UPLOADS_DIR!, storedName));
+    expect((await sharp(stored).metadata()).exif).toBeUndefined();
+    expect(stored.includes("PhoneCo")).toBe(false);
+  });
+
+  it("a genuine PNG is accepted and re-encoded to the same pixels", async () => {
+    const requester = await userWith();
+    const png = await realPng();
+    const res = await call(newExpense, "/expenses/new", {}, multipart(requester.cookie, fields, [file(png, "scan.png", "image/png")]));
+    expect(res.status).toBe(302);
+    const id = Number(res.headers.get("location")!.split("/").pop());
+    const storedName = db.$client.prepare("select stored_name from receipts where expense_id = ?").pluck().get(id) as string;
+    const stored = fs.readFileSync(path.join(process.env.UPLOADS_DIR!, storedName));
+    expect(await sharp(stored).raw().toBuffer()).toEqual(await sharp(png).raw().toBuffer());
   });
 
   it("a reimbursement without receipts cannot be submitted, and amounts are parsed exactly", async () => {

@@ -8,6 +8,7 @@ import {
   removeReceiptFile,
   sanitizeFilename,
   sniffReceipt,
+  sniffReceiptFile,
   storeReceiptFile,
   sweepOrphanReceipts,
 } from "../../app/lib/receipts.server";
@@ -54,6 +55,25 @@ describe("checking what an uploaded receipt really is", () => {
     ["a PNG signature without its IHDR chunk", "short.png", png.subarray(0, 10), "image/png"],
   ])("%s is refused as not a PDF, PNG or JPEG", (_label, name, bytes, declared) => {
     expect(refusal(sniffReceipt(bytes, name, declared))).toBe(`"${name}" is not a PDF, PNG or JPEG file.`);
+  });
+
+  it("an HTML/PDF polyglot with its HTML after the first KiB is refused, in memory and on disk", async () => {
+    const late = text(`%PDF-1.4\n${"% padding\n".repeat(200)}<ScRiPt>alert(1)</script>\n%%EOF\n`);
+    expect(refusal(sniffReceipt(late, "late.pdf", "application/pdf"))).toBe('"late.pdf" is not a PDF, PNG or JPEG file.');
+    const dir = await mkdtemp(path.join(os.tmpdir(), "receipts-"));
+    try {
+      // a marker split across the reader's 64 KiB chunks is found too
+      const split = text(`%PDF-1.4\n${"x".repeat(64 * 1024 - 12)}<ifr` + `ame src=x>\n%%EOF\n`);
+      for (const [name, bytes] of [["late.pdf", late], ["split.pdf", split]] as const) {
+        await writeFile(path.join(dir, name), bytes);
+        const verdict = await sniffReceiptFile(path.join(dir, name), name, "application/pdf");
+        expect(verdict, name).toEqual({ ok: false, reason: `"${name}" is not a PDF, PNG or JPEG file.` });
+      }
+      await writeFile(path.join(dir, "fine.pdf"), pdf);
+      expect(await sniffReceiptFile(path.join(dir, "fine.pdf"), "fine.pdf", "")).toEqual({ ok: true, type: { mime: "application/pdf", ext: "pdf" } });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("an empty file is refused", () => {
