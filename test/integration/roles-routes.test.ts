@@ -42,6 +42,7 @@ import { db } from "../../app/db.server";
 import { webPerson } from "../../app/models/audit.server";
 import { actOnExpense, createExpense } from "../../app/models/expenses.server";
 import { recordDonation } from "../../app/models/ledger.server";
+import { contentDigest } from "../support/fingerprint";
 import { call } from "../support/remix";
 import { cookieFor, formInit, makeUser } from "../support/users";
 
@@ -185,9 +186,13 @@ describe.each([...loaders, ...actions])("$name", (row) => {
     const cookie = cookies[who];
     const init: RequestInit = row.form ? formInit(cookie, row.form()) : { headers: cookie ? { Cookie: cookie } : {} };
     const entries = ledgerRows();
+    const before = contentDigest(db.$client);
     const res = await call(row.handler, row.path, row.params ?? {}, init);
     expect(res.status, `${row.name} as ${who}`).toBe(row.expect[who]);
     if (row.ledgerUnchanged) expect(ledgerRows(), `${row.name} as ${who}: ledger entries`).toBe(entries);
+    // A refusal (or a redirect to sign in) changes nothing at all, not just the status code.
+    const refused = res.status >= 400 || (who === "anonymous" && row.expect[who] === LOGIN);
+    if (refused || !row.form) expect(contentDigest(db.$client), `${row.name} as ${who}: database changed`).toBe(before);
     if (row.expect[who] === LOGIN && who === "anonymous" && ![login, join, logout, githubStart].some((m) => m.loader === row.handler || m.action === row.handler)) {
       expect(res.headers.get("location")).toMatch(/^\/login\?redirectTo=/);
     }

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import Database from "better-sqlite3";
 
 /** Row counts of every table in a SQLite file, read through a separate read-only handle. */
@@ -15,4 +16,18 @@ export function fingerprint(file: string, skip: string[] = ["login_failures"]): 
   } finally {
     db.close();
   }
+}
+
+/**
+ * A digest of every row of every table (not only counts), through the given connection, so
+ * that an UPDATE shows as well as an INSERT or DELETE. `skip` names volatile tables.
+ */
+export function contentDigest(conn: Database.Database, skip: string[] = ["sessions", "login_failures"]): string {
+  const hash = crypto.createHash("sha256");
+  const tables = conn.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").pluck().all() as string[];
+  for (const name of tables.filter((t) => !skip.includes(t))) {
+    hash.update(`\0${name}\0`);
+    for (const row of conn.prepare(`select * from "${name}"`).raw().iterate()) hash.update(JSON.stringify(row));
+  }
+  return hash.digest("hex");
 }
