@@ -1,7 +1,7 @@
-import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
+import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 
 /**
  * Renders the whole document to one string. No route streams (nothing uses defer), and
@@ -9,7 +9,13 @@ import { NonceProvider } from "./components/nonce";
  * abort timer a streamed render takes (npm run bench: /login 330-430 → 520 req/s, and
  * the server's peak RSS fell by about 40 MB).
  */
-export default function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext, loadContext: AppLoadContext) {
+export default function handleRequest(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+  loadContext: AppLoadContext,
+) {
   const nonce = loadContext.cspNonce ?? "";
   const html = renderToString(
     <NonceProvider value={nonce}>

@@ -42,9 +42,19 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).optional(),
   DATABASE_PATH: z.string().min(1, "must be a file path").default("./data/club-zero.sqlite"),
   /** How long a claim lasts without a check-in. */
-  CLAIM_DAYS: z.coerce.number({ error: "must be a whole number of days" }).int("must be a whole number of days").min(1, "must be at least 1").max(365, "must be at most 365").default(14),
+  CLAIM_DAYS: z.coerce
+    .number({ error: "must be a whole number of days" })
+    .int("must be a whole number of days")
+    .min(1, "must be at least 1")
+    .max(365, "must be at most 365")
+    .default(14),
   /** How many bounties one person may hold at once. */
-  MAX_ACTIVE_CLAIMS: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(100, "must be at most 100").default(3),
+  MAX_ACTIVE_CLAIMS: z.coerce
+    .number({ error: "must be a whole number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(100, "must be at most 100")
+    .default(3),
   /** HMAC secret of the GitHub webhook; without it /webhooks/github answers 503. */
   GITHUB_WEBHOOK_SECRET: z.string().min(32, "must be at least 32 characters (use 32+ random bytes, e.g. openssl rand -hex 32)").optional(),
   /** The previous secret, still accepted while a rotation is under way. */
@@ -52,9 +62,17 @@ const EnvSchema = z.object({
   /** Optional GitHub token: lets Club Zero fetch an issue's state when it is linked, and `npm run github:sync`. */
   GITHUB_TOKEN: z.string().min(1).optional(),
   FUND_NAME: z.string().min(1).max(100).default("Travel & Conference Fund"),
-  FUND_CURRENCY: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD").default("USD"),
+  FUND_CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD")
+    .default("USD"),
   /** Approvals from distinct SSC members that approve an expense. */
-  SSC_QUORUM: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "must be at least 1").max(10, "must be at most 10").default(2),
+  SSC_QUORUM: z.coerce
+    .number({ error: "must be a whole number" })
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(10, "must be at most 10")
+    .default(2),
   /** Where receipts are stored: outside public/ and build/, never served statically. */
   UPLOADS_DIR: z.string().min(1).default("./data/uploads"),
   /** Set to 0 to seed no demo fund history. */

@@ -4,21 +4,21 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
 import * as build from "@remix-run/dev/server-build";
+import { createRequestHandler } from "@remix-run/express";
 import express from "express";
 import { runMigrations } from "../db/migrate";
+import { seedDemoFund, seedIfEmpty } from "../db/seed";
+import { checkSameOrigin } from "./auth/csrf.server";
+import { db } from "./db.server";
+import { env } from "./env.server";
 import { MAX_FORM_BYTES, MAX_UPLOAD_FORM_BYTES } from "./lib/form-body.server";
 import { sweepOrphanReceipts } from "./lib/receipts.server";
+import { securityHeaders } from "./lib/security-headers";
+import { logEvent } from "./log.server";
 import { expireClaims } from "./models/bounties.server";
 import { listStoredReceiptNames } from "./models/expenses.server";
 import { verifyLedger } from "./models/ledger.server";
-import { seedDemoFund, seedIfEmpty } from "../db/seed";
-import { db } from "./db.server";
-import { env } from "./env.server";
-import { checkSameOrigin } from "./auth/csrf.server";
-import { securityHeaders } from "./lib/security-headers";
-import { logEvent } from "./log.server";
 
 runMigrations(db);
 const seeded = seedIfEmpty(db);
@@ -87,7 +87,10 @@ app.use((req, res, next) => {
   }
   const limit = req.path.startsWith("/expenses") ? MAX_UPLOAD_FORM_BYTES : MAX_FORM_BYTES;
   if (Number(length ?? 0) > limit) {
-    return res.status(413).type("text/plain; charset=utf-8").send(`That request is too large (the limit here is ${limit / 1024 / 1024} MiB).`);
+    return res
+      .status(413)
+      .type("text/plain; charset=utf-8")
+      .send(`That request is too large (the limit here is ${limit / 1024 / 1024} MiB).`);
   }
   next();
 });

@@ -12,10 +12,10 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import type { ReactNode } from "react";
 import { getUser } from "./auth/session.server";
 import { useNonce } from "./components/nonce";
 import styles from "./styles/app.css";
+import type { ReactNode } from "react";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
@@ -134,9 +134,7 @@ export function Layout({ children }: { children: ReactNode }) {
           {children}
         </main>
         <footer className="site-footer">
-          <div className="container">
-            Club Zero is run by the SPIFFE community. Talk to us in #clubzero on the SPIFFE Slack.
-          </div>
+          <div className="container">Club Zero is run by the SPIFFE community. Talk to us in #clubzero on the SPIFFE Slack.</div>
         </footer>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
@@ -159,12 +157,7 @@ const TITLES: Record<number, string> = {
 export function ErrorBoundary() {
   const error = useRouteError();
   if (isRouteErrorResponse(error)) {
-    const message =
-      typeof error.data === "string" && error.data
-        ? error.data
-        : typeof error.data?.message === "string"
-          ? error.data.message
-          : null;
+    const message = typeof error.data === "string" && error.data ? error.data : typeof error.data?.message === "string" ? error.data.message : null;
     return (
       <section className="error-page">
         <p className="eyebrow">Error {error.status}</p>

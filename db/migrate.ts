@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type Database from "better-sqlite3";
-import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { renderMarkdown } from "../app/lib/markdown.server";
+import type Database from "better-sqlite3";
+import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 
 /**
  * Finds db/migrations by walking up from this module. The same code runs from source
@@ -26,8 +26,7 @@ export function findMigrationsFolder(from = path.dirname(fileURLToPath(import.me
  * Applies every committed migration not yet applied (each runs in a transaction), then
  * renders the Markdown of rows older than the rendered columns.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema will do
-export function runMigrations(db: BetterSQLite3Database<any> & { $client: Database.Database }) {
+export function runMigrations(db: BetterSQLite3Database<Record<string, unknown>> & { $client: Database.Database }) {
   migrate(db, { migrationsFolder: findMigrationsFolder() });
   fillRenderedMarkdown(db);
 }
@@ -43,11 +42,15 @@ export function fillRenderedMarkdown(db: { $client: Database.Database }): number
   const sqlite = db.$client;
   const jobs = [
     {
-      pick: sqlite.prepare<[], { id: number; source: string }>("select id, note as source from bounty_events where note is not null and note_html is null order by id limit 500"),
+      pick: sqlite.prepare<[], { id: number; source: string }>(
+        "select id, note as source from bounty_events where note is not null and note_html is null order by id limit 500",
+      ),
       store: sqlite.prepare<[string, number]>("update bounty_events set note_html = ? where id = ?"),
     },
     {
-      pick: sqlite.prepare<[], { id: number; source: string }>("select id, description as source from bounties where description_html is null order by id limit 500"),
+      pick: sqlite.prepare<[], { id: number; source: string }>(
+        "select id, description as source from bounties where description_html is null order by id limit 500",
+      ),
       store: sqlite.prepare<[string, number]>("update bounties set description_html = ? where id = ?"),
     },
   ];

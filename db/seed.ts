@@ -1,11 +1,11 @@
 import { and, count, eq } from "drizzle-orm";
-import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { descriptionColumns, insertBountyEvent, systemActor } from "../app/models/bounties.server";
 import { recountTargetIssues } from "./issue-counts";
 import * as schema from "./schema";
-import personaRows from "./seed/personas.json";
 import packageSeed from "./seed/packages.json";
+import personaRows from "./seed/personas.json";
 import integrationTargets from "./seed/targets.json";
+import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 
 /** Integration targets, then SPIFFE's own projects (the software distributions package). */
 const targetRows = [...integrationTargets, ...packageSeed.targets.map((t) => ({ ...t, issues: [] as (typeof integrationTargets)[number]["issues"] }))];
@@ -90,19 +90,12 @@ export function seedCatalog(db: SeedDb): SeedReport {
           .onConflictDoNothing()
           .run();
         report.targets += inserted.changes;
-        const target = tx
-          .select({ id: schema.targets.id })
-          .from(schema.targets)
-          .where(eq(schema.targets.slug, t.slug))
-          .get();
+        const target = tx.select({ id: schema.targets.id }).from(schema.targets).where(eq(schema.targets.slug, t.slug)).get();
         if (!target) throw new Error(`seed: target ${t.slug} vanished`);
 
         if (inserted.changes > 0) {
           t.personas.forEach((personaSlug, rank) => {
-            tx.insert(schema.targetPersonas)
-              .values({ targetId: target.id, personaSlug, rank })
-              .onConflictDoNothing()
-              .run();
+            tx.insert(schema.targetPersonas).values({ targetId: target.id, personaSlug, rank }).onConflictDoNothing().run();
           });
         }
 
@@ -122,19 +115,10 @@ export function seedCatalog(db: SeedDb): SeedReport {
           const row = tx
             .select({ id: schema.githubIssues.id })
             .from(schema.githubIssues)
-            .where(
-              and(
-                eq(schema.githubIssues.repo, issue.repo),
-                eq(schema.githubIssues.number, issue.number),
-              ),
-            )
+            .where(and(eq(schema.githubIssues.repo, issue.repo), eq(schema.githubIssues.number, issue.number)))
             .get();
           if (!row) throw new Error(`seed: issue ${issue.url} vanished`);
-          report.links += tx
-            .insert(schema.targetIssues)
-            .values({ targetId: target.id, issueId: row.id, source: "seed" })
-            .onConflictDoNothing()
-            .run().changes;
+          report.links += tx.insert(schema.targetIssues).values({ targetId: target.id, issueId: row.id, source: "seed" }).onConflictDoNothing().run().changes;
         }
 
         const starter = starterBounty(t);
@@ -171,7 +155,15 @@ export function seedCatalog(db: SeedDb): SeedReport {
         if (!target) throw new Error(`seed: software ${sw.slug} names unknown target ${sw.target}`);
         report.software += tx
           .insert(schema.software)
-          .values({ slug: sw.slug, name: sw.name, repo: sw.repo, targetId: target.id, latestVersion: sw.latestVersion, latestVersionAt: sw.latestVersion ? now : null, createdAt: now })
+          .values({
+            slug: sw.slug,
+            name: sw.name,
+            repo: sw.repo,
+            targetId: target.id,
+            latestVersion: sw.latestVersion,
+            latestVersionAt: sw.latestVersion ? now : null,
+            createdAt: now,
+          })
           .onConflictDoNothing()
           .run().changes;
       }
@@ -224,7 +216,11 @@ export function seedDemoFund(db: SeedDb, currency: string): boolean {
       const person = (username: string, displayName: string, role?: schema.GrantableRole) => {
         const existing = tx.select({ id: schema.users.id }).from(schema.users).where(eq(schema.users.username, username)).get();
         if (existing) return existing.id;
-        const row = tx.insert(schema.users).values({ username, displayName, email: `${username}@demo.club-zero.invalid`, passwordHash: null, createdAt: now }).returning({ id: schema.users.id }).get();
+        const row = tx
+          .insert(schema.users)
+          .values({ username, displayName, email: `${username}@demo.club-zero.invalid`, passwordHash: null, createdAt: now })
+          .returning({ id: schema.users.id })
+          .get();
         if (role) tx.insert(schema.userRoles).values({ userId: row.id, role, grantedAt: now }).run();
         return row.id;
       };
@@ -232,21 +228,66 @@ export function seedDemoFund(db: SeedDb, currency: string): boolean {
       const ssc1 = person("demo-ssc-one", "Demo SSC member one (demo data)", "ssc");
       const ssc2 = person("demo-ssc-two", "Demo SSC member two (demo data)", "ssc");
       const donation = (occurredOn: string, donor: string | null, amountCents: number, reference: string) =>
-        tx.insert(schema.ledgerEntries).values({ kind: "donation", amountCents, currency, occurredOn, donor, reference, memo: "demo data", createdAt: now }).run();
+        tx
+          .insert(schema.ledgerEntries)
+          .values({ kind: "donation", amountCents, currency, occurredOn, donor, reference, memo: "demo data", createdAt: now })
+          .run();
       donation("2025-06-02", "Demo Org (demo data)", 500000, "DEMO-LFX-0001");
       donation("2025-09-15", null, 2500, "DEMO-LFX-0002");
       donation("2026-02-10", "Demo Individual (demo data)", 10000, "DEMO-LFX-0003");
       const kafka = tx.select({ id: schema.targets.id }).from(schema.targets).where(eq(schema.targets.slug, "kafka")).get();
       const paid = tx
         .insert(schema.expenses)
-        .values({ requesterUserId: speaker, kind: "reimbursement", title: "Travel to a SPIFFE talk (demo data)", event: "Demo Conference 2026", category: "travel", amountCents: 84250, currency, spentOn: "2026-03-20", description: "Demo data: train and two nights for a talk on SPIFFE for Kafka.", targetId: kafka?.id ?? null, publicRequester: true, status: "paid", paymentReference: "DEMO-EXPENSIFY-7", paidOn: "2026-04-02", createdAt: now, updatedAt: now })
+        .values({
+          requesterUserId: speaker,
+          kind: "reimbursement",
+          title: "Travel to a SPIFFE talk (demo data)",
+          event: "Demo Conference 2026",
+          category: "travel",
+          amountCents: 84250,
+          currency,
+          spentOn: "2026-03-20",
+          description: "Demo data: train and two nights for a talk on SPIFFE for Kafka.",
+          targetId: kafka?.id ?? null,
+          publicRequester: true,
+          status: "paid",
+          paymentReference: "DEMO-EXPENSIFY-7",
+          paidOn: "2026-04-02",
+          createdAt: now,
+          updatedAt: now,
+        })
         .returning({ id: schema.expenses.id })
         .get();
-      for (const voter of [ssc1, ssc2]) tx.insert(schema.expenseVotes).values({ expenseId: paid.id, round: 1, voterUserId: voter, vote: "approve", createdAt: now }).run();
-      tx.insert(schema.ledgerEntries).values({ kind: "reimbursement", amountCents: -84250, currency, occurredOn: "2026-04-02", reference: "DEMO-EXPENSIFY-7", expenseId: paid.id, memo: "demo data", createdAt: now }).run();
+      for (const voter of [ssc1, ssc2])
+        tx.insert(schema.expenseVotes).values({ expenseId: paid.id, round: 1, voterUserId: voter, vote: "approve", createdAt: now }).run();
+      tx.insert(schema.ledgerEntries)
+        .values({
+          kind: "reimbursement",
+          amountCents: -84250,
+          currency,
+          occurredOn: "2026-04-02",
+          reference: "DEMO-EXPENSIFY-7",
+          expenseId: paid.id,
+          memo: "demo data",
+          createdAt: now,
+        })
+        .run();
       const waiting = tx
         .insert(schema.expenses)
-        .values({ requesterUserId: speaker, kind: "pre_approval", title: "Booth staffing at a meetup (demo data)", event: "Demo Meetup 2026", category: "registration", amountCents: 15000, currency, spentOn: "2026-12-05", description: "Demo data: registration for two people staffing a SPIFFE table.", status: "submitted", createdAt: now, updatedAt: now })
+        .values({
+          requesterUserId: speaker,
+          kind: "pre_approval",
+          title: "Booth staffing at a meetup (demo data)",
+          event: "Demo Meetup 2026",
+          category: "registration",
+          amountCents: 15000,
+          currency,
+          spentOn: "2026-12-05",
+          description: "Demo data: registration for two people staffing a SPIFFE table.",
+          status: "submitted",
+          createdAt: now,
+          updatedAt: now,
+        })
         .returning({ id: schema.expenses.id })
         .get();
       tx.insert(schema.expenseVotes).values({ expenseId: waiting.id, round: 1, voterUserId: ssc1, vote: "approve", createdAt: now }).run();

@@ -6,6 +6,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 export default defineConfig({
   root,
+  // "~/…" is the repository root (tsconfig.json paths)
+  resolve: { alias: [{ find: /^~\//, replacement: `${root}/` }] },
   test: {
     reporters: ["default", "./test/support/summary-reporter.ts"],
     projects: [

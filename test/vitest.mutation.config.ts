@@ -7,11 +7,22 @@ import { defineConfig } from "vitest/config";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-const SERVER_PROCESS_TESTS = ["crash-safety", "github-oauth", "security-server", "server-start", "sign-in-server", "webhooks-server", "forms-server", "uploads-server", "flood"].map((name) => `test/integration/*${name}*.test.ts`);
+const SERVER_PROCESS_TESTS = [
+  "crash-safety",
+  "github-oauth",
+  "security-server",
+  "server-start",
+  "sign-in-server",
+  "webhooks-server",
+  "forms-server",
+  "uploads-server",
+  "flood",
+].map((name) => `test/integration/*${name}*.test.ts`);
 
 export default defineConfig({
   root,
-  resolve: { alias: { "~": path.join(root, "app"), "~db": path.join(root, "db") } },
+  // "~/…" is the repository root (tsconfig.json paths)
+  resolve: { alias: [{ find: /^~\//, replacement: `${root}/` }] },
   test: {
     projects: [
       { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"], exclude: ["test/unit/summary-reporter.test.ts"] } },

@@ -5,12 +5,7 @@
  * Origin header must be the app's own origin. A request with neither is refused.
  * Returns null when allowed, else the reason to show with a 403.
  */
-export function checkSameOrigin(
-  method: string,
-  path: string,
-  headers: { get(name: string): string | null },
-  appOrigin: string,
-): string | null {
+export function checkSameOrigin(method: string, path: string, headers: { get(name: string): string | null }, appOrigin: string): string | null {
   if (["GET", "HEAD", "OPTIONS"].includes(method.toUpperCase())) return null;
   if (path === "/webhooks/github") return null;
   const site = headers.get("sec-fetch-site");

@@ -29,11 +29,7 @@ export type GithubIdentity = z.infer<typeof GithubUser>;
 
 /** Exchanges the callback's code for a token and asks GitHub who it belongs to. */
 export async function finishGithubSignIn(code: string): Promise<GithubIdentity> {
-  const tokens = await client().validateAuthorizationCode(
-    new URL("/login/oauth/access_token", env.GITHUB_OAUTH_URL).href,
-    code,
-    null,
-  );
+  const tokens = await client().validateAuthorizationCode(new URL("/login/oauth/access_token", env.GITHUB_OAUTH_URL).href, code, null);
   // GitHub reports a bad code or bad credentials with HTTP 200 and an `error` field,
   // which the generic client does not treat as an error: name GitHub's reason in the log.
   const data = tokens.data as { error?: unknown; error_description?: unknown };

@@ -1,20 +1,10 @@
 import { db } from "../db.server";
 import { logEvent } from "../log.server";
-import {
-  accountKey,
-  addressKey,
-  clearAccountFailures,
-  getThrottle,
-  recordLoginFailure,
-} from "../models/login-throttle.server";
+import { accountKey, addressKey, clearAccountFailures, getThrottle, recordLoginFailure } from "../models/login-throttle.server";
 import { getUserForLogin, upgradePasswordHash, type UserRow } from "../models/users.server";
 import { hashPassword, verifyPassword } from "./password.server";
 
-export type SignInResult =
-  | { kind: "ok"; userId: number }
-  | { kind: "invalid" }
-  | { kind: "disabled" }
-  | { kind: "throttled"; retryAfterSeconds: number };
+export type SignInResult = { kind: "ok"; userId: number } | { kind: "invalid" } | { kind: "disabled" } | { kind: "throttled"; retryAfterSeconds: number };
 
 export type PasswordCheckResult = { kind: "ok" } | { kind: "invalid" } | { kind: "throttled"; retryAfterSeconds: number };
 

@@ -1,7 +1,7 @@
 // The only module that imports lucia. Everything else goes through app/auth/session.server.ts.
 import { DrizzleSQLiteAdapter } from "@lucia-auth/adapter-drizzle";
 import { Lucia, TimeSpan } from "lucia";
-import { sessions, users } from "../../db/schema";
+import { sessions, users } from "~/db/schema";
 import { db } from "../db.server";
 import { env } from "../env.server";
 

@@ -1,6 +1,6 @@
 import { redirect } from "@remix-run/node";
 import { eq } from "drizzle-orm";
-import { sessions, type GrantableRole, type Role } from "../../db/schema";
+import { sessions, type GrantableRole, type Role } from "~/db/schema";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { formatSafeRedirect } from "../lib/safe-redirect";

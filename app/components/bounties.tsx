@@ -1,8 +1,8 @@
 import { Link } from "@remix-run/react";
-import type { BountyKind, BountyStatus, Difficulty, PersonaSlug } from "../lib/vocabulary";
 import { BOUNTY_STATUS_LABELS, KIND_LABELS } from "../lib/bounty-lifecycle";
 import { formatRelative } from "../lib/dates";
 import { PersonaChips } from "./catalog";
+import type { BountyKind, BountyStatus, Difficulty, PersonaSlug } from "../lib/vocabulary";
 
 export function BountyStatusBadge({ status }: { status: BountyStatus }) {
   return <span className={`badge bounty-status bounty-status--${status}`}>{BOUNTY_STATUS_LABELS[status]}</span>;

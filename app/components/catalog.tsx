@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
-import type { PersonaSlug, TargetStatus } from "../lib/vocabulary";
 import { STATUS_DESCRIPTIONS, STATUS_LABELS, formatCount } from "../lib/catalog";
+import type { PersonaSlug, TargetStatus } from "../lib/vocabulary";
 
 export function StatusBadge({ status }: { status: TargetStatus }) {
   return (
@@ -10,13 +10,7 @@ export function StatusBadge({ status }: { status: TargetStatus }) {
   );
 }
 
-export function PersonaChips({
-  personas,
-  names,
-}: {
-  personas: PersonaSlug[];
-  names: Record<string, string>;
-}) {
+export function PersonaChips({ personas, names }: { personas: PersonaSlug[]; names: Record<string, string> }) {
   if (personas.length === 0) return null;
   return (
     <ul className="chips" aria-label="Suits">

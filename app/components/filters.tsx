@@ -36,7 +36,21 @@ export interface Choice {
 }
 
 /** A labelled <select> for a GET filter form; `any` adds an empty "no filter" choice first. */
-export function FilterSelect({ name, label, value, choices, any, invalid }: { name: string; label: string; value?: string; choices: Choice[]; any?: string; invalid?: boolean }) {
+export function FilterSelect({
+  name,
+  label,
+  value,
+  choices,
+  any,
+  invalid,
+}: {
+  name: string;
+  label: string;
+  value?: string;
+  choices: Choice[];
+  any?: string;
+  invalid?: boolean;
+}) {
   return (
     <div className="field">
       <label htmlFor={name}>{label}</label>

@@ -1,5 +1,5 @@
-import type { ChartStep } from "../lib/fund-chart";
 import { formatMoney } from "../lib/money";
+import type { ChartStep } from "../lib/fund-chart";
 
 /** Balance over time as an SVG line, drawn on the server: readable without JavaScript. */
 export function BalanceChart({ series, step, currency }: { series: { date: string; balance: number }[]; step: ChartStep; currency: string }) {
@@ -47,7 +47,9 @@ export function BalanceChart({ series, step, currency }: { series: { date: strin
         <path d={d} fill="none" stroke="#1d3f8f" strokeWidth="2.5" />
       </svg>
       <figcaption className="muted small">
-        {step === "day" ? "Balance after each day with a donation, payment or correction." : `Balance at the end of each ${step} with a donation, payment or correction.`}
+        {step === "day"
+          ? "Balance after each day with a donation, payment or correction."
+          : `Balance at the end of each ${step} with a donation, payment or correction.`}
       </figcaption>
     </figure>
   );
@@ -74,8 +76,7 @@ export function FundRecord({ records }: { records: FundRecordRow[] }) {
       <ul className="audit-list">
         {records.map((r) => (
           <li key={r.id}>
-            {r.spentOn} · {r.category} · {r.event}: {formatMoney(r.amountCents, r.currency)} ({r.status})
-            {r.requester ? ` · ${r.requester}` : ""}
+            {r.spentOn} · {r.category} · {r.event}: {formatMoney(r.amountCents, r.currency)} ({r.status}){r.requester ? ` · ${r.requester}` : ""}
           </li>
         ))}
       </ul>

@@ -1,5 +1,5 @@
-import type { ReactNode } from "react";
 import { safeGitHubUrl, safeWebUrl } from "../lib/links";
+import type { ReactNode } from "react";
 
 /** A link to a GitHub page (issue, PR, release); plain text when the URL is not one. */
 export function GitHubLink({ url, className, children }: { url: string | null | undefined; className?: string; children: ReactNode }) {

@@ -1,7 +1,7 @@
 import { Form, Link } from "@remix-run/react";
 import { DISTRIBUTIONS } from "../lib/vocabulary";
-import type { PackageStatus } from "../lib/versions";
 import { Field } from "./form";
+import type { PackageStatus } from "../lib/versions";
 
 export const STATUS_TEXT: Record<PackageStatus | "missing", string> = {
   newest: "newest",
@@ -47,8 +47,7 @@ export function PackageForm({
     <Form method="post" className="stack" noValidate>
       {duplicateId ? (
         <div className="alert alert--error" role="alert">
-          This package is already registered for that software, distribution and release.{" "}
-          <Link to={`/packages/${duplicateId}`}>See the existing entry</Link>.
+          This package is already registered for that software, distribution and release. <Link to={`/packages/${duplicateId}`}>See the existing entry</Link>.
         </div>
       ) : null}
       <div className="field">
@@ -75,9 +74,24 @@ export function PackageForm({
         </select>
         {errors.distro ? <span className="field__error">{errors.distro}</span> : null}
       </div>
-      <Field label="Release (optional)" name="release" hint="e.g. bookworm, el9, 3.20" defaultValue={values.release ?? ""} error={errors.release} maxLength={40} />
+      <Field
+        label="Release (optional)"
+        name="release"
+        hint="e.g. bookworm, el9, 3.20"
+        defaultValue={values.release ?? ""}
+        error={errors.release}
+        maxLength={40}
+      />
       <Field label="Package name" name="packageName" defaultValue={values.packageName ?? ""} error={errors.packageName} required maxLength={200} />
-      <Field label="Version" name="version" hint="As the distribution writes it, e.g. 1:1.15.0-2, 1.15.0-r0" defaultValue={values.version ?? ""} error={errors.version} required maxLength={100} />
+      <Field
+        label="Version"
+        name="version"
+        hint="As the distribution writes it, e.g. 1:1.15.0-2, 1.15.0-r0"
+        defaultValue={values.version ?? ""}
+        error={errors.version}
+        required
+        maxLength={100}
+      />
       <Field label="Package URL (optional)" name="url" type="url" defaultValue={values.url ?? ""} error={errors.url} />
       <div className="field">
         <label htmlFor="notes">Notes (optional)</label>

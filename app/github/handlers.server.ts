@@ -1,20 +1,9 @@
 // Translate GitHub webhook payloads into model calls, nothing more. Runs inside the
 // delivery's transaction (see receive.server.ts); model writes nest as savepoints.
-import type { z } from "zod";
-import type { BountyKind } from "../../db/schema";
-import { BOUNTY_KINDS } from "../../db/schema";
-import type { Db } from "../db.server";
-import { githubIssueUrl, githubReleaseUrl } from "../lib/links";
+import { BOUNTY_KINDS } from "~/db/schema";
 import { isBot, parseCommands, parseIssueRefs, type Command } from "../lib/github-text";
-import {
-  applyIntent,
-  createBounty,
-  getBountyForIssue,
-  hasActiveClaim,
-  recordRefusal,
-  type BountyActor,
-  type IntentInput,
-} from "../models/bounties.server";
+import { githubIssueUrl, githubReleaseUrl } from "../lib/links";
+import { applyIntent, createBounty, getBountyForIssue, hasActiveClaim, recordRefusal, type BountyActor, type IntentInput } from "../models/bounties.server";
 import { DomainError, InvalidTransition, RateLimited } from "../models/errors";
 import {
   ensureIssuePlaceholder,
@@ -31,8 +20,11 @@ import {
 } from "../models/github.server";
 import { applyUpstreamRelease } from "../models/packages.server";
 import { getUserByVerifiedGithubLogin } from "../models/users.server";
-import type { UpstreamIntent, WebIntent } from "../lib/bounty-lifecycle";
 import { IssueCommentEvent, IssuesEvent, PingEvent, PullRequestEvent, ReleaseEvent, type IssuePayload } from "./payloads";
+import type { Db } from "../db.server";
+import type { UpstreamIntent, WebIntent } from "../lib/bounty-lifecycle";
+import type { z } from "zod";
+import type { BountyKind } from "~/db/schema";
 
 export type Outcome = { status: "processed" | "ignored" | "invalid"; note?: string };
 
@@ -70,7 +62,13 @@ export function handleEvent(db: Db, event: string, action: string | null, payloa
 }
 
 function invalid(error: z.ZodError): Outcome {
-  return { status: "invalid", note: error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
+  return {
+    status: "invalid",
+    note: error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join(".")}: ${i.message}`)
+      .join("; "),
+  };
 }
 
 const ms = (iso: string) => Date.parse(iso);
@@ -161,7 +159,14 @@ function ensureBounty(db: Db, issue: IssueRow, targetIds: number[], sender: stri
   const merged = pulls.find((p) => p.state === "merged");
   if (issue.state === "closed") {
     const intent = issue.stateReason === "not_planned" ? "upstream_cancel" : "upstream_complete";
-    tryUpstream(db, actor, bounty.id, intent, { credit: merged?.authorLogin ? creditFor(db, merged.authorLogin) : null, note: "The issue was already closed on GitHub." }, now);
+    tryUpstream(
+      db,
+      actor,
+      bounty.id,
+      intent,
+      { credit: merged?.authorLogin ? creditFor(db, merged.authorLogin) : null, note: "The issue was already closed on GitHub." },
+      now,
+    );
   } else if (merged) {
     tryUpstream(db, actor, bounty.id, "upstream_complete", { credit: merged.authorLogin ? creditFor(db, merged.authorLogin) : null, links: [merged.url] }, now);
   } else {
@@ -175,7 +180,16 @@ function handlePing(db: Db, payload: unknown, now: number): Outcome {
   const p = PingEvent.safeParse(payload);
   if (!p.success) return invalid(p.error);
   if (p.data.hook_id) {
-    recordPing(db, { hookId: p.data.hook_id, type: p.data.hook?.type ?? null, target: p.data.repository?.full_name ?? p.data.organization?.login ?? null, events: p.data.hook?.events ?? [] }, now);
+    recordPing(
+      db,
+      {
+        hookId: p.data.hook_id,
+        type: p.data.hook?.type ?? null,
+        target: p.data.repository?.full_name ?? p.data.organization?.login ?? null,
+        events: p.data.hook?.events ?? [],
+      },
+      now,
+    );
   }
   return { status: "processed" };
 }
@@ -202,10 +216,24 @@ function handleIssues(db: Db, payload: unknown, now: number): Outcome {
   const key = `issues:${issue.id}:${action}:${issue.updated_at}`;
   if (action === "closed" || action === "deleted") {
     if (action === "deleted" || issue.state_reason === "not_planned") {
-      tryUpstream(db, actor, bounty.id, "upstream_cancel", { note: action === "deleted" ? "The issue was deleted on GitHub." : "Closed on GitHub as not planned.", externalKey: key }, now);
+      tryUpstream(
+        db,
+        actor,
+        bounty.id,
+        "upstream_cancel",
+        { note: action === "deleted" ? "The issue was deleted on GitHub." : "Closed on GitHub as not planned.", externalKey: key },
+        now,
+      );
     } else {
       const merged = listPullsFor(db, row.id).find((pr) => pr.state === "merged");
-      tryUpstream(db, actor, bounty.id, "upstream_complete", { note: "Closed on GitHub as completed.", credit: merged?.authorLogin ? creditFor(db, merged.authorLogin) : null, externalKey: key }, now);
+      tryUpstream(
+        db,
+        actor,
+        bounty.id,
+        "upstream_complete",
+        { note: "Closed on GitHub as completed.", credit: merged?.authorLogin ? creditFor(db, merged.authorLogin) : null, externalKey: key },
+        now,
+      );
     }
   } else if (action === "reopened") {
     tryUpstream(db, actor, bounty.id, "upstream_reopen", { note: "Reopened on GitHub.", externalKey: key }, now);
@@ -289,11 +317,32 @@ function handlePull(db: Db, payload: unknown, now: number): Outcome {
     const bounty = getBountyForIssue(db, issue.repo, issue.number);
     if (!bounty) continue;
     if (row.state === "merged") {
-      tryUpstream(db, actor, bounty.id, "upstream_complete", { links: [prUrl], note: "The pull request was merged.", credit: creditFor(db, pr.user.login), externalKey: `pr-merged:${pr.id}:${bounty.id}` }, now);
+      tryUpstream(
+        db,
+        actor,
+        bounty.id,
+        "upstream_complete",
+        { links: [prUrl], note: "The pull request was merged.", credit: creditFor(db, pr.user.login), externalKey: `pr-merged:${pr.id}:${bounty.id}` },
+        now,
+      );
     } else if (pr.state === "open") {
-      tryUpstream(db, actor, bounty.id, "upstream_review", { links: [prUrl], note: `Pull request by @${pr.user.login}.`, externalKey: `pr-open:${pr.id}:${bounty.id}:${pr.updated_at}` }, now);
+      tryUpstream(
+        db,
+        actor,
+        bounty.id,
+        "upstream_review",
+        { links: [prUrl], note: `Pull request by @${pr.user.login}.`, externalKey: `pr-open:${pr.id}:${bounty.id}:${pr.updated_at}` },
+        now,
+      );
     } else if (bounty.status === "in_review") {
-      tryUpstream(db, actor, bounty.id, hasActiveClaim(db, bounty.id) ? "upstream_withdraw" : "upstream_unreview", { note: "The pull request was closed without merging.", externalKey: `pr-closed:${pr.id}:${bounty.id}:${pr.updated_at}` }, now);
+      tryUpstream(
+        db,
+        actor,
+        bounty.id,
+        hasActiveClaim(db, bounty.id) ? "upstream_withdraw" : "upstream_unreview",
+        { note: "The pull request was closed without merging.", externalKey: `pr-closed:${pr.id}:${bounty.id}:${pr.updated_at}` },
+        now,
+      );
     }
   }
   return { status: "processed" };
@@ -304,7 +353,17 @@ function handleRelease(db: Db, payload: unknown, now: number): Outcome {
   if (!p.success) return invalid(p.error);
   const { release, repository } = p.data;
   if (release.draft || release.prerelease) return { status: "ignored", note: "draft or pre-release" };
-  recordRelease(db, { repo: repository.full_name, tag: release.tag_name, name: release.name ?? null, url: release.html_url ?? githubReleaseUrl(repository.full_name, release.tag_name), publishedAt: release.published_at ? ms(release.published_at) : now }, now);
+  recordRelease(
+    db,
+    {
+      repo: repository.full_name,
+      tag: release.tag_name,
+      name: release.name ?? null,
+      url: release.html_url ?? githubReleaseUrl(repository.full_name, release.tag_name),
+      publishedAt: release.published_at ? ms(release.published_at) : now,
+    },
+    now,
+  );
   applyUpstreamRelease(db, repository.full_name, release.tag_name, now);
   return { status: "processed" };
 }

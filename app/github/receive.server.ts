@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { webhookDeliveries } from "../../db/schema";
+import { webhookDeliveries } from "~/db/schema";
 import { writeTx, type Db } from "../db.server";
 import { recordAudit, type Actor } from "../models/audit.server";
 import { NotFound } from "../models/errors";
@@ -14,9 +14,7 @@ export interface Delivery {
   payload: unknown;
 }
 
-export type ReceiveResult =
-  | { status: 200; body: { ok: true; duplicate?: boolean; outcome?: string } }
-  | { status: 500; body: { ok: false; error: string } };
+export type ReceiveResult = { status: 200; body: { ok: true; duplicate?: boolean; outcome?: string } } | { status: 500; body: { ok: false; error: string } };
 
 function actionOf(payload: unknown): string | null {
   return payload && typeof payload === "object" && "action" in payload && typeof payload.action === "string" ? payload.action : null;
@@ -46,9 +44,14 @@ export function receiveDelivery(db: Db, d: Delivery, now = Date.now(), opts: { r
         processedAt: now,
       };
       if (seen) {
-        db.update(webhookDeliveries).set({ ...values, attempts: sql`${webhookDeliveries.attempts} + 1` }).where(eq(webhookDeliveries.id, seen.id)).run();
+        db.update(webhookDeliveries)
+          .set({ ...values, attempts: sql`${webhookDeliveries.attempts} + 1` })
+          .where(eq(webhookDeliveries.id, seen.id))
+          .run();
       } else {
-        db.insert(webhookDeliveries).values({ ...values, deliveryId: d.deliveryId, receivedAt: now }).run();
+        db.insert(webhookDeliveries)
+          .values({ ...values, deliveryId: d.deliveryId, receivedAt: now })
+          .run();
       }
       return result.status;
     });
@@ -65,7 +68,17 @@ export function receiveDelivery(db: Db, d: Delivery, now = Date.now(), opts: { r
           .run();
       } else {
         db.insert(webhookDeliveries)
-          .values({ deliveryId: d.deliveryId, event: d.event, action, status: "failed", error: message, hookId: d.hookId, payload: d.body, receivedAt: now, processedAt: now })
+          .values({
+            deliveryId: d.deliveryId,
+            event: d.event,
+            action,
+            status: "failed",
+            error: message,
+            hookId: d.hookId,
+            payload: d.body,
+            receivedAt: now,
+            processedAt: now,
+          })
           .run();
       }
     });

@@ -2,8 +2,8 @@
 import { z } from "zod";
 import { env } from "../env.server";
 import { githubIssueUrl } from "../lib/links";
-import type { IssueSnapshot } from "../models/github.server";
 import { GitHubLink } from "./payloads";
+import type { IssueSnapshot } from "../models/github.server";
 
 export const githubTokenConfigured = Boolean(env.GITHUB_TOKEN);
 
@@ -46,7 +46,8 @@ export async function fetchIssue(repo: string, number: number): Promise<FetchRes
     const resetAt = retryAfter ? Date.now() + Number(retryAfter) * 1000 : Number(res.headers.get("x-ratelimit-reset") ?? 0) * 1000;
     return { ok: false, reason: "rate_limited", resetAt, message: `GitHub's rate limit is reached until ${new Date(resetAt).toISOString()}.` };
   }
-  if (res.status === 404 || res.status === 410) return { ok: false, reason: "not_found", message: `${repo}#${number} does not exist or is not visible to the token.` };
+  if (res.status === 404 || res.status === 410)
+    return { ok: false, reason: "not_found", message: `${repo}#${number} does not exist or is not visible to the token.` };
   if (res.status === 401) return { ok: false, reason: "unauthorized", message: "GitHub refused the token (401)." };
   if (!res.ok) return { ok: false, reason: "error", message: `GitHub answered ${res.status}.` };
   const parsed = RestIssue.safeParse(await res.json());

@@ -2,9 +2,9 @@
 // post of 60,000 fields froze the server; six 9 MiB text parts ran it out of memory). Nothing here
 // buffers more than the limits allow, and a refusal is answered at once: the rest of the body is
 // never read, and the connection is closed after the answer.
-import type { Readable } from "node:stream";
 import Busboy from "@fastify/busboy";
 import { json } from "@remix-run/node";
+import type { Readable } from "node:stream";
 
 /** Any form without files: whole body. The CSV import is the largest real one. */
 export const MAX_FORM_BYTES = 1024 * 1024;
@@ -88,7 +88,7 @@ export async function readUrlEncodedForm(body: ReadableStream<Uint8Array> | null
         break;
       }
       const chunk = asBuffer(value);
-      for (let from = 0; ; ) {
+      for (let from = 0; ;) {
         const amp = chunk.indexOf(0x26, from);
         pairBytes += (amp === -1 ? chunk.length : amp) - from;
         if (pairBytes > limits.maxFieldBytes) {

@@ -14,7 +14,10 @@ function weekOf(date: string): string {
 }
 
 /** The balance at the end of each day, or of each week or month when there are too many days to draw. */
-export function chartSeries(days: { date: string; balance: number }[], max = CHART_MAX_POINTS): { series: { date: string; balance: number }[]; step: ChartStep } {
+export function chartSeries(
+  days: { date: string; balance: number }[],
+  max = CHART_MAX_POINTS,
+): { series: { date: string; balance: number }[]; step: ChartStep } {
   const steps: [ChartStep, (date: string) => string][] = [
     ["day", (d) => d],
     ["week", weekOf],

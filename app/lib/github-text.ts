@@ -1,10 +1,6 @@
 // Reading GitHub text: comment commands and issue references. Pure functions.
 
-export type Command =
-  | { kind: "claim" }
-  | { kind: "release" }
-  | { kind: "progress"; note: string }
-  | { kind: "submit"; url: string };
+export type Command = { kind: "claim" } | { kind: "release" } | { kind: "progress"; note: string } | { kind: "submit"; url: string };
 
 /**
  * Commands on their own line: `/claim`, `/release`, `/progress <note>`, `/submit <url>`.

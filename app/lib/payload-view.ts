@@ -21,7 +21,11 @@ export interface PayloadView {
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** A container being printed: its entries are read by position, never copied. */
-type Frame = ({ items: Json[]; keys: null; obj: null } | { items: null; keys: string[]; obj: { [key: string]: Json } }) & { size: number; next: number; depth: number };
+type Frame = ({ items: Json[]; keys: null; obj: null } | { items: null; keys: string[]; obj: { [key: string]: Json } }) & {
+  size: number;
+  next: number;
+  depth: number;
+};
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
 
@@ -85,7 +89,9 @@ export function formatPayload(raw: string, limits: { maxDepth?: number; maxChars
     }
     if (depth >= maxDepth) {
       truncated = true;
-      write(`${isArray ? "[" : "{"}… truncated: ${plural(size, isArray ? "item" : "key", isArray ? "items" : "keys")} nested deeper than ${maxDepth} levels${isArray ? "]" : "}"}`);
+      write(
+        `${isArray ? "[" : "{"}… truncated: ${plural(size, isArray ? "item" : "key", isArray ? "items" : "keys")} nested deeper than ${maxDepth} levels${isArray ? "]" : "}"}`,
+      );
       return null;
     }
     write(isArray ? "[" : "{");

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { lstat, mkdir, open, readdir, rename, unlink } from "node:fs/promises";
-import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
+import type { FileHandle } from "node:fs/promises";
 
 // Receipt files on disk (RELIABILITY UP-1..UP-6). No database access here: the caller stores the
 // row, and commits it only after storeReceiptFile has returned (file first, then row; the sweeper
@@ -105,11 +105,7 @@ function typeLabel(type: ReceiptType): string {
  * what the bytes are. Reasons are sentences to show the uploader. (Images are then re-encoded by
  * reencodeImageReceipt, which refuses what does not decode.)
  */
-export function sniffReceipt(
-  bytes: Uint8Array,
-  filename: string,
-  declaredType: string,
-): { ok: true; type: ReceiptType } | { ok: false; reason: string } {
+export function sniffReceipt(bytes: Uint8Array, filename: string, declaredType: string): { ok: true; type: ReceiptType } | { ok: false; reason: string } {
   const head = bytes.subarray(0, TAIL_WINDOW);
   const tail = bytes.length <= TAIL_WINDOW ? head : bytes.subarray(bytes.length - TAIL_WINDOW);
   return judgeReceipt({ head, tail, size: bytes.length, htmlInside: () => hasHtmlMarker(latin1(bytes)) }, filename, declaredType);
@@ -228,10 +224,7 @@ export async function reencodeImageReceipt(
  * characters, whitespace collapsed, at most 100 characters with the extension kept. Never a path.
  */
 export function sanitizeFilename(name: string): string {
-  const cleaned = baseName(name.replace(LONE_SURROGATES, "\ufffd").normalize("NFC"))
-    .replace(CONTROL_CHARS_ALL, "")
-    .replace(/\s+/gu, " ")
-    .trim();
+  const cleaned = baseName(name.replace(LONE_SURROGATES, "\ufffd").normalize("NFC")).replace(CONTROL_CHARS_ALL, "").replace(/\s+/gu, " ").trim();
   if (cleaned === "" || cleaned === "." || cleaned === "..") return "receipt";
 
   const chars = Array.from(cleaned); // code points, so a surrogate pair is never split
@@ -240,7 +233,12 @@ export function sanitizeFilename(name: string): string {
   const dot = cleaned.lastIndexOf(".");
   const ext = dot > 0 ? Array.from(cleaned.slice(dot)) : [];
   if (ext.length === 0 || ext.length > 16) return chars.slice(0, max).join("").trim();
-  return chars.slice(0, max - ext.length).join("").trimEnd() + ext.join("");
+  return (
+    chars
+      .slice(0, max - ext.length)
+      .join("")
+      .trimEnd() + ext.join("")
+  );
 }
 
 function isErrno(error: unknown, code: string): boolean {
@@ -267,10 +265,7 @@ export async function receiptTempPath(dir: string): Promise<string> {
  * temp file, fsync, chmod 0600, rename, fsync of the directory. Only after this resolves may the
  * caller commit the row. On failure nothing is left behind and the error is rethrown.
  */
-export async function storeReceiptFile(
-  dir: string,
-  bytes: Uint8Array,
-): Promise<{ storedName: string; size: number; sha256: string }> {
+export async function storeReceiptFile(dir: string, bytes: Uint8Array): Promise<{ storedName: string; size: number; sha256: string }> {
   const tempPath = await receiptTempPath(dir);
   let handle: FileHandle | null = null;
   try {
@@ -337,12 +332,7 @@ export async function removeReceiptFile(dir: string, storedName: string): Promis
  * storeReceiptFile and the row's commit (and a `known` set read slightly earlier), so pick
  * `olderThanMs` well above that (an hour, say). Returns the deleted names; a missing dir is [].
  */
-export async function sweepOrphanReceipts(
-  dir: string,
-  known: Set<string>,
-  olderThanMs: number,
-  now = Date.now(),
-): Promise<string[]> {
+export async function sweepOrphanReceipts(dir: string, known: Set<string>, olderThanMs: number, now = Date.now()): Promise<string[]> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });

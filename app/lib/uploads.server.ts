@@ -3,9 +3,16 @@ import { unlink } from "node:fs/promises";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { env } from "../env.server";
-import type { NewReceipt } from "../models/expenses.server";
 import { formType } from "../schemas/form";
-import { MAX_FORM_FIELDS, MAX_UPLOAD_FORM_BYTES, readMultipartForm, readUrlEncodedForm, refuseForm, type FormLimits, type IncomingFile } from "./form-body.server";
+import {
+  MAX_FORM_FIELDS,
+  MAX_UPLOAD_FORM_BYTES,
+  readMultipartForm,
+  readUrlEncodedForm,
+  refuseForm,
+  type FormLimits,
+  type IncomingFile,
+} from "./form-body.server";
 import {
   couldBeReceipt,
   RECEIPT_MAX_BYTES,
@@ -17,6 +24,7 @@ import {
   sniffReceiptFile,
   storeReceiptTempFile,
 } from "./receipts.server";
+import type { NewReceipt } from "../models/expenses.server";
 
 /**
  * Limits for a form that carries receipts. Its longest text field is an expense description (5,000

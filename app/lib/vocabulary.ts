@@ -36,29 +36,11 @@ export const AUDIT_SOURCES = ["web", "cli", "github", "system"] as const;
 
 // Bounties
 
-export const BOUNTY_KINDS = [
-  "code",
-  "docs",
-  "tutorial",
-  "packaging",
-  "translation",
-  "advocacy",
-  "security-review",
-  "deployment-feedback",
-] as const;
+export const BOUNTY_KINDS = ["code", "docs", "tutorial", "packaging", "translation", "advocacy", "security-review", "deployment-feedback"] as const;
 export type BountyKind = (typeof BOUNTY_KINDS)[number];
 
 /** See app/lib/bounty-lifecycle.ts for the transitions between them. */
-export const BOUNTY_STATUSES = [
-  "proposed",
-  "declined",
-  "open",
-  "claimed",
-  "in_progress",
-  "in_review",
-  "completed",
-  "cancelled",
-] as const;
+export const BOUNTY_STATUSES = ["proposed", "declined", "open", "claimed", "in_progress", "in_review", "completed", "cancelled"] as const;
 export type BountyStatus = (typeof BOUNTY_STATUSES)[number];
 
 export const DIFFICULTIES = ["easy", "medium", "hard"] as const;

@@ -1,5 +1,5 @@
 import { desc, eq, and } from "drizzle-orm";
-import { auditLog, AUDIT_SOURCES, type Role } from "../../db/schema";
+import { auditLog, type AUDIT_SOURCES, type Role } from "~/db/schema";
 import type { Db, Tx } from "../db.server";
 
 export interface Actor {

@@ -1,13 +1,12 @@
 // Bounty commands: every change to a bounty, its claim and its timeline, each in one
 // transaction, for every door (web, GitHub, the claim-expiry sweep). Reads live in
 // bounty-queries.server.ts.
-import { and, asc, count, eq, gt, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import {
   bounties,
   bountyEvents,
   bountyPersonas,
   claims,
-  personas,
   targets,
   users,
   type BountyEventType,
@@ -16,17 +15,16 @@ import {
   type Difficulty,
   type PersonaSlug,
   type Role,
-} from "../../db/schema";
+} from "~/db/schema";
 import { writeTx, type Db, type Tx } from "../db.server";
 import { env } from "../env.server";
 import { ACTIVE_STATUSES, isUpstreamIntent, KIND_PERSONAS, mayAct, nextStatus, type BountyIntent, type WebIntent } from "../lib/bounty-lifecycle";
+import { claimExpiresAt, formatClaimantLabel } from "../lib/claims";
 import { renderMarkdown } from "../lib/markdown.server";
 import { recordAudit, webPerson, type Actor } from "./audit.server";
 import { Conflict, Forbidden, InvalidTransition, NotFound, RateLimited, Unprocessable } from "./errors";
 import { isBountyReviewer, maySeeBounty } from "./permissions.server";
 import { assertMayAct } from "./users.server";
-
-import { claimExpiresAt, formatClaimantLabel } from "../lib/claims";
 
 /** Who is acting on a bounty, through which door. */
 export interface BountyActor extends Actor {

@@ -13,13 +13,12 @@ import {
   type BountyStatus,
   type Difficulty,
   type PersonaSlug,
-} from "../../db/schema";
+} from "~/db/schema";
 import { type Db } from "../db.server";
 import { BOARD_PAGE_SIZE, OPEN_AND_ACTIVE } from "../lib/bounty-lifecycle";
-import { publicBountiesOnly } from "./permissions.server";
-
 import { formatClaimantLabel } from "../lib/claims";
 import { activeClaim, claimantLabel, holdsClaim, type BountyActor } from "./bounty-commands.server";
+import { publicBountiesOnly } from "./permissions.server";
 
 type BountyRow = typeof bounties.$inferSelect;
 type ClaimRow = typeof claims.$inferSelect;

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, inArray, notExists, sql } from "drizzle-orm";
-import { bounties, expenses, expenseVotes, receipts, targets, users, type ExpenseCategory, type ExpenseStatus, type Role } from "../../db/schema";
+import { bounties, expenses, expenseVotes, receipts, targets, users, type ExpenseCategory, type ExpenseStatus, type Role } from "~/db/schema";
 import { writeTx, type Db, type Tx } from "../db.server";
 import { env } from "../env.server";
 import { formatMoney } from "../lib/money";
@@ -57,7 +57,10 @@ function receiptCount(tx: Tx | Db, id: number): number {
 
 function addReceipts(tx: Tx, actor: Person, expenseId: number, files: NewReceipt[], now: number) {
   if (receiptCount(tx, expenseId) + files.length > 5) throw new Unprocessable("An expense can have at most 5 receipts.");
-  for (const f of files) tx.insert(receipts).values({ ...f, expenseId, uploadedByUserId: actor.userId!, createdAt: now }).run();
+  for (const f of files)
+    tx.insert(receipts)
+      .values({ ...f, expenseId, uploadedByUserId: actor.userId!, createdAt: now })
+      .run();
 }
 
 /** A cited bounty, target or pre-approval the requester may not cite; `field` names the form field. */
@@ -78,22 +81,43 @@ export function createExpense(db: Db, actor: Person, input: ExpenseInput, files:
   return writeTx(db, (tx) => {
     if (input.bountyId !== null) {
       // A bounty the requester may not see is answered exactly like one that does not exist.
-      const cited = tx.select({ status: bounties.status, createdByUserId: bounties.createdByUserId }).from(bounties).where(eq(bounties.id, input.bountyId)).get();
-      if (!cited || !maySeeBounty(actor, cited)) throw new InvalidCitation("bountyId", `There is no bounty #${input.bountyId} you can cite: give the number shown on a bounty's page, or leave it empty.`);
+      const cited = tx
+        .select({ status: bounties.status, createdByUserId: bounties.createdByUserId })
+        .from(bounties)
+        .where(eq(bounties.id, input.bountyId))
+        .get();
+      if (!cited || !maySeeBounty(actor, cited))
+        throw new InvalidCitation(
+          "bountyId",
+          `There is no bounty #${input.bountyId} you can cite: give the number shown on a bounty's page, or leave it empty.`,
+        );
     }
-    if (input.targetId !== null && !tx.select({ id: targets.id }).from(targets).where(eq(targets.id, input.targetId)).get()) throw new InvalidCitation("target", "The cited target does not exist.");
+    if (input.targetId !== null && !tx.select({ id: targets.id }).from(targets).where(eq(targets.id, input.targetId)).get())
+      throw new InvalidCitation("target", "The cited target does not exist.");
     if (input.preApprovalId !== null) {
       const pre = tx.select().from(expenses).where(eq(expenses.id, input.preApprovalId)).get();
-      if (!pre || pre.requesterUserId !== actor.userId || pre.kind !== "pre_approval") throw new InvalidCitation("preApprovalId", "Cite one of your own pre-approval requests.");
+      if (!pre || pre.requesterUserId !== actor.userId || pre.kind !== "pre_approval")
+        throw new InvalidCitation("preApprovalId", "Cite one of your own pre-approval requests.");
     }
-    if (submit && input.kind === "reimbursement" && files.length === 0) throw new Unprocessable("A reimbursement needs at least one receipt (PDF, PNG or JPEG).");
+    if (submit && input.kind === "reimbursement" && files.length === 0)
+      throw new Unprocessable("A reimbursement needs at least one receipt (PDF, PNG or JPEG).");
     const row = tx
       .insert(expenses)
       .values({ ...input, requesterUserId: actor.userId!, currency: env.FUND_CURRENCY, status: submit ? "submitted" : "draft", createdAt: now, updatedAt: now })
       .returning()
       .get();
     addReceipts(tx, actor, row.id, files, now);
-    recordAudit(tx, actor, { action: submit ? "expense.submitted" : "expense.drafted", entityType: "expense", entityId: row.id, after: { amountCents: row.amountCents, status: row.status } }, now);
+    recordAudit(
+      tx,
+      actor,
+      {
+        action: submit ? "expense.submitted" : "expense.drafted",
+        entityType: "expense",
+        entityId: row.id,
+        after: { amountCents: row.amountCents, status: row.status },
+      },
+      now,
+    );
     return row;
   });
 }
@@ -158,12 +182,21 @@ export function actOnExpense(db: Db, actor: Person, id: number, intent: ExpenseI
         if (!own) throw new Forbidden("Only the requester can do that.");
         if (intent !== "cancel") {
           if (input.files?.length) addReceipts(tx, actor, id, input.files, now);
-          if (e.kind === "reimbursement" && receiptCount(tx, id) === 0) throw new Unprocessable("A reimbursement needs at least one receipt (PDF, PNG or JPEG).");
+          if (e.kind === "reimbursement" && receiptCount(tx, id) === 0)
+            throw new Unprocessable("A reimbursement needs at least one receipt (PDF, PNG or JPEG).");
         }
         const round = intent === "resubmit" ? e.round + 1 : e.round;
         tx.update(expenses).set({ status: next, round, updatedAt: now }).where(eq(expenses.id, id)).run();
-        recordAudit(tx, actor, { action: `expense.${intent}`, entityType: "expense", entityId: id, before: { status: e.status, round: e.round }, after: { status: next, round } }, now);
-        return { expense: requireExpense(tx, id), message: intent === "cancel" ? "Cancelled." : intent === "submit" ? "Submitted to the SSC." : `Resubmitted: round ${round} of votes begins.` };
+        recordAudit(
+          tx,
+          actor,
+          { action: `expense.${intent}`, entityType: "expense", entityId: id, before: { status: e.status, round: e.round }, after: { status: next, round } },
+          now,
+        );
+        return {
+          expense: requireExpense(tx, id),
+          message: intent === "cancel" ? "Cancelled." : intent === "submit" ? "Submitted to the SSC." : `Resubmitted: round ${round} of votes begins.`,
+        };
       }
       case "approve":
       case "reject":
@@ -171,21 +204,44 @@ export function actOnExpense(db: Db, actor: Person, id: number, intent: ExpenseI
         if (!isApprover(actor)) throw new Forbidden("Only SSC members vote on expenses.");
         if (own) throw new Forbidden("You cannot vote on your own expense.");
         if (intent !== "approve" && !reason) throw new Unprocessable(intent === "reject" ? "Say why you reject it." : "Say what needs to change.");
-        const voted = tx.select({ id: expenseVotes.id }).from(expenseVotes).where(and(eq(expenseVotes.expenseId, id), eq(expenseVotes.round, e.round), eq(expenseVotes.voterUserId, actor.userId!))).get();
+        const voted = tx
+          .select({ id: expenseVotes.id })
+          .from(expenseVotes)
+          .where(and(eq(expenseVotes.expenseId, id), eq(expenseVotes.round, e.round), eq(expenseVotes.voterUserId, actor.userId!)))
+          .get();
         if (voted) throw new Conflict("You have already voted on this round.");
         let status: ExpenseStatus = next;
         if (intent === "approve") {
           const available = getBalance(tx) - getCommitted(tx);
           if (e.amountCents > available) {
-            throw new InsufficientFunds(`Approving ${formatMoney(e.amountCents, e.currency)} would exceed the available ${formatMoney(Math.max(available, 0), e.currency)}.`);
+            throw new InsufficientFunds(
+              `Approving ${formatMoney(e.amountCents, e.currency)} would exceed the available ${formatMoney(Math.max(available, 0), e.currency)}.`,
+            );
           }
-          const approvals = tx.select({ n: count() }).from(expenseVotes).where(and(eq(expenseVotes.expenseId, id), eq(expenseVotes.round, e.round), eq(expenseVotes.vote, "approve"))).get()?.n ?? 0;
+          const approvals =
+            tx
+              .select({ n: count() })
+              .from(expenseVotes)
+              .where(and(eq(expenseVotes.expenseId, id), eq(expenseVotes.round, e.round), eq(expenseVotes.vote, "approve")))
+              .get()?.n ?? 0;
           status = approvals + 1 >= env.SSC_QUORUM ? "approved" : "submitted";
         }
         tx.insert(expenseVotes).values({ expenseId: id, round: e.round, voterUserId: actor.userId!, vote: intent, reason, createdAt: now }).run();
         if (status !== e.status) tx.update(expenses).set({ status, updatedAt: now }).where(eq(expenses.id, id)).run();
-        recordAudit(tx, actor, { action: `expense.vote_${intent}`, entityType: "expense", entityId: id, before: { status: e.status }, after: { status, round: e.round, reason } }, now);
-        const message = intent === "approve" ? (status === "approved" ? "Approved: the quorum is reached." : "Your approval is recorded; it needs more.") : intent === "reject" ? "Rejected." : "Changes requested.";
+        recordAudit(
+          tx,
+          actor,
+          { action: `expense.vote_${intent}`, entityType: "expense", entityId: id, before: { status: e.status }, after: { status, round: e.round, reason } },
+          now,
+        );
+        const message =
+          intent === "approve"
+            ? status === "approved"
+              ? "Approved: the quorum is reached."
+              : "Your approval is recorded; it needs more."
+            : intent === "reject"
+              ? "Rejected."
+              : "Changes requested.";
         return { expense: requireExpense(tx, id), message };
       }
       case "pay": {
@@ -198,7 +254,12 @@ export function actOnExpense(db: Db, actor: Person, id: number, intent: ExpenseI
         if (!paidOn || !isIsoDate(paidOn)) throw new Unprocessable("Give the payment date as a real date, YYYY-MM-DD.");
         post(tx, actor, { kind: "reimbursement", amountCents: -e.amountCents, occurredOn: paidOn, reference, expenseId: id, memo: e.title }, now);
         tx.update(expenses).set({ status: "paid", paymentReference: reference, paidOn, updatedAt: now }).where(eq(expenses.id, id)).run();
-        recordAudit(tx, actor, { action: "expense.paid", entityType: "expense", entityId: id, before: { status: e.status }, after: { status: "paid", reference, paidOn } }, now);
+        recordAudit(
+          tx,
+          actor,
+          { action: "expense.paid", entityType: "expense", entityId: id, before: { status: e.status }, after: { status: "paid", reference, paidOn } },
+          now,
+        );
         return { expense: requireExpense(tx, id), message: "Marked paid; the ledger entry is posted." };
       }
     }
@@ -215,7 +276,11 @@ export interface ExpenseDetail extends ExpenseRow {
 
 /** The cited bounty's title, only for a viewer who may see that bounty. */
 function citedBountyFor(db: Db, viewer: Person, bountyId: number): { id: number; title: string } | null {
-  const b = db.select({ id: bounties.id, title: bounties.title, status: bounties.status, createdByUserId: bounties.createdByUserId }).from(bounties).where(eq(bounties.id, bountyId)).get();
+  const b = db
+    .select({ id: bounties.id, title: bounties.title, status: bounties.status, createdByUserId: bounties.createdByUserId })
+    .from(bounties)
+    .where(eq(bounties.id, bountyId))
+    .get();
   return b && maySeeBounty(viewer, b) ? { id: b.id, title: b.title } : null;
 }
 
@@ -227,7 +292,12 @@ export function getExpenseForViewer(db: Db, viewer: Person, id: number): Expense
   return {
     ...e,
     requester: `@${requester?.username ?? "unknown"}`,
-    receipts: db.select({ id: receipts.id, originalName: receipts.originalName, mime: receipts.mime, size: receipts.size, createdAt: receipts.createdAt }).from(receipts).where(eq(receipts.expenseId, id)).orderBy(asc(receipts.id)).all(),
+    receipts: db
+      .select({ id: receipts.id, originalName: receipts.originalName, mime: receipts.mime, size: receipts.size, createdAt: receipts.createdAt })
+      .from(receipts)
+      .where(eq(receipts.expenseId, id))
+      .orderBy(asc(receipts.id))
+      .all(),
     votes: db
       .select({ round: expenseVotes.round, voter: users.username, vote: expenseVotes.vote, reason: expenseVotes.reason, createdAt: expenseVotes.createdAt })
       .from(expenseVotes)
@@ -245,17 +315,39 @@ export function getExpenseForViewer(db: Db, viewer: Person, id: number): Expense
 export function getReceiptForViewer(db: Db, viewer: Person, expenseId: number, receiptId: number): ReceiptRow | null {
   const e = db.select().from(expenses).where(eq(expenses.id, expenseId)).get();
   if (!e || !canSee(viewer, e)) return null;
-  return db.select().from(receipts).where(and(eq(receipts.id, receiptId), eq(receipts.expenseId, expenseId))).get() ?? null;
+  return (
+    db
+      .select()
+      .from(receipts)
+      .where(and(eq(receipts.id, receiptId), eq(receipts.expenseId, expenseId)))
+      .get() ?? null
+  );
 }
 
 export function listStoredReceiptNames(db: Db): Set<string> {
-  return new Set(db.select({ n: receipts.storedName }).from(receipts).all().map((r) => r.n));
+  return new Set(
+    db
+      .select({ n: receipts.storedName })
+      .from(receipts)
+      .all()
+      .map((r) => r.n),
+  );
 }
 
 /** A person's own expenses; SSC members and admins see everyone's. */
 export function listExpenses(db: Db, viewer: Person) {
   return db
-    .select({ id: expenses.id, title: expenses.title, event: expenses.event, kind: expenses.kind, status: expenses.status, amountCents: expenses.amountCents, currency: expenses.currency, spentOn: expenses.spentOn, requester: users.username })
+    .select({
+      id: expenses.id,
+      title: expenses.title,
+      event: expenses.event,
+      kind: expenses.kind,
+      status: expenses.status,
+      amountCents: expenses.amountCents,
+      currency: expenses.currency,
+      spentOn: expenses.spentOn,
+      requester: users.username,
+    })
     .from(expenses)
     .innerJoin(users, eq(users.id, expenses.requesterUserId))
     .where(isFundOfficer(viewer) ? undefined : eq(expenses.requesterUserId, viewer.userId ?? -1))
@@ -266,14 +358,28 @@ export function listExpenses(db: Db, viewer: Person) {
 /** Submitted expenses this SSC member has not voted on in the current round (not their own). */
 export function listAwaitingVote(db: Db, voterUserId: number) {
   return db
-    .select({ id: expenses.id, title: expenses.title, event: expenses.event, amountCents: expenses.amountCents, currency: expenses.currency, round: expenses.round, requester: users.username, createdAt: expenses.createdAt })
+    .select({
+      id: expenses.id,
+      title: expenses.title,
+      event: expenses.event,
+      amountCents: expenses.amountCents,
+      currency: expenses.currency,
+      round: expenses.round,
+      requester: users.username,
+      createdAt: expenses.createdAt,
+    })
     .from(expenses)
     .innerJoin(users, eq(users.id, expenses.requesterUserId))
     .where(
       and(
         eq(expenses.status, "submitted"),
         sql`${expenses.requesterUserId} <> ${voterUserId}`,
-        notExists(db.select({ one: sql`1` }).from(expenseVotes).where(and(eq(expenseVotes.expenseId, expenses.id), eq(expenseVotes.round, expenses.round), eq(expenseVotes.voterUserId, voterUserId)))),
+        notExists(
+          db
+            .select({ one: sql`1` })
+            .from(expenseVotes)
+            .where(and(eq(expenseVotes.expenseId, expenses.id), eq(expenseVotes.round, expenses.round), eq(expenseVotes.voterUserId, voterUserId))),
+        ),
       ),
     )
     .orderBy(asc(expenses.createdAt))
@@ -283,7 +389,18 @@ export function listAwaitingVote(db: Db, voterUserId: number) {
 /** Approved and paid expenses that cite a bounty or a target: their public record. */
 export function listPublicExpensesFor(db: Db, ref: { bountyId?: number; targetId?: number }) {
   return db
-    .select({ id: expenses.id, title: expenses.title, event: expenses.event, category: expenses.category, amountCents: expenses.amountCents, currency: expenses.currency, status: expenses.status, spentOn: expenses.spentOn, publicRequester: expenses.publicRequester, requester: users.username })
+    .select({
+      id: expenses.id,
+      title: expenses.title,
+      event: expenses.event,
+      category: expenses.category,
+      amountCents: expenses.amountCents,
+      currency: expenses.currency,
+      status: expenses.status,
+      spentOn: expenses.spentOn,
+      publicRequester: expenses.publicRequester,
+      requester: users.username,
+    })
     .from(expenses)
     .innerJoin(users, eq(users.id, expenses.requesterUserId))
     .where(and(inArray(expenses.status, ["approved", "paid"]), ref.bountyId ? eq(expenses.bountyId, ref.bountyId) : eq(expenses.targetId, ref.targetId ?? -1)))

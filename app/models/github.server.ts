@@ -1,15 +1,6 @@
 import { and, count, desc, eq, gte, inArray, max, sql } from "drizzle-orm";
-import {
-  githubHooks,
-  githubIssues,
-  pullLinks,
-  repoReleases,
-  targetIssues,
-  targets,
-  webhookDeliveries,
-  type DeliveryStatus,
-} from "../../db/schema";
-import { adjustTargetIssues } from "../../db/issue-counts";
+import { adjustTargetIssues } from "~/db/issue-counts";
+import { githubHooks, githubIssues, pullLinks, repoReleases, targetIssues, targets, webhookDeliveries, type DeliveryStatus } from "~/db/schema";
 import { writeTx, type Db, type Tx } from "../db.server";
 import { githubIssueUrl } from "../lib/links";
 import { recordAudit, type Actor } from "./audit.server";
@@ -108,7 +99,12 @@ export function ensureIssuePlaceholder(tx: Tx | Db, repo: string, number: number
 }
 
 function linkedTargets(tx: Tx | Db, issueId: number): number[] {
-  return tx.select({ id: targetIssues.targetId }).from(targetIssues).where(eq(targetIssues.issueId, issueId)).all().map((r) => r.id);
+  return tx
+    .select({ id: targetIssues.targetId })
+    .from(targetIssues)
+    .where(eq(targetIssues.issueId, issueId))
+    .all()
+    .map((r) => r.id);
 }
 
 export const labelsOf = (row: IssueRow): string[] => (row.labelsJson ? (JSON.parse(row.labelsJson) as string[]) : []);
@@ -122,17 +118,32 @@ export function linkByLabels(tx: Tx | Db, issue: IssueRow, now: number): number[
   const labels = labelsOf(issue).map((l) => l.toLowerCase());
   const wanted: number[] = [];
   if (labels.includes("club-zero")) {
-    for (const t of tx.select({ id: targets.id }).from(targets).where(sql`lower(${targets.repo}) = ${issue.repo.toLowerCase()}`).all()) wanted.push(t.id);
+    for (const t of tx
+      .select({ id: targets.id })
+      .from(targets)
+      .where(sql`lower(${targets.repo}) = ${issue.repo.toLowerCase()}`)
+      .all())
+      wanted.push(t.id);
   }
   const slugs = labels.filter((l) => l.startsWith("club-zero:")).map((l) => l.slice("club-zero:".length));
   if (slugs.length > 0) {
     for (const t of tx.select({ id: targets.id }).from(targets).where(inArray(targets.slug, slugs)).all()) wanted.push(t.id);
   }
   const added = wanted.filter(
-    (targetId) => tx.insert(targetIssues).values({ targetId, issueId: issue.id, source: "label", createdAt: new Date(now) }).onConflictDoNothing().run().changes > 0,
+    (targetId) =>
+      tx
+        .insert(targetIssues)
+        .values({ targetId, issueId: issue.id, source: "label", createdAt: new Date(now) })
+        .onConflictDoNothing()
+        .run().changes > 0,
   );
   adjustTargetIssues(tx, added, issue.state === "open" ? { open: 1, closed: 0 } : { open: 0, closed: 1 });
-  return tx.select({ id: targetIssues.targetId }).from(targetIssues).where(eq(targetIssues.issueId, issue.id)).all().map((r) => r.id);
+  return tx
+    .select({ id: targetIssues.targetId })
+    .from(targetIssues)
+    .where(eq(targetIssues.issueId, issue.id))
+    .all()
+    .map((r) => r.id);
 }
 
 /** Records that a PR references an issue. */
@@ -175,12 +186,24 @@ export function linkIssueManually(db: Db, actor: Actor, targetId: number, ref: {
       findIssue(tx, ref.repo, ref.number) ??
       tx
         .insert(githubIssues)
-        .values({ repo: ref.repo, number: ref.number, kind, title: `${ref.repo}#${ref.number}`, state: "open", url: githubIssueUrl(ref.repo, ref.number, kind) })
+        .values({
+          repo: ref.repo,
+          number: ref.number,
+          kind,
+          title: `${ref.repo}#${ref.number}`,
+          state: "open",
+          url: githubIssueUrl(ref.repo, ref.number, kind),
+        })
         .returning()
         .get();
-    const { changes } = tx.insert(targetIssues).values({ targetId, issueId: issue.id, source: "manual", createdAt: new Date(now) }).onConflictDoNothing().run();
+    const { changes } = tx
+      .insert(targetIssues)
+      .values({ targetId, issueId: issue.id, source: "manual", createdAt: new Date(now) })
+      .onConflictDoNothing()
+      .run();
     if (changes > 0) adjustTargetIssues(tx, [targetId], issue.state === "open" ? { open: 1, closed: 0 } : { open: 0, closed: 1 });
-    if (changes > 0) recordAudit(tx, actor, { action: "target.issue_linked", entityType: "target", entityId: targetId, after: { issue: `${ref.repo}#${ref.number}` } }, now);
+    if (changes > 0)
+      recordAudit(tx, actor, { action: "target.issue_linked", entityType: "target", entityId: targetId, after: { issue: `${ref.repo}#${ref.number}` } }, now);
     return { issue, added: changes > 0 };
   });
 }
@@ -243,7 +266,11 @@ export function listDeliveries(db: Db, opts: { status?: DeliveryStatus; limit?: 
 
 /** For the admin health line: the last delivery and failures in the past 24 hours. */
 export function getWebhookHealth(db: Db, now = Date.now()) {
-  const last = db.select({ at: max(webhookDeliveries.receivedAt) }).from(webhookDeliveries).get()?.at ?? null;
+  const last =
+    db
+      .select({ at: max(webhookDeliveries.receivedAt) })
+      .from(webhookDeliveries)
+      .get()?.at ?? null;
   const failures =
     db
       .select({ n: count() })

@@ -1,6 +1,6 @@
 import { parse } from "csv-parse/sync";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { expenses, ledgerEntries, type LedgerKind } from "../../db/schema";
+import { expenses, ledgerEntries, type LedgerKind } from "~/db/schema";
 import { writeTx, type Db, type Tx } from "../db.server";
 import { env } from "../env.server";
 import { chartSeries, type ChartStep } from "../lib/fund-chart";
@@ -21,12 +21,23 @@ export function isIsoDate(s: string): boolean {
 
 /** The fund's balance: the sum of its entries, computed, never stored. */
 export function getBalance(tx: Tx | Db): number {
-  return tx.select({ total: sql<number>`coalesce(sum(${ledgerEntries.amountCents}), 0)` }).from(ledgerEntries).get()?.total ?? 0;
+  return (
+    tx
+      .select({ total: sql<number>`coalesce(sum(${ledgerEntries.amountCents}), 0)` })
+      .from(ledgerEntries)
+      .get()?.total ?? 0
+  );
 }
 
 /** Approved but not yet paid. */
 export function getCommitted(tx: Tx | Db): number {
-  return tx.select({ total: sql<number>`coalesce(sum(${expenses.amountCents}), 0)` }).from(expenses).where(eq(expenses.status, "approved")).get()?.total ?? 0;
+  return (
+    tx
+      .select({ total: sql<number>`coalesce(sum(${expenses.amountCents}), 0)` })
+      .from(expenses)
+      .where(eq(expenses.status, "approved"))
+      .get()?.total ?? 0
+  );
 }
 
 export interface PostInput {
@@ -51,7 +62,9 @@ export function post(tx: Tx, actor: Actor, input: PostInput, now = Date.now()): 
   if (input.amountCents < 0) {
     const balance = getBalance(tx);
     if (balance + input.amountCents < 0) {
-      throw new InsufficientFunds(`The fund holds ${formatMoney(balance, env.FUND_CURRENCY)}, less than ${formatMoney(-input.amountCents, env.FUND_CURRENCY)}.`);
+      throw new InsufficientFunds(
+        `The fund holds ${formatMoney(balance, env.FUND_CURRENCY)}, less than ${formatMoney(-input.amountCents, env.FUND_CURRENCY)}.`,
+      );
     }
   }
   const entry = tx
@@ -59,7 +72,23 @@ export function post(tx: Tx, actor: Actor, input: PostInput, now = Date.now()): 
     .values({ ...input, currency: env.FUND_CURRENCY, createdByUserId: actor.userId, createdAt: now })
     .returning()
     .get();
-  recordAudit(tx, actor, { action: `ledger.${input.kind}`, entityType: "ledger_entry", entityId: entry.id, after: { amountCents: entry.amountCents, currency: entry.currency, reference: entry.reference, expenseId: entry.expenseId, reversesEntryId: entry.reversesEntryId } }, now);
+  recordAudit(
+    tx,
+    actor,
+    {
+      action: `ledger.${input.kind}`,
+      entityType: "ledger_entry",
+      entityId: entry.id,
+      after: {
+        amountCents: entry.amountCents,
+        currency: entry.currency,
+        reference: entry.reference,
+        expenseId: entry.expenseId,
+        reversesEntryId: entry.reversesEntryId,
+      },
+    },
+    now,
+  );
   return entry;
 }
 
@@ -81,10 +110,22 @@ export function recordDonation(db: Db, actor: Actor, input: DonationInput, now =
   const wrongCurrency = donationRefused(input.currency);
   if (wrongCurrency) throw new Unprocessable(wrongCurrency);
   return writeTx(db, (tx) => {
-    if (input.reference && tx.select({ id: ledgerEntries.id }).from(ledgerEntries).where(and(eq(ledgerEntries.kind, "donation"), eq(ledgerEntries.reference, input.reference))).get()) {
+    if (
+      input.reference &&
+      tx
+        .select({ id: ledgerEntries.id })
+        .from(ledgerEntries)
+        .where(and(eq(ledgerEntries.kind, "donation"), eq(ledgerEntries.reference, input.reference)))
+        .get()
+    ) {
       throw new Conflict(`A donation with reference ${input.reference} is already recorded.`);
     }
-    return post(tx, actor, { kind: "donation", amountCents: input.amountCents, occurredOn: input.date, donor: input.donor, reference: input.reference, memo: input.note }, now);
+    return post(
+      tx,
+      actor,
+      { kind: "donation", amountCents: input.amountCents, occurredOn: input.date, donor: input.donor, reference: input.reference, memo: input.note },
+      now,
+    );
   });
 }
 
@@ -121,7 +162,20 @@ export function importDonationsCsv(db: Db, actor: Actor, csv: string, now = Date
   if (rows.length === 0) throw new CsvRowError("The CSV has no donations after its header.");
   return writeTx(db, (tx) => {
     const known = new Set(
-      tx.select({ ref: ledgerEntries.reference }).from(ledgerEntries).where(and(eq(ledgerEntries.kind, "donation"), inArray(ledgerEntries.reference, rows.map((r) => r.reference)))).all().map((r) => r.ref),
+      tx
+        .select({ ref: ledgerEntries.reference })
+        .from(ledgerEntries)
+        .where(
+          and(
+            eq(ledgerEntries.kind, "donation"),
+            inArray(
+              ledgerEntries.reference,
+              rows.map((r) => r.reference),
+            ),
+          ),
+        )
+        .all()
+        .map((r) => r.ref),
     );
     const skipped: string[] = [];
     let imported = 0;
@@ -151,7 +205,12 @@ export function reverseEntry(db: Db, actor: Actor, entryId: number, reason: stri
     if (tx.select({ id: ledgerEntries.id }).from(ledgerEntries).where(eq(ledgerEntries.reversesEntryId, entryId)).get()) {
       throw new Conflict(`Entry #${entryId} has already been reversed.`);
     }
-    return post(tx, actor, { kind: "reversal", amountCents: -entry.amountCents, occurredOn: new Date(now).toISOString().slice(0, 10), reversesEntryId: entryId, memo: reason }, now);
+    return post(
+      tx,
+      actor,
+      { kind: "reversal", amountCents: -entry.amountCents, occurredOn: new Date(now).toISOString().slice(0, 10), reversesEntryId: entryId, memo: reason },
+      now,
+    );
   });
 }
 
@@ -214,7 +273,9 @@ export function getFundSummary(db: Db): FundSummary {
     .all() as { date: string; inflow: number; outflow: number }[];
   const committed = getCommitted(db);
   const byCategory = db.$client
-    .prepare(`select e.category, -sum(l.amount_cents) as cents from ledger_entries l join expenses e on e.id = l.expense_id where l.kind = 'reimbursement' group by e.category order by cents desc`)
+    .prepare(
+      `select e.category, -sum(l.amount_cents) as cents from ledger_entries l join expenses e on e.id = l.expense_id where l.kind = 'reimbursement' group by e.category order by cents desc`,
+    )
     .all() as { category: string; cents: number }[];
   let balance = 0;
   let donations = 0;
@@ -267,12 +328,17 @@ export function verifyLedger(db: Db): VerifyFinding[] {
   for (const t of ["ledger_entries_no_update", "ledger_entries_no_delete", "audit_log_no_update", "audit_log_no_delete"]) {
     if (!triggers.has(t)) findings.push({ check: "append-only", detail: `trigger ${t} is missing` });
   }
-  for (const r of c.prepare("select id, amount_cents from ledger_entries where typeof(amount_cents) <> 'integer'").all() as { id: number; amount_cents: unknown }[]) {
+  for (const r of c.prepare("select id, amount_cents from ledger_entries where typeof(amount_cents) <> 'integer'").all() as {
+    id: number;
+    amount_cents: unknown;
+  }[]) {
     findings.push({ check: "whole cents", detail: `entry #${r.id} holds ${String(r.amount_cents)}` });
   }
   for (const r of c
-    .prepare(`select e.id, e.status, e.amount_cents as amount, count(l.id) as n, coalesce(sum(l.amount_cents), 0) as paid
-                from expenses e left join ledger_entries l on l.expense_id = e.id and l.kind = 'reimbursement' group by e.id`)
+    .prepare(
+      `select e.id, e.status, e.amount_cents as amount, count(l.id) as n, coalesce(sum(l.amount_cents), 0) as paid
+                from expenses e left join ledger_entries l on l.expense_id = e.id and l.kind = 'reimbursement' group by e.id`,
+    )
     .all() as { id: number; status: string; amount: number; n: number; paid: number }[]) {
     if (r.status === "paid" && r.n !== 1) findings.push({ check: "payments", detail: `expense #${r.id} is paid but has ${r.n} payment entries` });
     if (r.status !== "paid" && r.n !== 0) findings.push({ check: "payments", detail: `expense #${r.id} is ${r.status} but has ${r.n} payment entries` });
@@ -288,4 +354,3 @@ export function verifyLedger(db: Db): VerifyFinding[] {
   }
   return findings;
 }
-

@@ -1,5 +1,5 @@
 import { and, count, eq, gt, inArray, lt } from "drizzle-orm";
-import { loginFailures } from "../../db/schema";
+import { loginFailures } from "~/db/schema";
 import type { Db } from "../db.server";
 
 /**
@@ -56,12 +56,15 @@ export function recordLoginFailure(db: Db, keys: { account: string; address: str
       ])
       .run();
     // Keep the table small: anything older than the window no longer counts.
-    tx.delete(loginFailures).where(lt(loginFailures.failedAt, now - THROTTLE_WINDOW_MS)).run();
+    tx.delete(loginFailures)
+      .where(lt(loginFailures.failedAt, now - THROTTLE_WINDOW_MS))
+      .run();
   });
 }
 
 /** A successful sign-in clears the account's failures (not the address's). */
 export function clearAccountFailures(db: Db, account: string) {
-  db.delete(loginFailures).where(inArray(loginFailures.key, [account])).run();
+  db.delete(loginFailures)
+    .where(inArray(loginFailures.key, [account]))
+    .run();
 }
-

@@ -1,13 +1,5 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
-import {
-  bounties,
-  DISTRIBUTIONS,
-  packages,
-  software,
-  targets,
-  users,
-  type DistributionSlug,
-} from "../../db/schema";
+import { bounties, DISTRIBUTIONS, packages, software, targets, users, type DistributionSlug } from "~/db/schema";
 import { writeTx, type Db, type Tx } from "../db.server";
 import { distroName } from "../lib/distros";
 import { compareToUpstream, parseVersion, type PackageStatus } from "../lib/versions";
@@ -35,7 +27,6 @@ export interface PackageView {
   statusReason: string | null;
   updatedAt: number;
 }
-
 
 function selectViews(tx: Tx | Db) {
   return tx
@@ -229,9 +220,23 @@ export function updatePackage(db: Db, actor: BountyActor, id: number, input: Pac
     const before = requireEditable(tx, actor, id);
     const duplicate = findDuplicate(tx, input, id);
     if (duplicate) throw new DuplicatePackage(duplicate);
-    tx.update(packages).set({ ...input, updatedAt: now }).where(eq(packages.id, id)).run();
+    tx.update(packages)
+      .set({ ...input, updatedAt: now })
+      .where(eq(packages.id, id))
+      .run();
     const { softwareId, distro, release, packageName, version, url, notes } = before;
-    recordAudit(tx, actor, { action: "package.updated", entityType: "package", entityId: id, before: { softwareId, distro, release, packageName, version, url, notes }, after: input }, now);
+    recordAudit(
+      tx,
+      actor,
+      {
+        action: "package.updated",
+        entityType: "package",
+        entityId: id,
+        before: { softwareId, distro, release, packageName, version, url, notes },
+        after: input,
+      },
+      now,
+    );
   });
 }
 
@@ -251,7 +256,18 @@ export function setLatestVersion(db: Db, actor: BountyActor, softwareId: number,
     const row = tx.select().from(software).where(eq(software.id, softwareId)).get();
     if (!row) throw new NotFound("There is no such software.");
     tx.update(software).set({ latestVersion: version, latestVersionAt: now }).where(eq(software.id, softwareId)).run();
-    recordAudit(tx, actor, { action: "software.version_set", entityType: "software", entityId: softwareId, before: { latestVersion: row.latestVersion }, after: { latestVersion: version } }, now);
+    recordAudit(
+      tx,
+      actor,
+      {
+        action: "software.version_set",
+        entityType: "software",
+        entityId: softwareId,
+        before: { latestVersion: row.latestVersion },
+        after: { latestVersion: version },
+      },
+      now,
+    );
   });
 }
 
@@ -262,10 +278,17 @@ export function setLatestVersion(db: Db, actor: BountyActor, softwareId: number,
 export function applyUpstreamRelease(tx: Tx | Db, repo: string, tag: string, now: number) {
   const next = parseVersion(tag);
   if (!next) return;
-  for (const row of tx.select().from(software).where(sql`lower(${software.repo}) = ${repo.toLowerCase()}`).all()) {
+  for (const row of tx
+    .select()
+    .from(software)
+    .where(sql`lower(${software.repo}) = ${repo.toLowerCase()}`)
+    .all()) {
     const current = row.latestVersion ? parseVersion(row.latestVersion) : null;
     if (current && compareToUpstream(tag, row.latestVersion).status !== "ahead") continue;
-    tx.update(software).set({ latestVersion: tag.replace(/^v(?=\d)/i, ""), latestVersionAt: now }).where(eq(software.id, row.id)).run();
+    tx.update(software)
+      .set({ latestVersion: tag.replace(/^v(?=\d)/i, ""), latestVersionAt: now })
+      .where(eq(software.id, row.id))
+      .run();
   }
 }
 
@@ -282,7 +305,13 @@ export function requestPackaging(db: Db, actor: BountyActor, softwareSlug: strin
     const existing = db
       .select({ id: bounties.id })
       .from(bounties)
-      .where(and(eq(bounties.targetId, sw.targetId), eq(bounties.title, title), sql`${bounties.status} in ('proposed', 'open', 'claimed', 'in_progress', 'in_review')`))
+      .where(
+        and(
+          eq(bounties.targetId, sw.targetId),
+          eq(bounties.title, title),
+          sql`${bounties.status} in ('proposed', 'open', 'claimed', 'in_progress', 'in_review')`,
+        ),
+      )
       .get();
     if (existing) return { id: existing.id, created: false };
     const bounty = createBounty(

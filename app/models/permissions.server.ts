@@ -1,7 +1,7 @@
 // Who may see what. Every door (pages, actions, feeds, the JSON API, webhooks) asks here, so
 // a private title cannot leak through a door that wrote its own copy of the rule.
 import { notInArray, type SQL } from "drizzle-orm";
-import { bounties, type BountyStatus, type Role } from "../../db/schema";
+import { bounties, type BountyStatus, type Role } from "~/db/schema";
 
 /** Someone looking: a signed-in person (their id and roles), or nobody (null). */
 export interface Viewer {

@@ -1,5 +1,5 @@
 import { asc, eq } from "drizzle-orm";
-import { personas } from "../../db/schema";
+import { personas } from "~/db/schema";
 import type { Db } from "../db.server";
 
 export type Persona = typeof personas.$inferSelect;

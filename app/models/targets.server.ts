@@ -1,13 +1,5 @@
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
-import {
-  githubIssues,
-  targetIssues,
-  targetPersonas,
-  targets,
-  TARGET_STATUSES,
-  type PersonaSlug,
-  type TargetStatus,
-} from "../../db/schema";
+import { githubIssues, targetIssues, targetPersonas, targets, TARGET_STATUSES, type PersonaSlug, type TargetStatus } from "~/db/schema";
 import { CATALOG_PAGE_SIZE, type CatalogSort } from "../lib/catalog";
 import type { Db } from "../db.server";
 
@@ -64,13 +56,9 @@ export function listTargets(db: Db, filters: CatalogFilters): { rows: CatalogRow
   if (filters.status) where.push(eq(targets.status, filters.status));
   if (filters.q) {
     const pattern = likePattern(filters.q);
-    where.push(
-      sql`(lower(${targets.name}) like ${pattern} escape '\\' or lower(${targets.summary}) like ${pattern} escape '\\')`,
-    );
+    where.push(sql`(lower(${targets.name}) like ${pattern} escape '\\' or lower(${targets.summary}) like ${pattern} escape '\\')`);
   }
-  const personaJoin = filters.persona
-    ? and(eq(targetPersonas.targetId, targets.id), eq(targetPersonas.personaSlug, filters.persona))
-    : undefined;
+  const personaJoin = filters.persona ? and(eq(targetPersonas.targetId, targets.id), eq(targetPersonas.personaSlug, filters.persona)) : undefined;
 
   const order: SQL[] = [];
   switch (filters.sort) {
@@ -140,12 +128,7 @@ export function listTargets(db: Db, filters: CatalogFilters): { rows: CatalogRow
 
 /** Distinct categories with how many targets each has, alphabetically. */
 export function listCategories(db: Db): { category: string; targets: number }[] {
-  return db
-    .select({ category: targets.category, targets: count() })
-    .from(targets)
-    .groupBy(targets.category)
-    .orderBy(asc(targets.category))
-    .all();
+  return db.select({ category: targets.category, targets: count() }).from(targets).groupBy(targets.category).orderBy(asc(targets.category)).all();
 }
 
 /** A linked GitHub issue or PR as a target page lists it. */
@@ -200,7 +183,15 @@ export function getTarget(db: Db, slug: string, issuePage = 1): TargetDetail | n
     .offset((issuePage - 1) * TARGET_ISSUES_PAGE_SIZE)
     .as("page");
   const issues = db
-    .select({ id: githubIssues.id, repo: githubIssues.repo, number: githubIssues.number, kind: githubIssues.kind, title: githubIssues.title, state: githubIssues.state, url: githubIssues.url })
+    .select({
+      id: githubIssues.id,
+      repo: githubIssues.repo,
+      number: githubIssues.number,
+      kind: githubIssues.kind,
+      title: githubIssues.title,
+      state: githubIssues.state,
+      url: githubIssues.url,
+    })
     .from(page)
     .innerJoin(githubIssues, eq(githubIssues.id, page.issueId))
     .orderBy(desc(page.open), desc(page.linkedAt), desc(page.issueId))
@@ -227,11 +218,7 @@ export interface CatalogStats {
 export function getCatalogStats(db: Db): CatalogStats {
   const byStatus = Object.fromEntries(TARGET_STATUSES.map((s) => [s, 0])) as Record<TargetStatus, number>;
   let total = 0;
-  for (const row of db
-    .select({ status: targets.status, n: count() })
-    .from(targets)
-    .groupBy(targets.status)
-    .all()) {
+  for (const row of db.select({ status: targets.status, n: count() }).from(targets).groupBy(targets.status).all()) {
     byStatus[row.status] = row.n;
     total += row.n;
   }
@@ -249,5 +236,9 @@ export function getCatalogStats(db: Db): CatalogStats {
 
 /** Slug and name of every target, by name: for pickers. */
 export function listTargetOptions(db: Db): { slug: string; name: string }[] {
-  return db.select({ slug: targets.slug, name: targets.name }).from(targets).orderBy(asc(sql`lower(${targets.name})`)).all();
+  return db
+    .select({ slug: targets.slug, name: targets.name })
+    .from(targets)
+    .orderBy(asc(sql`lower(${targets.name})`))
+    .all();
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, ne, sql } from "drizzle-orm";
-import { GRANTABLE_ROLES, sessions, userRoles, users, type GrantableRole, type Role } from "../../db/schema";
+import { GRANTABLE_ROLES, sessions, userRoles, users, type GrantableRole, type Role } from "~/db/schema";
 import { writeTx, type Db, type Tx } from "../db.server";
 import { recordAudit, type Actor } from "./audit.server";
 import { Conflict, Forbidden, NotFound, Unprocessable } from "./errors";
@@ -19,18 +19,18 @@ export interface PublicUser {
 }
 
 function isUniqueViolation(error: unknown, column: string): boolean {
-  return (
-    error instanceof Error &&
-    "code" in error &&
-    error.code === "SQLITE_CONSTRAINT_UNIQUE" &&
-    error.message.includes(`users.${column}`)
-  );
+  return error instanceof Error && "code" in error && error.code === "SQLITE_CONSTRAINT_UNIQUE" && error.message.includes(`users.${column}`);
 }
 
 /** Everyone is a contributor; granted roles follow in a fixed order. */
 export function listRoles(db: Db | Tx, userId: number): Role[] {
   const granted = new Set(
-    db.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId)).all().map((r) => r.role),
+    db
+      .select({ role: userRoles.role })
+      .from(userRoles)
+      .where(eq(userRoles.userId, userId))
+      .all()
+      .map((r) => r.role),
   );
   return ["contributor", ...GRANTABLE_ROLES.filter((r) => granted.has(r))];
 }
@@ -160,13 +160,7 @@ export function createUser(db: Db, actor: Actor, input: NewUser, now = Date.now(
 function clearUnverifiedLogin(tx: Tx, ownerId: number, login: string) {
   tx.update(users)
     .set({ githubLogin: null })
-    .where(
-      and(
-        sql`lower(${users.githubLogin}) = ${login.toLowerCase()}`,
-        eq(users.githubVerified, false),
-        ne(users.id, ownerId),
-      ),
-    )
+    .where(and(sql`lower(${users.githubLogin}) = ${login.toLowerCase()}`, eq(users.githubVerified, false), ne(users.id, ownerId)))
     .run();
 }
 
@@ -206,7 +200,9 @@ export function setRole(db: Db, actor: Actor, userId: number, role: GrantableRol
       if (role === "admin" && row.disabledAt === null && activeAdminCount(tx) <= 1) {
         throw new Unprocessable("That would leave Club Zero without an active admin; grant admin to someone else first.");
       }
-      tx.delete(userRoles).where(and(eq(userRoles.userId, userId), eq(userRoles.role, role))).run();
+      tx.delete(userRoles)
+        .where(and(eq(userRoles.userId, userId), eq(userRoles.role, role)))
+        .run();
     }
     endAllSessions(tx, userId);
     const after = listRoles(tx, userId);
@@ -232,7 +228,10 @@ export function setDisabled(db: Db, actor: Actor, userId: number, disabled: bool
     if (disabled && listRoles(tx, userId).includes("admin") && activeAdminCount(tx) <= 1) {
       throw new Unprocessable("That would leave Club Zero without an active admin.");
     }
-    tx.update(users).set({ disabledAt: disabled ? now : null }).where(eq(users.id, userId)).run();
+    tx.update(users)
+      .set({ disabledAt: disabled ? now : null })
+      .where(eq(users.id, userId))
+      .run();
     if (disabled) endAllSessions(tx, userId);
     recordAudit(
       tx,
@@ -319,7 +318,13 @@ export function linkGithub(db: Db, actor: Actor, userId: number, github: { id: n
     recordAudit(
       tx,
       actor,
-      { action: "user.github_linked", entityType: "user", entityId: userId, before: { githubLogin: row.githubLogin, githubVerified: row.githubVerified }, after: { githubLogin: github.login, githubVerified: true } },
+      {
+        action: "user.github_linked",
+        entityType: "user",
+        entityId: userId,
+        before: { githubLogin: row.githubLogin, githubVerified: row.githubVerified },
+        after: { githubLogin: github.login, githubVerified: true },
+      },
       now,
     );
     return toPublic(tx, requireRow(tx, userId));
@@ -328,7 +333,12 @@ export function linkGithub(db: Db, actor: Actor, userId: number, github: { id: n
 
 /** A username nobody has yet, starting from `wanted` (used for GitHub sign-up). */
 export function freeUsername(db: Db, wanted: string): string {
-  const base = wanted.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^-+|-+$/g, "").slice(0, 28) || "user";
+  const base =
+    wanted
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 28) || "user";
   for (let n = 0; ; n++) {
     const candidate = n === 0 ? base : `${base}-${n}`;
     if (!db.select({ id: users.id }).from(users).where(eq(users.username, candidate)).get()) return candidate;

@@ -1,9 +1,9 @@
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { TARGET_STATUSES } from "../lib/vocabulary";
 import { StatusBadge } from "../components/catalog";
 import { db } from "../db.server";
 import { STATUS_DESCRIPTIONS } from "../lib/catalog";
+import { TARGET_STATUSES } from "../lib/vocabulary";
 import { listPersonas } from "../models/personas.server";
 import { getCatalogStats } from "../models/targets.server";
 
@@ -19,9 +19,8 @@ export default function Home() {
         <p className="eyebrow">The SPIFFE community's bounty board</p>
         <h1>Make workload identity boring: everywhere, by default.</h1>
         <p className="lede">
-          SPIFFE becomes the default only when the software people already run speaks it. Club Zero lists the
-          projects that still need SPIFFE support, how far each one is, and where the work is tracked on
-          GitHub, so you can pick something and finish it.
+          SPIFFE becomes the default only when the software people already run speaks it. Club Zero lists the projects that still need SPIFFE support, how far
+          each one is, and where the work is tracked on GitHub, so you can pick something and finish it.
         </p>
         <p>
           <Link className="button" to="/targets">

@@ -1,10 +1,10 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { GRANTABLE_ROLES } from "../lib/vocabulary";
 import { requireRole } from "../auth/session.server";
 import { ActionResult } from "../components/form";
 import { db } from "../db.server";
 import { answerDomainErrors, badRequest } from "../lib/responses";
+import { GRANTABLE_ROLES } from "../lib/vocabulary";
 import { listAudit, webActor } from "../models/audit.server";
 import { listUsers, setDisabled, setRole } from "../models/users.server";
 import { RoleChangeSchema, UserIdSchema } from "../schemas/account";

@@ -1,6 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { DELIVERY_STATUSES } from "../lib/vocabulary";
 import { requireRole } from "../auth/session.server";
 import { ActionResult } from "../components/form";
 import { db } from "../db.server";
@@ -9,6 +8,7 @@ import { webhooksConfigured } from "../github/verify.server";
 import { formatDateTime } from "../lib/dates";
 import { formatPayload, PAYLOAD_MAX_CHARS, PAYLOAD_MAX_DEPTH } from "../lib/payload-view";
 import { answerDomainErrors, badRequest } from "../lib/responses";
+import { DELIVERY_STATUSES } from "../lib/vocabulary";
 import { webActor } from "../models/audit.server";
 import { getDelivery, getWebhookHealth, listDeliveries } from "../models/github.server";
 import { readForm } from "../schemas/form";

@@ -1,8 +1,8 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole } from "../auth/session.server";
 import { db } from "../db.server";
 import { notFound } from "../lib/responses";
 import { getDelivery } from "../models/github.server";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 
 /**
  * A stored delivery's raw body, byte for byte, for admins only and always as a download:

@@ -34,8 +34,7 @@ export default function Appreciation() {
               <ul>
                 {p.work.map((w) => (
                   <li key={w.id}>
-                    <Link to={`/bounties/${w.id}`}>{w.title}</Link> — {KIND_LABELS[w.kind]} for{" "}
-                    <Link to={`/targets/${w.targetSlug}`}>{w.targetName}</Link>
+                    <Link to={`/bounties/${w.id}`}>{w.title}</Link> — {KIND_LABELS[w.kind]} for <Link to={`/targets/${w.targetSlug}`}>{w.targetName}</Link>
                     {w.completedAt ? <span className="muted"> · {formatDate(w.completedAt)}</span> : null}
                   </li>
                 ))}

@@ -2,8 +2,8 @@ import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { finishGithubSignIn, GITHUB_STATE_COOKIE, githubSignInEnabled } from "../auth/github.server";
 import { createUserSession, getUser } from "../auth/session.server";
 import { db } from "../db.server";
-import { logEvent } from "../log.server";
 import { notFound } from "../lib/responses";
+import { logEvent } from "../log.server";
 import { webActor } from "../models/audit.server";
 import { createUser, freeUsername, getUserByGithubId, linkGithub } from "../models/users.server";
 
@@ -50,14 +50,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     userId = linkGithub(db, webActor(current), current.id, github).id;
   } else {
     const username = freeUsername(db, identity.login);
-    userId = createUser(db, { userId: null, label: `@${username}`, source: "web" }, {
-      username,
-      displayName: identity.name?.trim() || identity.login,
-      // GitHub's no-reply address until the user sets their own on /settings.
-      email: `${identity.id}+${identity.login}@users.noreply.github.com`,
-      passwordHash: null,
-      github,
-    }).id;
+    userId = createUser(
+      db,
+      { userId: null, label: `@${username}`, source: "web" },
+      {
+        username,
+        displayName: identity.name?.trim() || identity.login,
+        // GitHub's no-reply address until the user sets their own on /settings.
+        email: `${identity.id}+${identity.login}@users.noreply.github.com`,
+        passwordHash: null,
+        github,
+      },
+    ).id;
   }
   logEvent("login.succeeded", { via: "github", githubLogin: identity.login, ip: context.clientIp });
   const headers = new Headers();

@@ -1,11 +1,11 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { BOUNTY_KINDS } from "../lib/vocabulary";
 import { BountyCard } from "../components/bounties";
 import { FilterActions, FilterSelect, Pagination, QueryErrors } from "../components/filters";
 import { db } from "../db.server";
 import { BOARD_PAGE_SIZE, BOUNTY_STATUS_LABELS, KIND_LABELS } from "../lib/bounty-lifecycle";
 import { formatCount } from "../lib/catalog";
+import { BOUNTY_KINDS } from "../lib/vocabulary";
 import { expireClaims, listBounties, listBountyTargetOptions } from "../models/bounties.server";
 import { listPersonas } from "../models/personas.server";
 import { findTarget } from "../models/targets.server";
@@ -50,7 +50,13 @@ export default function Board() {
           <label htmlFor="q">Search</label>
           <input id="q" name="q" type="search" defaultValue={query.q ?? ""} maxLength={100} />
         </div>
-        <FilterSelect name="status" label="Status" value={query.status} any="Open and active" choices={BOARD_STATUSES.map((s) => ({ value: s, label: BOUNTY_STATUS_LABELS[s] }))} />
+        <FilterSelect
+          name="status"
+          label="Status"
+          value={query.status}
+          any="Open and active"
+          choices={BOARD_STATUSES.map((s) => ({ value: s, label: BOUNTY_STATUS_LABELS[s] }))}
+        />
         <FilterSelect name="persona" label="I am…" value={query.persona} any="Anyone" choices={personas.map((p) => ({ value: p.slug, label: p.name }))} />
         <FilterSelect name="kind" label="Kind" value={query.kind} any="Any" choices={BOUNTY_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] }))} />
         {targets ? (

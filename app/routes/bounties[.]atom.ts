@@ -1,11 +1,11 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { PERSONA_SLUGS } from "../lib/vocabulary";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { formatAtomFeed } from "../lib/atom";
 import { KIND_LABELS } from "../lib/bounty-lifecycle";
 import { badRequest } from "../lib/responses";
+import { PERSONA_SLUGS } from "../lib/vocabulary";
 import { listNewOpenBounties } from "../models/bounties.server";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 
 export function loader({ request }: LoaderFunctionArgs) {
   const persona = new URL(request.url).searchParams.get("persona") || undefined;

@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "../auth/session.server";
 import { db } from "../db.server";
 import { env } from "../env.server";
@@ -8,6 +7,7 @@ import { contentDisposition } from "../lib/receipts.server";
 import { notFound } from "../lib/responses";
 import { webPerson } from "../models/audit.server";
 import { getReceiptForViewer } from "../models/expenses.server";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 
 /** A receipt, only for its requester, SSC members and admins; always as a download. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -35,7 +35,9 @@ export default function Expenses() {
                 <th scope="col">#</th>
                 <th scope="col">Request</th>
                 <th scope="col">Status</th>
-                <th scope="col" className="amount">Amount</th>
+                <th scope="col" className="amount">
+                  Amount
+                </th>
               </tr>
             </thead>
             <tbody>

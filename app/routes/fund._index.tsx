@@ -1,8 +1,8 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getUser, hasRole, requireRole } from "../auth/session.server";
-import { BalanceChart } from "../components/fund";
 import { ActionResult, Field } from "../components/form";
+import { BalanceChart } from "../components/fund";
 import { db } from "../db.server";
 import { formatMoney } from "../lib/money";
 import { answerDomainErrors } from "../lib/responses";

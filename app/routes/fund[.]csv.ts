@@ -11,7 +11,19 @@ export function loader() {
   const rows: CsvValue[][] = [["id", "date", "kind", "donor", "category", "event", "requester", "reverses", "amount", "currency", "balance"]];
   for (const e of entries) {
     running += e.amountCents;
-    rows.push([e.id, e.occurredOn, e.kind, e.kind === "donation" ? (e.donor ?? "Anonymous") : "", e.category, e.event, e.requester, e.reversesEntryId, formatDecimal(e.amountCents), currency, formatDecimal(running)]);
+    rows.push([
+      e.id,
+      e.occurredOn,
+      e.kind,
+      e.kind === "donation" ? (e.donor ?? "Anonymous") : "",
+      e.category,
+      e.event,
+      e.requester,
+      e.reversesEntryId,
+      formatDecimal(e.amountCents),
+      currency,
+      formatDecimal(running),
+    ]);
   }
   // "total" sits under id; the figures under amount, currency and balance.
   const blank = ["", "", "", "", "", "", ""];

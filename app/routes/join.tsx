@@ -32,10 +32,7 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch (error) {
     if (!(error instanceof Conflict)) throw error;
     const field = error.message.includes("username") ? "username" : "email";
-    return json(
-      { fieldErrors: { [field]: error.message }, values: parsed.data && { username, displayName, email }, formError: null },
-      { status: 409 },
-    );
+    return json({ fieldErrors: { [field]: error.message }, values: parsed.data && { username, displayName, email }, formError: null }, { status: 409 });
   }
 }
 

@@ -42,7 +42,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     case "invalid":
       return json({ formError: INVALID, fieldErrors: {}, username }, { status: 401 });
     case "disabled":
-      return json({ formError: "This account has been disabled. Ask a Club Zero admin if you think that is a mistake.", fieldErrors: {}, username }, { status: 403 });
+      return json(
+        { formError: "This account has been disabled. Ask a Club Zero admin if you think that is a mistake.", fieldErrors: {}, username },
+        { status: 403 },
+      );
     case "ok":
       return redirect(safeRedirect(redirectTo), { headers: { "Set-Cookie": await createUserSession(result.userId) } });
   }

@@ -1,6 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { DISTRIBUTIONS, DISTRIBUTION_SLUGS } from "../lib/vocabulary";
 import { getUser, hasRole, requireUser } from "../auth/session.server";
 import { FilterActions, FilterSelect, QueryErrors } from "../components/filters";
 import { FormError } from "../components/form";
@@ -8,6 +7,7 @@ import { PackageStatusBadge, STATUS_TEXT } from "../components/packages";
 import { db } from "../db.server";
 import { distroName } from "../lib/distros";
 import { badRequest } from "../lib/responses";
+import { DISTRIBUTIONS, DISTRIBUTION_SLUGS } from "../lib/vocabulary";
 import { webBountyActor } from "../models/bounties.server";
 import { getMatrix, listSoftware, requestPackaging } from "../models/packages.server";
 import { parseSearchParams, type QueryError } from "../schemas/catalog";
@@ -25,7 +25,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (parsed.ok && parsed.data.software && !software.some((s) => s.slug === parsed.data.software)) {
     errors.push({ param: "software", value: parsed.data.software, message: `"${parsed.data.software}" is not software we track.` });
   }
-  const base = { query: Object.fromEntries(params), software: software.map((s) => ({ slug: s.slug, name: s.name })), signedIn: Boolean(user), canRegister: hasRole(user, "packager", "admin"), isAdmin: hasRole(user, "admin") };
+  const base = {
+    query: Object.fromEntries(params),
+    software: software.map((s) => ({ slug: s.slug, name: s.name })),
+    signedIn: Boolean(user),
+    canRegister: hasRole(user, "packager", "admin"),
+    isAdmin: hasRole(user, "admin"),
+  };
   if (!parsed.ok || errors.length > 0) return json({ ...base, errors, matrix: { rows: [], distros: [] } }, { status: 400 });
   return json({ ...base, errors, matrix: getMatrix(db, parsed.data) });
 }
@@ -49,8 +55,8 @@ export default function Packages() {
       <header className="page-header">
         <h1>Packages</h1>
         <p className="lede">
-          Where SPIRE and its friends can be installed with one command, how current each package is against the latest
-          upstream release, and where a package is still missing.
+          Where SPIRE and its friends can be installed with one command, how current each package is against the latest upstream release, and where a package is
+          still missing.
         </p>
         {canRegister ? (
           <p>
@@ -64,7 +70,13 @@ export default function Packages() {
       <FormError message={failed?.message} />
       <Form method="get" className="filters" aria-label="Filter packages">
         <FilterSelect name="software" label="Software" value={query.software} any="All" choices={software.map((s) => ({ value: s.slug, label: s.name }))} />
-        <FilterSelect name="distro" label="Distribution" value={query.distro} any="All" choices={DISTRIBUTIONS.map((d) => ({ value: d.slug, label: d.name }))} />
+        <FilterSelect
+          name="distro"
+          label="Distribution"
+          value={query.distro}
+          any="All"
+          choices={DISTRIBUTIONS.map((d) => ({ value: d.slug, label: d.name }))}
+        />
         <FilterSelect name="status" label="Status" value={query.status} any="Any" choices={MATRIX_STATUSES.map((s) => ({ value: s, label: STATUS_TEXT[s] }))} />
         <FilterActions resetTo="/packages" />
       </Form>
@@ -119,7 +131,11 @@ export default function Packages() {
                                 <input type="hidden" name="software" value={row.software.slug} />
                                 <input type="hidden" name="distro" value={cell.distro} />
                                 <button className="button button--small button--quiet" name="intent" value="request">
-                                  Request packaging<span className="sr-only"> of {row.software.name} for {distroName(cell.distro)}</span>
+                                  Request packaging
+                                  <span className="sr-only">
+                                    {" "}
+                                    of {row.software.name} for {distroName(cell.distro)}
+                                  </span>
                                 </button>
                               </Form>
                             ) : null}
@@ -135,9 +151,9 @@ export default function Packages() {
         )
       ) : null}
       <p className="muted small">
-        Versions are compared after removing epochs, distribution releases and tags (1:1.9.6-2, 1.15.0-1.el9, 1.15.0-r0,
-        v1.15.0, 1.15.0+dfsg). <em>ahead</em> means newer than the latest release (a pre-release or snapshot); <em>unknown</em>{" "}
-        means we could not compare: hover the badge for why. JSON at <a href="/api/packages">/api/packages</a>.
+        Versions are compared after removing epochs, distribution releases and tags (1:1.9.6-2, 1.15.0-1.el9, 1.15.0-r0, v1.15.0, 1.15.0+dfsg). <em>ahead</em>{" "}
+        means newer than the latest release (a pre-release or snapshot); <em>unknown</em> means we could not compare: hover the badge for why. JSON at{" "}
+        <a href="/api/packages">/api/packages</a>.
       </p>
     </>
   );

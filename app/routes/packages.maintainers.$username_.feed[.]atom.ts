@@ -1,11 +1,11 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import { db } from "../db.server";
-import { distroName } from "../lib/distros";
 import { env } from "../env.server";
 import { formatAtomFeed } from "../lib/atom";
+import { distroName } from "../lib/distros";
 import { notFound } from "../lib/responses";
 import { listPackages } from "../models/packages.server";
 import { getUserForLogin } from "../models/users.server";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 
 /** A maintainer's outdated packages: one entry per package and upstream version. */
 export function loader({ params }: LoaderFunctionArgs) {

@@ -3,8 +3,8 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "../auth/session.server";
 import { Field } from "../components/form";
 import { db } from "../db.server";
-import { parseVersion } from "../lib/versions";
 import { notFound } from "../lib/responses";
+import { parseVersion } from "../lib/versions";
 import { webBountyActor } from "../models/bounties.server";
 import { getSoftwareBySlug, setLatestVersion } from "../models/packages.server";
 import { readForm } from "../schemas/form";
@@ -22,7 +22,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
   const sw = getSoftwareBySlug(db, params.slug ?? "");
   if (!sw) throw notFound("There is no such software.");
-  const version = String((await readForm(request)).get("version") ?? "").trim().replace(/^v(?=\d)/i, "");
+  const version = String((await readForm(request)).get("version") ?? "")
+    .trim()
+    .replace(/^v(?=\d)/i, "");
   if (!parseVersion(version) || version.length > 50) return json({ error: "Give a version like 1.15.3." }, { status: 400 });
   setLatestVersion(db, webBountyActor(admin), sw.id, version);
   return redirect(`/packages?software=${sw.slug}`);
@@ -38,8 +40,7 @@ export default function SoftwareVersion() {
       </nav>
       <h1>{sw.name}: latest upstream release</h1>
       <p className="lede">
-        Packages are compared with this version. A published GitHub release of {sw.repo ?? "its repository"} updates it by itself
-        when webhooks are set up.
+        Packages are compared with this version. A published GitHub release of {sw.repo ?? "its repository"} updates it by itself when webhooks are set up.
       </p>
       <Form method="post" className="stack">
         <Field label="Latest upstream version" name="version" defaultValue={sw.latestVersion ?? ""} error={data?.error} required />

@@ -1,16 +1,14 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import type { PersonaSlug } from "../lib/vocabulary";
 import { TargetCard } from "../components/catalog";
 import { db } from "../db.server";
 import { formatCount } from "../lib/catalog";
 import { notFound } from "../lib/responses";
 import { getPersona, listPersonas } from "../models/personas.server";
 import { listTargets } from "../models/targets.server";
+import type { PersonaSlug } from "../lib/vocabulary";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.persona.name} · Club Zero` : "Not found · Club Zero" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.persona.name} · Club Zero` : "Not found · Club Zero" }];
 
 export function loader({ params }: LoaderFunctionArgs) {
   const persona = getPersona(db, params.persona ?? "");
@@ -41,8 +39,7 @@ export default function PersonaPage() {
         <h2 id="targets-heading">{formatCount(total, "target")} that need you, most relevant first</h2>
         {rows.length === 0 ? (
           <p className="empty">
-            No targets name this role yet. <Link to="/targets">Browse the whole catalog</Link>: most projects need
-            every kind of help.
+            No targets name this role yet. <Link to="/targets">Browse the whole catalog</Link>: most projects need every kind of help.
           </p>
         ) : (
           <ul className="target-list">

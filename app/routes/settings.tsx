@@ -44,7 +44,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const message = `Too many wrong passwords for this account. ${formatRetryWait(check.retryAfterSeconds)}`;
       return tooManyRequests({ intent, fieldErrors: { currentPassword: message }, message: null }, check.retryAfterSeconds);
     }
-    if (check.kind === "invalid") return json({ intent, fieldErrors: { currentPassword: "That is not your current password." }, message: null }, { status: 400 });
+    if (check.kind === "invalid")
+      return json({ intent, fieldErrors: { currentPassword: "That is not your current password." }, message: null }, { status: 400 });
     // Ends every session, this one included; then this browser gets a fresh one.
     setPasswordHash(db, webActor(user), user.id, await hashPassword(parsed.data.newPassword));
     return redirect("/settings?password=changed", { headers: { "Set-Cookie": await createUserSession(user.id) } });
@@ -71,7 +72,13 @@ export default function Settings() {
       ) : null}
       <Form method="post" className="stack">
         <input type="hidden" name="intent" value="profile" />
-        <Field label="Display name" name="displayName" defaultValue={user.displayName} required error={data?.intent === "profile" ? errors.displayName : undefined} />
+        <Field
+          label="Display name"
+          name="displayName"
+          defaultValue={user.displayName}
+          required
+          error={data?.intent === "profile" ? errors.displayName : undefined}
+        />
         <Field label="Email" name="email" type="email" defaultValue={user.email} required error={data?.intent === "profile" ? errors.email : undefined} />
         <Field
           label="GitHub login"
@@ -108,8 +115,23 @@ export default function Settings() {
           <FormError message={data?.intent === "password" && errors.form ? errors.form : null} />
           <Form method="post" className="stack">
             <input type="hidden" name="intent" value="password" />
-            <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required error={data?.intent === "password" ? errors.currentPassword : undefined} />
-            <Field label="New password" name="newPassword" type="password" autoComplete="new-password" required hint="Changing it signs you out everywhere else." error={data?.intent === "password" ? errors.newPassword : undefined} />
+            <Field
+              label="Current password"
+              name="currentPassword"
+              type="password"
+              autoComplete="current-password"
+              required
+              error={data?.intent === "password" ? errors.currentPassword : undefined}
+            />
+            <Field
+              label="New password"
+              name="newPassword"
+              type="password"
+              autoComplete="new-password"
+              required
+              hint="Changing it signs you out everywhere else."
+              error={data?.intent === "password" ? errors.newPassword : undefined}
+            />
             <button className="button" type="submit">
               Change password
             </button>

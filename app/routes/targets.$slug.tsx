@@ -1,30 +1,28 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getUser, hasRole, requireRole } from "../auth/session.server";
+import { BountyCard, ProgressMeter } from "../components/bounties";
+import { PersonaChips, StatusBadge } from "../components/catalog";
+import { Pagination } from "../components/filters";
 import { ActionResult } from "../components/form";
+import { FundRecord } from "../components/fund";
+import { GitHubLink } from "../components/links";
+import { db } from "../db.server";
 import { fetchIssue, githubTokenConfigured } from "../github/rest.server";
+import { STATUS_DESCRIPTIONS } from "../lib/catalog";
 import { formatRelative } from "../lib/dates";
+import { badRequest, notFound } from "../lib/responses";
 import { webActor } from "../models/audit.server";
+import { expireClaims, getTargetProgress, listBounties } from "../models/bounties.server";
+import { listPublicExpensesFor } from "../models/expenses.server";
 import { applySnapshot, getTargetSyncedAt, linkIssueManually } from "../models/github.server";
+import { listPersonas } from "../models/personas.server";
+import { findTarget, getTarget, TARGET_ISSUES_PAGE_SIZE } from "../models/targets.server";
 import { parseGithubIssueRef } from "../schemas/bounties";
 import { parseSearchParams, TargetPageQuerySchema } from "../schemas/catalog";
 import { readForm } from "../schemas/form";
-import { BountyCard, ProgressMeter } from "../components/bounties";
-import { expireClaims, getTargetProgress, listBounties } from "../models/bounties.server";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { PersonaChips, StatusBadge } from "../components/catalog";
-import { db } from "../db.server";
-import { listPublicExpensesFor } from "../models/expenses.server";
-import { FundRecord } from "../components/fund";
-import { GitHubLink } from "../components/links";
-import { Pagination } from "../components/filters";
-import { STATUS_DESCRIPTIONS } from "../lib/catalog";
-import { badRequest, notFound } from "../lib/responses";
-import { listPersonas } from "../models/personas.server";
-import { findTarget, getTarget, TARGET_ISSUES_PAGE_SIZE } from "../models/targets.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.target.name} · Club Zero` : "Not found · Club Zero" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.target.name} · Club Zero` : "Not found · Club Zero" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const query = parseSearchParams(TargetPageQuerySchema, new URL(request.url).searchParams);
@@ -32,7 +30,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = query.data.page;
   const target = getTarget(db, params.slug ?? "", page);
   if (!target) throw notFound(`There is no target called "${params.slug}" in the catalog.`);
-  if (page > target.issuePages) throw notFound(`${target.name} has ${target.issuePages} ${target.issuePages === 1 ? "page" : "pages"} of linked issues, not ${page}.`);
+  if (page > target.issuePages)
+    throw notFound(`${target.name} has ${target.issuePages} ${target.issuePages === 1 ? "page" : "pages"} of linked issues, not ${page}.`);
   const now = Date.now();
   expireClaims(db, now);
   const user = await getUser(request);
@@ -68,11 +67,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { added } = linkIssueManually(db, webActor(user), target.id, ref, kind);
   const name = `${ref.repo}#${ref.number}`;
   if (!githubTokenConfigured) {
-    return json({ ok: true, message: `${added ? "Linked" : "Already linked:"} ${name}. Its title and state will update when GitHub sends an event about it (set GITHUB_TOKEN to fetch them right away).` });
+    return json({
+      ok: true,
+      message: `${added ? "Linked" : "Already linked:"} ${name}. Its title and state will update when GitHub sends an event about it (set GITHUB_TOKEN to fetch them right away).`,
+    });
   }
   const fetched = await fetchIssue(ref.repo, ref.number);
   if (fetched.ok) applySnapshot(db, fetched.snapshot);
-  return json({ ok: true, message: fetched.ok ? `${added ? "Linked" : "Already linked:"} ${name}, fetched from GitHub.` : `${added ? "Linked" : "Already linked:"} ${name}, but fetching it failed: ${fetched.message}` });
+  return json({
+    ok: true,
+    message: fetched.ok
+      ? `${added ? "Linked" : "Already linked:"} ${name}, fetched from GitHub.`
+      : `${added ? "Linked" : "Already linked:"} ${name}, but fetching it failed: ${fetched.message}`,
+  });
 }
 
 const STATE_LABELS = { open: "Open", closed: "Closed", merged: "Merged" } as const;
@@ -132,7 +139,9 @@ export default function TargetPage() {
         )}
         {bountyTotal > bounties.length ? (
           <p>
-            <Link to={`/bounties?target=${target.slug}`}>All {bountyTotal} bounties for {target.name} →</Link>
+            <Link to={`/bounties?target=${target.slug}`}>
+              All {bountyTotal} bounties for {target.name} →
+            </Link>
           </p>
         ) : null}
         <p>
@@ -157,8 +166,7 @@ export default function TargetPage() {
           {allIssues > target.issues.length
             ? ` (showing ${(target.issuePage - 1) * TARGET_ISSUES_PAGE_SIZE + 1}–${(target.issuePage - 1) * TARGET_ISSUES_PAGE_SIZE + target.issues.length}: open ones first, then the most recently linked)`
             : ""}
-          .{" "}
-          {syncedAt ? `Synced with GitHub ${formatRelative(syncedAt, now)}.` : "Not synced with GitHub yet."}
+          . {syncedAt ? `Synced with GitHub ${formatRelative(syncedAt, now)}.` : "Not synced with GitHub yet."}
         </p>
         {canCreate ? (
           <Form method="post" className="inline-form" aria-label="Link a GitHub issue">

@@ -1,11 +1,11 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { BOUNTY_KINDS, DIFFICULTIES } from "../lib/vocabulary";
 import { hasRole, requireUser } from "../auth/session.server";
 import { Field } from "../components/form";
 import { db } from "../db.server";
 import { KIND_LABELS, KIND_PERSONAS } from "../lib/bounty-lifecycle";
 import { notFound } from "../lib/responses";
+import { BOUNTY_KINDS, DIFFICULTIES } from "../lib/vocabulary";
 import { createBounty, webBountyActor } from "../models/bounties.server";
 import { listPersonas } from "../models/personas.server";
 import { findTarget } from "../models/targets.server";
@@ -51,9 +51,7 @@ export default function NewBounty() {
         <Link to={`/targets/${target.slug}`}>{target.name}</Link> <span aria-hidden="true">/</span> New bounty
       </nav>
       <h1>{proposing ? `Propose a bounty for ${target.name}` : `New bounty for ${target.name}`}</h1>
-      {proposing ? (
-        <p className="lede">An SSC member or admin will accept or decline your proposal; you'll see it on your page meanwhile.</p>
-      ) : null}
+      {proposing ? <p className="lede">An SSC member or admin will accept or decline your proposal; you'll see it on your page meanwhile.</p> : null}
       <Form method="post" className="stack">
         <Field label="Title" name="title" required maxLength={120} defaultValue={values.title as string | undefined} error={errors.title} />
         <div className="field">
@@ -61,7 +59,15 @@ export default function NewBounty() {
           <span id="description-hint" className="field__hint">
             What needs doing, and what "done" looks like.
           </span>
-          <textarea id="description" name="description" rows={8} required aria-describedby="description-hint" aria-invalid={errors.description ? true : undefined} defaultValue={values.description as string | undefined} />
+          <textarea
+            id="description"
+            name="description"
+            rows={8}
+            required
+            aria-describedby="description-hint"
+            aria-invalid={errors.description ? true : undefined}
+            defaultValue={values.description as string | undefined}
+          />
           {errors.description ? <span className="field__error">{errors.description}</span> : null}
         </div>
         <div className="field">
@@ -76,7 +82,13 @@ export default function NewBounty() {
           {errors.kind ? <span className="field__error">{errors.kind}</span> : null}
         </div>
         <fieldset className="checks">
-          <legend>Who it suits (leave all unticked to use the kind's usual personas: {Object.entries(KIND_PERSONAS).map(([k, p]) => `${KIND_LABELS[k as keyof typeof KIND_LABELS]} → ${p.join(", ")}`).join("; ")})</legend>
+          <legend>
+            Who it suits (leave all unticked to use the kind's usual personas:{" "}
+            {Object.entries(KIND_PERSONAS)
+              .map(([k, p]) => `${KIND_LABELS[k as keyof typeof KIND_LABELS]} → ${p.join(", ")}`)
+              .join("; ")}
+            )
+          </legend>
           {personas.map((p) => (
             <label key={p.slug}>
               <input type="checkbox" name="personas" value={p.slug} defaultChecked={chosenPersonas.includes(p.slug)} /> {p.name}
@@ -94,7 +106,13 @@ export default function NewBounty() {
             ))}
           </select>
         </div>
-        <Field label="GitHub issue (optional)" name="github" placeholder="https://github.com/owner/repo/issues/123" defaultValue={values.github as string | undefined} error={errors.github} />
+        <Field
+          label="GitHub issue (optional)"
+          name="github"
+          placeholder="https://github.com/owner/repo/issues/123"
+          defaultValue={values.github as string | undefined}
+          error={errors.github}
+        />
         <button type="submit" className="button">
           {proposing ? "Send proposal" : "Create bounty"}
         </button>

@@ -1,10 +1,10 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { TARGET_STATUSES } from "../lib/vocabulary";
 import { TargetCard } from "../components/catalog";
 import { FilterActions, FilterSelect, Pagination, QueryErrors } from "../components/filters";
 import { db } from "../db.server";
 import { CATALOG_PAGE_SIZE, CATALOG_SORTS, SORT_LABELS, STATUS_LABELS, formatCount } from "../lib/catalog";
+import { TARGET_STATUSES } from "../lib/vocabulary";
 import { listPersonas } from "../models/personas.server";
 import { listCategories, listTargets } from "../models/targets.server";
 import { CatalogQuerySchema, parseSearchParams, type QueryError } from "../schemas/catalog";
@@ -26,10 +26,7 @@ export function loader({ request }: LoaderFunctionArgs) {
     });
   }
   if (!query || errors.length > 0) {
-    return json(
-      { errors, query: Object.fromEntries(params), personas, categories, rows: [], total: 0, page: 1 },
-      { status: 400 },
-    );
+    return json({ errors, query: Object.fromEntries(params), personas, categories, rows: [], total: 0, page: 1 }, { status: 400 });
   }
   const { rows, total } = listTargets(db, query);
   return json({
@@ -70,10 +67,37 @@ export default function Catalog() {
           <label htmlFor="q">Search</label>
           <input id="q" name="q" type="search" defaultValue={query.q ?? ""} placeholder="Name or summary" maxLength={100} />
         </div>
-        <FilterSelect name="persona" label="I am…" value={query.persona} any="Anyone" invalid={Boolean(errorFor("persona"))} choices={personas.map((p) => ({ value: p.slug, label: p.name }))} />
-        <FilterSelect name="status" label="SPIFFE status" value={query.status} any="Any" invalid={Boolean(errorFor("status"))} choices={TARGET_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))} />
-        <FilterSelect name="category" label="Category" value={query.category} any="Any" invalid={Boolean(errorFor("category"))} choices={categories.map((c) => ({ value: c.category, label: `${c.category} (${c.targets})` }))} />
-        <FilterSelect name="sort" label="Sort by" value={query.sort ?? "relevance"} invalid={Boolean(errorFor("sort"))} choices={CATALOG_SORTS.map((s) => ({ value: s, label: SORT_LABELS[s] }))} />
+        <FilterSelect
+          name="persona"
+          label="I am…"
+          value={query.persona}
+          any="Anyone"
+          invalid={Boolean(errorFor("persona"))}
+          choices={personas.map((p) => ({ value: p.slug, label: p.name }))}
+        />
+        <FilterSelect
+          name="status"
+          label="SPIFFE status"
+          value={query.status}
+          any="Any"
+          invalid={Boolean(errorFor("status"))}
+          choices={TARGET_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
+        />
+        <FilterSelect
+          name="category"
+          label="Category"
+          value={query.category}
+          any="Any"
+          invalid={Boolean(errorFor("category"))}
+          choices={categories.map((c) => ({ value: c.category, label: `${c.category} (${c.targets})` }))}
+        />
+        <FilterSelect
+          name="sort"
+          label="Sort by"
+          value={query.sort ?? "relevance"}
+          invalid={Boolean(errorFor("sort"))}
+          choices={CATALOG_SORTS.map((s) => ({ value: s, label: SORT_LABELS[s] }))}
+        />
         <FilterActions resetTo="/targets" />
       </Form>
 

@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs } from "@remix-run/node";
+import { db } from "../db.server";
 import { receiveDeliveryGrouped } from "../github/receive.server";
 import { verifiedBody, webhooksConfigured } from "../github/verify.server";
-import { db } from "../db.server";
 import { logEvent } from "../log.server";
 
 /** GitHub's own cap on webhook payloads. */

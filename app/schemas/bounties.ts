@@ -42,7 +42,11 @@ const GithubRef = z
 
 export const NewBountySchema = z.object({
   title: z.string().trim().min(5, "Give it a title of at least 5 characters.").max(120, "Keep the title under 120 characters."),
-  description: z.string().trim().min(20, "Describe the work in at least 20 characters: what done looks like.").max(10_000, "Keep the description under 10,000 characters."),
+  description: z
+    .string()
+    .trim()
+    .min(20, "Describe the work in at least 20 characters: what done looks like.")
+    .max(10_000, "Keep the description under 10,000 characters."),
   kind: z.enum(BOUNTY_KINDS, { error: "Choose the kind of work." }),
   personas: z.array(z.enum(PERSONA_SLUGS, { error: "Unknown persona." })).default([]),
   difficulty: z
@@ -58,7 +62,12 @@ const Url = z.url({ protocol: /^https?$/, error: "Each link must be a full http(
 const Links = z
   .string()
   .default("")
-  .transform((s) => s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(Url).max(5, "Add at most 5 links."));
 
 export const IntentSchema = z.object({

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { PERSONA_SLUGS, TARGET_STATUSES } from "../lib/vocabulary";
 import { CATALOG_SORTS } from "../lib/catalog";
+import { PERSONA_SLUGS, TARGET_STATUSES } from "../lib/vocabulary";
 
 const choices = (values: readonly string[]) => values.join(", ");
 
@@ -13,17 +13,11 @@ export const pageParam = z.coerce
   .default(1);
 
 export const CatalogQuerySchema = z.object({
-  persona: z
-    .enum(PERSONA_SLUGS, { error: `choose one of ${choices(PERSONA_SLUGS)}` })
-    .optional(),
+  persona: z.enum(PERSONA_SLUGS, { error: `choose one of ${choices(PERSONA_SLUGS)}` }).optional(),
   category: z.string().trim().max(64, "is too long").optional(),
-  status: z
-    .enum(TARGET_STATUSES, { error: `choose one of ${choices(TARGET_STATUSES)}` })
-    .optional(),
+  status: z.enum(TARGET_STATUSES, { error: `choose one of ${choices(TARGET_STATUSES)}` }).optional(),
   q: z.string().trim().max(100, "must be 100 characters or fewer").optional(),
-  sort: z
-    .enum(CATALOG_SORTS, { error: `choose one of ${choices(CATALOG_SORTS)}` })
-    .default("relevance"),
+  sort: z.enum(CATALOG_SORTS, { error: `choose one of ${choices(CATALOG_SORTS)}` }).default("relevance"),
   page: pageParam,
 });
 

@@ -1,6 +1,6 @@
 import { json } from "@remix-run/node";
-import type { z } from "zod";
 import { FORM_LIMITS, readMultipartForm, readUrlEncodedForm, type FormLimits } from "../lib/form-body.server";
+import type { z } from "zod";
 
 export type FieldErrors = Record<string, string>;
 

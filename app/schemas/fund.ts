@@ -1,22 +1,23 @@
 import { z } from "zod";
-import { EXPENSE_CATEGORIES } from "../lib/vocabulary";
 import { parseMoney } from "../lib/money";
+import { EXPENSE_CATEGORIES } from "../lib/vocabulary";
 
-const Amount = z
-  .string()
-  .transform((s, ctx) => {
-    const cents = parseMoney(s);
-    if (cents === null || cents === 0) {
-      ctx.addIssue({ code: "custom", message: 'Write the amount like 1234.50: digits, at most two decimals, no signs or spaces.' });
-      return z.NEVER;
-    }
-    return cents;
-  });
+const Amount = z.string().transform((s, ctx) => {
+  const cents = parseMoney(s);
+  if (cents === null || cents === 0) {
+    ctx.addIssue({ code: "custom", message: "Write the amount like 1234.50: digits, at most two decimals, no signs or spaces." });
+    return z.NEVER;
+  }
+  return cents;
+});
 
 const IsoDate = z
   .string()
   .trim()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "Give a date like 2026-03-01.");
+  .refine(
+    (s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    "Give a date like 2026-03-01.",
+  );
 
 const OptionalId = z
   .string()
@@ -51,15 +52,33 @@ export const ExpenseFormSchema = z.object({
   bountyId: OptionalId,
   target: z.string().trim().max(64).prefault(""),
   preApprovalId: OptionalId,
-  publicRequester: z.literal("on").optional().transform((v) => v === "on"),
+  publicRequester: z
+    .literal("on")
+    .optional()
+    .transform((v) => v === "on"),
   intent: z.enum(["draft", "submit"]).prefault("submit"),
 });
 
 export const DonationFormSchema = z.object({
   date: IsoDate,
-  donor: z.string().trim().max(200, "Keep the donor's name under 200 characters.").transform((s) => (s === "" ? null : s)),
+  donor: z
+    .string()
+    .trim()
+    .max(200, "Keep the donor's name under 200 characters.")
+    .transform((s) => (s === "" ? null : s)),
   amount: Amount,
-  currency: z.string().trim().regex(/^[A-Z]{3}$/, "Give a currency code like USD."),
-  reference: z.string().trim().max(200).transform((s) => (s === "" ? null : s)),
-  note: z.string().trim().max(1000).transform((s) => (s === "" ? null : s)),
+  currency: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{3}$/, "Give a currency code like USD."),
+  reference: z
+    .string()
+    .trim()
+    .max(200)
+    .transform((s) => (s === "" ? null : s)),
+  note: z
+    .string()
+    .trim()
+    .max(1000)
+    .transform((s) => (s === "" ? null : s)),
 });

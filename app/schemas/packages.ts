@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { DISTRIBUTION_SLUGS } from "../lib/vocabulary";
 import { PACKAGE_STATUSES } from "../lib/versions";
+import { DISTRIBUTION_SLUGS } from "../lib/vocabulary";
 
 const choices = (values: readonly string[]) => values.join(", ");
 export const MATRIX_STATUSES = [...PACKAGE_STATUSES, "missing"] as const;

@@ -2,7 +2,7 @@
 // online backup API (never cp a live WAL database).
 import fs from "node:fs";
 import path from "node:path";
-import { db } from "../../app/db.server";
+import { db } from "~/app/db.server";
 
 const target = process.argv[2];
 if (!target) {

@@ -1,8 +1,8 @@
 // npm run github:sync — refreshes every linked GitHub issue and PR from the REST API.
 // Needs GITHUB_TOKEN; honours GitHub's rate limit (waits up to a minute, else stops).
-import { db } from "../../app/db.server";
-import { fetchIssue, githubTokenConfigured } from "../../app/github/rest.server";
-import { applySnapshot, listLinkedIssues } from "../../app/models/github.server";
+import { db } from "~/app/db.server";
+import { fetchIssue, githubTokenConfigured } from "~/app/github/rest.server";
+import { applySnapshot, listLinkedIssues } from "~/app/models/github.server";
 import { runMigrations } from "../migrate";
 
 if (!githubTokenConfigured) {

@@ -1,5 +1,5 @@
 // npm run db:migrate — applies committed migrations to DATABASE_PATH.
-import { db } from "../../app/db.server";
+import { db } from "~/app/db.server";
 import { runMigrations } from "../migrate";
 
 runMigrations(db);

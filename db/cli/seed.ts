@@ -1,7 +1,7 @@
 // npm run db:seed — migrates, then loads the catalog seed. Safe to run again.
-import { db } from "../../app/db.server";
+import { db } from "~/app/db.server";
+import { env } from "~/app/env.server";
 import { runMigrations } from "../migrate";
-import { env } from "../../app/env.server";
 import { seedCatalog, seedDemoFund } from "../seed";
 
 runMigrations(db);

@@ -1,17 +1,17 @@
 // npm run user:add -- <username> [--role admin] [--role ssc] [--email a@b.org] [--name "Display Name"]
 // Creates an account from the command line, e.g. the first admin. The password comes
 // from CLUBZERO_PASSWORD, or is asked for on the terminal.
-import { parseArgs } from "node:util";
 import { createInterface } from "node:readline/promises";
+import { parseArgs } from "node:util";
 import { z } from "zod";
-import { GRANTABLE_ROLES } from "../schema";
-import { hashPassword } from "../../app/auth/password.server";
-import { db } from "../../app/db.server";
-import { cliActor } from "../../app/models/audit.server";
-import { DomainError } from "../../app/models/errors";
-import { createUser } from "../../app/models/users.server";
-import { JoinSchema } from "../../app/schemas/account";
+import { hashPassword } from "~/app/auth/password.server";
+import { db } from "~/app/db.server";
+import { cliActor } from "~/app/models/audit.server";
+import { DomainError } from "~/app/models/errors";
+import { createUser } from "~/app/models/users.server";
+import { JoinSchema } from "~/app/schemas/account";
 import { runMigrations } from "../migrate";
+import { GRANTABLE_ROLES } from "../schema";
 
 function fail(message: string): never {
   console.error(message);
@@ -28,7 +28,7 @@ const { values, positionals } = parseArgs({
 });
 const username = positionals[0];
 if (!username || positionals.length > 1) {
-  fail("Usage: npm run user:add -- <username> [--role admin|ssc|packager ...] [--email you@example.org] [--name \"Your Name\"]");
+  fail('Usage: npm run user:add -- <username> [--role admin|ssc|packager ...] [--email you@example.org] [--name "Your Name"]');
 }
 const roles = z.array(z.enum(GRANTABLE_ROLES)).safeParse(values.role);
 if (!roles.success) fail(`--role must be one of: ${GRANTABLE_ROLES.join(", ")}`);

@@ -1,8 +1,8 @@
 // Accounts, sessions and the audit log
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { GRANTABLE_ROLES, AUDIT_SOURCES } from "../../app/lib/vocabulary";
-import { createdAt, sqlList } from "./columns";
+import { GRANTABLE_ROLES, AUDIT_SOURCES } from "~/app/lib/vocabulary";
+import { sqlList } from "./columns";
 
 export const users = sqliteTable(
   "users",
@@ -39,10 +39,7 @@ export const userRoles = sqliteTable(
     role: text("role", { enum: GRANTABLE_ROLES }).notNull(),
     grantedAt: integer("granted_at").notNull(),
   },
-  (t) => [
-    primaryKey({ name: "user_roles_pk", columns: [t.userId, t.role] }),
-    check("user_roles_role_check", sql`${t.role} in (${sqlList(GRANTABLE_ROLES)})`),
-  ],
+  (t) => [primaryKey({ name: "user_roles_pk", columns: [t.userId, t.role] }), check("user_roles_role_check", sql`${t.role} in (${sqlList(GRANTABLE_ROLES)})`)],
 );
 
 /**

@@ -1,10 +1,10 @@
 // Bounties
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { AUDIT_SOURCES, BOUNTY_KINDS, BOUNTY_STATUSES, DIFFICULTIES, CLAIM_END_REASONS, BOUNTY_EVENT_TYPES } from "../../app/lib/vocabulary";
-import { createdAt, sqlList } from "./columns";
-import { personas, targets } from "./catalog";
+import { AUDIT_SOURCES, BOUNTY_KINDS, BOUNTY_STATUSES, DIFFICULTIES, CLAIM_END_REASONS, BOUNTY_EVENT_TYPES } from "~/app/lib/vocabulary";
 import { users } from "./accounts";
+import { personas, targets } from "./catalog";
+import { sqlList } from "./columns";
 
 export const bounties = sqliteTable(
   "bounties",
@@ -43,7 +43,9 @@ export const bounties = sqliteTable(
     index("bounties_github_idx").on(sql`lower(${t.githubRepo})`, t.githubNumber),
     uniqueIndex("bounties_seed_key_unique").on(t.seedKey),
     // rows still waiting for their rendering (empty once db/migrate.ts has run)
-    index("bounties_unrendered_idx").on(t.id).where(sql`${t.descriptionHtml} is null`),
+    index("bounties_unrendered_idx")
+      .on(t.id)
+      .where(sql`${t.descriptionHtml} is null`),
     check("bounties_kind_check", sql`${t.kind} in (${sqlList(BOUNTY_KINDS)})`),
     check("bounties_status_check", sql`${t.status} in (${sqlList(BOUNTY_STATUSES)})`),
     check("bounties_difficulty_check", sql`${t.difficulty} is null or ${t.difficulty} in (${sqlList(DIFFICULTIES)})`),
@@ -60,10 +62,7 @@ export const bountyPersonas = sqliteTable(
       .notNull()
       .references(() => personas.slug),
   },
-  (t) => [
-    primaryKey({ name: "bounty_personas_pk", columns: [t.bountyId, t.personaSlug] }),
-    index("bounty_personas_persona_idx").on(t.personaSlug, t.bountyId),
-  ],
+  (t) => [primaryKey({ name: "bounty_personas_pk", columns: [t.bountyId, t.personaSlug] }), index("bounty_personas_persona_idx").on(t.personaSlug, t.bountyId)],
 );
 
 /**
@@ -87,11 +86,19 @@ export const claims = sqliteTable(
     endReason: text("end_reason", { enum: CLAIM_END_REASONS }),
   },
   (t) => [
-    uniqueIndex("claims_one_active_per_bounty").on(t.bountyId).where(sql`${t.endedAt} is null`),
-    index("claims_active_user_idx").on(t.userId).where(sql`${t.endedAt} is null`),
+    uniqueIndex("claims_one_active_per_bounty")
+      .on(t.bountyId)
+      .where(sql`${t.endedAt} is null`),
+    index("claims_active_user_idx")
+      .on(t.userId)
+      .where(sql`${t.endedAt} is null`),
     // GitHub logins are case-insensitive: the active-claims limit counts by lower(login)
-    index("claims_active_lower_login_idx").on(sql`lower(${t.githubLogin})`).where(sql`${t.endedAt} is null`),
-    index("claims_active_expiry_idx").on(t.expiresAt).where(sql`${t.endedAt} is null`),
+    index("claims_active_lower_login_idx")
+      .on(sql`lower(${t.githubLogin})`)
+      .where(sql`${t.endedAt} is null`),
+    index("claims_active_expiry_idx")
+      .on(t.expiresAt)
+      .where(sql`${t.endedAt} is null`),
     index("claims_bounty_idx").on(t.bountyId),
     check("claims_claimant_check", sql`${t.userId} is not null or ${t.githubLogin} is not null`),
     check("claims_end_check", sql`(${t.endedAt} is null) = (${t.endReason} is null)`),
@@ -129,10 +136,16 @@ export const bountyEvents = sqliteTable(
     // a bounty page reads one page of its timeline, newest first, from this index
     index("bounty_events_bounty_idx").on(t.bountyId, t.id),
     // the note rate limit counts one person's recent notes: a user, or a GitHub login without an account
-    index("bounty_events_user_notes_idx").on(t.actorUserId, t.createdAt).where(sql`${t.note} is not null`),
-    index("bounty_events_login_notes_idx").on(t.actorLabel, t.createdAt).where(sql`${t.actorUserId} is null and ${t.note} is not null`),
+    index("bounty_events_user_notes_idx")
+      .on(t.actorUserId, t.createdAt)
+      .where(sql`${t.note} is not null`),
+    index("bounty_events_login_notes_idx")
+      .on(t.actorLabel, t.createdAt)
+      .where(sql`${t.actorUserId} is null and ${t.note} is not null`),
     // rows still waiting for their rendering (empty once db/migrate.ts has run)
-    index("bounty_events_unrendered_idx").on(t.id).where(sql`${t.note} is not null and ${t.noteHtml} is null`),
+    index("bounty_events_unrendered_idx")
+      .on(t.id)
+      .where(sql`${t.note} is not null and ${t.noteHtml} is null`),
     uniqueIndex("bounty_events_external_key_unique").on(t.externalKey),
     check("bounty_events_type_check", sql`${t.type} in (${sqlList(BOUNTY_EVENT_TYPES)})`),
   ],

@@ -1,7 +1,7 @@
 // Catalog
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { TARGET_STATUSES, GITHUB_ITEM_KINDS, GITHUB_ITEM_STATES, LINK_SOURCES } from "../../app/lib/vocabulary";
+import { TARGET_STATUSES, GITHUB_ITEM_KINDS, GITHUB_ITEM_STATES, LINK_SOURCES } from "~/app/lib/vocabulary";
 import { createdAt, sqlList } from "./columns";
 
 export const personas = sqliteTable("personas", {
@@ -51,10 +51,7 @@ export const targetPersonas = sqliteTable(
       .references(() => personas.slug),
     rank: integer("rank").notNull(),
   },
-  (t) => [
-    primaryKey({ name: "target_personas_pk", columns: [t.targetId, t.personaSlug] }),
-    index("target_personas_persona_idx").on(t.personaSlug, t.rank),
-  ],
+  (t) => [primaryKey({ name: "target_personas_pk", columns: [t.targetId, t.personaSlug] }), index("target_personas_persona_idx").on(t.personaSlug, t.rank)],
 );
 
 /** A GitHub issue or pull request, mirrored. One row per (repo, number). */

@@ -1,11 +1,11 @@
 // The community fund
 import { sql } from "drizzle-orm";
-import { type AnySQLiteColumn, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { LEDGER_KINDS, EXPENSE_KINDS, EXPENSE_CATEGORIES, EXPENSE_STATUSES, VOTES } from "../../app/lib/vocabulary";
-import { createdAt, sqlList } from "./columns";
-import { targets } from "./catalog";
+import { type AnySQLiteColumn, check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { LEDGER_KINDS, EXPENSE_KINDS, EXPENSE_CATEGORIES, EXPENSE_STATUSES, VOTES } from "~/app/lib/vocabulary";
 import { users } from "./accounts";
 import { bounties } from "./bounties";
+import { targets } from "./catalog";
+import { sqlList } from "./columns";
 
 /**
  * The fund's append-only ledger (triggers refuse UPDATE and DELETE). Donations are +,
@@ -39,8 +39,12 @@ export const ledgerEntries = sqliteTable(
       sql`(${t.kind} = 'donation' and ${t.amountCents} > 0) or (${t.kind} = 'reimbursement' and ${t.amountCents} < 0) or (${t.kind} = 'reversal' and ${t.amountCents} <> 0 and ${t.reversesEntryId} is not null)`,
     ),
     // A crowdfunding transaction is imported once; an expense is paid once; an entry is reversed once.
-    uniqueIndex("ledger_entries_donation_reference_unique").on(t.reference).where(sql`${t.kind} = 'donation' and ${t.reference} is not null`),
-    uniqueIndex("ledger_entries_expense_payment_unique").on(t.expenseId).where(sql`${t.kind} = 'reimbursement'`),
+    uniqueIndex("ledger_entries_donation_reference_unique")
+      .on(t.reference)
+      .where(sql`${t.kind} = 'donation' and ${t.reference} is not null`),
+    uniqueIndex("ledger_entries_expense_payment_unique")
+      .on(t.expenseId)
+      .where(sql`${t.kind} = 'reimbursement'`),
     uniqueIndex("ledger_entries_reversal_unique").on(t.reversesEntryId),
     index("ledger_entries_occurred_idx").on(t.occurredOn),
     // covers the fund page's per-day totals (an index-only pass, no table reads)

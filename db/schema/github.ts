@@ -1,9 +1,9 @@
 // GitHub webhooks
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { DELIVERY_STATUSES } from "../../app/lib/vocabulary";
-import { createdAt, sqlList } from "./columns";
+import { DELIVERY_STATUSES } from "~/app/lib/vocabulary";
 import { githubIssues } from "./catalog";
+import { sqlList } from "./columns";
 
 /** Every delivery GitHub sent, with its raw body, exactly once per X-GitHub-Delivery. */
 export const webhookDeliveries = sqliteTable(

@@ -6,4 +6,4 @@ export * from "./bounties";
 export * from "./github";
 export * from "./packages";
 export * from "./fund";
-export * from "../../app/lib/vocabulary";
+export * from "~/app/lib/vocabulary";

@@ -1,10 +1,10 @@
 // Packages
 import { sql } from "drizzle-orm";
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { DISTRIBUTION_SLUGS } from "../../app/lib/vocabulary";
-import { createdAt, sqlList } from "./columns";
-import { targets } from "./catalog";
+import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { DISTRIBUTION_SLUGS } from "~/app/lib/vocabulary";
 import { users } from "./accounts";
+import { targets } from "./catalog";
+import { sqlList } from "./columns";
 
 /** SPIFFE ecosystem software that distributions package. */
 export const software = sqliteTable(
@@ -50,7 +50,9 @@ export const packages = sqliteTable(
   },
   (t) => [
     // One active entry per software, distribution, release and package name.
-    uniqueIndex("packages_identity_unique").on(t.softwareId, t.distro, t.release, t.packageName).where(sql`${t.retiredAt} is null`),
+    uniqueIndex("packages_identity_unique")
+      .on(t.softwareId, t.distro, t.release, t.packageName)
+      .where(sql`${t.retiredAt} is null`),
     index("packages_maintainer_idx").on(t.maintainerUserId),
     uniqueIndex("packages_seed_key_unique").on(t.seedKey),
     check("packages_distro_check", sql`${t.distro} in (${sqlList(DISTRIBUTION_SLUGS)})`),

@@ -46,4 +46,9 @@ const server = http.createServer((req, res) => {
 });
 server.keepAliveTimeout = 65_000;
 server.listen(Number(process.env.PORT), "127.0.0.1", () => console.log(`bare webhook receiver is listening on ${process.env.PORT}`));
-process.on("SIGTERM", () => server.close(() => { db.close(); process.exit(0); }));
+process.on("SIGTERM", () =>
+  server.close(() => {
+    db.close();
+    process.exit(0);
+  }),
+);

@@ -7,10 +7,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { KIND_PERSONAS } from "~/app/lib/bounty-lifecycle";
+import { renderMarkdown } from "~/app/lib/markdown.server";
+import { BOUNTY_KINDS, PERSONA_SLUGS, type BountyKind, type BountyStatus, type TargetStatus } from "~/db/schema";
 import type Database from "better-sqlite3";
-import { BOUNTY_KINDS, PERSONA_SLUGS, type BountyKind, type BountyStatus, type TargetStatus } from "../../db/schema";
-import { KIND_PERSONAS } from "../../app/lib/bounty-lifecycle";
-import { renderMarkdown } from "../../app/lib/markdown.server";
 
 /** Totals in the generated database (seed rows included). */
 export const SIZES = {
@@ -46,10 +46,84 @@ export function mulberry32(seed: number): () => number {
 
 const DAY = 86_400_000;
 
-const WORDS_A = ["Quartz", "Nimbus", "Harbor", "Cobalt", "Granite", "Juniper", "Lumen", "Meridian", "Onyx", "Pioneer", "Rivet", "Saffron", "Tundra", "Vector", "Willow", "Zephyr", "Atlas", "Beacon", "Cinder", "Delta"];
-const WORDS_B = ["Relay", "Vault", "Mesh", "Queue", "Gateway", "Store", "Scheduler", "Proxy", "Registry", "Broker", "Cache", "Runner", "Operator", "Agent", "Index", "Ledger", "Stream", "Router", "Pipeline", "Console"];
-const CATEGORIES = ["proxy", "service-mesh", "networking", "runtime", "rpc-framework", "secrets", "messaging", "identity", "framework", "gateway", "ci-cd", "supply-chain", "orchestration", "observability", "database", "kubernetes", "authorization", "storage", "serverless", "edge"];
-const TOPICS = ["mTLS between workloads", "X.509 SVID rotation", "JWT-SVID validation", "the Workload API socket", "federation bundles", "SPIFFE ID authorization", "trust domain configuration", "node attestation", "SDS integration", "short-lived certificates"];
+const WORDS_A = [
+  "Quartz",
+  "Nimbus",
+  "Harbor",
+  "Cobalt",
+  "Granite",
+  "Juniper",
+  "Lumen",
+  "Meridian",
+  "Onyx",
+  "Pioneer",
+  "Rivet",
+  "Saffron",
+  "Tundra",
+  "Vector",
+  "Willow",
+  "Zephyr",
+  "Atlas",
+  "Beacon",
+  "Cinder",
+  "Delta",
+];
+const WORDS_B = [
+  "Relay",
+  "Vault",
+  "Mesh",
+  "Queue",
+  "Gateway",
+  "Store",
+  "Scheduler",
+  "Proxy",
+  "Registry",
+  "Broker",
+  "Cache",
+  "Runner",
+  "Operator",
+  "Agent",
+  "Index",
+  "Ledger",
+  "Stream",
+  "Router",
+  "Pipeline",
+  "Console",
+];
+const CATEGORIES = [
+  "proxy",
+  "service-mesh",
+  "networking",
+  "runtime",
+  "rpc-framework",
+  "secrets",
+  "messaging",
+  "identity",
+  "framework",
+  "gateway",
+  "ci-cd",
+  "supply-chain",
+  "orchestration",
+  "observability",
+  "database",
+  "kubernetes",
+  "authorization",
+  "storage",
+  "serverless",
+  "edge",
+];
+const TOPICS = [
+  "mTLS between workloads",
+  "X.509 SVID rotation",
+  "JWT-SVID validation",
+  "the Workload API socket",
+  "federation bundles",
+  "SPIFFE ID authorization",
+  "trust domain configuration",
+  "node attestation",
+  "SDS integration",
+  "short-lived certificates",
+];
 const VERBS = ["Support", "Document", "Add tests for", "Package", "Expose", "Validate", "Refactor", "Benchmark", "Translate docs on", "Review"];
 const OTHER_LABELS = ["enhancement", "bug", "help wanted", "good first issue", "security", "documentation", "area/tls", "needs-triage"];
 
@@ -94,10 +168,10 @@ export async function generate(file: string, seed = 1): Promise<GenerateReport> 
 
   // Open, migrate and seed exactly as the app does (app/db.server reads DATABASE_PATH once).
   process.env.DATABASE_PATH = file;
-  const dbModule = await import("../../app/db.server");
+  const dbModule = await import("~/app/db.server");
   const db = dbModule.db.$client.name === file ? dbModule.db : dbModule.openDatabase(file);
-  const { runMigrations } = await import("../../db/migrate");
-  const { seedCatalog } = await import("../../db/seed");
+  const { runMigrations } = await import("~/db/migrate");
+  const { seedCatalog } = await import("~/db/seed");
   runMigrations(db);
   seedCatalog(db);
 
@@ -116,14 +190,28 @@ export async function generate(file: string, seed = 1): Promise<GenerateReport> 
   const targetIds: number[] = []; // index n-1 holds bench-target-n
   chunked(sqlite, extraTargets, 5_000, (i) => {
     const n = i + 1;
-    const status = weighted<TargetStatus>(rand, [["requested", 30], ["none", 35], ["partial", 20], ["native", 15]]);
+    const status = weighted<TargetStatus>(rand, [
+      ["requested", 30],
+      ["none", 35],
+      ["partial", 20],
+      ["native", 15],
+    ]);
     const topic = pick(rand, TOPICS);
     const name = `${pick(rand, WORDS_A)} ${pick(rand, WORDS_B)} ${n}`;
     const summary =
       `${name} is a ${pick(rand, CATEGORIES)} component used in production by many teams. ` +
       `SPIFFE work here is about ${topic}; status today: ${status}. Contributors are welcome to help with code, docs and packaging.`;
     const repo = benchRepo(n);
-    const row = insertTarget.get(`bench-target-${n}`, name, pick(rand, CATEGORIES), status, summary, repo, `https://${repo.split("/")[1]}.example.org/`, now - Math.floor(rand() * 700) * DAY) as { id: number };
+    const row = insertTarget.get(
+      `bench-target-${n}`,
+      name,
+      pick(rand, CATEGORIES),
+      status,
+      summary,
+      repo,
+      `https://${repo.split("/")[1]}.example.org/`,
+      now - Math.floor(rand() * 700) * DAY,
+    ) as { id: number };
     targetIds.push(row.id);
     const personas = new Set<string>();
     if (rand() < 0.5) personas.add("developer");
@@ -150,7 +238,16 @@ export async function generate(file: string, seed = 1): Promise<GenerateReport> 
     const repo = benchRepo(n);
     const number = nextNumber[n]!++;
     const kind = rand() < 0.85 ? "issue" : "pull";
-    const state = kind === "issue" ? (rand() < 0.55 ? "open" : "closed") : weighted(rand, [["open", 30], ["merged", 50], ["closed", 20]] as const);
+    const state =
+      kind === "issue"
+        ? rand() < 0.55
+          ? "open"
+          : "closed"
+        : weighted(rand, [
+            ["open", 30],
+            ["merged", 50],
+            ["closed", 20],
+          ] as const);
     const title = `${pick(rand, VERBS)} ${pick(rand, TOPICS)} (${pick(rand, WORDS_B).toLowerCase()} #${number})`;
     const labels = new Set<string>();
     if (rand() < 0.5) labels.add(pick(rand, OTHER_LABELS));
@@ -194,7 +291,10 @@ export async function generate(file: string, seed = 1): Promise<GenerateReport> 
   const eventStatement = sqlite.prepare(
     "insert into bounty_events (bounty_id, type, actor_label, source, note, note_html, created_at) values (?, ?, ?, ?, ?, ?, ?)",
   );
-  const insertEvent = { run: (bountyId: number, type: string, label: string, source: string, note: string | null, at: number | null) => eventStatement.run(bountyId, type, label, source, note, note === null ? null : renderMarkdown(note), at) };
+  const insertEvent = {
+    run: (bountyId: number, type: string, label: string, source: string, note: string | null, at: number | null) =>
+      eventStatement.run(bountyId, type, label, source, note, note === null ? null : renderMarkdown(note), at),
+  };
   const insertClaim = sqlite.prepare(
     "insert into claims (bounty_id, github_login, claimed_at, last_checkin_at, expires_at, ended_at, end_reason) values (?, ?, ?, ?, ?, ?, ?)",
   );
@@ -204,7 +304,15 @@ export async function generate(file: string, seed = 1): Promise<GenerateReport> 
     const linked = i < bountyIssues.length ? bountyIssues[i]! : null;
     const n = linked ? linked.target : 1 + Math.floor(Math.pow(rand(), 1.4) * extraTargets);
     const kind: BountyKind = linked ? "code" : pick(rand, BOUNTY_KINDS);
-    const status = weighted<BountyStatus>(rand, [["open", 45], ["claimed", 8], ["in_progress", 10], ["in_review", 5], ["completed", 25], ["cancelled", 5], ["proposed", 2]]);
+    const status = weighted<BountyStatus>(rand, [
+      ["open", 45],
+      ["claimed", 8],
+      ["in_progress", 10],
+      ["in_review", 5],
+      ["completed", 25],
+      ["cancelled", 5],
+      ["proposed", 2],
+    ]);
     const created = now - (30 + Math.floor(rand() * 600)) * DAY;
     const title = linked ? linked.title : `${pick(rand, VERBS)} ${pick(rand, TOPICS)} for ${pick(rand, WORDS_A)} ${pick(rand, WORDS_B)}`;
     const description = linked
@@ -233,7 +341,8 @@ export async function generate(file: string, seed = 1): Promise<GenerateReport> 
       const claimedAt = status === "completed" ? created + DAY : now - Math.floor(rand() * 7) * DAY - 3_600_000;
       const checkin = status === "claimed" ? claimedAt : Math.min(now - 60_000, claimedAt + Math.floor(rand() * 3) * DAY);
       insertEvent.run(row.id, "claimed", `@${login} (GitHub)`, "github", null, claimedAt);
-      if (status === "in_progress" || status === "in_review") insertEvent.run(row.id, "progress", `@${login} (GitHub)`, "github", "Halfway there: tests pass locally.", checkin);
+      if (status === "in_progress" || status === "in_review")
+        insertEvent.run(row.id, "progress", `@${login} (GitHub)`, "github", "Halfway there: tests pass locally.", checkin);
       if (status === "in_review") insertEvent.run(row.id, "submitted", `@${login} (GitHub)`, "github", null, checkin);
       if (status === "completed") {
         insertClaim.run(row.id, login, claimedAt, claimedAt, claimedAt + 14 * DAY, completedAt, "completed");
@@ -298,7 +407,18 @@ export async function generate(file: string, seed = 1): Promise<GenerateReport> 
     closed_issues = (select count(*) from target_issues ti join github_issues gi on gi.id = ti.issue_id where ti.target_id = targets.id and gi.state <> 'open')`);
 
   const rows: Record<string, number> = {};
-  for (const table of ["targets", "target_personas", "github_issues", "target_issues", "bounties", "bounty_personas", "bounty_events", "claims", "webhook_deliveries", "ledger_entries"]) {
+  for (const table of [
+    "targets",
+    "target_personas",
+    "github_issues",
+    "target_issues",
+    "bounties",
+    "bounty_personas",
+    "bounty_events",
+    "claims",
+    "webhook_deliveries",
+    "ledger_entries",
+  ]) {
     rows[table] = count(table);
   }
   rows["issues_of_" + BIG_TARGET_SLUG] = (

@@ -19,7 +19,11 @@ const ticks = new Map();
 profile.samples.forEach((id, i) => ticks.set(id, (ticks.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
 
 const NOT_SERVING = new Set(["(idle)", "(program)", "evaluate", "verifyLedger", "runMigrations"]);
-const where = (n) => n.callFrame.url.replace(/^.*node_modules\//, "").replace(/^.*\/(app|build|db)\//, "$1/").replace(/^file:\/\//, "");
+const where = (n) =>
+  n.callFrame.url
+    .replace(/^.*node_modules\//, "")
+    .replace(/^.*\/(app|build|db)\//, "$1/")
+    .replace(/^file:\/\//, "");
 const add = (map, key, t) => map.set(key, (map.get(key) ?? 0) + t);
 
 let busy = 0;
@@ -38,7 +42,10 @@ for (const [id, t] of ticks) {
   const seen = new Set();
   for (const n of stack) {
     const key = `${n.callFrame.functionName || "(anonymous)"} ${where(n).split("/").pop()}`;
-    if (!seen.has(key)) add(byInclusive, key, t), seen.add(key);
+    if (!seen.has(key)) {
+      add(byInclusive, key, t);
+      seen.add(key);
+    }
   }
 }
 

@@ -41,8 +41,12 @@ const WARMUP = num("BENCH_WARMUP", 2);
 const SEED = Math.round(num("BENCH_SEED", 1));
 const WEBHOOK_ISSUES = Math.round(num("BENCH_WEBHOOK_ISSUES", 300));
 const CASE_KEYS = ["targets", "target", "bounties", "fund", "webhook", "floor"] as const;
-const ONLY = (process.env.BENCH_CASES ?? "").split(",").map((k) => k.trim()).filter(Boolean);
-for (const key of ONLY) if (!(CASE_KEYS as readonly string[]).includes(key)) throw new Error(`BENCH_CASES: unknown case ${JSON.stringify(key)} (known: ${CASE_KEYS.join(", ")})`);
+const ONLY = (process.env.BENCH_CASES ?? "")
+  .split(",")
+  .map((k) => k.trim())
+  .filter(Boolean);
+for (const key of ONLY)
+  if (!(CASE_KEYS as readonly string[]).includes(key)) throw new Error(`BENCH_CASES: unknown case ${JSON.stringify(key)} (known: ${CASE_KEYS.join(", ")})`);
 const PROFILE = process.env.BENCH_PROFILE === "1";
 const profileDir = path.join(benchDir, "profiles");
 
@@ -283,7 +287,10 @@ function webhookTraffic(issues: HookIssue[], secret: string) {
       } else {
         event = "issue_comment";
         const text = round === 1 ? "/claim" : `Rebased on main.\\n/progress Bench check-in ${round - 1}: tests pass on the SPIRE 1.x matrix`;
-        body = t.comment.replaceAll(HOLE.updated, at).replace(`"${HOLE.cid}"`, String(900_000_000_000 + n)).replace(HOLE.body, text);
+        body = t.comment
+          .replaceAll(HOLE.updated, at)
+          .replace(`"${HOLE.cid}"`, String(900_000_000_000 + n))
+          .replace(HOLE.body, text);
       }
       const id = crypto.randomUUID();
       sent.add(id);
@@ -315,14 +322,23 @@ function countRecorded(dbFile: string, sent: Set<string>, acked: Set<string>) {
   const db = new Database(dbFile, { readonly: true, fileMustExist: true });
   try {
     const ids = JSON.stringify([...sent]);
-    const rows = db
-      .prepare("select delivery_id as id, status from webhook_deliveries where delivery_id in (select value from json_each(?))")
-      .all(ids) as { id: string; status: string }[];
+    const rows = db.prepare("select delivery_id as id, status from webhook_deliveries where delivery_id in (select value from json_each(?))").all(ids) as {
+      id: string;
+      status: string;
+    }[];
     const distinct = new Set(rows.map((r) => r.id));
     const byStatus: Record<string, number> = {};
     for (const r of rows) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
     const ackedMissing = [...acked].filter((id) => !distinct.has(id)).length;
-    return { sent: sent.size, acked200: acked.size, recorded: rows.length, distinctRecorded: distinct.size, duplicates: rows.length - distinct.size, ackedMissing, byStatus };
+    return {
+      sent: sent.size,
+      acked200: acked.size,
+      recorded: rows.length,
+      distinctRecorded: distinct.size,
+      duplicates: rows.length - distinct.size,
+      ackedMissing,
+      byStatus,
+    };
   } finally {
     db.close();
   }
@@ -350,7 +366,9 @@ function ensureDatabase(): { cache: string; generated: boolean; seconds: number;
     return { cache, generated: false, seconds: 0, report: null };
   }
   const tmp = `${cache}.tmp-${process.pid}`;
-  log(`generating ${SIZES.targets} targets, ${SIZES.bounties} bounties, ${SIZES.issues} issues, ${SIZES.deliveries} deliveries, ${SIZES.ledger} ledger entries (seed ${SEED})`);
+  log(
+    `generating ${SIZES.targets} targets, ${SIZES.bounties} bounties, ${SIZES.issues} issues, ${SIZES.deliveries} deliveries, ${SIZES.ledger} ledger entries (seed ${SEED})`,
+  );
   const started = performance.now();
   const r = spawnSync(path.join(repoRoot, "node_modules/.bin/tsx"), [path.join(benchDir, "generate.ts"), tmp, String(SEED)], {
     cwd: repoRoot,
@@ -470,7 +488,12 @@ async function main() {
 
   // 5. the ceilings, each its own process
   const barePagePort = await freePort();
-  const barePage = await startProcess("bare page server", [path.join(benchDir, "bare-page.mjs")], { PORT: String(barePagePort), BENCH_PAGES: manifestFile }, "is listening on");
+  const barePage = await startProcess(
+    "bare page server",
+    [path.join(benchDir, "bare-page.mjs")],
+    { PORT: String(barePagePort), BENCH_PAGES: manifestFile },
+    "is listening on",
+  );
   const bareHookPort = await freePort();
   const bareHook = await startProcess(
     "bare webhook receiver",
@@ -536,8 +559,16 @@ async function main() {
   bareHookRss.stop();
   await app.stop();
   if (PROFILE) {
-    const newest = fs.readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile")).map((f) => path.join(profileDir, f)).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
-    log(newest ? `CPU profile: ${path.relative(repoRoot, newest)} (node test/bench/profile-top.mjs ${path.relative(repoRoot, newest)})` : "no CPU profile was written");
+    const newest = fs
+      .readdirSync(profileDir)
+      .filter((f) => f.endsWith(".cpuprofile"))
+      .map((f) => path.join(profileDir, f))
+      .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+    log(
+      newest
+        ? `CPU profile: ${path.relative(repoRoot, newest)} (node test/bench/profile-top.mjs ${path.relative(repoRoot, newest)})`
+        : "no CPU profile was written",
+    );
   }
   await barePage.stop();
   await bareHook.stop();
@@ -548,11 +579,21 @@ async function main() {
     if (r.kind === "floor") continue;
     const errorsNote = r.app.non2xx + r.app.errors > 0 ? ` (${r.app.non2xx} non-2xx, ${r.app.errors} errors)` : "";
     if (r.kind === "page") {
-      goals.push({ case: r.case, goal: `≥ ${fmt(GOALS.pageRps)} req/s`, value: `${fmt(r.app.rps)} req/s${errorsNote}`, met: r.app.rps >= GOALS.pageRps && r.app.non2xx + r.app.errors === 0 });
+      goals.push({
+        case: r.case,
+        goal: `≥ ${fmt(GOALS.pageRps)} req/s`,
+        value: `${fmt(r.app.rps)} req/s${errorsNote}`,
+        met: r.app.rps >= GOALS.pageRps && r.app.non2xx + r.app.errors === 0,
+      });
       goals.push({ case: r.case, goal: `p99 < ${GOALS.pageP99Ms} ms`, value: `${fmt(r.app.p99Ms, 1)} ms`, met: r.app.p99Ms < GOALS.pageP99Ms });
       goals.push({ case: r.case, goal: "HTML < 100 KB", value: `${fmt(r.htmlBytes! / 1024, 1)} KB`, met: r.htmlBytes! < GOALS.pageHtmlBytes });
     } else {
-      goals.push({ case: r.case, goal: `≥ ${fmt(GOALS.webhookRps)} req/s`, value: `${fmt(r.app.rps)} req/s${errorsNote}`, met: r.app.rps >= GOALS.webhookRps && r.app.non2xx + r.app.errors === 0 });
+      goals.push({
+        case: r.case,
+        goal: `≥ ${fmt(GOALS.webhookRps)} req/s`,
+        value: `${fmt(r.app.rps)} req/s${errorsNote}`,
+        met: r.app.rps >= GOALS.webhookRps && r.app.non2xx + r.app.errors === 0,
+      });
       goals.push({ case: r.case, goal: `p99 < ${GOALS.webhookP99Ms} ms`, value: `${fmt(r.app.p99Ms, 1)} ms`, met: r.app.p99Ms < GOALS.webhookP99Ms });
       goals.push({ case: r.case, goal: "≥ 35% of the bare receiver", value: `${fmt(r.ratio * 100, 1)}%`, met: r.ratio >= GOALS.webhookRatio });
       const g = r.ingest!;
@@ -567,7 +608,22 @@ async function main() {
   goals.push({ case: "server", goal: "peak RSS < 250 MB", value: `${fmt(mb(appPeakRss), 1)} MB`, met: appPeakRss < GOALS.rssBytes });
 
   // 8. print
-  const header = ["case", "req/s", "p50 ms", "p99 ms", "bytes/resp", "peak RSS MB", "CPU %", "CPU ms/req", "ceiling req/s", "ceil p99", "ceil CPU ms/req", "ceil RSS MB", "ratio", "non-2xx/err"];
+  const header = [
+    "case",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "bytes/resp",
+    "peak RSS MB",
+    "CPU %",
+    "CPU ms/req",
+    "ceiling req/s",
+    "ceil p99",
+    "ceil CPU ms/req",
+    "ceil RSS MB",
+    "ratio",
+    "non-2xx/err",
+  ];
   const rows = results.map((r) => [
     r.case,
     fmt(r.app.rps),
@@ -593,7 +649,9 @@ async function main() {
   console.log();
   const ingest = results.find((r) => r.ingest)?.ingest;
   if (ingest) {
-    console.log(`webhook ingest: sent ${fmt(ingest.sent)}, acked 200 ${fmt(ingest.acked200)}, recorded ${fmt(ingest.recorded)} (${JSON.stringify(ingest.byStatus)}), duplicates ${ingest.duplicates}, acked but missing ${ingest.ackedMissing}; responses ${JSON.stringify(ingest.outcomes)}`);
+    console.log(
+      `webhook ingest: sent ${fmt(ingest.sent)}, acked 200 ${fmt(ingest.acked200)}, recorded ${fmt(ingest.recorded)} (${JSON.stringify(ingest.byStatus)}), duplicates ${ingest.duplicates}, acked but missing ${ingest.ackedMissing}; responses ${JSON.stringify(ingest.outcomes)}`,
+    );
   }
   console.log(`server peak RSS over the whole run: ${fmt(mb(appPeakRss), 1)} MB`);
   console.log();

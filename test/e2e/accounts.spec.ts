@@ -79,9 +79,7 @@ describe("accounts in the browser", () => {
   it("a form on another origin cannot post to the app", async () => {
     const evil = await ctx.browser.newPage();
     // A page served from a different origin (data: URL) auto-submitting to our sign-out.
-    await evil.goto(
-      `data:text/html,<form method="post" action="${ctx.server.url}/logout"><button>go</button></form>`,
-    );
+    await evil.goto(`data:text/html,<form method="post" action="${ctx.server.url}/logout"><button>go</button></form>`);
     const [response] = await Promise.all([evil.waitForResponse(`${ctx.server.url}/logout`), evil.getByRole("button", { name: "go" }).click()]);
     expect(response.status()).toBe(403);
     await evil.close();

@@ -1,7 +1,7 @@
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { signIn, useServerAndBrowser } from "../support/browser";
 import { runCli } from "../support/cli";
+import type { Page } from "playwright-core";
 
 describe("bounties in the browser", () => {
   const ctx = useServerAndBrowser();
@@ -64,10 +64,7 @@ describe("bounties in the browser", () => {
     const title = "Write a tutorial: Istio with SPIRE";
     const [dave, erin] = [await signedInPage("dave"), await signedInPage("erin")];
     await Promise.all([openBounty(dave, title), openBounty(erin, title)]);
-    await Promise.all([
-      dave.getByRole("button", { name: "Claim this bounty" }).click(),
-      erin.getByRole("button", { name: "Claim this bounty" }).click(),
-    ]);
+    await Promise.all([dave.getByRole("button", { name: "Claim this bounty" }).click(), erin.getByRole("button", { name: "Claim this bounty" }).click()]);
     const outcome = async (page: Page) => {
       const alert = page.getByRole("alert");
       const own = page.getByRole("button", { name: "Release my claim" });

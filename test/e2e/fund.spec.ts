@@ -18,7 +18,10 @@ describe("the fund in the browser", () => {
 
   it("a contributor files a reimbursement with a PDF; two SSC members approve; an admin pays; /fund shows it", async () => {
     for (const [name, ...roles] of [["rita"], ["sam", "ssc"], ["sue", "ssc"], ["ada", "admin"]] as const) {
-      const made = runCli("db/cli/user-add.ts", [name, ...roles.flatMap((r) => ["--role", r])], { DATABASE_PATH: ctx.server.databasePath, CLUBZERO_PASSWORD: PASSWORD });
+      const made = runCli("db/cli/user-add.ts", [name, ...roles.flatMap((r) => ["--role", r])], {
+        DATABASE_PATH: ctx.server.databasePath,
+        CLUBZERO_PASSWORD: PASSWORD,
+      });
       expect(made.code, made.stderr).toBe(0);
     }
     const receipt = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "club-zero-receipt-")), "train-ticket.pdf");

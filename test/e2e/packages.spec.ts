@@ -9,7 +9,10 @@ describe("packages in the browser", () => {
   const signInAs = (username: string) => signIn(ctx.page, ctx.server.url, username, PASSWORD);
 
   it("a packager registers a package and sees it in the matrix; an upstream bump turns it outdated; a gap becomes a bounty", async () => {
-    for (const [name, role] of [["pia", "packager"], ["adam", "admin"]]) {
+    for (const [name, role] of [
+      ["pia", "packager"],
+      ["adam", "admin"],
+    ]) {
       const made = runCli("db/cli/user-add.ts", [name!, "--role", role!], { DATABASE_PATH: ctx.server.databasePath, CLUBZERO_PASSWORD: PASSWORD });
       expect(made.code, made.stderr).toBe(0);
     }

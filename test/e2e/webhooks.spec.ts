@@ -16,9 +16,18 @@ describe("GitHub webhooks, seen by people", () => {
   }
 
   it("a /claim on GitHub shows on the bounty page; an admin inspects and replays the delivery", async () => {
-    const spec = { repo: "prometheus/prometheus", number: 31337, labels: ["club-zero", "club-zero/code"], title: "Scrape targets with SPIFFE mTLS", updatedAt: "2026-05-01T09:00:00Z" };
+    const spec = {
+      repo: "prometheus/prometheus",
+      number: 31337,
+      labels: ["club-zero", "club-zero/code"],
+      title: "Scrape targets with SPIFFE mTLS",
+      updatedAt: "2026-05-01T09:00:00Z",
+    };
     await deliver("issues", issuesEvent("labeled", spec));
-    await deliver("issue_comment", commentEvent({ ...spec, updatedAt: "2026-05-01T09:10:00Z" }, { id: 4242, body: "On it!\n/claim", login: "hubot-dev", createdAt: "2026-05-01T09:10:00Z" }));
+    await deliver(
+      "issue_comment",
+      commentEvent({ ...spec, updatedAt: "2026-05-01T09:10:00Z" }, { id: 4242, body: "On it!\n/claim", login: "hubot-dev", createdAt: "2026-05-01T09:10:00Z" }),
+    );
 
     const page = ctx.page;
     await page.goto(`${ctx.server.url}/targets/prometheus`);
@@ -28,7 +37,10 @@ describe("GitHub webhooks, seen by people", () => {
     await page.getByRole("region", { name: "Timeline" }).getByText("via github").first().waitFor();
     await page.getByRole("link", { name: "prometheus/prometheus#31337 on GitHub" }).waitFor();
 
-    const made = runCli("db/cli/user-add.ts", ["wanda", "--role", "admin"], { DATABASE_PATH: ctx.server.databasePath, CLUBZERO_PASSWORD: "webhook admin passphrase" });
+    const made = runCli("db/cli/user-add.ts", ["wanda", "--role", "admin"], {
+      DATABASE_PATH: ctx.server.databasePath,
+      CLUBZERO_PASSWORD: "webhook admin passphrase",
+    });
     expect(made.code, made.stderr).toBe(0);
     await signIn(page, ctx.server.url, "wanda", "webhook admin passphrase");
     await page.getByRole("link", { name: "Admin", exact: true }).click();

@@ -1,35 +1,35 @@
 import { hash } from "@node-rs/argon2";
 import { describe, expect, it } from "vitest";
-import { signIn } from "../../app/auth/login.server";
-import { createUserSession, getUser } from "../../app/auth/session.server";
-import { db } from "../../app/db.server";
-import { env } from "../../app/env.server";
-import {
-  ACCOUNT_LIMIT,
-  ADDRESS_LIMIT,
-  THROTTLE_WINDOW_MS,
-  accountKey,
-  addressKey,
-  recordLoginFailure,
-} from "../../app/models/login-throttle.server";
-import { cliActor, listAudit, webActor } from "../../app/models/audit.server";
-import { createUser, getUserForLogin, setDisabled, setPasswordHash, setRole } from "../../app/models/users.server";
-import { action as joinAction } from "../../app/routes/join";
-import { action as loginAction, loader as loginLoader } from "../../app/routes/login";
-import { action as logoutAction } from "../../app/routes/logout";
-import { action as settingsAction } from "../../app/routes/settings";
+import { signIn } from "~/app/auth/login.server";
+import { createUserSession, getUser } from "~/app/auth/session.server";
+import { db } from "~/app/db.server";
+import { env } from "~/app/env.server";
+import { cliActor, listAudit, webActor } from "~/app/models/audit.server";
+import { ACCOUNT_LIMIT, ADDRESS_LIMIT, THROTTLE_WINDOW_MS, accountKey, addressKey, recordLoginFailure } from "~/app/models/login-throttle.server";
+import { createUser, getUserForLogin, setDisabled, setPasswordHash, setRole } from "~/app/models/users.server";
+import { action as joinAction } from "~/app/routes/join";
+import { action as loginAction, loader as loginLoader } from "~/app/routes/login";
+import { action as logoutAction } from "~/app/routes/logout";
+import { action as settingsAction } from "~/app/routes/settings";
 import { BASE, call } from "../support/remix";
 import { cookieFor, cookieFromSetCookie, formInit, makeUser, PASSWORD } from "../support/users";
 
 const requestWith = (cookie: string) => new Request("http://localhost:3000/", { headers: { Cookie: cookie } });
-const sessionCount = (userId: number) =>
-  (db.$client.prepare("select count(*) as n from sessions where user_id = ?").get(userId) as { n: number }).n;
+const sessionCount = (userId: number) => (db.$client.prepare("select count(*) as n from sessions where user_id = ?").get(userId) as { n: number }).n;
 
 describe("joining", () => {
   it("creates the account with an argon2id hash at 19 MiB, t=2, p=1 and signs the user in", async () => {
-    const res = await call(joinAction, "/join", {}, formInit(null, {
-      username: "NewPerson", displayName: "New Person", email: "New@Example.org", password: "a fine long passphrase",
-    }));
+    const res = await call(
+      joinAction,
+      "/join",
+      {},
+      formInit(null, {
+        username: "NewPerson",
+        displayName: "New Person",
+        email: "New@Example.org",
+        password: "a fine long passphrase",
+      }),
+    );
     expect(res.status).toBe(302);
     expect(res.headers.get("set-cookie")).toMatch(/^session=[a-z0-9]+;.*HttpOnly/);
     const row = getUserForLogin(db, "newperson")!;
@@ -38,9 +38,17 @@ describe("joining", () => {
   });
 
   it("answers 400 with a message per field and keeps what was typed, except the password", async () => {
-    const res = await call(joinAction, "/join", {}, formInit(null, {
-      username: "x", displayName: "", email: "not-an-email", password: "password123",
-    }));
+    const res = await call(
+      joinAction,
+      "/join",
+      {},
+      formInit(null, {
+        username: "x",
+        displayName: "",
+        email: "not-an-email",
+        password: "password123",
+      }),
+    );
     expect(res.status).toBe(400);
     const data = await res.json();
     expect(Object.keys(data.fieldErrors).sort()).toEqual(["displayName", "email", "password", "username"]);
@@ -50,9 +58,17 @@ describe("joining", () => {
   it("refuses a taken username with 409 and creates nothing", async () => {
     const existing = await makeUser();
     const before = db.$client.prepare("select count(*) as n from users").get();
-    const res = await call(joinAction, "/join", {}, formInit(null, {
-      username: existing.username, displayName: "Other", email: "other@example.org", password: "another long passphrase",
-    }));
+    const res = await call(
+      joinAction,
+      "/join",
+      {},
+      formInit(null, {
+        username: existing.username,
+        displayName: "Other",
+        email: "other@example.org",
+        password: "another long passphrase",
+      }),
+    );
     expect(res.status).toBe(409);
     expect((await res.json()).fieldErrors.username).toContain("is taken");
     expect(db.$client.prepare("select count(*) as n from users").get()).toEqual(before);
@@ -111,7 +127,15 @@ describe("signing in", () => {
 });
 
 // Each of these answered `Location: //evil.example` (another site) before the fix.
-const OFF_SITE_RETURN_PATHS = ["/.//evil.example", "/..//evil.example", "/%2e//evil.example", "/%2e%2e//evil.example", "/.%2e//evil.example", "////evil.example", "/%5c/evil.example"];
+const OFF_SITE_RETURN_PATHS = [
+  "/.//evil.example",
+  "/..//evil.example",
+  "/%2e//evil.example",
+  "/%2e%2e//evil.example",
+  "/.%2e//evil.example",
+  "////evil.example",
+  "/%5c/evil.example",
+];
 
 /** Where a browser lands when it follows this Location from a page of the app. */
 const landsOn = (res: Response) => new URL(res.headers.get("location")!, `${env.APP_ORIGIN}/login`);
@@ -301,7 +325,10 @@ describe("sessions", () => {
   it.each([
     ["disabling the user", (admin: { id: number; username: string }, id: number) => setDisabled(db, webActor(admin), id, true)],
     ["granting a role", (admin: { id: number; username: string }, id: number) => setRole(db, webActor(admin), id, "packager", true)],
-    ["changing the password", (_admin: { id: number; username: string }, id: number) => setPasswordHash(db, cliActor, id, "$argon2id$v=19$m=19456,t=2,p=1$x$y")],
+    [
+      "changing the password",
+      (_admin: { id: number; username: string }, id: number) => setPasswordHash(db, cliActor, id, "$argon2id$v=19$m=19456,t=2,p=1$x$y"),
+    ],
   ])("%s ends all three of the user's sessions", async (_name, trigger) => {
     const admin = await makeUser(["admin"]);
     const user = await makeUser();
@@ -315,9 +342,16 @@ describe("sessions", () => {
     const user = await makeUser();
     const other = await cookieFor(user.id);
     const mine = await cookieFor(user.id);
-    const res = await call(settingsAction, "/settings", {}, formInit(mine, {
-      intent: "password", currentPassword: PASSWORD, newPassword: "a brand new passphrase",
-    }));
+    const res = await call(
+      settingsAction,
+      "/settings",
+      {},
+      formInit(mine, {
+        intent: "password",
+        currentPassword: PASSWORD,
+        newPassword: "a brand new passphrase",
+      }),
+    );
     expect(res.status).toBe(302);
     expect(await getUser(requestWith(other))).toBeNull();
     expect(await getUser(requestWith(cookieFromSetCookie(res.headers.get("set-cookie")!)))).not.toBeNull();
@@ -328,9 +362,17 @@ describe("sessions", () => {
 describe("profile", () => {
   it("a GitHub login typed on /settings is stored unverified", async () => {
     const user = await makeUser();
-    const res = await call(settingsAction, "/settings", {}, formInit(await cookieFor(user.id), {
-      intent: "profile", displayName: "Renamed", email: user.email, githubLogin: "octocat",
-    }));
+    const res = await call(
+      settingsAction,
+      "/settings",
+      {},
+      formInit(await cookieFor(user.id), {
+        intent: "profile",
+        displayName: "Renamed",
+        email: user.email,
+        githubLogin: "octocat",
+      }),
+    );
     expect(res.status).toBe(200);
     const row = getUserForLogin(db, user.username)!;
     expect(row).toMatchObject({ displayName: "Renamed", githubLogin: "octocat", githubVerified: false });
@@ -341,9 +383,17 @@ describe("profile", () => {
 
   it("refuses a malformed GitHub login with a field message", async () => {
     const user = await makeUser();
-    const res = await call(settingsAction, "/settings", {}, formInit(await cookieFor(user.id), {
-      intent: "profile", displayName: "X", email: user.email, githubLogin: "bad login!",
-    }));
+    const res = await call(
+      settingsAction,
+      "/settings",
+      {},
+      formInit(await cookieFor(user.id), {
+        intent: "profile",
+        displayName: "X",
+        email: user.email,
+        githubLogin: "bad login!",
+      }),
+    );
     expect(res.status).toBe(400);
     expect((await res.json()).fieldErrors.githubLogin).toContain("not a GitHub login");
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { db } from "../../app/db.server";
-import { listAudit } from "../../app/models/audit.server";
-import { getUserById } from "../../app/models/users.server";
-import { action, loader } from "../../app/routes/admin.users";
+import { db } from "~/app/db.server";
+import { listAudit } from "~/app/models/audit.server";
+import { getUserById } from "~/app/models/users.server";
+import { action, loader } from "~/app/routes/admin.users";
 import { call } from "../support/remix";
 import { cookieFor, formInit, makeUser } from "../support/users";
 

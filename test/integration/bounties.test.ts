@@ -3,9 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { describe, expect, it } from "vitest";
-import { db, openDatabase } from "../../app/db.server";
-import { renderMarkdown } from "../../app/lib/markdown.server";
-import { InvalidTransition, RateLimited } from "../../app/models/errors";
+import { db, openDatabase } from "~/app/db.server";
+import { renderMarkdown } from "~/app/lib/markdown.server";
 import {
   applyIntent,
   createBounty,
@@ -17,17 +16,18 @@ import {
   NOTES_PER_BOUNTY,
   NOTES_PER_PERSON,
   webBountyActor,
-} from "../../app/models/bounties.server";
-import { findMigrationsFolder, runMigrations } from "../../db/migrate";
-import { getTarget } from "../../app/models/targets.server";
-import { action as bountyAction, loader as bountyLoader } from "../../app/routes/bounties.$id";
-import { loader as boardLoader } from "../../app/routes/bounties._index";
-import { loader as feedLoader } from "../../app/routes/bounties[.]atom";
-import { loader as apiBounties } from "../../app/routes/api.bounties";
-import { loader as apiTargets } from "../../app/routes/api.targets";
-import { action as newBountyAction } from "../../app/routes/targets.$slug_.bounties.new";
-import { call } from "../support/remix";
+} from "~/app/models/bounties.server";
+import { InvalidTransition, RateLimited } from "~/app/models/errors";
+import { getTarget } from "~/app/models/targets.server";
+import { loader as apiBounties } from "~/app/routes/api.bounties";
+import { loader as apiTargets } from "~/app/routes/api.targets";
+import { action as bountyAction, loader as bountyLoader } from "~/app/routes/bounties.$id";
+import { loader as boardLoader } from "~/app/routes/bounties._index";
+import { loader as feedLoader } from "~/app/routes/bounties[.]atom";
+import { action as newBountyAction } from "~/app/routes/targets.$slug_.bounties.new";
+import { findMigrationsFolder, runMigrations } from "~/db/migrate";
 import { fingerprint } from "../support/fingerprint";
+import { call } from "../support/remix";
 import { cookieFor, formInit, makeUser } from "../support/users";
 
 const DAY = 86_400_000;
@@ -152,11 +152,7 @@ describe("who may do what on a bounty", () => {
   ] as const)("%s on a %s bounty as %s → %i", async (intent, state, who, expected) => {
     const { bounty, claimant } = await setup(state);
     const cookie =
-      who === "anonymous"
-        ? ""
-        : who === "claimant"
-          ? await cookieFor(claimant.id)
-          : await cookieFor((await makeUser(who === "other" ? [] : [who])).id);
+      who === "anonymous" ? "" : who === "claimant" ? await cookieFor(claimant.id) : await cookieFor((await makeUser(who === "other" ? [] : [who])).id);
     const res = await post(cookie, bounty.id, { intent, note: "Checked in.", reason: "Reason given." });
     expect(res.status).toBe(expected);
     if (who === "anonymous") expect(res.headers.get("location")).toMatch(/^\/login/);
@@ -220,7 +216,12 @@ describe("review rules", () => {
 
   it("a proposal cannot be acted on by someone who cannot see it (404, not a hint)", async () => {
     const proposer = await makeUser();
-    const bounty = createBounty(db, webBountyActor(proposer), { targetId: getTarget(db, "kafka")!.id, title: "Private proposal", description: "Only the proposer and the SSC see this.", kind: "docs" });
+    const bounty = createBounty(db, webBountyActor(proposer), {
+      targetId: getTarget(db, "kafka")!.id,
+      title: "Private proposal",
+      description: "Only the proposer and the SSC see this.",
+      kind: "docs",
+    });
     const res = await post(await cookieFor((await makeUser()).id), bounty.id, { intent: "claim" });
     expect(res.status).toBe(404);
   });
@@ -228,13 +229,23 @@ describe("review rules", () => {
   it("a POST that is not a form is refused with 415, another method with 405", async () => {
     const bounty = await newBounty();
     const cookie = await cookieFor((await makeUser()).id);
-    const asJson = await call(bountyAction, `/bounties/${bounty.id}`, { id: String(bounty.id) }, {
-      method: "POST",
-      headers: { Cookie: cookie, "Content-Type": "application/json" },
-      body: JSON.stringify({ intent: "claim" }),
-    });
+    const asJson = await call(
+      bountyAction,
+      `/bounties/${bounty.id}`,
+      { id: String(bounty.id) },
+      {
+        method: "POST",
+        headers: { Cookie: cookie, "Content-Type": "application/json" },
+        body: JSON.stringify({ intent: "claim" }),
+      },
+    );
     expect(asJson.status).toBe(415);
-    const put = await call(bountyAction, `/bounties/${bounty.id}`, { id: String(bounty.id) }, { method: "PUT", headers: { Cookie: cookie }, body: "intent=claim" });
+    const put = await call(
+      bountyAction,
+      `/bounties/${bounty.id}`,
+      { id: String(bounty.id) },
+      { method: "PUT", headers: { Cookie: cookie }, body: "intent=claim" },
+    );
     expect(put.status).toBe(405);
     expect(getBounty(db, bounty.id)!.status).toBe("open");
   });
@@ -266,7 +277,11 @@ describe("the whole journey, with credit and a timeline", () => {
     expect(done.creditLabel).toBe(`@${dev.username}`);
     expect(done.events.map((e) => e.type)).toEqual(["completed", "submitted", "progress", "claimed", "created"]);
     expect(done.events.every((e) => e.source === "web")).toBe(true);
-    expect(listAppreciation(db).find((p) => p.username === dev.username)?.work.map((w) => w.id)).toContain(bounty.id);
+    expect(
+      listAppreciation(db)
+        .find((p) => p.username === dev.username)
+        ?.work.map((w) => w.id),
+    ).toContain(bounty.id);
     expect(() => applyIntent(db, devActor, bounty.id, "claim")).toThrow(InvalidTransition);
   });
 
@@ -285,11 +300,16 @@ describe("the whole journey, with credit and a timeline", () => {
 describe("proposals", () => {
   it("a contributor's bounty is a proposal only they and reviewers can see until accepted", async () => {
     const proposer = await makeUser();
-    const res = await call(newBountyAction, "/targets/prometheus/bounties/new", { slug: "prometheus" }, formInit(await cookieFor(proposer.id), {
-      title: "Document scraping over SPIFFE mTLS",
-      description: "Write the guide for scraping targets with SVIDs, end to end.",
-      kind: "docs",
-    }));
+    const res = await call(
+      newBountyAction,
+      "/targets/prometheus/bounties/new",
+      { slug: "prometheus" },
+      formInit(await cookieFor(proposer.id), {
+        title: "Document scraping over SPIFFE mTLS",
+        description: "Write the guide for scraping targets with SVIDs, end to end.",
+        kind: "docs",
+      }),
+    );
     expect(res.status).toBe(302);
     const id = Number(res.headers.get("location")!.split("/").pop());
     expect(getBounty(db, id)).toMatchObject({ status: "proposed", personas: ["documenter"] });
@@ -318,16 +338,28 @@ describe("proposals", () => {
       expect(listBounties(db, { status, page: 1 }).rows.map((r) => r.id)).not.toContain(proposal.id);
       expect(listBounties(db, { statuses: [status], target: "kafka", page: 1 }).total).toBe(0);
     }
-    for (const res of [await call(boardLoader, "/bounties?q=private+idea"), await call(apiBounties, "/api/bounties?target=kafka"), await call(feedLoader, "/bounties.atom")]) {
+    for (const res of [
+      await call(boardLoader, "/bounties?q=private+idea"),
+      await call(apiBounties, "/api/bounties?target=kafka"),
+      await call(feedLoader, "/bounties.atom"),
+    ]) {
       expect(await res.text()).not.toContain("A private idea for Kafka");
     }
   });
 
   it("refuses a bounty with missing fields, naming each, and writes nothing", async () => {
     const before = db.$client.prepare("select count(*) as n from bounties").get();
-    const res = await call(newBountyAction, "/targets/kafka/bounties/new", { slug: "kafka" }, formInit(await cookieFor((await makeUser(["admin"])).id), {
-      title: "x", description: "short", kind: "knitting", github: "not a link",
-    }));
+    const res = await call(
+      newBountyAction,
+      "/targets/kafka/bounties/new",
+      { slug: "kafka" },
+      formInit(await cookieFor((await makeUser(["admin"])).id), {
+        title: "x",
+        description: "short",
+        kind: "knitting",
+        github: "not a link",
+      }),
+    );
     expect(res.status).toBe(400);
     expect(Object.keys((await res.json()).fieldErrors).sort()).toEqual(["description", "github", "kind", "title"]);
     expect(db.$client.prepare("select count(*) as n from bounties").get()).toEqual(before);
@@ -406,7 +438,10 @@ describe("markdown is rendered once, when written", () => {
     const dev = webBountyActor(await makeUser());
     applyIntent(db, dev, bounty.id, "claim");
     applyIntent(db, dev, bounty.id, "progress", { note: "Opened *KIP-1234*." });
-    const event = db.$client.prepare("select note, note_html from bounty_events where bounty_id = ? and type = 'progress'").get(bounty.id) as { note: string; note_html: string };
+    const event = db.$client.prepare("select note, note_html from bounty_events where bounty_id = ? and type = 'progress'").get(bounty.id) as {
+      note: string;
+      note_html: string;
+    };
     expect(event.note_html).toBe(renderMarkdown("Opened *KIP-1234*."));
     const row = db.$client.prepare("select description_html from bounties where id = ?").get(bounty.id) as { description_html: string };
     expect(row.description_html).toContain("<strong>SVIDs</strong>");
@@ -419,11 +454,17 @@ describe("markdown is rendered once, when written", () => {
 
   it("the database refuses a note or a description without its HTML, and the timeline stays append-only", async () => {
     const bounty = await newBounty();
-    const insert = db.$client.prepare("insert into bounty_events (bounty_id, type, actor_label, source, note, note_html, created_at) values (?, 'progress', '@x', 'web', ?, ?, 0)");
+    const insert = db.$client.prepare(
+      "insert into bounty_events (bounty_id, type, actor_label, source, note, note_html, created_at) values (?, 'progress', '@x', 'web', ?, ?, 0)",
+    );
     expect(() => insert.run(bounty.id, "unrendered", null)).toThrow(/stored with its rendering/);
     expect(() => insert.run(bounty.id, null, "<p>html without a note</p>")).toThrow(/stored with its rendering/);
     expect(() =>
-      db.$client.prepare("insert into bounties (target_id, title, description, kind, status, created_at, updated_at) values (?, 'No HTML', 'Some words here', 'code', 'open', 0, 0)").run(bounty.targetId),
+      db.$client
+        .prepare(
+          "insert into bounties (target_id, title, description, kind, status, created_at, updated_at) values (?, 'No HTML', 'Some words here', 'code', 'open', 0, 0)",
+        )
+        .run(bounty.targetId),
     ).toThrow(/stored with its rendering/);
     const created = db.$client.prepare("select id from bounty_events where bounty_id = ? and type = 'created'").get(bounty.id) as { id: number };
     const withNote = insert.run(bounty.id, "a note", "<p>a note</p>\n").lastInsertRowid;
@@ -448,8 +489,14 @@ describe("markdown is rendered once, when written", () => {
       migrate(legacy, { migrationsFolder: old });
       const sqlite = legacy.$client;
       sqlite.prepare("insert into targets (slug, name, category, status, summary) values ('t', 'T', 'c', 'none', 's')").run();
-      const bountyId = sqlite.prepare("insert into bounties (target_id, title, description, kind, status, created_at, updated_at) values (1, 'Old', 'An **old** description', 'code', 'open', 0, 0)").run().lastInsertRowid;
-      const insertEvent = sqlite.prepare("insert into bounty_events (bounty_id, type, actor_label, source, note, created_at) values (?, ?, '@old', 'web', ?, 0)");
+      const bountyId = sqlite
+        .prepare(
+          "insert into bounties (target_id, title, description, kind, status, created_at, updated_at) values (1, 'Old', 'An **old** description', 'code', 'open', 0, 0)",
+        )
+        .run().lastInsertRowid;
+      const insertEvent = sqlite.prepare(
+        "insert into bounty_events (bounty_id, type, actor_label, source, note, created_at) values (?, ?, '@old', 'web', ?, 0)",
+      );
       sqlite.transaction(() => {
         for (let i = 0; i < 1_200; i++) insertEvent.run(bountyId, "progress", `note *${i}*`);
         insertEvent.run(bountyId, "claimed", null);
@@ -485,7 +532,9 @@ describe("the note rate limit", () => {
     const wait = Number(res.headers.get("Retry-After"));
     expect(wait).toBeGreaterThan(540);
     expect(wait).toBeLessThanOrEqual(600);
-    expect((await res.json()).message).toBe(`You have added ${NOTES_PER_BOUNTY} notes on this bounty in the last 10 minutes, the most allowed is ${NOTES_PER_BOUNTY}. Try again in 10 minutes.`);
+    expect((await res.json()).message).toBe(
+      `You have added ${NOTES_PER_BOUNTY} notes on this bounty in the last 10 minutes, the most allowed is ${NOTES_PER_BOUNTY}. Try again in 10 minutes.`,
+    );
     expect(fingerprint(process.env.DATABASE_PATH!, ["login_failures", "sessions"])).toEqual(before);
     expect(db.$client.prepare("select * from claims where bounty_id = ?").all(bounty.id)).toEqual(claimBefore);
     expect(eventCount(bounty.id)).toBe(2 + NOTES_PER_BOUNTY);

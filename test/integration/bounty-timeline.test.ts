@@ -1,11 +1,11 @@
 // A bounty page's cost must not grow with its timeline: notes are rendered when written
 // and the page reads one page of events from an index.
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "../../app/db.server";
-import { renderMarkdown } from "../../app/lib/markdown.server";
-import { createBounty, TIMELINE_PAGE_SIZE, webBountyActor } from "../../app/models/bounties.server";
-import { getTarget } from "../../app/models/targets.server";
-import { loader as bountyLoader } from "../../app/routes/bounties.$id";
+import { db } from "~/app/db.server";
+import { renderMarkdown } from "~/app/lib/markdown.server";
+import { createBounty, TIMELINE_PAGE_SIZE, webBountyActor } from "~/app/models/bounties.server";
+import { getTarget } from "~/app/models/targets.server";
+import { loader as bountyLoader } from "~/app/routes/bounties.$id";
 import { call } from "../support/remix";
 import { makeUser } from "../support/users";
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { loader as healthz } from "../../app/routes/healthz";
-import { loader as home } from "../../app/routes/_index";
-import { loader as persona } from "../../app/routes/personas.$persona";
-import { loader as target } from "../../app/routes/targets.$slug";
-import { loader as catalog } from "../../app/routes/targets._index";
+import { loader as home } from "~/app/routes/_index";
+import { loader as healthz } from "~/app/routes/healthz";
+import { loader as persona } from "~/app/routes/personas.$persona";
+import { loader as target } from "~/app/routes/targets.$slug";
+import { loader as catalog } from "~/app/routes/targets._index";
 import { call } from "../support/remix";
 
 describe("catalog pages", () => {
@@ -13,8 +13,16 @@ describe("catalog pages", () => {
     const data = await res.json();
     expect(data.stats.targets).toBe(51); // 46 integrations + 5 SPIFFE projects
     expect(data.personas.map((p: { slug: string }) => p.slug)).toEqual([
-      "end-user", "sysadmin", "security", "distro", "packager",
-      "documenter", "influencer", "translator", "developer", "other",
+      "end-user",
+      "sysadmin",
+      "security",
+      "distro",
+      "packager",
+      "documenter",
+      "influencer",
+      "translator",
+      "developer",
+      "other",
     ]);
   });
 

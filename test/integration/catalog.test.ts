@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { db } from "../../app/db.server";
-import { cliActor } from "../../app/models/audit.server";
-import { applySnapshot, linkIssueManually } from "../../app/models/github.server";
-import { getCatalogStats, getTarget, listCategories, listTargets } from "../../app/models/targets.server";
+import { db } from "~/app/db.server";
+import { cliActor } from "~/app/models/audit.server";
+import { applySnapshot, linkIssueManually } from "~/app/models/github.server";
+import { getCatalogStats, getTarget, listCategories, listTargets } from "~/app/models/targets.server";
 import { staleOpenFlags } from "../support/counts";
-import type { CatalogFilters } from "../../app/models/targets.server";
+import type { CatalogFilters } from "~/app/models/targets.server";
 
 const list = (filters: Partial<CatalogFilters>) => listTargets(db, { sort: "relevance", page: 1, ...filters });
 const slugs = (filters: Partial<CatalogFilters>) => list(filters).rows.map((r) => r.slug);
@@ -128,7 +128,20 @@ describe("catalog queries", () => {
     linkIssueManually(db, cliActor, target.id, { repo: "apache/old-thing", number: 1 }, "issue", t0 + 100);
     // close the first ten linked; they move behind every open one
     for (const ref of refs.slice(0, 10)) {
-      applySnapshot(db, { githubId: 9_000_000 + ref.number, ...ref, kind: "issue", title: `Closed ${ref.number}`, state: "closed", stateReason: "completed", labels: [], assignees: [], author: null, url: `https://github.com/${ref.repo}/issues/${ref.number}`, updatedAt: Date.now(), mergedAt: null });
+      applySnapshot(db, {
+        githubId: 9_000_000 + ref.number,
+        ...ref,
+        kind: "issue",
+        title: `Closed ${ref.number}`,
+        state: "closed",
+        stateReason: "completed",
+        labels: [],
+        assignees: [],
+        author: null,
+        url: `https://github.com/${ref.repo}/issues/${ref.number}`,
+        updatedAt: Date.now(),
+        mergedAt: null,
+      });
     }
     const page1 = getTarget(db, "kafka", 1)!;
     const page2 = getTarget(db, "kafka", 2)!;
@@ -143,7 +156,12 @@ describe("catalog queries", () => {
     expect(states).toEqual([...states].sort((a, b) => a - b));
     // newest link first among the open ones
     const openPaging = listed.filter((i) => i.repo === "apache/kafka-paging" && i.state === "open").map((i) => i.number);
-    expect(openPaging).toEqual(refs.slice(10).map((r) => r.number).reverse());
+    expect(openPaging).toEqual(
+      refs
+        .slice(10)
+        .map((r) => r.number)
+        .reverse(),
+    );
     expect(listed.filter((i) => i.repo === "apache/kafka-paging" && i.state === "closed")).toHaveLength(10);
     expect(staleOpenFlags()).toEqual([]);
   });

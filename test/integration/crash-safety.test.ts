@@ -1,11 +1,11 @@
 // WH-15 / DB-3: kill -9 the server while signed deliveries stream in; after a restart
 // every delivery that was acknowledged is recorded once and applied (its issue is there),
 // and the database is sound.
+import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { spawn } from "node:child_process";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { deliveryHeaders, issuesEvent } from "../support/github-webhooks";
@@ -16,7 +16,18 @@ const SECRET = crypto.randomBytes(32).toString("hex");
 function boot(databasePath: string, port: number) {
   const child = spawn(process.execPath, [serverEntry], {
     cwd: repoRoot,
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", APP_ORIGIN: `http://127.0.0.1:${port}`, DATABASE_PATH: databasePath, UPLOADS_DIR: path.join(path.dirname(databasePath), "uploads"), GITHUB_WEBHOOK_SECRET: SECRET, SEED_DEMO: "0", CLUBZERO_QUIET_LOG: "1" },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      APP_ORIGIN: `http://127.0.0.1:${port}`,
+      DATABASE_PATH: databasePath,
+      UPLOADS_DIR: path.join(path.dirname(databasePath), "uploads"),
+      GITHUB_WEBHOOK_SECRET: SECRET,
+      SEED_DEMO: "0",
+      CLUBZERO_QUIET_LOG: "1",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   return new Promise<typeof child>((resolve, reject) => {
@@ -65,9 +76,19 @@ describe("crash safety", () => {
     const db = new Database(databasePath, { readonly: true });
     expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
     const recorded = new Map(
-      (db.prepare("select delivery_id, status, count(*) as n from webhook_deliveries group by delivery_id").all() as { delivery_id: string; status: string; n: number }[]).map((r) => [r.delivery_id, r]),
+      (
+        db.prepare("select delivery_id, status, count(*) as n from webhook_deliveries group by delivery_id").all() as {
+          delivery_id: string;
+          status: string;
+          n: number;
+        }[]
+      ).map((r) => [r.delivery_id, r]),
     );
-    const issues = new Map((db.prepare("select number, count(*) as n from github_issues where repo = 'crash/test' group by number").all() as { number: number; n: number }[]).map((r) => [r.number, r.n]));
+    const issues = new Map(
+      (db.prepare("select number, count(*) as n from github_issues where repo = 'crash/test' group by number").all() as { number: number; n: number }[]).map(
+        (r) => [r.number, r.n],
+      ),
+    );
     db.close();
     expect(acked.size).toBeGreaterThan(50);
     // Recorded once and processed, not merely stored…

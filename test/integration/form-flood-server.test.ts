@@ -46,7 +46,11 @@ function post(pathname: string, headers: Record<string, string>, pieces: () => I
   return new Promise((resolve, reject) => {
     // A connection of its own: a refused upload's connection is closed by the server, so it must
     // not go back to a keep-alive pool.
-    const req = http.request(`${server.url}${pathname}`, { method: "POST", agent: false, headers: { ...headers, Origin: server.url, "Content-Length": String(length) } });
+    const req = http.request(`${server.url}${pathname}`, {
+      method: "POST",
+      agent: false,
+      headers: { ...headers, Origin: server.url, "Content-Length": String(length) },
+    });
     let answered = false;
     const timer = setTimeout(() => reject(new Error(`no answer from ${pathname} in 30 s`)), 30_000);
     req.on("response", (res) => {
@@ -86,7 +90,9 @@ const BOUNDARY = "----flood";
 function multipartPieces(texts: number, textBytes: number, files: number, fileBytes: number) {
   const block = new Uint8Array(MIB).fill(0x61);
   const head = (name: string, filename?: string) =>
-    enc.encode(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"${filename ? `; filename="${filename}"\r\nContent-Type: application/pdf` : ""}\r\n\r\n`);
+    enc.encode(
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"${filename ? `; filename="${filename}"\r\nContent-Type: application/pdf` : ""}\r\n\r\n`,
+    );
   const parts: (Uint8Array | number)[] = [];
   for (let i = 0; i < texts; i++) parts.push(head("description"), textBytes, enc.encode("\r\n"));
   for (let i = 0; i < files; i++) parts.push(head("receipts", `r${i}.pdf`), enc.encode("%PDF-1.4\n"), fileBytes - 9, enc.encode("\r\n"));
@@ -169,7 +175,11 @@ function watchRss() {
 }
 
 /** The page's text with HTML entities decoded, to find the sentence a person would read. */
-const shown = (html: string) => html.replace(/&quot;/g, '"').replace(/&#x27;|&#39;/g, "'").replace(/&amp;/g, "&");
+const shown = (html: string) =>
+  html
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&amp;/g, "&");
 
 const listeningLines = () => server.output().split("is listening on").length - 1;
 

@@ -4,20 +4,20 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { parse } from "csv-parse/sync";
-import { describe, expect, it } from "vitest";
-import { db } from "../../app/db.server";
-import { cliActor, webPerson } from "../../app/models/audit.server";
-import { createBounty, webBountyActor } from "../../app/models/bounties.server";
-import { getTarget } from "../../app/models/targets.server";
-import { actOnExpense, createExpense, getExpenseForViewer, InvalidCitation, type ExpenseInput } from "../../app/models/expenses.server";
-import { getBalance, getFundSummary, importDonationsCsv, recordDonation, reverseEntry, verifyLedger } from "../../app/models/ledger.server";
-import { action as expenseAction, loader as expenseLoader } from "../../app/routes/expenses.$id";
-import { loader as receiptLoader } from "../../app/routes/expenses.$id.receipts.$receiptId";
-import { action as newExpense } from "../../app/routes/expenses.new";
-import { loader as fundCsv } from "../../app/routes/fund[.]csv";
-import { loader as fundApi } from "../../app/routes/api.fund";
-import { runCli, runCliAsync } from "../support/cli";
 import sharp from "sharp";
+import { describe, expect, it } from "vitest";
+import { db } from "~/app/db.server";
+import { cliActor, webPerson } from "~/app/models/audit.server";
+import { createBounty, webBountyActor } from "~/app/models/bounties.server";
+import { actOnExpense, createExpense, getExpenseForViewer, InvalidCitation, type ExpenseInput } from "~/app/models/expenses.server";
+import { getBalance, getFundSummary, importDonationsCsv, recordDonation, reverseEntry, verifyLedger } from "~/app/models/ledger.server";
+import { getTarget } from "~/app/models/targets.server";
+import { loader as fundApi } from "~/app/routes/api.fund";
+import { action as expenseAction, loader as expenseLoader } from "~/app/routes/expenses.$id";
+import { loader as receiptLoader } from "~/app/routes/expenses.$id.receipts.$receiptId";
+import { action as newExpense } from "~/app/routes/expenses.new";
+import { loader as fundCsv } from "~/app/routes/fund[.]csv";
+import { runCli, runCliAsync } from "../support/cli";
 import { file, jpegWithComment, pdfBytes, pdfWithLateHtml, pngBytes, pngWithTextChunk, realJpeg, realPng } from "../support/files";
 import { call } from "../support/remix";
 import { cookieFor, makeUser } from "../support/users";
@@ -25,7 +25,12 @@ import { cookieFor, makeUser } from "../support/users";
 const admin = webPerson({ id: 0, username: "nobody", roles: ["admin"] });
 const ledgerCount = () => (db.$client.prepare("select count(*) as n from ledger_entries").get() as { n: number }).n;
 let refNo = 0;
-const donate = (cents: number) => recordDonation(db, { ...admin, userId: null, label: "test" }, { date: "2026-01-15", donor: "Test Donor", amountCents: cents, currency: "USD", reference: `TEST-${++refNo}`, note: null });
+const donate = (cents: number) =>
+  recordDonation(
+    db,
+    { ...admin, userId: null, label: "test" },
+    { date: "2026-01-15", donor: "Test Donor", amountCents: cents, currency: "USD", reference: `TEST-${++refNo}`, note: null },
+  );
 
 const baseExpense: ExpenseInput = {
   kind: "pre_approval",
@@ -81,7 +86,12 @@ function streamedTextParts(cookie: string, parts: number, partBytes: number) {
       controller.enqueue(chunk);
     },
   });
-  const init = { method: "POST", headers: { Cookie: cookie, Origin: "http://localhost:3000", "Content-Type": `multipart/form-data; boundary=${boundary}` }, body, duplex: "half" } as RequestInit;
+  const init = {
+    method: "POST",
+    headers: { Cookie: cookie, Origin: "http://localhost:3000", "Content-Type": `multipart/form-data; boundary=${boundary}` },
+    body,
+    duplex: "half",
+  } as RequestInit;
   return { init, pulled: () => pulled };
 }
 
@@ -101,8 +111,16 @@ describe("the ledger", () => {
     actOnExpense(db, ssc1.person, trip.id, "approve");
     actOnExpense(db, ssc2.person, trip.id, "approve");
     actOnExpense(db, ssc1.person, trip.id, "pay", { paymentReference: "SUM-1", paidOn: "2026-02-03" });
-    recordDonation(db, { ...admin, userId: null, label: "test" }, { date: "2025-12-31", donor: "Year-end", amountCents: 2_002, currency: "USD", reference: `TEST-${++refNo}`, note: null });
-    const entries = db.$client.prepare("select kind, amount_cents as cents, occurred_on as date from ledger_entries order by occurred_on, id").all() as { kind: string; cents: number; date: string }[];
+    recordDonation(
+      db,
+      { ...admin, userId: null, label: "test" },
+      { date: "2025-12-31", donor: "Year-end", amountCents: 2_002, currency: "USD", reference: `TEST-${++refNo}`, note: null },
+    );
+    const entries = db.$client.prepare("select kind, amount_cents as cents, occurred_on as date from ledger_entries order by occurred_on, id").all() as {
+      kind: string;
+      cents: number;
+      date: string;
+    }[];
     const summary = getFundSummary(db);
     const isOut = (e: { kind: string }) => e.kind === "reimbursement";
     expect(summary.donations).toBe(entries.filter((e) => !isOut(e)).reduce((s, e) => s + e.cents, 0));
@@ -111,7 +129,11 @@ describe("the ledger", () => {
     expect(summary.balance).toBe(entries.reduce((s, e) => s + e.cents, 0));
     for (const y of summary.byYear) {
       const inYear = entries.filter((e) => e.date.startsWith(y.year));
-      expect(y).toEqual({ year: y.year, donations: inYear.filter((e) => !isOut(e)).reduce((s, e) => s + e.cents, 0), reimbursed: 0 - inYear.filter(isOut).reduce((s, e) => s + e.cents, 0) });
+      expect(y).toEqual({
+        year: y.year,
+        donations: inYear.filter((e) => !isOut(e)).reduce((s, e) => s + e.cents, 0),
+        reimbursed: 0 - inYear.filter(isOut).reduce((s, e) => s + e.cents, 0),
+      });
     }
     expect(summary.byYear.map((y) => y.year)).toEqual([...new Set(entries.map((e) => e.date.slice(0, 4)))].sort().reverse());
     // the chart ends at today's balance, and each point is the balance after that day's entries
@@ -122,7 +144,9 @@ describe("the ledger", () => {
 
   it("stores only whole cents: a raw 1.5 is refused by the database (LG-1)", () => {
     expect(() =>
-      db.$client.prepare("insert into ledger_entries (kind, amount_cents, currency, occurred_on, created_at) values ('donation', 1.5, 'USD', '2026-01-01', 0)").run(),
+      db.$client
+        .prepare("insert into ledger_entries (kind, amount_cents, currency, occurred_on, created_at) values ('donation', 1.5, 'USD', '2026-01-01', 0)")
+        .run(),
     ).toThrow(/CHECK constraint failed/);
   });
 
@@ -140,13 +164,18 @@ describe("the ledger", () => {
   it("imports donations from CSV all or nothing, naming the bad line and field", () => {
     const before = ledgerCount();
     const bad = "date,donor,amount,currency,reference\n2026-03-01,Ana,50.00,USD,CSV-1\n2026-03-02,Ben,1.005,USD,CSV-2\n";
-    expect(() => importDonationsCsv(db, cliActor, bad)).toThrow("Line 3, field amount: \"1.005\" is not an amount like 25.00.");
+    expect(() => importDonationsCsv(db, cliActor, bad)).toThrow('Line 3, field amount: "1.005" is not an amount like 25.00.');
     expect(ledgerCount()).toBe(before);
     const good = 'date,donor,amount,currency,reference\n2026-03-01,"Doe, Jane",50.00,USD,CSV-1\n2026-03-02,,12.5,USD,CSV-2\n2026-03-02,,12.5,USD,CSV-2\n';
     expect(importDonationsCsv(db, cliActor, good)).toEqual({ imported: 2, skipped: ["line 4: CSV-2 is already recorded"] });
-    expect(importDonationsCsv(db, cliActor, good)).toEqual({ imported: 0, skipped: ["line 2: CSV-1 is already recorded", "line 3: CSV-2 is already recorded", "line 4: CSV-2 is already recorded"] });
+    expect(importDonationsCsv(db, cliActor, good)).toEqual({
+      imported: 0,
+      skipped: ["line 2: CSV-1 is already recorded", "line 3: CSV-2 is already recorded", "line 4: CSV-2 is already recorded"],
+    });
     expect(() => importDonationsCsv(db, cliActor, "date,donor,amount,currency,reference\n2026-13-01,X,5.00,USD,CSV-9\n")).toThrow(/Line 2, field date/);
-    expect(() => importDonationsCsv(db, cliActor, "date,donor,amount,currency,reference\n2026-01-01,X,5.00,EUR,CSV-9\n")).toThrow(/Line 2, field currency: This fund is kept in USD/);
+    expect(() => importDonationsCsv(db, cliActor, "date,donor,amount,currency,reference\n2026-01-01,X,5.00,EUR,CSV-9\n")).toThrow(
+      /Line 2, field currency: This fund is kept in USD/,
+    );
   });
 });
 
@@ -155,7 +184,8 @@ describe("expense approvals", () => {
     donate(100_000);
     const [requester, ssc2, ssc3, payer] = await Promise.all([userWith("ssc"), userWith("ssc"), userWith("ssc"), userWith("admin")]);
     const e = createExpense(db, requester.person, baseExpense, [], true);
-    const post = (who: { cookie: string }, fields: Record<string, string>) => call(expenseAction, `/expenses/${e.id}`, { id: String(e.id) }, multipart(who.cookie, fields));
+    const post = (who: { cookie: string }, fields: Record<string, string>) =>
+      call(expenseAction, `/expenses/${e.id}`, { id: String(e.id) }, multipart(who.cookie, fields));
     const own = await post(requester, { intent: "approve" });
     expect(own.status).toBe(403);
     expect((await own.json()).message).toBe("You cannot vote on your own expense.");
@@ -195,7 +225,7 @@ describe("expense approvals", () => {
   it("with 100.00 available, 50 concurrent requests of 30.00 end with exactly three paid and 10.00 left (LG-4)", async () => {
     // a fresh fund for this test: spend down everything earlier tests left
     const [ssc1, ssc2, payer] = await Promise.all([userWith("ssc"), userWith("ssc"), userWith("admin")]);
-    const balance = getBalance(db) - (getFundSummary(db).committed);
+    const balance = getBalance(db) - getFundSummary(db).committed;
     if (balance > 0) {
       const drain = createExpense(db, (await userWith()).person, { ...baseExpense, amountCents: balance }, [], true);
       actOnExpense(db, ssc1.person, drain.id, "approve");
@@ -206,7 +236,8 @@ describe("expense approvals", () => {
     donate(10_000);
     const requesters = await Promise.all(Array.from({ length: 50 }, () => userWith()));
     const ids = requesters.map((r) => createExpense(db, r.person, baseExpense, [], true).id);
-    const post = (who: { cookie: string }, id: number, fields: Record<string, string>) => call(expenseAction, `/expenses/${id}`, { id: String(id) }, multipart(who.cookie, fields));
+    const post = (who: { cookie: string }, id: number, fields: Record<string, string>) =>
+      call(expenseAction, `/expenses/${id}`, { id: String(id) }, multipart(who.cookie, fields));
     const before = getBalance(db);
     await Promise.all(
       ids.map(async (id) => {
@@ -225,13 +256,18 @@ describe("expense approvals", () => {
     donate(50_000);
     const [requester, ssc1, ssc2, payer] = await Promise.all([userWith(), userWith("ssc"), userWith("ssc"), userWith("admin")]);
     const e = createExpense(db, requester.person, { ...baseExpense, amountCents: 1234 }, [], true);
-    const post = (who: { cookie: string }, fields: Record<string, string>) => call(expenseAction, `/expenses/${e.id}`, { id: String(e.id) }, multipart(who.cookie, fields));
+    const post = (who: { cookie: string }, fields: Record<string, string>) =>
+      call(expenseAction, `/expenses/${e.id}`, { id: String(e.id) }, multipart(who.cookie, fields));
     const votes = await Promise.all(Array.from({ length: 20 }, () => post(ssc1, { intent: "approve" })));
     expect(votes.filter((r) => r.status === 200)).toHaveLength(1);
     await post(ssc2, { intent: "approve" });
     await Promise.all(Array.from({ length: 20 }, () => post(payer, { intent: "pay", paymentReference: "ONCE", paidOn: "2026-06-03" })));
     expect(db.$client.prepare("select count(*) as n from ledger_entries where expense_id = ?").get(e.id)).toEqual({ n: 1 });
-    expect(db.$client.prepare("select count(*) as n from audit_log where entity_type = 'expense' and entity_id = ? and action = 'expense.vote_approve'").get(String(e.id))).toEqual({ n: 2 });
+    expect(
+      db.$client
+        .prepare("select count(*) as n from audit_log where entity_type = 'expense' and entity_id = ? and action = 'expense.vote_approve'")
+        .get(String(e.id)),
+    ).toEqual({ n: 2 });
   });
 
   it("an SSC member cannot mark their own approved expense paid; the ledger is unchanged", async () => {
@@ -243,14 +279,26 @@ describe("expense approvals", () => {
     const page = await (await call(expenseLoader, `/expenses/${e.id}`, { id: String(e.id) }, { headers: { Cookie: requester.cookie } })).json();
     expect(page.can.pay).toBe(false);
     const [entries, balance] = [ledgerCount(), getBalance(db)];
-    const own = await call(expenseAction, `/expenses/${e.id}`, { id: String(e.id) }, multipart(requester.cookie, { intent: "pay", paymentReference: "SELF-1", paidOn: "2026-06-10" }));
+    const own = await call(
+      expenseAction,
+      `/expenses/${e.id}`,
+      { id: String(e.id) },
+      multipart(requester.cookie, { intent: "pay", paymentReference: "SELF-1", paidOn: "2026-06-10" }),
+    );
     expect(own.status).toBe(403);
     expect((await own.json()).message).toBe("You cannot mark your own expense paid: another SSC member or admin must pay it.");
     expect([ledgerCount(), getBalance(db)]).toEqual([entries, balance]);
     expect(db.$client.prepare("select status, payment_reference as ref from expenses where id = ?").get(e.id)).toEqual({ status: "approved", ref: null });
-    expect(db.$client.prepare("select count(*) as n from audit_log where entity_type = 'expense' and entity_id = ? and action = 'expense.paid'").get(String(e.id))).toEqual({ n: 0 });
+    expect(
+      db.$client.prepare("select count(*) as n from audit_log where entity_type = 'expense' and entity_id = ? and action = 'expense.paid'").get(String(e.id)),
+    ).toEqual({ n: 0 });
     // someone else with the pay permission can
-    const paid = await call(expenseAction, `/expenses/${e.id}`, { id: String(e.id) }, multipart(ssc3.cookie, { intent: "pay", paymentReference: "OTHER-1", paidOn: "2026-06-10" }));
+    const paid = await call(
+      expenseAction,
+      `/expenses/${e.id}`,
+      { id: String(e.id) },
+      multipart(ssc3.cookie, { intent: "pay", paymentReference: "OTHER-1", paidOn: "2026-06-10" }),
+    );
     expect(paid.status).toBe(200);
     expect(getBalance(db)).toBe(balance - 2500);
   });
@@ -265,7 +313,12 @@ describe("expense approvals", () => {
       actOnExpense(db, ssc2.person, e.id, "approve");
     }
     const pay = (who: { cookie: string }, id: number) =>
-      call(expenseAction, `/expenses/${id}`, { id: String(id) }, multipart(who.cookie, { intent: "pay", paymentReference: `NOPE-${id}`, paidOn: "2026-06-11" }));
+      call(
+        expenseAction,
+        `/expenses/${id}`,
+        { id: String(id) },
+        multipart(who.cookie, { intent: "pay", paymentReference: `NOPE-${id}`, paidOn: "2026-06-11" }),
+      );
     const [entries, balance] = [ledgerCount(), getBalance(db)];
     const ownContributor = await pay(contributor, mine.id);
     expect(ownContributor.status).toBe(403);
@@ -288,7 +341,16 @@ describe("expense approvals", () => {
 });
 
 describe("receipts", () => {
-  const fields = { kind: "reimbursement", title: "Hotel for KubeCon", event: "KubeCon", category: "lodging", amount: "300.00", spentOn: "2026-04-01", description: "Two nights to give the SPIRE talk.", intent: "submit" };
+  const fields = {
+    kind: "reimbursement",
+    title: "Hotel for KubeCon",
+    event: "KubeCon",
+    category: "lodging",
+    amount: "300.00",
+    spentOn: "2026-04-01",
+    description: "Two nights to give the SPIRE talk.",
+    intent: "submit",
+  };
 
   it("a reimbursement is filed with a PDF; its requester downloads it with safe headers; anyone else gets 404", async () => {
     const requester = await userWith();
@@ -300,7 +362,12 @@ describe("receipts", () => {
     const onDisk = path.join(process.env.UPLOADS_DIR!, stored.stored_name);
     expect(fs.statSync(onDisk).mode & 0o777).toBe(0o600);
 
-    const download = await call(receiptLoader, `/expenses/${id}/receipts/${stored.id}`, { id: String(id), receiptId: String(stored.id) }, { headers: { Cookie: requester.cookie } });
+    const download = await call(
+      receiptLoader,
+      `/expenses/${id}/receipts/${stored.id}`,
+      { id: String(id), receiptId: String(stored.id) },
+      { headers: { Cookie: requester.cookie } },
+    );
     expect(download.status).toBe(200);
     expect(Object.fromEntries(download.headers)).toMatchObject({
       "content-type": "application/pdf",
@@ -312,9 +379,27 @@ describe("receipts", () => {
 
     const stranger = await userWith();
     expect((await call(expenseLoader, `/expenses/${id}`, { id: String(id) }, { headers: { Cookie: stranger.cookie } })).status).toBe(404);
-    expect((await call(receiptLoader, `/expenses/${id}/receipts/${stored.id}`, { id: String(id), receiptId: String(stored.id) }, { headers: { Cookie: stranger.cookie } })).status).toBe(404);
+    expect(
+      (
+        await call(
+          receiptLoader,
+          `/expenses/${id}/receipts/${stored.id}`,
+          { id: String(id), receiptId: String(stored.id) },
+          { headers: { Cookie: stranger.cookie } },
+        )
+      ).status,
+    ).toBe(404);
     const ssc = await userWith("ssc");
-    expect((await call(receiptLoader, `/expenses/${id}/receipts/${stored.id}`, { id: String(id), receiptId: String(stored.id) }, { headers: { Cookie: ssc.cookie } })).status).toBe(200);
+    expect(
+      (
+        await call(
+          receiptLoader,
+          `/expenses/${id}/receipts/${stored.id}`,
+          { id: String(id), receiptId: String(stored.id) },
+          { headers: { Cookie: ssc.cookie } },
+        )
+      ).status,
+    ).toBe(200);
   });
 
   it.each([
@@ -369,22 +454,44 @@ describe("receipts", () => {
 
   it("a description of 5,000 four-byte characters still fits the per-field limit", async () => {
     const requester = await userWith();
-    const res = await call(newExpense, "/expenses/new", {}, multipart(requester.cookie, { ...fields, description: "😀".repeat(2_500) }, [file(pdfBytes(), "a.pdf", "application/pdf")]));
+    const res = await call(
+      newExpense,
+      "/expenses/new",
+      {},
+      multipart(requester.cookie, { ...fields, description: "😀".repeat(2_500) }, [file(pdfBytes(), "a.pdf", "application/pdf")]),
+    );
     expect(res.status).toBe(302);
   });
 
   it("a form that fails validation keeps no temp file of its receipt", async () => {
     const requester = await userWith();
     const filesBefore = uploadsList();
-    const res = await call(newExpense, "/expenses/new", {}, multipart(requester.cookie, { ...fields, amount: "oops" }, [file(pdfBytes(), "a.pdf", "application/pdf")]));
+    const res = await call(
+      newExpense,
+      "/expenses/new",
+      {},
+      multipart(requester.cookie, { ...fields, amount: "oops" }, [file(pdfBytes(), "a.pdf", "application/pdf")]),
+    );
     expect(res.status).toBe(400);
     expect(uploadsList()).toEqual(filesBefore);
   });
 
   it.each([
-    ["an HTML/PDF polyglot with its HTML after the first KiB", file(pdfWithLateHtml(), "poly.pdf", "application/pdf"), '"poly.pdf" is not a PDF, PNG or JPEG file.'],
-    ["a PNG that does not decode (a header and no pixels)", file(pngBytes(), "broken.png", "image/png"), '"broken.png" could not be read as a PNG image; it may be damaged.'],
-    ["a file whose first bytes are not a receipt's", file(new Uint8Array(3 * 1024 * 1024).fill(0x3c), "big.pdf", "application/pdf"), '"big.pdf" is not a PDF, PNG or JPEG file.'],
+    [
+      "an HTML/PDF polyglot with its HTML after the first KiB",
+      file(pdfWithLateHtml(), "poly.pdf", "application/pdf"),
+      '"poly.pdf" is not a PDF, PNG or JPEG file.',
+    ],
+    [
+      "a PNG that does not decode (a header and no pixels)",
+      file(pngBytes(), "broken.png", "image/png"),
+      '"broken.png" could not be read as a PNG image; it may be damaged.',
+    ],
+    [
+      "a file whose first bytes are not a receipt's",
+      file(new Uint8Array(3 * 1024 * 1024).fill(0x3c), "big.pdf", "application/pdf"),
+      '"big.pdf" is not a PDF, PNG or JPEG file.',
+    ],
   ])("%s is refused with 422 and a reason, and nothing is stored", async (_name, bad, reason) => {
     const requester = await userWith();
     const [before, filesBefore] = [expenseCount(), uploadsList()];
@@ -405,7 +512,12 @@ describe("receipts", () => {
     const res = await call(newExpense, "/expenses/new", {}, multipart(requester.cookie, fields, [file(original, name, mime)]));
     expect(res.status).toBe(302);
     const id = Number(res.headers.get("location")!.split("/").pop());
-    const row = db.$client.prepare("select stored_name, size, sha256, mime from receipts where expense_id = ?").get(id) as { stored_name: string; size: number; sha256: string; mime: string };
+    const row = db.$client.prepare("select stored_name, size, sha256, mime from receipts where expense_id = ?").get(id) as {
+      stored_name: string;
+      size: number;
+      sha256: string;
+      mime: string;
+    };
     const stored = fs.readFileSync(path.join(process.env.UPLOADS_DIR!, row.stored_name));
     expect(stored.includes("<script")).toBe(false);
     expect(stored.includes("<html")).toBe(false);
@@ -449,11 +561,21 @@ describe("receipts", () => {
     const none = await call(newExpense, "/expenses/new", {}, multipart(requester.cookie, fields));
     expect(none.status).toBe(422);
     for (const amount of ["1.005", "1e3", "-5", ""]) {
-      const res = await call(newExpense, "/expenses/new", {}, multipart(requester.cookie, { ...fields, amount }, [file(pdfBytes(), "a.pdf", "application/pdf")]));
+      const res = await call(
+        newExpense,
+        "/expenses/new",
+        {},
+        multipart(requester.cookie, { ...fields, amount }, [file(pdfBytes(), "a.pdf", "application/pdf")]),
+      );
       expect(res.status, amount).toBe(400);
       expect((await res.json()).fieldErrors.amount, amount).toContain("1234.50");
     }
-    const ok = await call(newExpense, "/expenses/new", {}, multipart(requester.cookie, { ...fields, amount: "1234.50" }, [file(pdfBytes(), "a.pdf", "application/pdf")]));
+    const ok = await call(
+      newExpense,
+      "/expenses/new",
+      {},
+      multipart(requester.cookie, { ...fields, amount: "1234.50" }, [file(pdfBytes(), "a.pdf", "application/pdf")]),
+    );
     const id = Number(ok.headers.get("location")!.split("/").pop());
     expect(db.$client.prepare("select amount_cents from expenses where id = ?").pluck().get(id)).toBe(123450);
   });
@@ -488,8 +610,16 @@ describe("public record and tools", () => {
   });
 
   it("/fund.csv writes a hostile donor name and expense event as text, and real negative amounts as numbers", async () => {
-    recordDonation(db, { ...admin, userId: null, label: "test" }, { date: "2026-07-01", donor: "-1+1", amountCents: 5_000, currency: "USD", reference: `TEST-${++refNo}`, note: null });
-    recordDonation(db, { ...admin, userId: null, label: "test" }, { date: "2026-07-01", donor: "=HYPERLINK(\"http://evil.example\")", amountCents: 100, currency: "USD", reference: `TEST-${++refNo}`, note: null });
+    recordDonation(
+      db,
+      { ...admin, userId: null, label: "test" },
+      { date: "2026-07-01", donor: "-1+1", amountCents: 5_000, currency: "USD", reference: `TEST-${++refNo}`, note: null },
+    );
+    recordDonation(
+      db,
+      { ...admin, userId: null, label: "test" },
+      { date: "2026-07-01", donor: '=HYPERLINK("http://evil.example")', amountCents: 100, currency: "USD", reference: `TEST-${++refNo}`, note: null },
+    );
     const [requester, ssc1, ssc2, payer] = await Promise.all([userWith(), userWith("ssc"), userWith("ssc"), userWith("admin")]);
     const event = "-2+3+cmd|' /C calc'!A0";
     const e = createExpense(db, requester.person, { ...baseExpense, event, amountCents: 1250, publicRequester: true }, [], true);
@@ -520,7 +650,9 @@ describe("public record and tools", () => {
     await db.$client.backup(copy);
     const raw = new Database(copy);
     raw.exec("drop trigger ledger_entries_no_update");
-    raw.prepare("insert into ledger_entries (kind, amount_cents, currency, occurred_on, created_at) values ('reimbursement', -99999999, 'USD', '2026-12-31', 0)").run();
+    raw
+      .prepare("insert into ledger_entries (kind, amount_cents, currency, occurred_on, created_at) values ('reimbursement', -99999999, 'USD', '2026-12-31', 0)")
+      .run();
     raw.close();
     const broken = await runCliAsync("db/cli/ledger-verify.ts", [], { DATABASE_PATH: copy });
     expect(broken.code).toBe(1);
@@ -555,7 +687,17 @@ describe("cited bounties", () => {
     return { proposer, bounty };
   }
   const expenseCount = () => db.$client.prepare("select count(*) as n from expenses").pluck().get() as number;
-  const fields = (bountyId: number) => ({ kind: "pre_approval", title: "Trip", event: "KubeCon", category: "travel", amount: "10.00", spentOn: "2026-06-01", description: "To talk about it.", bountyId: String(bountyId), intent: "submit" });
+  const fields = (bountyId: number) => ({
+    kind: "pre_approval",
+    title: "Trip",
+    event: "KubeCon",
+    category: "travel",
+    amount: "10.00",
+    spentOn: "2026-06-01",
+    description: "To talk about it.",
+    bountyId: String(bountyId),
+    intent: "submit",
+  });
 
   it("an expense cannot cite a proposal its requester may not see: a field message, and nothing is written", async () => {
     const { proposer, bounty } = await proposal();
@@ -581,7 +723,9 @@ describe("cited bounties", () => {
     // a row filed before citations were checked
     const id = Number(
       db.$client
-        .prepare("insert into expenses (kind, title, event, category, amount_cents, currency, spent_on, description, bounty_id, requester_user_id, status, public_requester, round, created_at, updated_at) values ('pre_approval', 'Old', 'Old', 'travel', 1000, 'USD', '2026-01-01', 'old', ?, ?, 'submitted', 0, 1, 0, 0)")
+        .prepare(
+          "insert into expenses (kind, title, event, category, amount_cents, currency, spent_on, description, bounty_id, requester_user_id, status, public_requester, round, created_at, updated_at) values ('pre_approval', 'Old', 'Old', 'travel', 1000, 'USD', '2026-01-01', 'old', ?, ?, 'submitted', 0, 1, 0, 0)",
+        )
         .run(bounty.id, requester.user.id).lastInsertRowid,
     );
     const asRequester = await call(expenseLoader, `/expenses/${id}`, { id: String(id) }, { headers: { Cookie: requester.cookie } });

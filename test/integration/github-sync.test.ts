@@ -1,9 +1,9 @@
 // Linking by URL and `npm run github:sync` against a local server speaking GitHub's REST format.
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "../../app/db.server";
-import { getIssue } from "../../app/models/github.server";
-import { action as targetAction } from "../../app/routes/targets.$slug";
+import { db } from "~/app/db.server";
+import { getIssue } from "~/app/models/github.server";
+import { action as targetAction } from "~/app/routes/targets.$slug";
 import { runCli, runCliAsync } from "../support/cli";
 import { staleOpenFlags, staleTargetCounts } from "../support/counts";
 import { call } from "../support/remix";
@@ -18,8 +18,17 @@ beforeAll(async () => {
   api = http.createServer((req, res) => {
     requests.push(`${req.method} ${req.url} ${req.headers.authorization}`);
     if (requests.length > rateLimitAfter) {
-      res.writeHead(403, { "content-type": "application/json", "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600) });
-      return res.end(JSON.stringify({ message: "API rate limit exceeded", documentation_url: "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting" }));
+      res.writeHead(403, {
+        "content-type": "application/json",
+        "x-ratelimit-remaining": "0",
+        "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600),
+      });
+      return res.end(
+        JSON.stringify({
+          message: "API rate limit exceeded",
+          documentation_url: "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting",
+        }),
+      );
     }
     const m = /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)$/.exec(req.url ?? "");
     if (!m || req.headers.authorization !== "Bearer test-token") {
@@ -51,7 +60,12 @@ afterAll(() => new Promise<void>((r) => api.close(() => r())));
 describe("linking and syncing GitHub issues", () => {
   it("an admin links a pasted issue URL to a target; without a token it says the state will come later", async () => {
     const admin = await makeUser(["admin"]);
-    const res = await call(targetAction, "/targets/kafka", { slug: "kafka" }, formInit(await cookieFor(admin.id), { url: "https://github.com/apache/kafka/issues/17000" }));
+    const res = await call(
+      targetAction,
+      "/targets/kafka",
+      { slug: "kafka" },
+      formInit(await cookieFor(admin.id), { url: "https://github.com/apache/kafka/issues/17000" }),
+    );
     expect(res.status).toBe(200);
     expect((await res.json()).message).toBe(
       "Linked apache/kafka#17000. Its title and state will update when GitHub sends an event about it (set GITHUB_TOKEN to fetch them right away).",
@@ -70,7 +84,11 @@ describe("linking and syncing GitHub issues", () => {
   it("github:sync refreshes linked issues and stops politely at the rate limit", async () => {
     rateLimitAfter = 5;
     requests.length = 0;
-    const run = await runCliAsync("db/cli/github-sync.ts", [], { DATABASE_PATH: process.env.DATABASE_PATH!, GITHUB_TOKEN: "test-token", GITHUB_API_URL: apiUrl });
+    const run = await runCliAsync("db/cli/github-sync.ts", [], {
+      DATABASE_PATH: process.env.DATABASE_PATH!,
+      GITHUB_TOKEN: "test-token",
+      GITHUB_API_URL: apiUrl,
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/Stopped after 5 of \d+: GitHub's rate limit is reached until .* Run it again after that\./);
     expect(requests.every((r) => r.endsWith("Bearer test-token"))).toBe(true);
@@ -78,7 +96,11 @@ describe("linking and syncing GitHub issues", () => {
     expect(refreshed).toBe(5);
 
     rateLimitAfter = Infinity;
-    const again = await runCliAsync("db/cli/github-sync.ts", [], { DATABASE_PATH: process.env.DATABASE_PATH!, GITHUB_TOKEN: "test-token", GITHUB_API_URL: apiUrl });
+    const again = await runCliAsync("db/cli/github-sync.ts", [], {
+      DATABASE_PATH: process.env.DATABASE_PATH!,
+      GITHUB_TOKEN: "test-token",
+      GITHUB_API_URL: apiUrl,
+    });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/Synced \d+ linked issues and PRs: \d+ updated, 0 could not be fetched\./);
     expect(getIssue(db, "envoyproxy/envoy", 3883)).toMatchObject({ title: "Fresh title for envoyproxy/envoy#3883", state: "closed", stateReason: "completed" });

@@ -1,9 +1,9 @@
 // Its own file (own database): needs a world with exactly one admin.
 import { describe, expect, it } from "vitest";
-import { db } from "../../app/db.server";
-import { webActor } from "../../app/models/audit.server";
-import { Unprocessable } from "../../app/models/errors";
-import { getUserById, setRole } from "../../app/models/users.server";
+import { db } from "~/app/db.server";
+import { webActor } from "~/app/models/audit.server";
+import { Unprocessable } from "~/app/models/errors";
+import { getUserById, setRole } from "~/app/models/users.server";
 import { makeUser } from "../support/users";
 
 describe("the last admin", () => {

@@ -2,11 +2,11 @@
 // in-memory model of what the balance, the committed sum and each expense should be.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { db } from "../../app/db.server";
-import { webPerson } from "../../app/models/audit.server";
-import { DomainError } from "../../app/models/errors";
-import { actOnExpense, createExpense } from "../../app/models/expenses.server";
-import { getBalance, getCommitted, recordDonation, reverseEntry, verifyLedger } from "../../app/models/ledger.server";
+import { db } from "~/app/db.server";
+import { webPerson } from "~/app/models/audit.server";
+import { DomainError } from "~/app/models/errors";
+import { actOnExpense, createExpense } from "~/app/models/expenses.server";
+import { getBalance, getCommitted, recordDonation, reverseEntry, verifyLedger } from "~/app/models/ledger.server";
 import { makeUser } from "../support/users";
 
 type Op =
@@ -37,22 +37,50 @@ describe("the ledger against a model", () => {
         const model = { balance: getBalance(db), committed: getCommitted(db) };
         const expenses: { id: number; cents: number; status: "submitted" | "approved" | "rejected" | "paid" }[] = [];
         const donations: { id: number; cents: number; reversed: boolean }[] = [];
-        const pickOf = <T,>(list: T[], n: number) => (list.length ? list[n % list.length] : undefined);
+        const pickOf = <T>(list: T[], n: number) => (list.length ? list[n % list.length] : undefined);
         for (const o of ops) {
           switch (o.op) {
             case "donate": {
-              const e = recordDonation(db, payer, { date: "2026-01-01", donor: null, amountCents: o.cents, currency: "USD", reference: `MODEL-${Date.now()}-${++ref}`, note: null });
+              const e = recordDonation(db, payer, {
+                date: "2026-01-01",
+                donor: null,
+                amountCents: o.cents,
+                currency: "USD",
+                reference: `MODEL-${Date.now()}-${++ref}`,
+                note: null,
+              });
               donations.push({ id: e.id, cents: o.cents, reversed: false });
               model.balance += o.cents;
               break;
             }
             case "request": {
-              const e = createExpense(db, requester, { kind: "pre_approval", title: "Model", event: "Model", category: "other", amountCents: o.cents, spentOn: "2026-01-01", description: "model", bountyId: null, targetId: null, preApprovalId: null, publicRequester: false }, [], true);
+              const e = createExpense(
+                db,
+                requester,
+                {
+                  kind: "pre_approval",
+                  title: "Model",
+                  event: "Model",
+                  category: "other",
+                  amountCents: o.cents,
+                  spentOn: "2026-01-01",
+                  description: "model",
+                  bountyId: null,
+                  targetId: null,
+                  preApprovalId: null,
+                  publicRequester: false,
+                },
+                [],
+                true,
+              );
               expenses.push({ id: e.id, cents: o.cents, status: "submitted" });
               break;
             }
             case "approve": {
-              const x = pickOf(expenses.filter((e) => e.status === "submitted"), o.pick);
+              const x = pickOf(
+                expenses.filter((e) => e.status === "submitted"),
+                o.pick,
+              );
               if (!x) break;
               const fits = x.cents <= model.balance - model.committed;
               try {
@@ -68,14 +96,20 @@ describe("the ledger against a model", () => {
               break;
             }
             case "reject": {
-              const x = pickOf(expenses.filter((e) => e.status === "submitted"), o.pick);
+              const x = pickOf(
+                expenses.filter((e) => e.status === "submitted"),
+                o.pick,
+              );
               if (!x) break;
               actOnExpense(db, ssc[0]!, x.id, "reject", { reason: "model says no" });
               x.status = "rejected";
               break;
             }
             case "pay": {
-              const x = pickOf(expenses.filter((e) => e.status === "approved"), o.pick);
+              const x = pickOf(
+                expenses.filter((e) => e.status === "approved"),
+                o.pick,
+              );
               if (!x) break;
               const fits = x.cents <= model.balance;
               try {

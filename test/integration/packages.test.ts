@@ -1,22 +1,29 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { db } from "../../app/db.server";
-import { getBounty, webBountyActor } from "../../app/models/bounties.server";
-import { getMatrix, getSoftwareBySlug, listPackages, requestPackaging } from "../../app/models/packages.server";
-import { action as matrixAction, loader as matrixLoader } from "../../app/routes/packages._index";
-import { action as packageAction } from "../../app/routes/packages.$id";
-import { loader as feedLoader } from "../../app/routes/packages.maintainers.$username_.feed[.]atom";
-import { action as newAction, loader as newLoader } from "../../app/routes/packages.new";
-import { action as softwareAction } from "../../app/routes/packages.software.$slug";
-import { loader as apiPackages } from "../../app/routes/api.packages";
-import { action as webhook } from "../../app/routes/webhooks.github";
+import { db } from "~/app/db.server";
+import { getBounty, webBountyActor } from "~/app/models/bounties.server";
+import { getMatrix, getSoftwareBySlug, listPackages, requestPackaging } from "~/app/models/packages.server";
+import { loader as apiPackages } from "~/app/routes/api.packages";
+import { action as packageAction } from "~/app/routes/packages.$id";
+import { action as matrixAction, loader as matrixLoader } from "~/app/routes/packages._index";
+import { loader as feedLoader } from "~/app/routes/packages.maintainers.$username_.feed[.]atom";
+import { action as newAction, loader as newLoader } from "~/app/routes/packages.new";
+import { action as softwareAction } from "~/app/routes/packages.software.$slug";
+import { action as webhook } from "~/app/routes/webhooks.github";
 import { deliveryHeaders, example } from "../support/github-webhooks";
 import { call } from "../support/remix";
 import { cookieFor, formInit, makeUser } from "../support/users";
 
 const count = () => (db.$client.prepare("select count(*) as n from packages").get() as { n: number }).n;
 const register = async (cookie: string, fields: Record<string, string>) => call(newAction, "/packages/new", {}, formInit(cookie, fields));
-const alpine = { software: "spire-server", distro: "alpine", release: "3.20", packageName: "spire-server", version: "1.14.0-r0", url: "https://pkgs.alpinelinux.org/package/v3.20/community/x86_64/spire-server" };
+const alpine = {
+  software: "spire-server",
+  distro: "alpine",
+  release: "3.20",
+  packageName: "spire-server",
+  version: "1.14.0-r0",
+  url: "https://pkgs.alpinelinux.org/package/v3.20/community/x86_64/spire-server",
+};
 
 describe("the matrix", () => {
   it("shows the seeded packages with their status against upstream, and the gaps", () => {
@@ -73,7 +80,13 @@ describe("registering", () => {
     expect(res.status).toBe(302);
     const mine = listPackages(db, { maintainer: packager.username });
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ distro: "alpine", version: "1.14.0-r0", upstreamVersion: "1.15.3", status: "outdated", maintainer: `@${packager.username}` });
+    expect(mine[0]).toMatchObject({
+      distro: "alpine",
+      version: "1.14.0-r0",
+      upstreamVersion: "1.15.3",
+      status: "outdated",
+      maintainer: `@${packager.username}`,
+    });
     const cell = getMatrix(db, { software: "spire-server", distro: "alpine" }).rows[0]!.cells[0]!;
     expect(cell.missing).toBe(false);
     const xml = await (await call(feedLoader, `/packages/maintainers/${packager.username}/feed.atom`, { username: packager.username })).text();
@@ -109,7 +122,9 @@ describe("upstream versions", () => {
     await register(await cookieFor(packager.id), { software: "spiffe-helper", distro: "arch", packageName: "spiffe-helper", version: "0.11.0-1" });
     expect(listPackages(db, { maintainer: packager.username })[0]!.status).toBe("newest");
     const admin = await cookieFor((await makeUser(["admin"])).id);
-    expect((await call(softwareAction, "/packages/software/spiffe-helper", { slug: "spiffe-helper" }, formInit(admin, { version: "v0.12.0" }))).status).toBe(302);
+    expect((await call(softwareAction, "/packages/software/spiffe-helper", { slug: "spiffe-helper" }, formInit(admin, { version: "v0.12.0" }))).status).toBe(
+      302,
+    );
     expect(getSoftwareBySlug(db, "spiffe-helper")!.latestVersion).toBe("0.12.0");
     expect(listPackages(db, { maintainer: packager.username })[0]!.status).toBe("outdated");
   });
@@ -119,7 +134,12 @@ describe("upstream versions", () => {
     payload.repository.full_name = "spiffe/spire-controller-manager";
     Object.assign(payload.release, { tag_name: "v0.8.0", draft: false, prerelease: false, published_at: "2026-11-01T00:00:00Z" });
     const body = JSON.stringify(payload);
-    const res = await call(webhook, "/webhooks/github", {}, { method: "POST", headers: deliveryHeaders("release", body, process.env.GITHUB_WEBHOOK_SECRET!, crypto.randomUUID()), body });
+    const res = await call(
+      webhook,
+      "/webhooks/github",
+      {},
+      { method: "POST", headers: deliveryHeaders("release", body, process.env.GITHUB_WEBHOOK_SECRET!, crypto.randomUUID()), body },
+    );
     expect(res.status).toBe(200);
     expect(getSoftwareBySlug(db, "spire-controller-manager")!.latestVersion).toBe("0.8.0");
     const container = listPackages(db, { software: "spire-controller-manager", distro: "container" })[0]!;
@@ -130,10 +150,21 @@ describe("upstream versions", () => {
 describe("requesting packaging", () => {
   it("opens one packaging bounty for a missing cell on the software's target, for packagers and distributions", async () => {
     const packager = await makeUser(["packager"]);
-    const res = await call(matrixAction, "/packages", {}, formInit(await cookieFor(packager.id), { intent: "request", software: "spire-server", distro: "arch" }));
+    const res = await call(
+      matrixAction,
+      "/packages",
+      {},
+      formInit(await cookieFor(packager.id), { intent: "request", software: "spire-server", distro: "arch" }),
+    );
     expect(res.status).toBe(302);
     const id = Number(res.headers.get("location")!.split("/").pop());
-    expect(getBounty(db, id)).toMatchObject({ title: "Package SPIRE server for Arch / AUR", kind: "packaging", status: "open", personas: ["distro", "packager"], target: { slug: "spire" } });
+    expect(getBounty(db, id)).toMatchObject({
+      title: "Package SPIRE server for Arch / AUR",
+      kind: "packaging",
+      status: "open",
+      personas: ["distro", "packager"],
+      target: { slug: "spire" },
+    });
     const again = requestPackaging(db, webBountyActor(await makeUser()), "spire-server", "arch");
     expect(again).toEqual({ id, created: false });
   });

@@ -3,20 +3,31 @@
 import crypto from "node:crypto";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { db } from "../../app/db.server";
-import { loader as fund } from "../../app/routes/fund._index";
-import { loader as board } from "../../app/routes/bounties._index";
-import { loader as target } from "../../app/routes/targets.$slug";
-import { loader as catalog } from "../../app/routes/targets._index";
-import { action as webhook } from "../../app/routes/webhooks.github";
-import { action as bountyAction, loader as bountyPage } from "../../app/routes/bounties.$id";
-import { createBounty, webBountyActor } from "../../app/models/bounties.server";
-import { getTarget } from "../../app/models/targets.server";
-import { cookieFor, formInit, makeUser } from "../support/users";
+import { db } from "~/app/db.server";
+import { createBounty, webBountyActor } from "~/app/models/bounties.server";
+import { getTarget } from "~/app/models/targets.server";
+import { action as bountyAction, loader as bountyPage } from "~/app/routes/bounties.$id";
+import { loader as board } from "~/app/routes/bounties._index";
+import { loader as fund } from "~/app/routes/fund._index";
+import { loader as target } from "~/app/routes/targets.$slug";
+import { loader as catalog } from "~/app/routes/targets._index";
+import { action as webhook } from "~/app/routes/webhooks.github";
 import { commentEvent, deliveryHeaders, issuesEvent } from "../support/github-webhooks";
 import { call } from "../support/remix";
+import { cookieFor, formInit, makeUser } from "../support/users";
 
-const BIG = ["targets", "github_issues", "target_issues", "target_personas", "bounties", "bounty_personas", "bounty_events", "claims", "webhook_deliveries", "audit_log"];
+const BIG = [
+  "targets",
+  "github_issues",
+  "target_issues",
+  "target_personas",
+  "bounties",
+  "bounty_personas",
+  "bounty_events",
+  "claims",
+  "webhook_deliveries",
+  "audit_log",
+];
 
 // Record the SQL the connection is asked to prepare. drizzle calls prepare for every query
 // it runs (cached statements included: db/statement-cache.ts answers behind this call).
@@ -44,7 +55,10 @@ const ACCEPTED_SCANS: { sql: RegExp; why: string }[] = [
     sql: /^select distinct "target_id" from "bounties" limit \?$/,
     why: "the board's target menu: a covering-index pass that stops at the 101st distinct target; with fewer targets it reads one small index entry per bounty (20,000 at bench scale)",
   },
-  { sql: /^select "category", count\(\*\) from "targets" group by/, why: "the catalog's category menu: one pass over targets_category_idx (2,000 entries at bench scale, ~0.2 ms)" },
+  {
+    sql: /^select "category", count\(\*\) from "targets" group by/,
+    why: "the catalog's category menu: one pass over targets_category_idx (2,000 entries at bench scale, ~0.2 ms)",
+  },
 ];
 
 /** Plan rows that read a big table (or all of one of its indexes) from end to end. */
@@ -52,7 +66,7 @@ function fullScans(): string[] {
   expect(seen.size, "no SQL was recorded").toBeGreaterThan(2);
   const found: string[] = [];
   for (const sql of seen) {
-    if (!/^\s*(select|update|delete|insert|with)/i.test(sql) || /^\s*insert\s+into\s+\S+\s*\(/i.test(sql) && !/select/i.test(sql)) continue;
+    if (!/^\s*(select|update|delete|insert|with)/i.test(sql) || (/^\s*insert\s+into\s+\S+\s*\(/i.test(sql) && !/select/i.test(sql))) continue;
     const params = (sql.match(/\?/g) ?? []).length;
     const explain: Database.Statement<unknown[]> = original.call(db.$client, `EXPLAIN QUERY PLAN ${sql}`);
     const plan = explain.all(...Array<null>(params).fill(null)) as { detail: string }[];
@@ -67,7 +81,12 @@ function fullScans(): string[] {
 
 async function deliver(event: string, payload: unknown) {
   const body = JSON.stringify(payload);
-  const res = await call(webhook, "/webhooks/github", {}, { method: "POST", headers: deliveryHeaders(event, body, process.env.GITHUB_WEBHOOK_SECRET!, crypto.randomUUID()), body });
+  const res = await call(
+    webhook,
+    "/webhooks/github",
+    {},
+    { method: "POST", headers: deliveryHeaders(event, body, process.env.GITHUB_WEBHOOK_SECRET!, crypto.randomUUID()), body },
+  );
   expect(res.status).toBe(200);
 }
 
@@ -92,11 +111,18 @@ describe("query plans on the hot paths", () => {
 
   it("/bounties/:id?page=2 and a progress note on it (a page of the timeline, its count, the note rate limit)", async () => {
     const admin = await makeUser(["admin"]);
-    const bounty = createBounty(db, webBountyActor(admin), { targetId: getTarget(db, "envoy")!.id, title: "Timeline plans", description: "A bounty to read one page of.", kind: "code" });
+    const bounty = createBounty(db, webBountyActor(admin), {
+      targetId: getTarget(db, "envoy")!.id,
+      title: "Timeline plans",
+      description: "A bounty to read one page of.",
+      kind: "code",
+    });
     const dev = await cookieFor((await makeUser()).id);
     expect((await call(bountyAction, `/bounties/${bounty.id}`, { id: String(bounty.id) }, formInit(dev, { intent: "claim" }))).status).toBe(302);
     record();
-    expect((await call(bountyAction, `/bounties/${bounty.id}`, { id: String(bounty.id) }, formInit(dev, { intent: "progress", note: "Half done." }))).status).toBe(302);
+    expect(
+      (await call(bountyAction, `/bounties/${bounty.id}`, { id: String(bounty.id) }, formInit(dev, { intent: "progress", note: "Half done." }))).status,
+    ).toBe(302);
     expect((await call(bountyPage, `/bounties/${bounty.id}`, { id: String(bounty.id) })).status).toBe(200);
     expect((await call(bountyPage, `/bounties/${bounty.id}?page=2`, { id: String(bounty.id) })).status).toBe(404);
     expect(fullScans()).toEqual([]);
@@ -112,7 +138,10 @@ describe("query plans on the hot paths", () => {
     const spec = { repo: "prometheus/prometheus", number: 777, labels: ["club-zero"], updatedAt: "2026-01-01T00:00:00Z" };
     record();
     await deliver("issues", issuesEvent("labeled", spec));
-    await deliver("issue_comment", commentEvent(spec, { id: 1, body: "/claim\n/progress halfway there", login: "bench-gh", createdAt: "2026-01-01T00:01:00Z" }));
+    await deliver(
+      "issue_comment",
+      commentEvent(spec, { id: 1, body: "/claim\n/progress halfway there", login: "bench-gh", createdAt: "2026-01-01T00:01:00Z" }),
+    );
     expect(fullScans()).toEqual([]);
   });
 });

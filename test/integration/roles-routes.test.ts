@@ -1,50 +1,50 @@
 // Every loader and action, as every role: the server decides, not the UI.
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { GrantableRole } from "../../db/schema";
-import * as home from "../../app/routes/_index";
-import * as adminUsers from "../../app/routes/admin.users";
-import * as adminHome from "../../app/routes/admin._index";
-import * as adminWebhooks from "../../app/routes/admin.webhooks";
-import * as githubStart from "../../app/routes/auth.github";
-import * as githubCallback from "../../app/routes/auth.github.callback";
-import * as healthz from "../../app/routes/healthz";
-import * as apiBounties from "../../app/routes/api.bounties";
-import * as apiTargets from "../../app/routes/api.targets";
-import * as appreciation from "../../app/routes/appreciation";
-import * as bounty from "../../app/routes/bounties.$id";
-import * as board from "../../app/routes/bounties._index";
-import * as proposals from "../../app/routes/bounties.proposals";
-import * as feed from "../../app/routes/bounties[.]atom";
-import * as me from "../../app/routes/me";
-import * as fund from "../../app/routes/fund._index";
-import * as fundCsv from "../../app/routes/fund[.]csv";
-import * as apiFund from "../../app/routes/api.fund";
-import * as expensesList from "../../app/routes/expenses._index";
-import * as expensesNew from "../../app/routes/expenses.new";
-import * as expense from "../../app/routes/expenses.$id";
-import * as ssc from "../../app/routes/ssc";
-import * as pkgMatrix from "../../app/routes/packages._index";
-import * as pkgNew from "../../app/routes/packages.new";
-import * as pkgOne from "../../app/routes/packages.$id";
-import * as pkgSoftware from "../../app/routes/packages.software.$slug";
-import * as apiPackages from "../../app/routes/api.packages";
-import * as newBounty from "../../app/routes/targets.$slug_.bounties.new";
-import * as join from "../../app/routes/join";
-import * as login from "../../app/routes/login";
-import * as logout from "../../app/routes/logout";
-import * as persona from "../../app/routes/personas.$persona";
-import * as personas from "../../app/routes/personas._index";
-import * as settings from "../../app/routes/settings";
-import * as target from "../../app/routes/targets.$slug";
-import * as catalog from "../../app/routes/targets._index";
-import { db } from "../../app/db.server";
-import { webPerson } from "../../app/models/audit.server";
-import { actOnExpense, createExpense } from "../../app/models/expenses.server";
-import { recordDonation } from "../../app/models/ledger.server";
+import { db } from "~/app/db.server";
+import { webPerson } from "~/app/models/audit.server";
+import { actOnExpense, createExpense } from "~/app/models/expenses.server";
+import { recordDonation } from "~/app/models/ledger.server";
+import * as home from "~/app/routes/_index";
+import * as adminHome from "~/app/routes/admin._index";
+import * as adminUsers from "~/app/routes/admin.users";
+import * as adminWebhooks from "~/app/routes/admin.webhooks";
+import * as apiBounties from "~/app/routes/api.bounties";
+import * as apiFund from "~/app/routes/api.fund";
+import * as apiPackages from "~/app/routes/api.packages";
+import * as apiTargets from "~/app/routes/api.targets";
+import * as appreciation from "~/app/routes/appreciation";
+import * as githubStart from "~/app/routes/auth.github";
+import * as githubCallback from "~/app/routes/auth.github.callback";
+import * as bounty from "~/app/routes/bounties.$id";
+import * as board from "~/app/routes/bounties._index";
+import * as proposals from "~/app/routes/bounties.proposals";
+import * as feed from "~/app/routes/bounties[.]atom";
+import * as expense from "~/app/routes/expenses.$id";
+import * as expensesList from "~/app/routes/expenses._index";
+import * as expensesNew from "~/app/routes/expenses.new";
+import * as fund from "~/app/routes/fund._index";
+import * as fundCsv from "~/app/routes/fund[.]csv";
+import * as healthz from "~/app/routes/healthz";
+import * as join from "~/app/routes/join";
+import * as login from "~/app/routes/login";
+import * as logout from "~/app/routes/logout";
+import * as me from "~/app/routes/me";
+import * as pkgOne from "~/app/routes/packages.$id";
+import * as pkgMatrix from "~/app/routes/packages._index";
+import * as pkgNew from "~/app/routes/packages.new";
+import * as pkgSoftware from "~/app/routes/packages.software.$slug";
+import * as persona from "~/app/routes/personas.$persona";
+import * as personas from "~/app/routes/personas._index";
+import * as settings from "~/app/routes/settings";
+import * as ssc from "~/app/routes/ssc";
+import * as target from "~/app/routes/targets.$slug";
+import * as newBounty from "~/app/routes/targets.$slug_.bounties.new";
+import * as catalog from "~/app/routes/targets._index";
 import { contentDigest } from "../support/fingerprint";
 import { call } from "../support/remix";
 import { cookieFor, formInit, makeUser } from "../support/users";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { GrantableRole } from "~/db/schema";
 
 type Handler = (args: LoaderFunctionArgs | ActionFunctionArgs) => unknown;
 const ROLES = ["anonymous", "contributor", "packager", "ssc", "admin"] as const;
@@ -67,8 +67,24 @@ beforeAll(async () => {
   targetUserId = (await makeUser()).id;
   const requester = webPerson(await makeUser());
   const [ssc1, ssc2] = [webPerson(await makeUser(["ssc"])), webPerson(await makeUser(["ssc"]))];
-  recordDonation(db, { userId: null, label: "test", source: "cli" }, { date: "2026-01-01", donor: null, amountCents: 100_000, currency: "USD", reference: "ROLES-1", note: null });
-  const trip = { kind: "pre_approval", title: "Trip", event: "Meetup", category: "travel", amountCents: 1000, spentOn: "2026-06-01", description: "A trip.", bountyId: null, targetId: null, preApprovalId: null, publicRequester: false } as const;
+  recordDonation(
+    db,
+    { userId: null, label: "test", source: "cli" },
+    { date: "2026-01-01", donor: null, amountCents: 100_000, currency: "USD", reference: "ROLES-1", note: null },
+  );
+  const trip = {
+    kind: "pre_approval",
+    title: "Trip",
+    event: "Meetup",
+    category: "travel",
+    amountCents: 1000,
+    spentOn: "2026-06-01",
+    description: "A trip.",
+    bountyId: null,
+    targetId: null,
+    preApprovalId: null,
+    publicRequester: false,
+  } as const;
   expenseIds.approved = createExpense(db, requester, trip, [], true).id;
   actOnExpense(db, ssc1, expenseIds.approved, "approve");
   actOnExpense(db, ssc2, expenseIds.approved, "approve");
@@ -102,21 +118,53 @@ const loaders: Row[] = [
   { name: "GET /join", handler: join.loader, path: "/join", expect: signedIn(OK, 302) },
   { name: "GET /logout", handler: logout.loader, path: "/logout", expect: all(302) },
   { name: "GET /settings", handler: settings.loader, path: "/settings", expect: signedIn(LOGIN, OK) },
-  { name: "GET /admin/users", handler: adminUsers.loader, path: "/admin/users", expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
+  {
+    name: "GET /admin/users",
+    handler: adminUsers.loader,
+    path: "/admin/users",
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK },
+  },
   { name: "GET /admin", handler: adminHome.loader, path: "/admin", expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
-  { name: "GET /admin/webhooks", handler: adminWebhooks.loader, path: "/admin/webhooks", expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
+  {
+    name: "GET /admin/webhooks",
+    handler: adminWebhooks.loader,
+    path: "/admin/webhooks",
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK },
+  },
   { name: "GET /auth/github", handler: githubStart.loader, path: "/auth/github", expect: all(302) },
   { name: "GET /bounties", handler: board.loader, path: "/bounties", expect: all(OK) },
   { name: "GET /bounties/:id", handler: bounty.loader, path: "/bounties/1", params: { id: "1" }, expect: all(OK) },
-  { name: "GET /bounties/proposals", handler: proposals.loader, path: "/bounties/proposals", expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: OK, admin: OK } },
+  {
+    name: "GET /bounties/proposals",
+    handler: proposals.loader,
+    path: "/bounties/proposals",
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: OK, admin: OK },
+  },
   { name: "GET /bounties.atom", handler: feed.loader, path: "/bounties.atom", expect: all(OK) },
-  { name: "GET /targets/:slug/bounties/new", handler: newBounty.loader, path: "/targets/kafka/bounties/new", params: { slug: "kafka" }, expect: signedIn(LOGIN, OK) },
+  {
+    name: "GET /targets/:slug/bounties/new",
+    handler: newBounty.loader,
+    path: "/targets/kafka/bounties/new",
+    params: { slug: "kafka" },
+    expect: signedIn(LOGIN, OK),
+  },
   { name: "GET /me", handler: me.loader, path: "/me", expect: signedIn(LOGIN, OK) },
   { name: "GET /appreciation", handler: appreciation.loader, path: "/appreciation", expect: all(OK) },
   { name: "GET /packages", handler: pkgMatrix.loader, path: "/packages", expect: all(OK) },
-  { name: "GET /packages/new", handler: pkgNew.loader, path: "/packages/new", expect: { anonymous: LOGIN, contributor: 403, packager: OK, ssc: 403, admin: OK } },
+  {
+    name: "GET /packages/new",
+    handler: pkgNew.loader,
+    path: "/packages/new",
+    expect: { anonymous: LOGIN, contributor: 403, packager: OK, ssc: 403, admin: OK },
+  },
   { name: "GET /packages/:id", handler: pkgOne.loader, path: "/packages/1", params: { id: "1" }, expect: all(OK) },
-  { name: "GET /packages/software/:slug", handler: pkgSoftware.loader, path: "/packages/software/spire-server", params: { slug: "spire-server" }, expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
+  {
+    name: "GET /packages/software/:slug",
+    handler: pkgSoftware.loader,
+    path: "/packages/software/spire-server",
+    params: { slug: "spire-server" },
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK },
+  },
   { name: "GET /api/packages", handler: apiPackages.loader, path: "/api/packages", expect: all(OK) },
   { name: "GET /fund", handler: fund.loader, path: "/fund", expect: all(OK) },
   { name: "GET /fund.csv", handler: fundCsv.loader, path: "/fund.csv", expect: all(OK) },
@@ -131,22 +179,112 @@ const loaders: Row[] = [
 ];
 
 const actions: Row[] = [
-  { name: "POST /settings (profile)", handler: settings.action, path: "/settings", form: () => ({ intent: "profile", displayName: "Someone", email: `p${Math.random()}@example.org`, githubLogin: "" }), expect: signedIn(LOGIN, OK) },
-  { name: "POST /admin/users (grant)", handler: adminUsers.action, path: "/admin/users", form: () => ({ intent: "grant", userId: String(targetUserId), role: "packager" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
-  { name: "POST /admin/users (revoke)", handler: adminUsers.action, path: "/admin/users", form: () => ({ intent: "revoke", userId: String(targetUserId), role: "packager" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
-  { name: "POST /admin/users (disable)", handler: adminUsers.action, path: "/admin/users", form: () => ({ intent: "enable", userId: String(targetUserId) }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
+  {
+    name: "POST /settings (profile)",
+    handler: settings.action,
+    path: "/settings",
+    form: () => ({ intent: "profile", displayName: "Someone", email: `p${Math.random()}@example.org`, githubLogin: "" }),
+    expect: signedIn(LOGIN, OK),
+  },
+  {
+    name: "POST /admin/users (grant)",
+    handler: adminUsers.action,
+    path: "/admin/users",
+    form: () => ({ intent: "grant", userId: String(targetUserId), role: "packager" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK },
+  },
+  {
+    name: "POST /admin/users (revoke)",
+    handler: adminUsers.action,
+    path: "/admin/users",
+    form: () => ({ intent: "revoke", userId: String(targetUserId), role: "packager" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK },
+  },
+  {
+    name: "POST /admin/users (disable)",
+    handler: adminUsers.action,
+    path: "/admin/users",
+    form: () => ({ intent: "enable", userId: String(targetUserId) }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK },
+  },
   // cancel without a reason: who may is decided (403) before what is missing (422)
-  { name: "POST /bounties/:id (cancel)", handler: bounty.action, path: "/bounties/1", params: { id: "1" }, form: () => ({ intent: "cancel" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 422, admin: 422 } },
-  { name: "POST /bounties/:id (complete an open bounty)", handler: bounty.action, path: "/bounties/1", params: { id: "1" }, form: () => ({ intent: "complete" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 409, admin: 409 } },
-  { name: "POST /targets/:slug/bounties/new (invalid)", handler: newBounty.action, path: "/targets/kafka/bounties/new", params: { slug: "kafka" }, form: () => ({ title: "" }), expect: signedIn(LOGIN, 400) },
-  { name: "POST /admin/webhooks (replay a missing delivery)", handler: adminWebhooks.action, path: "/admin/webhooks", form: () => ({ intent: "replay", id: "999999" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: 404 } },
-  { name: "POST /targets/:slug (link an issue)", handler: target.action, path: "/targets/envoy", params: { slug: "envoy" }, form: () => ({ url: "https://github.com/envoyproxy/envoy/issues/3883" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: OK, admin: OK } },
-  { name: "POST /packages/new (invalid)", handler: pkgNew.action, path: "/packages/new", form: () => ({ software: "" }), expect: { anonymous: LOGIN, contributor: 403, packager: 400, ssc: 403, admin: 400 } },
+  {
+    name: "POST /bounties/:id (cancel)",
+    handler: bounty.action,
+    path: "/bounties/1",
+    params: { id: "1" },
+    form: () => ({ intent: "cancel" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 422, admin: 422 },
+  },
+  {
+    name: "POST /bounties/:id (complete an open bounty)",
+    handler: bounty.action,
+    path: "/bounties/1",
+    params: { id: "1" },
+    form: () => ({ intent: "complete" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 409, admin: 409 },
+  },
+  {
+    name: "POST /targets/:slug/bounties/new (invalid)",
+    handler: newBounty.action,
+    path: "/targets/kafka/bounties/new",
+    params: { slug: "kafka" },
+    form: () => ({ title: "" }),
+    expect: signedIn(LOGIN, 400),
+  },
+  {
+    name: "POST /admin/webhooks (replay a missing delivery)",
+    handler: adminWebhooks.action,
+    path: "/admin/webhooks",
+    form: () => ({ intent: "replay", id: "999999" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: 404 },
+  },
+  {
+    name: "POST /targets/:slug (link an issue)",
+    handler: target.action,
+    path: "/targets/envoy",
+    params: { slug: "envoy" },
+    form: () => ({ url: "https://github.com/envoyproxy/envoy/issues/3883" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: OK, admin: OK },
+  },
+  {
+    name: "POST /packages/new (invalid)",
+    handler: pkgNew.action,
+    path: "/packages/new",
+    form: () => ({ software: "" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 400, ssc: 403, admin: 400 },
+  },
   // a seeded package has no Club Zero maintainer: only admins may change it
-  { name: "POST /packages/:id (edit, invalid)", handler: pkgOne.action, path: "/packages/1", params: { id: "1" }, form: () => ({ intent: "save", software: "" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: 400 } },
-  { name: "POST /packages/software/:slug (invalid)", handler: pkgSoftware.action, path: "/packages/software/spire-server", params: { slug: "spire-server" }, form: () => ({ version: "latest" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: 400 } },
-  { name: "POST /fund (donation, invalid)", handler: fund.action, path: "/fund", form: () => ({ intent: "donation", amount: "1.005" }), expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 400, admin: 400 } },
-  { name: "POST /expenses/new (invalid)", handler: expensesNew.action, path: "/expenses/new", form: () => ({ kind: "reimbursement" }), expect: signedIn(LOGIN, 400) },
+  {
+    name: "POST /packages/:id (edit, invalid)",
+    handler: pkgOne.action,
+    path: "/packages/1",
+    params: { id: "1" },
+    form: () => ({ intent: "save", software: "" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: 400 },
+  },
+  {
+    name: "POST /packages/software/:slug (invalid)",
+    handler: pkgSoftware.action,
+    path: "/packages/software/spire-server",
+    params: { slug: "spire-server" },
+    form: () => ({ version: "latest" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: 400 },
+  },
+  {
+    name: "POST /fund (donation, invalid)",
+    handler: fund.action,
+    path: "/fund",
+    form: () => ({ intent: "donation", amount: "1.005" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 400, admin: 400 },
+  },
+  {
+    name: "POST /expenses/new (invalid)",
+    handler: expensesNew.action,
+    path: "/expenses/new",
+    form: () => ({ kind: "reimbursement" }),
+    expect: signedIn(LOGIN, 400),
+  },
   // someone else's expense is private (404) to contributors and packagers; officers get as far
   // as the missing payment reference (422) or reason (422), so nobody here moves money
   {
@@ -175,7 +313,13 @@ const actions: Row[] = [
     expect: { anonymous: LOGIN, contributor: 404, packager: 404, ssc: 422, admin: 403 },
   },
   { name: "POST /auth/github", handler: githubStart.action, path: "/auth/github", form: () => ({}), expect: all(404) },
-  { name: "POST /login (wrong password)", handler: login.action, path: "/login", form: () => ({ username: "nobody-at-all", password: "wrong password" }), expect: all(401) },
+  {
+    name: "POST /login (wrong password)",
+    handler: login.action,
+    path: "/login",
+    form: () => ({ username: "nobody-at-all", password: "wrong password" }),
+    expect: all(401),
+  },
   { name: "POST /join (invalid)", handler: join.action, path: "/join", form: () => ({ username: "" }), expect: all(400) },
   // logout last: it ends the session it is sent with
   { name: "POST /logout", handler: logout.action, path: "/logout", form: () => ({}), expect: all(302) },
@@ -193,7 +337,11 @@ describe.each([...loaders, ...actions])("$name", (row) => {
     // A refusal (or a redirect to sign in) changes nothing at all, not just the status code.
     const refused = res.status >= 400 || (who === "anonymous" && row.expect[who] === LOGIN);
     if (refused || !row.form) expect(contentDigest(db.$client), `${row.name} as ${who}: database changed`).toBe(before);
-    if (row.expect[who] === LOGIN && who === "anonymous" && ![login, join, logout, githubStart].some((m) => m.loader === row.handler || m.action === row.handler)) {
+    if (
+      row.expect[who] === LOGIN &&
+      who === "anonymous" &&
+      ![login, join, logout, githubStart].some((m) => m.loader === row.handler || m.action === row.handler)
+    ) {
       expect(res.headers.get("location")).toMatch(/^\/login\?redirectTo=/);
     }
   });

@@ -1,7 +1,7 @@
 // CSRF, headers and logging through the real production server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fingerprint } from "../support/fingerprint";
 import { runCli } from "../support/cli";
+import { fingerprint } from "../support/fingerprint";
 import { startServer, type RunningServer } from "../support/server";
 
 const PASSWORD = "admin passphrase for the csrf suite";
@@ -88,7 +88,29 @@ describe("cross-site requests to the real server", () => {
 
   it("crawling every page as an admin changes nothing", async () => {
     const before = fingerprint(server.databasePath, ["login_failures", "sessions"]);
-    for (const p of ["/", "/targets", "/targets/envoy", "/personas", "/personas/developer", "/settings", "/admin/users", "/login", "/join", "/logout", "/auth/github", "/healthz", "/bounties", "/bounties/1", "/bounties/proposals", "/bounties.atom", "/me", "/appreciation", "/api/bounties", "/api/targets", "/targets/kafka/bounties/new"]) {
+    for (const p of [
+      "/",
+      "/targets",
+      "/targets/envoy",
+      "/personas",
+      "/personas/developer",
+      "/settings",
+      "/admin/users",
+      "/login",
+      "/join",
+      "/logout",
+      "/auth/github",
+      "/healthz",
+      "/bounties",
+      "/bounties/1",
+      "/bounties/proposals",
+      "/bounties.atom",
+      "/me",
+      "/appreciation",
+      "/api/bounties",
+      "/api/targets",
+      "/targets/kafka/bounties/new",
+    ]) {
       const res = await fetch(`${server.url}${p}`, { headers: { Cookie: cookie }, redirect: "manual" });
       expect(res.status, p).toBeLessThan(500);
     }

@@ -2,11 +2,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "../../app/db.server";
-import { runMigrations } from "../../db/migrate";
-import { seedCatalog, seedIfEmpty } from "../../db/seed";
-import packageSeed from "../../db/seed/packages.json";
-import targetRows from "../../db/seed/targets.json";
+import { openDatabase, type Db } from "~/app/db.server";
+import { runMigrations } from "~/db/migrate";
+import { seedCatalog, seedIfEmpty } from "~/db/seed";
+import packageSeed from "~/db/seed/packages.json";
+import targetRows from "~/db/seed/targets.json";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "club-zero-seed-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -18,8 +18,7 @@ function freshDb(name: string): Db {
 }
 
 function counts(db: Db) {
-  const n = (table: string) =>
-    (db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+  const n = (table: string) => (db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
   return {
     personas: n("personas"),
     targets: n("targets"),

@@ -3,7 +3,7 @@
 // way a browser without JavaScript sends it; one also asks the way Remix's client does.
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADDRESS_LIMIT } from "../../app/models/login-throttle.server";
+import { ADDRESS_LIMIT } from "~/app/models/login-throttle.server";
 import { runCli } from "../support/cli";
 import { startServer, type RunningServer } from "../support/server";
 
@@ -67,7 +67,10 @@ describe("the return path after sign-in, through the real server", () => {
 
   it("opening /login?redirectTo=/.//evil.example while signed in stays on APP_ORIGIN", async () => {
     const cookie = await signInCookie(ctx.server, "returner");
-    const res = await fetch(`${ctx.server.url}/login?redirectTo=${encodeURIComponent("/.//evil.example")}`, { redirect: "manual", headers: { Cookie: cookie } });
+    const res = await fetch(`${ctx.server.url}/login?redirectTo=${encodeURIComponent("/.//evil.example")}`, {
+      redirect: "manual",
+      headers: { Cookie: cookie },
+    });
     expect(res.status).toBe(302);
     expect(landing(res).origin).toBe(ctx.server.url);
     expect(res.headers.get("location")).toBe("/");

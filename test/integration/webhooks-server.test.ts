@@ -33,7 +33,11 @@ describe("webhooks through the production server", () => {
 
     const spec = { repo: "fluent/fluent-bit", number: 4242, labels: ["club-zero"], title: "SPIFFE mTLS for outputs", updatedAt: "2026-02-01T10:00:00Z" };
     expect((await post(server, "issues", issuesEvent("labeled", spec))).status).toBe(200);
-    const res = await post(server, "issue_comment", commentEvent({ ...spec, updatedAt: "2026-02-01T10:05:00Z" }, { id: 777, body: "/claim", login: "octocat", createdAt: "2026-02-01T10:05:00Z" }));
+    const res = await post(
+      server,
+      "issue_comment",
+      commentEvent({ ...spec, updatedAt: "2026-02-01T10:05:00Z" }, { id: 777, body: "/claim", login: "octocat", createdAt: "2026-02-01T10:05:00Z" }),
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, outcome: "processed" });
 
@@ -73,7 +77,9 @@ describe("webhooks through the production server", () => {
     expect(times[Math.floor(times.length * 0.99)]!).toBeLessThan(500);
     const Database = (await import("better-sqlite3")).default;
     const raw = new Database(server.databasePath, { readonly: true });
-    const processed = raw.prepare(`select count(*) as n from webhook_deliveries where status = 'processed' and delivery_id in (${ids.map(() => "?").join(",")})`).get(...ids);
+    const processed = raw
+      .prepare(`select count(*) as n from webhook_deliveries where status = 'processed' and delivery_id in (${ids.map(() => "?").join(",")})`)
+      .get(...ids);
     raw.close();
     expect(processed).toEqual({ n: 200 });
   });
@@ -143,11 +149,15 @@ describe("webhooks through the production server", () => {
     const bountyId = raw.prepare("select id from bounties where github_repo = 'fluent/fluent-bit' and github_number = 4343").pluck().get() as number;
     const targetId = raw.prepare("select id from targets where slug = 'fluent-bit'").pluck().get() as number;
     const old = raw
-      .prepare("insert into github_issues (repo, number, kind, title, state, url) values ('fluent/fluent-bit', 4344, 'pull', 'An old PR with a bad link', 'open', 'javascript:alert(2)')")
+      .prepare(
+        "insert into github_issues (repo, number, kind, title, state, url) values ('fluent/fluent-bit', 4344, 'pull', 'An old PR with a bad link', 'open', 'javascript:alert(2)')",
+      )
       .run().lastInsertRowid;
     raw.prepare("insert into target_issues (target_id, issue_id, source, created_at) values (?, ?, 'manual', ?)").run(targetId, old, Date.now());
     raw
-      .prepare("insert into bounty_events (bounty_id, type, actor_label, source, note, note_html, links_json, created_at) values (?, 'progress', 'github:someone', 'github', 'old link', '<p>old link</p>', ?, ?)")
+      .prepare(
+        "insert into bounty_events (bounty_id, type, actor_label, source, note, note_html, links_json, created_at) values (?, 'progress', 'github:someone', 'github', 'old link', '<p>old link</p>', ?, ?)",
+      )
       .run(bountyId, JSON.stringify(["javascript:alert(3)", "https://docs.example.org/spiffe"]), Date.now());
     raw.close();
 

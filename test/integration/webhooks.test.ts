@@ -1,35 +1,39 @@
 import crypto from "node:crypto";
+import { Webhooks } from "@octokit/webhooks";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { db } from "../../app/db.server";
-import { MAX_GROUP, replayDelivery } from "../../app/github/receive.server";
-import { Webhooks } from "@octokit/webhooks";
-import { signedBytes } from "../../app/github/verify.server";
-import { getBountyForIssue, getBounty } from "../../app/models/bounties.server";
-import { getDeliveryByGuid, getIssue, getRelease } from "../../app/models/github.server";
-import { action as webhook, loader as webhookGet } from "../../app/routes/webhooks.github";
+import { db } from "~/app/db.server";
+import { MAX_GROUP, replayDelivery } from "~/app/github/receive.server";
+import { signedBytes } from "~/app/github/verify.server";
+import { PAYLOAD_MAX_CHARS } from "~/app/lib/payload-view";
+import { cliActor } from "~/app/models/audit.server";
+import { getBountyForIssue, getBounty, NOTES_PER_BOUNTY } from "~/app/models/bounties.server";
+import { getDeliveryByGuid, getIssue, getRelease } from "~/app/models/github.server";
+import { setDisabled } from "~/app/models/users.server";
+import { loader as adminWebhooks } from "~/app/routes/admin.webhooks";
+import { loader as rawPayload } from "~/app/routes/admin.webhooks_.$id.payload";
+import { action as webhook, loader as webhookGet } from "~/app/routes/webhooks.github";
+import { staleOpenFlags, staleTargetCounts } from "../support/counts";
 import { fingerprint } from "../support/fingerprint";
 import { commentEvent, deliveryHeaders, example, issuesEvent, pullEvent, sign, type IssueSpec } from "../support/github-webhooks";
-import { staleOpenFlags, staleTargetCounts } from "../support/counts";
 import { call } from "../support/remix";
 import { cookieFor, makeUser } from "../support/users";
-import { NOTES_PER_BOUNTY } from "../../app/models/bounties.server";
-import { PAYLOAD_MAX_CHARS } from "../../app/lib/payload-view";
-import { loader as adminWebhooks } from "../../app/routes/admin.webhooks";
-import { loader as rawPayload } from "../../app/routes/admin.webhooks_.$id.payload";
-import { cliActor } from "../../app/models/audit.server";
-import { setDisabled } from "../../app/models/users.server";
 
 const SECRET = process.env.GITHUB_WEBHOOK_SECRET!;
 const dbFile = process.env.DATABASE_PATH!;
 
 async function deliver(event: string, payload: unknown, opts: { id?: string; headers?: Record<string, string>; body?: string } = {}) {
   const body = opts.body ?? JSON.stringify(payload);
-  return call(webhook, "/webhooks/github", {}, {
-    method: "POST",
-    headers: { ...deliveryHeaders(event, body, SECRET, opts.id), ...opts.headers },
-    body,
-  });
+  return call(
+    webhook,
+    "/webhooks/github",
+    {},
+    {
+      method: "POST",
+      headers: { ...deliveryHeaders(event, body, SECRET, opts.id), ...opts.headers },
+      body,
+    },
+  );
 }
 
 let issueNo = 1000;
@@ -127,7 +131,10 @@ describe("the receiver refuses bad deliveries and writes nothing", () => {
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
     }
     for (let i = 0; i < 100; i++) {
-      const headers: Record<string, string> = { ...deliveryHeaders("issues", body, SECRET), "X-Hub-Signature": `sha1=${crypto.randomBytes(20).toString("hex")}` };
+      const headers: Record<string, string> = {
+        ...deliveryHeaders("issues", body, SECRET),
+        "X-Hub-Signature": `sha1=${crypto.randomBytes(20).toString("hex")}`,
+      };
       delete headers["X-Hub-Signature-256"];
       const res = await call(webhook, "/webhooks/github", {}, { method: "POST", headers, body });
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
@@ -271,7 +278,9 @@ describe("events", () => {
     expect(claim).toMatchObject({ userId: user.id, endedAt: null });
     setDisabled(db, cliActor, user.id, true);
     await deliver("issue_comment", commentEvent(spec, { id: 662, body: "/progress still on it\n/release", login: "leaving-gh", createdAt: at(2) }));
-    expect(db.$client.prepare("select id, user_id as userId, last_checkin_at as checkin, ended_at as endedAt from claims where bounty_id = ?").get(id)).toEqual(claim);
+    expect(db.$client.prepare("select id, user_id as userId, last_checkin_at as checkin, ended_at as endedAt from claims where bounty_id = ?").get(id)).toEqual(
+      claim,
+    );
     const b = getBounty(db, id)!;
     expect(b.status).toBe("claimed");
     expect(b.events.slice(0, 2).map((e) => [e.type, e.note])).toEqual([
@@ -288,7 +297,15 @@ describe("events", () => {
     expect(getIssue(db, spec.repo, spec.number)!.url).toBe(`https://github.com/${spec.repo}/issues/${spec.number}`);
     const bounty = getBounty(db, getBountyForIssue(db, spec.repo, spec.number)!.id)!;
     expect(bounty.description).not.toContain("javascript:");
-    const pr = pullEvent("opened", { repo: spec.repo, id: 770_000 + spec.number, number: 7700 + spec.number, title: "Fix", body: `Fixes #${spec.number}`, author: "pr-gh", updatedAt: at(5) });
+    const pr = pullEvent("opened", {
+      repo: spec.repo,
+      id: 770_000 + spec.number,
+      number: 7700 + spec.number,
+      title: "Fix",
+      body: `Fixes #${spec.number}`,
+      author: "pr-gh",
+      updatedAt: at(5),
+    });
     pr.pull_request.html_url = "https://evil.example/github.com/pull/1";
     await deliver("pull_request", pr);
     expect(getIssue(db, spec.repo, 7700 + spec.number)!.url).toBe(`https://github.com/${spec.repo}/pull/${7700 + spec.number}`);
@@ -308,7 +325,15 @@ describe("events", () => {
     const spec = newIssue({ labels: ["club-zero"] });
     await deliver("issues", issuesEvent("labeled", spec));
     await deliver("issue_comment", commentEvent(spec, { id: 701, body: "/claim", login: "carol-gh", createdAt: at(1) }));
-    const pr = { repo: spec.repo, id: 880_000 + spec.number, number: 9000 + spec.number, title: "Add SPIFFE support", body: `Fixes #${spec.number}`, author: "dan-gh", updatedAt: at(10) };
+    const pr = {
+      repo: spec.repo,
+      id: 880_000 + spec.number,
+      number: 9000 + spec.number,
+      title: "Add SPIFFE support",
+      body: `Fixes #${spec.number}`,
+      author: "dan-gh",
+      updatedAt: at(10),
+    };
     await deliver("pull_request", pullEvent("opened", pr));
     const id = getBountyForIssue(db, spec.repo, spec.number)!.id;
     expect(getBounty(db, id)!.status).toBe("in_review");
@@ -321,7 +346,15 @@ describe("events", () => {
   it("a PR closed without merging sends the work back; closing the issue as not planned cancels", async () => {
     const spec = newIssue({ labels: ["club-zero"] });
     await deliver("issues", issuesEvent("labeled", spec));
-    const pr = { repo: spec.repo, id: 990_000 + spec.number, number: 9500 + spec.number, title: "Try SPIFFE", body: `closes ${spec.repo}#${spec.number}`, author: "erin-gh", updatedAt: at(10) };
+    const pr = {
+      repo: spec.repo,
+      id: 990_000 + spec.number,
+      number: 9500 + spec.number,
+      title: "Try SPIFFE",
+      body: `closes ${spec.repo}#${spec.number}`,
+      author: "erin-gh",
+      updatedAt: at(10),
+    };
     await deliver("pull_request", pullEvent("opened", pr));
     const id = getBountyForIssue(db, spec.repo, spec.number)!.id;
     expect(getBounty(db, id)!.status).toBe("in_review");
@@ -358,18 +391,25 @@ describe("the note rate limit through GitHub comments", () => {
     await deliver("issues", issuesEvent("labeled", spec));
     await deliver("issue_comment", commentEvent(spec, { id: 950_000, body: "/claim", login: "chatty-gh", createdAt: at(1) }));
     for (let i = 1; i <= NOTES_PER_BOUNTY; i++) {
-      expect((await deliver("issue_comment", commentEvent(spec, { id: 950_000 + i, body: `/progress step ${i}`, login: "chatty-gh", createdAt: at(1) }))).status).toBe(200);
+      expect(
+        (await deliver("issue_comment", commentEvent(spec, { id: 950_000 + i, body: `/progress step ${i}`, login: "chatty-gh", createdAt: at(1) }))).status,
+      ).toBe(200);
     }
     const bountyId = getBountyForIssue(db, spec.repo, spec.number)!.id;
     const events = () => db.$client.prepare("select count(*) as n from bounty_events where bounty_id = ?").get(bountyId);
     const before = events();
     const id = crypto.randomUUID();
     // one note too many, and a command that would be refused (a second /claim) with a refusal note
-    expect((await deliver("issue_comment", commentEvent(spec, { id: 950_100, body: "/progress spam\n/claim", login: "chatty-gh", createdAt: at(2) }), { id })).status).toBe(200);
+    expect(
+      (await deliver("issue_comment", commentEvent(spec, { id: 950_100, body: "/progress spam\n/claim", login: "chatty-gh", createdAt: at(2) }), { id }))
+        .status,
+    ).toBe(200);
     expect(events()).toEqual(before);
     const delivery = getDeliveryByGuid(db, id)!;
     expect(delivery.status).toBe("processed");
-    expect(delivery.error).toMatch(/^\/progress ignored: You have added 10 notes on this bounty in the last 10 minutes, the most allowed is 10\. Try again in \d+ minutes?\.; \/claim ignored: /);
+    expect(delivery.error).toMatch(
+      /^\/progress ignored: You have added 10 notes on this bounty in the last 10 minutes, the most allowed is 10\. Try again in \d+ minutes?\.; \/claim ignored: /,
+    );
     // someone else on the same bounty is not limited by chatty-gh's notes
     await deliver("issue_comment", commentEvent(spec, { id: 950_101, body: "/release", login: "other-gh", createdAt: at(3) }));
     expect(getBounty(db, bountyId)!.events[0]).toMatchObject({ type: "refused", actorLabel: "@other-gh (GitHub)" });
@@ -516,9 +556,9 @@ describe("replay", () => {
     expect(getDeliveryByGuid(db, id)).toMatchObject({ status: "processed", attempts: 2 });
     const bounty = getBounty(db, getBountyForIssue(db, spec.repo, spec.number)!.id)!;
     expect(bounty.events.filter((e) => e.type === "claimed")).toHaveLength(1);
-    expect(db.$client.prepare("select action, actor_label from audit_log where entity_type = 'webhook_delivery' and entity_id = ?").all(String(row.id))).toEqual([
-      { action: "webhook.replayed", actor_label: "@admin" },
-    ]);
+    expect(
+      db.$client.prepare("select action, actor_label from audit_log where entity_type = 'webhook_delivery' and entity_id = ?").all(String(row.id)),
+    ).toEqual([{ action: "webhook.replayed", actor_label: "@admin" }]);
   });
 });
 
@@ -526,11 +566,24 @@ describe("order independence (WH-10)", () => {
   it("any order, with duplicates, of opened → labelled → /claim → PR opened → PR merged → issue closed ends completed", async () => {
     let run = 0;
     const sequence = (spec: IssueSpec) => {
-      const pr = { repo: spec.repo, id: 7_000_000 + spec.number, number: 50_000 + spec.number, title: "SPIFFE support", body: `Fixes #${spec.number}`, author: "pat-gh" };
+      const pr = {
+        repo: spec.repo,
+        id: 7_000_000 + spec.number,
+        number: 50_000 + spec.number,
+        title: "SPIFFE support",
+        body: `Fixes #${spec.number}`,
+        author: "pat-gh",
+      };
       return [
         ["issues", issuesEvent("opened", { ...spec, labels: [], updatedAt: at(0) })],
         ["issues", issuesEvent("labeled", { ...spec, labels: ["club-zero"], updatedAt: at(1) })],
-        ["issue_comment", commentEvent({ ...spec, labels: ["club-zero"], updatedAt: at(2) }, { id: 10_000_000 + spec.number, body: "/claim", login: "quinn-gh", createdAt: at(2) })],
+        [
+          "issue_comment",
+          commentEvent(
+            { ...spec, labels: ["club-zero"], updatedAt: at(2) },
+            { id: 10_000_000 + spec.number, body: "/claim", login: "quinn-gh", createdAt: at(2) },
+          ),
+        ],
         ["pull_request", pullEvent("opened", { ...pr, updatedAt: at(3) })],
         ["pull_request", pullEvent("closed", { ...pr, merged: true, updatedAt: at(4) })],
         ["issues", issuesEvent("closed", { ...spec, labels: ["club-zero"], state: "closed", stateReason: "completed", updatedAt: at(5) })],
@@ -549,9 +602,9 @@ describe("order independence (WH-10)", () => {
     expect(inOrder).toBe("completed");
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 0, maxLength: 4 }).chain((dups) =>
-          fc.shuffledSubarray([0, 1, 2, 3, 4, 5, ...dups], { minLength: 6 + dups.length, maxLength: 6 + dups.length }),
-        ),
+        fc
+          .array(fc.integer({ min: 0, max: 5 }), { minLength: 0, maxLength: 4 })
+          .chain((dups) => fc.shuffledSubarray([0, 1, 2, 3, 4, 5, ...dups], { minLength: 6 + dups.length, maxLength: 6 + dups.length })),
         async (order) => {
           expect(await finalState(order)).toBe(inOrder);
         },

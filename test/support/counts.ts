@@ -1,16 +1,19 @@
-import { db } from "../../app/db.server";
+import { db } from "~/app/db.server";
 
 /** Targets whose stored open/closed issue counts differ from a count of their links. */
-export function staleTargetCounts(): { slug: string; open_issues: number; closed_issues: number; open: number; closed: number }[] {
-  return db.$client
-    .prepare(
-      `select t.slug, t.open_issues, t.closed_issues,
+type CountRow = { slug: string; open_issues: number; closed_issues: number; open: number; closed: number };
+
+export function staleTargetCounts(): CountRow[] {
+  return (
+    db.$client
+      .prepare(
+        `select t.slug, t.open_issues, t.closed_issues,
               (select count(*) from target_issues ti join github_issues gi on gi.id = ti.issue_id where ti.target_id = t.id and gi.state = 'open') as open,
               (select count(*) from target_issues ti join github_issues gi on gi.id = ti.issue_id where ti.target_id = t.id and gi.state <> 'open') as closed
          from targets t`,
-    )
-    .all()
-    .filter((r: any) => r.open !== r.open_issues || r.closed !== r.closed_issues) as any; // eslint-disable-line @typescript-eslint/no-explicit-any -- raw rows
+      )
+      .all() as CountRow[]
+  ).filter((r) => r.open !== r.open_issues || r.closed !== r.closed_issues);
 }
 
 /** Links whose target_issues.open disagrees with the issue's state (kept by triggers). */

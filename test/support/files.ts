@@ -4,7 +4,10 @@ export function pdfBytes(text = "receipt"): Uint8Array {
 }
 
 export function pngBytes(): Uint8Array {
-  return Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89, 0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+  return Uint8Array.from([
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89, 0, 0, 0,
+    0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+  ]);
 }
 
 export function file(bytes: Uint8Array, name: string, type: string): File {
@@ -17,14 +20,22 @@ const sharpImage = async () => (await import("sharp")).default;
 /** A small genuine PNG (a red square). */
 export async function realPng(size = 16): Promise<Uint8Array> {
   const sharp = await sharpImage();
-  return new Uint8Array(await sharp({ create: { width: size, height: size, channels: 3, background: "#c00" } }).png().toBuffer());
+  return new Uint8Array(
+    await sharp({ create: { width: size, height: size, channels: 3, background: "#c00" } })
+      .png()
+      .toBuffer(),
+  );
 }
 
 /** A small genuine JPEG; with `gps`, an EXIF block that says where it was taken. */
 export async function realJpeg({ gps = false } = {}): Promise<Uint8Array> {
   const sharp = await sharpImage();
   let image = sharp({ create: { width: 32, height: 24, channels: 3, background: "#0a0" } }).jpeg();
-  if (gps) image = image.withExif({ IFD0: { Make: "PhoneCo" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "48/1 51/1 2952/100", GPSLongitudeRef: "E", GPSLongitude: "2/1 17/1 4020/100" } });
+  if (gps)
+    image = image.withExif({
+      IFD0: { Make: "PhoneCo" },
+      IFD3: { GPSLatitudeRef: "N", GPSLatitude: "48/1 51/1 2952/100", GPSLongitudeRef: "E", GPSLongitude: "2/1 17/1 4020/100" },
+    });
   return new Uint8Array(await image.toBuffer());
 }
 

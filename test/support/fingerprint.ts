@@ -9,9 +9,7 @@ export function fingerprint(file: string, skip: string[] = ["login_failures"]): 
       .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name")
       .all() as { name: string }[];
     return Object.fromEntries(
-      tables
-        .filter((t) => !skip.includes(t.name))
-        .map((t) => [t.name, (db.prepare(`select count(*) as n from "${t.name}"`).get() as { n: number }).n]),
+      tables.filter((t) => !skip.includes(t.name)).map((t) => [t.name, (db.prepare(`select count(*) as n from "${t.name}"`).get() as { n: number }).n]),
     );
   } finally {
     db.close();

@@ -6,12 +6,7 @@ type Handler = (args: LoaderFunctionArgs | ActionFunctionArgs) => unknown;
 
 export const BASE = "http://localhost:3000";
 
-export async function call(
-  handler: Handler,
-  pathAndQuery: string,
-  params: Record<string, string> = {},
-  init?: RequestInit,
-): Promise<Response> {
+export async function call(handler: Handler, pathAndQuery: string, params: Record<string, string> = {}, init?: RequestInit): Promise<Response> {
   const request = new Request(new URL(pathAndQuery, BASE), init);
   try {
     const result = await handler({ request, params, context: { cspNonce: "", clientIp: "127.0.0.1" } });

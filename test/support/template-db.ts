@@ -15,9 +15,9 @@ export default async function setup(project: TestProject) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "club-zero-template-"));
   const file = path.join(dir, "template.sqlite");
   process.env.DATABASE_PATH = file;
-  const { db } = await import("../../app/db.server");
-  const { runMigrations } = await import("../../db/migrate");
-  const { seedCatalog } = await import("../../db/seed");
+  const { db } = await import("~/app/db.server");
+  const { runMigrations } = await import("~/db/migrate");
+  const { seedCatalog } = await import("~/db/seed");
   runMigrations(db);
   seedCatalog(db);
   db.$client.pragma("wal_checkpoint(TRUNCATE)");

@@ -1,10 +1,10 @@
 // Real accounts and real sessions in the test database, made through the app's own code.
-import type { GrantableRole } from "../../db/schema";
-import { hashPassword } from "../../app/auth/password.server";
-import { createUserSession } from "../../app/auth/session.server";
-import { db } from "../../app/db.server";
-import { cliActor } from "../../app/models/audit.server";
-import { createUser, type PublicUser } from "../../app/models/users.server";
+import { hashPassword } from "~/app/auth/password.server";
+import { createUserSession } from "~/app/auth/session.server";
+import { db } from "~/app/db.server";
+import { cliActor } from "~/app/models/audit.server";
+import { createUser, type PublicUser } from "~/app/models/users.server";
+import type { GrantableRole } from "~/db/schema";
 
 export const PASSWORD = "a long enough test passphrase";
 

@@ -1,18 +1,117 @@
 import { describe, expect, it } from "vitest";
-import { BOUNTY_STATUSES, type BountyStatus } from "../../db/schema";
-import { availableIntents, BOUNTY_INTENTS, mayAct, nextStatus, type BountyIntent, type WebIntent } from "../../app/lib/bounty-lifecycle";
+import { availableIntents, BOUNTY_INTENTS, mayAct, nextStatus, type BountyIntent, type WebIntent } from "~/app/lib/bounty-lifecycle";
+import { BOUNTY_STATUSES, type BountyStatus } from "~/db/schema";
 
 // The whole table, written out: every state × every intent. "-" means refused.
 const U = { upstream_review: "-", upstream_complete: "-", upstream_cancel: "-", upstream_reopen: "-", upstream_withdraw: "-", upstream_unreview: "-" } as const;
 const EXPECTED: Record<BountyStatus, Record<BountyIntent, BountyStatus | "-">> = {
-  proposed:    { claim: "-", release: "-", progress: "-", submit: "-", complete: "-", reopen: "-", cancel: "-", accept: "open", decline: "declined", expire: "-", ...U },
-  declined:    { claim: "-", release: "-", progress: "-", submit: "-", complete: "-", reopen: "-", cancel: "-", accept: "-", decline: "-", expire: "-", ...U },
-  open:        { claim: "claimed", release: "-", progress: "-", submit: "-", complete: "-", reopen: "-", cancel: "cancelled", accept: "-", decline: "-", expire: "-", ...U, upstream_review: "in_review", upstream_complete: "completed", upstream_cancel: "cancelled" },
-  claimed:     { claim: "-", release: "open", progress: "in_progress", submit: "in_review", complete: "-", reopen: "-", cancel: "cancelled", accept: "-", decline: "-", expire: "open", ...U, upstream_review: "in_review", upstream_complete: "completed", upstream_cancel: "cancelled" },
-  in_progress: { claim: "-", release: "open", progress: "in_progress", submit: "in_review", complete: "-", reopen: "-", cancel: "cancelled", accept: "-", decline: "-", expire: "open", ...U, upstream_review: "in_review", upstream_complete: "completed", upstream_cancel: "cancelled" },
-  in_review:   { claim: "-", release: "open", progress: "-", submit: "-", complete: "completed", reopen: "in_progress", cancel: "cancelled", accept: "-", decline: "-", expire: "-", ...U, upstream_complete: "completed", upstream_cancel: "cancelled", upstream_withdraw: "in_progress", upstream_unreview: "open" },
-  completed:   { claim: "-", release: "-", progress: "-", submit: "-", complete: "-", reopen: "-", cancel: "-", accept: "-", decline: "-", expire: "-", ...U, upstream_reopen: "open" },
-  cancelled:   { claim: "-", release: "-", progress: "-", submit: "-", complete: "-", reopen: "open", cancel: "-", accept: "-", decline: "-", expire: "-", ...U, upstream_reopen: "open" },
+  proposed: {
+    claim: "-",
+    release: "-",
+    progress: "-",
+    submit: "-",
+    complete: "-",
+    reopen: "-",
+    cancel: "-",
+    accept: "open",
+    decline: "declined",
+    expire: "-",
+    ...U,
+  },
+  declined: { claim: "-", release: "-", progress: "-", submit: "-", complete: "-", reopen: "-", cancel: "-", accept: "-", decline: "-", expire: "-", ...U },
+  open: {
+    claim: "claimed",
+    release: "-",
+    progress: "-",
+    submit: "-",
+    complete: "-",
+    reopen: "-",
+    cancel: "cancelled",
+    accept: "-",
+    decline: "-",
+    expire: "-",
+    ...U,
+    upstream_review: "in_review",
+    upstream_complete: "completed",
+    upstream_cancel: "cancelled",
+  },
+  claimed: {
+    claim: "-",
+    release: "open",
+    progress: "in_progress",
+    submit: "in_review",
+    complete: "-",
+    reopen: "-",
+    cancel: "cancelled",
+    accept: "-",
+    decline: "-",
+    expire: "open",
+    ...U,
+    upstream_review: "in_review",
+    upstream_complete: "completed",
+    upstream_cancel: "cancelled",
+  },
+  in_progress: {
+    claim: "-",
+    release: "open",
+    progress: "in_progress",
+    submit: "in_review",
+    complete: "-",
+    reopen: "-",
+    cancel: "cancelled",
+    accept: "-",
+    decline: "-",
+    expire: "open",
+    ...U,
+    upstream_review: "in_review",
+    upstream_complete: "completed",
+    upstream_cancel: "cancelled",
+  },
+  in_review: {
+    claim: "-",
+    release: "open",
+    progress: "-",
+    submit: "-",
+    complete: "completed",
+    reopen: "in_progress",
+    cancel: "cancelled",
+    accept: "-",
+    decline: "-",
+    expire: "-",
+    ...U,
+    upstream_complete: "completed",
+    upstream_cancel: "cancelled",
+    upstream_withdraw: "in_progress",
+    upstream_unreview: "open",
+  },
+  completed: {
+    claim: "-",
+    release: "-",
+    progress: "-",
+    submit: "-",
+    complete: "-",
+    reopen: "-",
+    cancel: "-",
+    accept: "-",
+    decline: "-",
+    expire: "-",
+    ...U,
+    upstream_reopen: "open",
+  },
+  cancelled: {
+    claim: "-",
+    release: "-",
+    progress: "-",
+    submit: "-",
+    complete: "-",
+    reopen: "open",
+    cancel: "-",
+    accept: "-",
+    decline: "-",
+    expire: "-",
+    ...U,
+    upstream_reopen: "open",
+  },
 };
 
 describe("bounty state machine", () => {
@@ -53,7 +152,9 @@ describe("who may act", () => {
   };
   it.each(Object.entries(EXPECTED_ACTORS))("%s is for %j", (intent, actors) => {
     const who = { anonymous, contributor, claimant, reviewer };
-    const allowed = Object.entries(who).filter(([, v]) => mayAct(intent as WebIntent, v)).map(([k]) => k);
+    const allowed = Object.entries(who)
+      .filter(([, v]) => mayAct(intent as WebIntent, v))
+      .map(([k]) => k);
     expect(allowed).toEqual(actors);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CatalogQuerySchema, parseSearchParams } from "../../app/schemas/catalog";
+import { CatalogQuerySchema, parseSearchParams } from "~/app/schemas/catalog";
 
 const parse = (qs: string) => parseSearchParams(CatalogQuerySchema, new URLSearchParams(qs));
 

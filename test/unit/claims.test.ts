@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { claimExpiresAt, formatClaimantLabel } from "../../app/lib/claims";
+import { claimExpiresAt, formatClaimantLabel } from "~/app/lib/claims";
 
 describe("claims", () => {
   it("a claim runs out exactly claimDays days after the claim or the last check-in", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkSameOrigin } from "../../app/auth/csrf.server";
+import { checkSameOrigin } from "~/app/auth/csrf.server";
 
 const APP = "https://clubzero.example.org";
 const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name.toLowerCase()] ?? null });

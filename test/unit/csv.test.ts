@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/sync";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { csvCell, formatCsv } from "../../app/lib/csv";
+import { csvCell, formatCsv } from "~/app/lib/csv";
 
 describe("CSV cells a spreadsheet would run as formulas are defused", () => {
   // OWASP "CSV Injection" payloads, and names a person may really have.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "../../app/env.server";
+import { EnvError, parseEnv } from "~/app/env.server";
 
 describe("configuration", () => {
   it("uses port 3000 and ./data/club-zero.sqlite when nothing is set", () => {

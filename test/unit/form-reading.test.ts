@@ -1,6 +1,6 @@
 // The one reader every form goes through (app/schemas/form.ts readForm), with real Requests.
 import { describe, expect, it } from "vitest";
-import { formToObject, readForm } from "../../app/schemas/form";
+import { formToObject, readForm } from "~/app/schemas/form";
 
 const URLENCODED = { "Content-Type": "application/x-www-form-urlencoded" };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chartSeries } from "../../app/lib/fund-chart";
+import { chartSeries } from "~/app/lib/fund-chart";
 
 const day = (date: string, balance: number) => ({ date, balance });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isBot, parseCommands, parseIssueRefs } from "../../app/lib/github-text";
+import { isBot, parseCommands, parseIssueRefs } from "~/app/lib/github-text";
 
 describe("comment commands", () => {
   it("reads each command on its own line, in order", () => {

@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { githubIssueUrl, githubReleaseUrl, safeGitHubUrl, safeWebUrl } from "../../app/lib/links";
+import { githubIssueUrl, githubReleaseUrl, safeGitHubUrl, safeWebUrl } from "~/app/lib/links";
 
 describe("links from GitHub", () => {
-  it.each([
-    "https://github.com/spiffe/spire/issues/12",
-    "https://github.com/spiffe/spire/pull/3",
-    "https://github.com/spiffe/spire/releases/tag/v1.9.0",
-  ])("%s stays a link", (url) => expect(safeGitHubUrl(url)).toBe(url));
+  it.each(["https://github.com/spiffe/spire/issues/12", "https://github.com/spiffe/spire/pull/3", "https://github.com/spiffe/spire/releases/tag/v1.9.0"])(
+    "%s stays a link",
+    (url) => expect(safeGitHubUrl(url)).toBe(url),
+  );
 
   it.each([
     "javascript:alert(1)",
@@ -36,6 +35,6 @@ describe("links from GitHub", () => {
     expect(githubIssueUrl("spiffe/spire", 12)).toBe("https://github.com/spiffe/spire/issues/12");
     expect(githubIssueUrl("spiffe/spire", 3, "pull")).toBe("https://github.com/spiffe/spire/pull/3");
     expect(githubReleaseUrl("spiffe/spire", "v1.0.0")).toBe("https://github.com/spiffe/spire/releases/tag/v1.0.0");
-    expect(safeGitHubUrl(githubIssueUrl("a/b?x=\"y", 1))).not.toBeNull();
+    expect(safeGitHubUrl(githubIssueUrl('a/b?x="y', 1))).not.toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatDecimal, formatMoney, parseMoney, sumCents } from "../../app/lib/money";
+import { formatDecimal, formatMoney, parseMoney, sumCents } from "~/app/lib/money";
 
 describe("money", () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkPassword } from "../../app/lib/password-policy";
-import { JoinSchema, Username } from "../../app/schemas/account";
+import { checkPassword } from "~/app/lib/password-policy";
+import { JoinSchema, Username } from "~/app/schemas/account";
 
 describe("password policy", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatPayload, PAYLOAD_MAX_CHARS, PAYLOAD_MAX_DEPTH, PAYLOAD_MAX_STRING } from "../../app/lib/payload-view";
+import { formatPayload, PAYLOAD_MAX_CHARS, PAYLOAD_MAX_DEPTH, PAYLOAD_MAX_STRING } from "~/app/lib/payload-view";
 
 const nestedArrays = (levels: number) => `${"[".repeat(levels)}1${"]".repeat(levels)}`;
 const nestedObjects = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
@@ -8,7 +8,13 @@ const bounded = (text: string) => expect(text.length).toBeLessThan(PAYLOAD_MAX_C
 
 describe("formatPayload", () => {
   it("prints a payload within the limits exactly as JSON.stringify(value, null, 2) does, not truncated", () => {
-    const value = { action: "created", issue: { number: 12, labels: [{ name: "club-zero" }, { name: "docs" }], body: null, locked: false }, empty: [], none: {}, "quote\"key": "ünïcödé 😊" };
+    const value = {
+      action: "created",
+      issue: { number: 12, labels: [{ name: "club-zero" }, { name: "docs" }], body: null, locked: false },
+      empty: [],
+      none: {},
+      'quote"key': "ünïcödé 😊",
+    };
     expect(formatPayload(JSON.stringify(value))).toEqual({ text: JSON.stringify(value, null, 2), truncated: false });
   });
 

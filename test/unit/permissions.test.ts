@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BOUNTY_STATUSES, type Role } from "../../db/schema";
-import { maySeeBounty, type Viewer } from "../../app/models/permissions.server";
+import { maySeeBounty, type Viewer } from "~/app/models/permissions.server";
+import { BOUNTY_STATUSES, type Role } from "~/db/schema";
 
 const PROPOSER = 7;
 const viewers: [string, Viewer | null, "all" | "public"][] = [

@@ -11,7 +11,7 @@ import {
   sniffReceiptFile,
   storeReceiptFile,
   sweepOrphanReceipts,
-} from "../../app/lib/receipts.server";
+} from "~/app/lib/receipts.server";
 
 const text = (s: string) => new Uint8Array(Buffer.from(s, "latin1"));
 const concat = (...parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
@@ -19,11 +19,18 @@ const concat = (...parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
 const pdf = text("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n");
 const png = concat(
   new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-  new Uint8Array([0, 0, 0, 13]), text("IHDR"), new Uint8Array([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]), new Uint8Array(4),
-  new Uint8Array([0, 0, 0, 0]), text("IEND"), new Uint8Array([0xae, 0x42, 0x60, 0x82]),
+  new Uint8Array([0, 0, 0, 13]),
+  text("IHDR"),
+  new Uint8Array([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]),
+  new Uint8Array(4),
+  new Uint8Array([0, 0, 0, 0]),
+  text("IEND"),
+  new Uint8Array([0xae, 0x42, 0x60, 0x82]),
 );
 const jpeg = concat(
-  new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), text("JFIF\0"), new Uint8Array([1, 1, 0, 0, 1, 0, 1, 0, 0]),
+  new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
+  text("JFIF\0"),
+  new Uint8Array([1, 1, 0, 0, 1, 0, 1, 0, 0]),
   new Uint8Array([0xff, 0xd9]),
 );
 
@@ -64,7 +71,10 @@ describe("checking what an uploaded receipt really is", () => {
     try {
       // a marker split across the reader's 64 KiB chunks is found too
       const split = text(`%PDF-1.4\n${"x".repeat(64 * 1024 - 12)}<ifr` + `ame src=x>\n%%EOF\n`);
-      for (const [name, bytes] of [["late.pdf", late], ["split.pdf", split]] as const) {
+      for (const [name, bytes] of [
+        ["late.pdf", late],
+        ["split.pdf", split],
+      ] as const) {
         await writeFile(path.join(dir, name), bytes);
         const verdict = await sniffReceiptFile(path.join(dir, name), name, "application/pdf");
         expect(verdict, name).toEqual({ ok: false, reason: `"${name}" is not a PDF, PNG or JPEG file.` });
@@ -81,9 +91,7 @@ describe("checking what an uploaded receipt really is", () => {
   });
 
   it("a JPEG named scan.jpg.php is refused because its last extension is .php", () => {
-    expect(refusal(sniffReceipt(jpeg, "scan.jpg.php", "image/jpeg"))).toBe(
-      '"scan.jpg.php" is a JPEG file, so its name must end in .jpg.',
-    );
+    expect(refusal(sniffReceipt(jpeg, "scan.jpg.php", "image/jpeg"))).toBe('"scan.jpg.php" is a JPEG file, so its name must end in .jpg.');
   });
 
   it("a PNG named .pdf is refused because the name disagrees with the content", () => {
@@ -103,9 +111,7 @@ describe("checking what an uploaded receipt really is", () => {
   });
 
   it.each(["image/png", "text/html", "image/svg+xml"])("a PDF declared as %s is refused", (declared) => {
-    expect(refusal(sniffReceipt(pdf, "invoice.pdf", declared))).toBe(
-      `"invoice.pdf" was sent as ${declared} but is a PDF file.`,
-    );
+    expect(refusal(sniffReceipt(pdf, "invoice.pdf", declared))).toBe(`"invoice.pdf" was sent as ${declared} but is a PDF file.`);
   });
 
   it("a declared type with parameters and odd case still agrees", () => {
@@ -186,12 +192,9 @@ describe("storing receipt files on disk", () => {
     await expect(removeReceiptFile(root, storedName)).resolves.toBeUndefined();
   });
 
-  it.each(["../etc/passwd", "ABCDEF0123456789ABCDEF0123456789", "notes.txt", ""])(
-    "removing a file called %j is refused",
-    async (name) => {
-      await expect(removeReceiptFile(root, name)).rejects.toThrow(/Not a stored receipt name/);
-    },
-  );
+  it.each(["../etc/passwd", "ABCDEF0123456789ABCDEF0123456789", "notes.txt", ""])("removing a file called %j is refused", async (name) => {
+    await expect(removeReceiptFile(root, name)).rejects.toThrow(/Not a stored receipt name/);
+  });
 
   it("the sweeper removes only old files that no row knows about, and old temp files", async () => {
     const now = Date.now();
@@ -232,9 +235,7 @@ describe("naming a receipt in a download header", () => {
     const header = contentDisposition('evil".pdf\r\nSet-Cookie: session=stolen');
     expect(header).not.toMatch(/[\r\n]/);
     expect(header).toMatch(grammar);
-    expect(header).toBe(
-      `attachment; filename="evil_.pdf__Set-Cookie: session=stolen"; filename*=UTF-8''evil%22.pdf__Set-Cookie%3A%20session%3Dstolen`,
-    );
+    expect(header).toBe(`attachment; filename="evil_.pdf__Set-Cookie: session=stolen"; filename*=UTF-8''evil%22.pdf__Set-Cookie%3A%20session%3Dstolen`);
     // What would be sent must also be a valid Headers value.
     expect(new Headers({ "Content-Disposition": header }).get("Content-Disposition")).toBe(header);
   });
@@ -242,9 +243,7 @@ describe("naming a receipt in a download header", () => {
   it("a non-ASCII name keeps its exact spelling in filename* and an ASCII fallback", () => {
     const header = contentDisposition("reçu d'été (2).pdf");
     expect(header).toMatch(grammar);
-    expect(header).toBe(
-      `attachment; filename="re_u d'_t_ (2).pdf"; filename*=UTF-8''re%C3%A7u%20d%27%C3%A9t%C3%A9%20%282%29.pdf`,
-    );
+    expect(header).toBe(`attachment; filename="re_u d'_t_ (2).pdf"; filename*=UTF-8''re%C3%A7u%20d%27%C3%A9t%C3%A9%20%282%29.pdf`);
     const encoded = header.split("filename*=UTF-8''")[1] ?? "";
     expect(decodeURIComponent(encoded)).toBe("reçu d'été (2).pdf");
   });

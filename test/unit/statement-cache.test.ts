@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { cacheStatements } from "../../db/statement-cache";
+import { cacheStatements } from "~/db/statement-cache";
 
 function open(max?: number) {
   const sqlite = new Database(":memory:");

@@ -33,13 +33,16 @@ describe("browser test set-up", () => {
     // The server wrote its database under TMPDIR; nothing of it may be left.
     expect(fs.readdirSync(tmp).filter((name) => name.startsWith("club-zero-e2e-"))).toEqual([]);
     // And no server process of that run is still alive (its database path names the temp dir).
-    const alive = fs.readdirSync("/proc").filter((pid) => /^\d+$/.test(pid)).filter((pid) => {
-      try {
-        return fs.readFileSync(`/proc/${pid}/environ`, "utf8").includes(tmp);
-      } catch {
-        return false;
-      }
-    });
+    const alive = fs
+      .readdirSync("/proc")
+      .filter((pid) => /^\d+$/.test(pid))
+      .filter((pid) => {
+        try {
+          return fs.readFileSync(`/proc/${pid}/environ`, "utf8").includes(tmp);
+        } catch {
+          return false;
+        }
+      });
     expect(alive).toEqual([]);
     fs.rmSync(tmp, { recursive: true, force: true });
   }, 60_000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareToUpstream, parseVersion } from "../../app/lib/versions";
+import { compareToUpstream, parseVersion } from "~/app/lib/versions";
 
 describe("reading distribution versions", () => {
   it.each([
