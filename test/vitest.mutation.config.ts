@@ -25,7 +25,7 @@ export default defineConfig({
   resolve: { alias: [{ find: /^~\//, replacement: `${root}/` }] },
   test: {
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"], exclude: ["test/unit/summary-reporter.test.ts"] } },
+      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"], exclude: ["test/unit/summary-reporter.test.ts", "test/unit/lint.test.ts"] } },
       {
         extends: true,
         test: {
