@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { STATUS_DESCRIPTIONS, STATUS_LABELS, formatCount } from "../lib/catalog";
+import { STATUS_DESCRIPTIONS, STATUS_LABELS, formatCount, type TargetSummary } from "../lib/catalog";
 import type { PersonaSlug, TargetStatus } from "../lib/vocabulary";
 
 export function StatusBadge({ status }: { status: TargetStatus }) {
@@ -25,18 +25,7 @@ export function PersonaChips({ personas, names }: { personas: PersonaSlug[]; nam
   );
 }
 
-export interface TargetCardData {
-  slug: string;
-  name: string;
-  category: string;
-  status: TargetStatus;
-  summary: string;
-  openIssues: number;
-  closedIssues: number;
-  personas: PersonaSlug[];
-}
-
-export function TargetCard({ target, personaNames }: { target: TargetCardData; personaNames: Record<string, string> }) {
+export function TargetCard({ target, personaNames }: { target: TargetSummary; personaNames: Record<string, string> }) {
   return (
     <li className="card target-card">
       <div className="target-card__head">

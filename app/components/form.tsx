@@ -1,3 +1,4 @@
+import { Form } from "@remix-run/react";
 import type { InputHTMLAttributes, ReactNode } from "react";
 
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
@@ -53,5 +54,34 @@ export function ActionResult({ result }: { result?: { ok?: boolean; message?: st
     </p>
   ) : (
     <FormError message={result.message} />
+  );
+}
+
+/**
+ * A one-button form for an action that needs (or may take) a reason: the labelled text
+ * area, posted as `reason` with the button's `intent`.
+ */
+export function ReasonForm({
+  intent,
+  label,
+  button,
+  busy,
+  required = true,
+}: {
+  intent: string;
+  label: string;
+  button: string;
+  busy: boolean;
+  required?: boolean;
+}) {
+  const id = `${intent}-reason`;
+  return (
+    <Form method="post">
+      <label htmlFor={id}>{label}</label>
+      <textarea id={id} name="reason" required={required} />
+      <button className="button button--quiet" name="intent" value={intent} disabled={busy}>
+        {button}
+      </button>
+    </Form>
   );
 }

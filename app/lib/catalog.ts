@@ -1,4 +1,16 @@
-import type { TargetStatus } from "./vocabulary";
+import type { PersonaSlug, TargetStatus } from "./vocabulary";
+
+/** A target as the catalog lists it (card, API row). */
+export interface TargetSummary {
+  slug: string;
+  name: string;
+  category: string;
+  status: TargetStatus;
+  summary: string;
+  openIssues: number;
+  closedIssues: number;
+  personas: PersonaSlug[];
+}
 
 export const STATUS_LABELS: Record<TargetStatus, string> = {
   native: "Native",

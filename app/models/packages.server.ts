@@ -147,15 +147,8 @@ export function getMatrix(
   return { rows, distros };
 }
 
-export interface PackageInput {
-  softwareId: number;
-  distro: DistributionSlug;
-  release: string;
-  packageName: string;
-  version: string;
-  url: string | null;
-  notes: string | null;
-}
+/** What a packager types for a package (the software chosen by id). */
+export type PackageInput = Pick<PackageRow, "softwareId" | "distro" | "release" | "packageName" | "version" | "url" | "notes">;
 
 export class DuplicatePackage extends Conflict {
   constructor(readonly existingId: number) {

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { githubIssues, targetIssues, targetPersonas, targets, TARGET_STATUSES, type PersonaSlug, type TargetStatus } from "~/db/schema";
-import { CATALOG_PAGE_SIZE, type CatalogSort } from "../lib/catalog";
+import { CATALOG_PAGE_SIZE, type CatalogSort, type TargetSummary } from "../lib/catalog";
 import type { Db } from "../db.server";
 
 export interface CatalogFilters {
@@ -12,16 +12,9 @@ export interface CatalogFilters {
   page: number;
 }
 
-export interface CatalogRow {
+/** A catalog row: what the card shows, plus the target's id. */
+export interface CatalogRow extends TargetSummary {
   id: number;
-  slug: string;
-  name: string;
-  category: string;
-  status: TargetStatus;
-  summary: string;
-  openIssues: number;
-  closedIssues: number;
-  personas: PersonaSlug[];
 }
 
 // Correlated subqueries name the outer row explicitly: drizzle leaves columns of a

@@ -2,6 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "../auth/session.server";
 import { ActionResult } from "../components/form";
+import { TableHead } from "../components/table";
 import { db } from "../db.server";
 import { answerDomainErrors, badRequest } from "../lib/responses";
 import { GRANTABLE_ROLES } from "../lib/vocabulary";
@@ -57,14 +58,7 @@ export default function AdminUsers() {
       <div className="table-wrap">
         <table className="table">
           <caption className="sr-only">All users</caption>
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <th scope="col">Roles</th>
-              <th scope="col">Status</th>
-              <th scope="col">Change</th>
-            </tr>
-          </thead>
+          <TableHead columns={["User", "Roles", "Status", "Change"]} />
           <tbody>
             {users.map((u) => (
               <tr key={u.id}>

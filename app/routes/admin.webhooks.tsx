@@ -2,6 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "../auth/session.server";
 import { ActionResult } from "../components/form";
+import { TableHead } from "../components/table";
 import { db } from "../db.server";
 import { replayDelivery } from "../github/receive.server";
 import { webhooksConfigured } from "../github/verify.server";
@@ -108,15 +109,7 @@ export default function AdminWebhooks() {
       ) : (
         <div className="table-wrap">
           <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Received</th>
-                <th scope="col">Event</th>
-                <th scope="col">Status</th>
-                <th scope="col">Error</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Received", "Event", "Status", "Error", "Actions"]} />
             <tbody>
               {deliveries.map((d) => (
                 <tr key={d.id}>

@@ -4,7 +4,7 @@ import { getUser, requireUser } from "../auth/session.server";
 import { BountyStatusBadge, claimFreshness } from "../components/bounties";
 import { PersonaChips } from "../components/catalog";
 import { Pagination } from "../components/filters";
-import { FormError } from "../components/form";
+import { FormError, ReasonForm } from "../components/form";
 import { FundRecord } from "../components/fund";
 import { GitHubLink, WebLink } from "../components/links";
 import { db } from "../db.server";
@@ -232,13 +232,13 @@ export default function BountyPage() {
               </Form>
             ) : null}
             {can("reopen") ? (
-              <Form method="post">
-                <label htmlFor="reopen-reason">{bounty.status === "in_review" ? "What still needs doing?" : "Why reopen it? (optional)"}</label>
-                <textarea id="reopen-reason" name="reason" required={bounty.status === "in_review"} />
-                <button className="button button--quiet" name="intent" value="reopen" disabled={busy}>
-                  {bounty.status === "in_review" ? "Send back to in progress" : "Reopen"}
-                </button>
-              </Form>
+              <ReasonForm
+                intent="reopen"
+                label={bounty.status === "in_review" ? "What still needs doing?" : "Why reopen it? (optional)"}
+                button={bounty.status === "in_review" ? "Send back to in progress" : "Reopen"}
+                required={bounty.status === "in_review"}
+                busy={busy}
+              />
             ) : null}
             {can("release") ? (
               <Form method="post">
@@ -253,24 +253,8 @@ export default function BountyPage() {
                 </button>
               </Form>
             ) : null}
-            {can("decline") ? (
-              <Form method="post">
-                <label htmlFor="decline-reason">Why decline it?</label>
-                <textarea id="decline-reason" name="reason" required />
-                <button className="button button--quiet" name="intent" value="decline" disabled={busy}>
-                  Decline proposal
-                </button>
-              </Form>
-            ) : null}
-            {can("cancel") ? (
-              <Form method="post">
-                <label htmlFor="cancel-reason">Why cancel the bounty?</label>
-                <textarea id="cancel-reason" name="reason" required />
-                <button className="button button--quiet" name="intent" value="cancel" disabled={busy}>
-                  Cancel bounty
-                </button>
-              </Form>
-            ) : null}
+            {can("decline") ? <ReasonForm intent="decline" label="Why decline it?" button="Decline proposal" busy={busy} /> : null}
+            {can("cancel") ? <ReasonForm intent="cancel" label="Why cancel the bounty?" button="Cancel bounty" busy={busy} /> : null}
           </div>
         </aside>
       </div>

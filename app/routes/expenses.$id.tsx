@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireUser } from "../auth/session.server";
-import { ActionResult, Field } from "../components/form";
+import { ActionResult, Field, ReasonForm } from "../components/form";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { formatDateTime } from "../lib/dates";
@@ -188,20 +188,8 @@ export default function ExpensePage() {
                     Approve
                   </button>
                 </Form>
-                <Form method="post">
-                  <label htmlFor="changes-reason">What needs to change?</label>
-                  <textarea id="changes-reason" name="reason" required />
-                  <button className="button button--quiet" name="intent" value="changes" disabled={busy}>
-                    Request changes
-                  </button>
-                </Form>
-                <Form method="post">
-                  <label htmlFor="reject-reason">Why reject it?</label>
-                  <textarea id="reject-reason" name="reason" required />
-                  <button className="button button--quiet" name="intent" value="reject" disabled={busy}>
-                    Reject
-                  </button>
-                </Form>
+                <ReasonForm intent="changes" label="What needs to change?" button="Request changes" busy={busy} />
+                <ReasonForm intent="reject" label="Why reject it?" button="Reject" busy={busy} />
               </>
             ) : null}
             {can.pay ? (

@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { hasRole, requireUser } from "../auth/session.server";
+import { TableHead } from "../components/table";
 import { db } from "../db.server";
 import { formatMoney } from "../lib/money";
 import { webPerson } from "../models/audit.server";
@@ -30,16 +31,7 @@ export default function Expenses() {
       ) : (
         <div className="table-wrap">
           <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">Request</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="amount">
-                  Amount
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={["#", "Request", "Status", { label: "Amount", amount: true }]} />
             <tbody>
               {expenses.map((e) => (
                 <tr key={e.id}>

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getUser, hasRole, requireRole } from "../auth/session.server";
 import { ActionResult, Field } from "../components/form";
 import { BalanceChart } from "../components/fund";
+import { TableHead } from "../components/table";
 import { db } from "../db.server";
 import { formatMoney } from "../lib/money";
 import { answerDomainErrors } from "../lib/responses";
@@ -106,17 +107,7 @@ export default function Fund() {
         <section aria-labelledby="year-heading">
           <h2 id="year-heading">By year</h2>
           <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Year</th>
-                <th scope="col" className="amount">
-                  In
-                </th>
-                <th scope="col" className="amount">
-                  Reimbursed
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={["Year", { label: "In", amount: true }, { label: "Reimbursed", amount: true }]} />
             <tbody>
               {summary.byYear.map((y) => (
                 <tr key={y.year}>
@@ -155,17 +146,7 @@ export default function Fund() {
         ) : null}
         <div className="table-wrap">
           <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">Date</th>
-                <th scope="col">What</th>
-                <th scope="col">Details</th>
-                <th scope="col" className="amount">
-                  Amount
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={["#", "Date", "What", "Details", { label: "Amount", amount: true }]} />
             <tbody>
               {entries.map((e) => (
                 <tr key={e.id}>
