@@ -491,6 +491,20 @@ describe("exactly once", () => {
     expect(b.events.filter((e) => e.type === "refused")).toHaveLength(0);
   });
 
+  it("the same /progress under a second delivery id answers 200 and adds no second event (dedupe by comment)", async () => {
+    const spec = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", spec));
+    await deliver("issue_comment", commentEvent(spec, { id: 911, body: "/claim", login: "hana-gh", createdAt: at(1) }));
+    const progress = commentEvent(spec, { id: 912, body: "/progress halfway there", login: "hana-gh", createdAt: at(2) });
+    const first = await deliver("issue_comment", progress);
+    const second = await deliver("issue_comment", progress); // another hook, another GUID
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const b = getBounty(db, getBountyForIssue(db, spec.repo, spec.number)!.id)!;
+    expect(b.status).toBe("in_progress");
+    expect(b.events.filter((e) => e.type === "progress")).toHaveLength(1);
+    expect(db.$client.prepare("select status, count(*) as n from webhook_deliveries where payload like '%halfway there%' group by status").all()).toEqual([{ status: "processed", n: 2 }]);
+  });
+
   it("a failed delivery is recorded as failed, answered 500, and processed on redelivery (WH-8)", async () => {
     const spec = newIssue({ labels: ["club-zero"] });
     const payload = issuesEvent("labeled", spec);
