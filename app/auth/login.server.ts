@@ -1,6 +1,6 @@
 import { db } from "../db.server";
 import { logEvent } from "../log.server";
-import { accountKey, addressKey, clearAccountFailures, getThrottle, recordLoginFailure } from "../models/login-throttle.server";
+import { accountKey, addressKey, clearAccountFailures, releaseAttempt, reserveAttempt } from "../models/login-throttle.server";
 import { getUserForLogin, upgradePasswordHash, type UserRow } from "../models/users.server";
 import { hashPassword, verifyPassword } from "./password.server";
 
@@ -18,18 +18,20 @@ type Checked = { kind: "ok"; user: UserRow; rehash: boolean } | Exclude<Password
  */
 async function checkPasswordThrottled(door: "login" | "password_check", username: string, password: string, ip: string, now: number): Promise<Checked> {
   const keys = { account: accountKey(username), address: addressKey(ip) };
-  const retryAfterSeconds = getThrottle(db, keys, now);
-  if (retryAfterSeconds !== null) {
-    logEvent(`${door}.throttled`, { username: username.slice(0, 64), ip, retryAfterSeconds });
-    return { kind: "throttled", retryAfterSeconds };
+  // The attempt is counted as a failure before argon2 runs, so concurrent guesses cannot
+  // all slip under the limit; a correct password gives the reservation back.
+  const attempt = reserveAttempt(db, keys, now);
+  if ("throttled" in attempt) {
+    logEvent(`${door}.throttled`, { username: username.slice(0, 64), ip, retryAfterSeconds: attempt.throttled });
+    return { kind: "throttled", retryAfterSeconds: attempt.throttled };
   }
   const user = getUserForLogin(db, username);
   const { ok, rehash } = await verifyPassword(user?.passwordHash ?? null, password);
   if (!user || !ok) {
-    recordLoginFailure(db, keys, now);
     logEvent(`${door}.failed`, { username: username.slice(0, 64), ip });
     return { kind: "invalid" };
   }
+  releaseAttempt(db, attempt.reserved);
   return { kind: "ok", user, rehash };
 }
 

@@ -1,6 +1,6 @@
 import { and, count, eq, gt, inArray, lt } from "drizzle-orm";
 import { loginFailures } from "~/db/schema";
-import type { Db } from "../db.server";
+import { writeTx, type Db, type Tx } from "../db.server";
 
 /**
  * Failed sign-in limits. Per account: 10 failures in 15 minutes, so at most 40 password
@@ -18,7 +18,7 @@ export const addressKey = (ip: string) => `ip:${ip}`;
  * Seconds until the caller may try again, or null when not throttled. The wait ends when
  * enough old failures leave the window to bring the count back under the limit.
  */
-export function getThrottle(db: Db, keys: { account: string; address: string }, now = Date.now()): number | null {
+export function getThrottle(db: Db | Tx, keys: { account: string; address: string }, now = Date.now()): number | null {
   let retryAfterMs = 0;
   for (const [key, limit] of [
     [keys.account, ACCOUNT_LIMIT],
@@ -44,6 +44,37 @@ export function getThrottle(db: Db, keys: { account: string; address: string }, 
     retryAfterMs = Math.max(retryAfterMs, oldest + THROTTLE_WINDOW_MS - now);
   }
   return retryAfterMs > 0 ? Math.ceil(retryAfterMs / 1000) : null;
+}
+
+/**
+ * Takes one password check from the budget before it runs: in one transaction, either the
+ * caller is throttled (seconds to wait) or a failure is recorded in advance against the
+ * account and the address (its row ids). Counting the check before the slow argon2 work
+ * means parallel guesses cannot all pass the check before any failure is written; a check
+ * that then succeeds gives its reservation back with `releaseAttempt`.
+ */
+export function reserveAttempt(db: Db, keys: { account: string; address: string }, now = Date.now()): { throttled: number } | { reserved: number[] } {
+  return writeTx(db, (tx) => {
+    const wait = getThrottle(tx, keys, now);
+    if (wait !== null) return { throttled: wait };
+    const rows = tx
+      .insert(loginFailures)
+      .values([
+        { key: keys.account, failedAt: now },
+        { key: keys.address, failedAt: now },
+      ])
+      .returning({ id: loginFailures.id })
+      .all();
+    tx.delete(loginFailures)
+      .where(lt(loginFailures.failedAt, now - THROTTLE_WINDOW_MS))
+      .run();
+    return { reserved: rows.map((r) => r.id) };
+  });
+}
+
+/** A check that succeeded: its reserved failure rows are removed again. */
+export function releaseAttempt(db: Db, reserved: number[]) {
+  db.delete(loginFailures).where(inArray(loginFailures.id, reserved)).run();
 }
 
 /** Records one failed sign-in against the account name and the address. */

@@ -205,6 +205,23 @@ describe("throttling failed sign-ins", () => {
   });
 });
 
+describe("throttling concurrent guesses", () => {
+  it("60 wrong passwords sent at once for one account reach argon2 at most 10 times; the rest are throttled", async () => {
+    const user = await makeUser();
+    const t0 = Date.now();
+    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => signIn(user.username, `parallel guess ${i}`, `203.0.113.${i % 50}`, t0)));
+    expect(results.filter((r) => r.kind === "invalid")).toHaveLength(ACCOUNT_LIMIT);
+    expect(results.filter((r) => r.kind === "throttled")).toHaveLength(60 - ACCOUNT_LIMIT);
+    expect(db.$client.prepare("select count(*) from login_failures where key = ?").pluck().get(accountKey(user.username))).toBe(ACCOUNT_LIMIT);
+  });
+
+  it("a correct password gives its reserved attempt back: five good sign-ins leave no failures behind", async () => {
+    const user = await makeUser();
+    for (let i = 0; i < 5; i++) expect((await signIn(user.username, PASSWORD, "203.0.113.200")).kind).toBe("ok");
+    expect(db.$client.prepare("select count(*) from login_failures where key in (?, ?)").pluck().get(accountKey(user.username), addressKey("203.0.113.200"))).toBe(0);
+  });
+});
+
 describe("throttling the current-password check on /settings", () => {
   // Each test uses its own address, so address failures never leak between tests.
   async function changePassword(cookie: string, ip: string, currentPassword: string, newPassword = "a brand new passphrase") {
