@@ -19,7 +19,7 @@ import {
   type IssueSnapshot,
 } from "../models/github.server";
 import { applyUpstreamRelease } from "../models/packages.server";
-import { getUserByVerifiedGithubLogin } from "../models/users.server";
+import { getUserByVerifiedGithub } from "../models/users.server";
 import { IssueCommentEvent, IssuesEvent, PingEvent, PullRequestEvent, ReleaseEvent, type IssuePayload } from "./payloads";
 import type { Db } from "../db.server";
 import type { UpstreamIntent, WebIntent } from "../lib/bounty-lifecycle";
@@ -103,15 +103,16 @@ function upstreamActor(login: string): BountyActor {
  * stays that user (the models refuse them, and the refusal goes on the timeline): they do
  * not get to act again as a bare GitHub login.
  */
-function commenterActor(db: Db, login: string): BountyActor {
-  const user = getUserByVerifiedGithubLogin(db, login);
+function commenterActor(db: Db, who: { login: string; id?: number | null }): BountyActor {
+  const login = who.login;
+  const user = getUserByVerifiedGithub(db, who);
   if (user) return { userId: user.id, label: `@${user.username}`, source: "github", roles: user.roles };
   return { userId: null, githubLogin: login, label: `@${login} (GitHub)`, source: "github", roles: [] };
 }
 
-function creditFor(db: Db, login: string) {
-  const actor = commenterActor(db, login);
-  return { userId: actor.userId, githubLogin: actor.userId === null ? login : null };
+function creditFor(db: Db, who: { login: string; id?: number | null }) {
+  const actor = commenterActor(db, who);
+  return { userId: actor.userId, githubLogin: actor.userId === null ? who.login : null };
 }
 
 /** Applies an upstream move if it still makes sense; a stale or repeated one is a no-op. */
@@ -164,11 +165,18 @@ function ensureBounty(db: Db, issue: IssueRow, targetIds: number[], sender: stri
       actor,
       bounty.id,
       intent,
-      { credit: merged?.authorLogin ? creditFor(db, merged.authorLogin) : null, note: "The issue was already closed on GitHub." },
+      { credit: merged?.authorLogin ? creditFor(db, { login: merged.authorLogin }) : null, note: "The issue was already closed on GitHub." },
       now,
     );
   } else if (merged) {
-    tryUpstream(db, actor, bounty.id, "upstream_complete", { credit: merged.authorLogin ? creditFor(db, merged.authorLogin) : null, links: [merged.url] }, now);
+    tryUpstream(
+      db,
+      actor,
+      bounty.id,
+      "upstream_complete",
+      { credit: merged.authorLogin ? creditFor(db, { login: merged.authorLogin }) : null, links: [merged.url] },
+      now,
+    );
   } else {
     const open = pulls.find((p) => p.state === "open");
     if (open) tryUpstream(db, actor, bounty.id, "upstream_review", { links: [open.url] }, now);
@@ -231,7 +239,7 @@ function handleIssues(db: Db, payload: unknown, now: number): Outcome {
         actor,
         bounty.id,
         "upstream_complete",
-        { note: "Closed on GitHub as completed.", credit: merged?.authorLogin ? creditFor(db, merged.authorLogin) : null, externalKey: key },
+        { note: "Closed on GitHub as completed.", credit: merged?.authorLogin ? creditFor(db, { login: merged.authorLogin }) : null, externalKey: key },
         now,
       );
     }
@@ -254,7 +262,7 @@ function handleComment(db: Db, payload: unknown, now: number): Outcome {
   if (commands.length === 0) return { status: "processed" };
   const bounty = ensureBounty(db, row, targetIds, comment.user.login, now);
   if (!bounty) return { status: "processed", note: "commands on an issue that is not a Club Zero bounty" };
-  const actor = commenterActor(db, comment.user.login);
+  const actor = commenterActor(db, comment.user);
   const ignored: string[] = [];
   commands.forEach((command, i) => {
     const externalKey = `comment:${comment.id}:${i}`;
@@ -322,7 +330,7 @@ function handlePull(db: Db, payload: unknown, now: number): Outcome {
         actor,
         bounty.id,
         "upstream_complete",
-        { links: [prUrl], note: "The pull request was merged.", credit: creditFor(db, pr.user.login), externalKey: `pr-merged:${pr.id}:${bounty.id}` },
+        { links: [prUrl], note: "The pull request was merged.", credit: creditFor(db, pr.user), externalKey: `pr-merged:${pr.id}:${bounty.id}` },
         now,
       );
     } else if (pr.state === "open") {

@@ -64,15 +64,21 @@ export function getUserByGithubId(db: Db, githubId: number): UserRow | null {
 }
 
 /**
- * The Club Zero user who verified this GitHub login (GitHub sign-in), disabled or not, or
- * null. A disabled user is still returned: their login must not fall back to acting as a
- * bare GitHub login; `assertMayAct` refuses them instead.
+ * The Club Zero user who verified this GitHub account (GitHub sign-in), disabled or not, or
+ * null. Matched by GitHub's numeric user id whenever the payload carries it: a login can be
+ * renamed and then registered by someone else, an id cannot. Only without an id (older
+ * stored rows) is the login compared. A disabled user is still returned: their login must
+ * not fall back to acting as a bare GitHub login; `assertMayAct` refuses them instead.
  */
-export function getUserByVerifiedGithubLogin(db: Db | Tx, login: string): { id: number; username: string; roles: Role[]; disabled: boolean } | null {
+export function getUserByVerifiedGithub(
+  db: Db | Tx,
+  who: { login: string; id?: number | null },
+): { id: number; username: string; roles: Role[]; disabled: boolean } | null {
+  const match = who.id != null ? eq(users.githubId, who.id) : sql`lower(${users.githubLogin}) = ${who.login.toLowerCase()}`;
   const row = db
     .select({ id: users.id, username: users.username, disabledAt: users.disabledAt })
     .from(users)
-    .where(and(sql`lower(${users.githubLogin}) = ${login.toLowerCase()}`, eq(users.githubVerified, true)))
+    .where(and(match, eq(users.githubVerified, true)))
     .get();
   return row ? { id: row.id, username: row.username, roles: listRoles(db, row.id), disabled: row.disabledAt !== null } : null;
 }

@@ -4,7 +4,7 @@ import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli";
 import { fingerprint } from "../support/fingerprint";
-import { commentEvent, deliveryHeaders, example, issuesEvent } from "../support/github-webhooks";
+import { commentEvent, deliveryHeaders, example, issuesEvent, githubUserId } from "../support/github-webhooks";
 import { rssOf, startServer, type RunningServer } from "../support/server";
 
 const SECRET = crypto.randomBytes(32).toString("hex");
@@ -28,7 +28,7 @@ describe("webhooks through the production server", () => {
     // GitHub sign-in is what verifies a login; here the test plays that part in the database.
     const Database = (await import("better-sqlite3")).default;
     const raw = new Database(server.databasePath);
-    raw.prepare("update users set github_login = 'octocat', github_verified = 1 where username = 'octo'").run();
+    raw.prepare("update users set github_login = 'octocat', github_id = ?, github_verified = 1 where username = 'octo'").run(githubUserId("octocat"));
     raw.close();
 
     const spec = { repo: "fluent/fluent-bit", number: 4242, labels: ["club-zero"], title: "SPIFFE mTLS for outputs", updatedAt: "2026-02-01T10:00:00Z" };

@@ -15,7 +15,7 @@ import { loader as rawPayload } from "~/app/routes/admin.webhooks_.$id.payload";
 import { action as webhook, loader as webhookGet } from "~/app/routes/webhooks.github";
 import { staleOpenFlags, staleTargetCounts } from "../support/counts";
 import { fingerprint } from "../support/fingerprint";
-import { commentEvent, deliveryHeaders, example, issuesEvent, pullEvent, sign, type IssueSpec } from "../support/github-webhooks";
+import { commentEvent, deliveryHeaders, example, githubUserId, issuesEvent, pullEvent, sign, type IssueSpec } from "../support/github-webhooks";
 import { call } from "../support/remix";
 import { cookieFor, makeUser } from "../support/users";
 
@@ -253,7 +253,7 @@ describe("events", () => {
 
   it("a disabled account's /claim from its verified GitHub login creates no claim, and the refusal is on the timeline", async () => {
     const user = await makeUser();
-    db.$client.prepare("update users set github_login = 'gone-gh', github_verified = 1 where id = ?").run(user.id);
+    db.$client.prepare("update users set github_login = 'gone-gh', github_id = ?, github_verified = 1 where id = ?").run(githubUserId("gone-gh"), user.id);
     setDisabled(db, cliActor, user.id, true);
     const spec = newIssue({ labels: ["club-zero"] });
     await deliver("issues", issuesEvent("labeled", spec));
@@ -267,9 +267,38 @@ describe("events", () => {
     expect(b.events[0]!.note).toBe(`/claim refused: @${user.username}'s Club Zero account is disabled, so it cannot act here.`);
   });
 
+  it("a disabled account that renames its GitHub login is still that account (matched by GitHub's id): no claim", async () => {
+    const user = await makeUser();
+    const id = githubUserId("old-name-gh");
+    db.$client.prepare("update users set github_login = 'old-name-gh', github_id = ?, github_verified = 1 where id = ?").run(id, user.id);
+    setDisabled(db, cliActor, user.id, true);
+    const spec = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", spec));
+    const bountyId = getBountyForIssue(db, spec.repo, spec.number)!.id;
+    await deliver("issue_comment", commentEvent(spec, { id: 671, body: "/claim", login: "new-name-gh", userId: id, createdAt: at(1) }));
+    expect(db.$client.prepare("select count(*) as n from claims where bounty_id = ?").get(bountyId)).toEqual({ n: 0 });
+    expect(getBounty(db, bountyId)!.events[0]).toMatchObject({ type: "refused", actorLabel: `@${user.username}` });
+  });
+
+  it("someone who takes over a login an SSC member renamed away from acts only as that GitHub login, not as the member", async () => {
+    const member = await makeUser(["ssc"]);
+    db.$client
+      .prepare("update users set github_login = 'taken-over-gh', github_id = ?, github_verified = 1 where id = ?")
+      .run(githubUserId("taken-over-gh"), member.id);
+    const spec = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", spec));
+    const bountyId = getBountyForIssue(db, spec.repo, spec.number)!.id;
+    // the same login, but another GitHub account (another id)
+    await deliver("issue_comment", commentEvent(spec, { id: 681, body: "/claim", login: "taken-over-gh", userId: 99_999_999_999, createdAt: at(1) }));
+    const claim = db.$client.prepare("select user_id as userId, github_login as login from claims where bounty_id = ?").get(bountyId);
+    expect(claim).toEqual({ userId: null, login: "taken-over-gh" });
+  });
+
   it("a claim held by an account that is then disabled gets no /progress or /release from GitHub", async () => {
     const user = await makeUser();
-    db.$client.prepare("update users set github_login = 'leaving-gh', github_verified = 1 where id = ?").run(user.id);
+    db.$client
+      .prepare("update users set github_login = 'leaving-gh', github_id = ?, github_verified = 1 where id = ?")
+      .run(githubUserId("leaving-gh"), user.id);
     const spec = newIssue({ labels: ["club-zero"] });
     await deliver("issues", issuesEvent("labeled", spec));
     const id = getBountyForIssue(db, spec.repo, spec.number)!.id;
@@ -502,7 +531,9 @@ describe("exactly once", () => {
     const b = getBounty(db, getBountyForIssue(db, spec.repo, spec.number)!.id)!;
     expect(b.status).toBe("in_progress");
     expect(b.events.filter((e) => e.type === "progress")).toHaveLength(1);
-    expect(db.$client.prepare("select status, count(*) as n from webhook_deliveries where payload like '%halfway there%' group by status").all()).toEqual([{ status: "processed", n: 2 }]);
+    expect(db.$client.prepare("select status, count(*) as n from webhook_deliveries where payload like '%halfway there%' group by status").all()).toEqual([
+      { status: "processed", n: 2 },
+    ]);
   });
 
   it("a failed delivery is recorded as failed, answered 500, and processed on redelivery (WH-8)", async () => {

@@ -12,6 +12,14 @@ export function example(event: string, action?: string): Json {
   return structuredClone(found);
 }
 
+/**
+ * The numeric GitHub user id our test payloads give a login: stable, different for every
+ * login (as on GitHub, where the id, not the login, names an account).
+ */
+export function githubUserId(login: string): number {
+  return 1_000_000 + (parseInt(crypto.createHash("sha256").update(login.toLowerCase()).digest("hex").slice(0, 8), 16) % 1_000_000_000);
+}
+
 export function sign(secret: string, body: string): string {
   return `sha256=${crypto.createHmac("sha256", secret).update(body).digest("hex")}`;
 }
@@ -59,7 +67,7 @@ function applyIssue(issue: Json, spec: IssueSpec) {
   issue.labels = (spec.labels ?? []).map((name, i) => ({ id: i + 1, name, color: "ededed", default: false }));
   issue.updated_at = spec.updatedAt;
   issue.html_url = `https://github.com/${spec.repo}/issues/${spec.number}`;
-  if (spec.author) issue.user.login = spec.author;
+  if (spec.author) Object.assign(issue.user, { login: spec.author, id: githubUserId(spec.author) });
 }
 
 /** An `issues` event for this issue, from GitHub's example of the action. */
@@ -75,7 +83,7 @@ export function issuesEvent(action: string, spec: IssueSpec, sender = "maintaine
   return p;
 }
 
-export function commentEvent(spec: IssueSpec, comment: { id: number; body: string; login: string; createdAt: string; type?: string }): Json {
+export function commentEvent(spec: IssueSpec, comment: { id: number; body: string; login: string; createdAt: string; type?: string; userId?: number }): Json {
   const p = example("issue_comment", "created");
   applyRepo(p, spec.repo);
   applyIssue(p.issue, spec);
@@ -85,6 +93,7 @@ export function commentEvent(spec: IssueSpec, comment: { id: number; body: strin
   p.comment.created_at = comment.createdAt;
   p.comment.updated_at = comment.createdAt;
   p.comment.user.login = comment.login;
+  p.comment.user.id = comment.userId ?? githubUserId(comment.login);
   p.comment.user.type = comment.type ?? "User";
   p.sender.login = comment.login;
   p.sender.type = comment.type ?? "User";
@@ -110,7 +119,7 @@ export function pullEvent(
     html_url: `https://github.com/${pr.repo}/pull/${pr.number}`,
   });
   p.number = pr.number;
-  p.pull_request.user.login = pr.author;
+  Object.assign(p.pull_request.user, { login: pr.author, id: githubUserId(pr.author) });
   p.sender.login = pr.author;
   return p;
 }
