@@ -56,6 +56,11 @@ app.disable("x-powered-by");
 // X-Forwarded-For only from the proxies TRUST_PROXY names; by default none, so req.ip is
 // the socket's address and no client can pick its own (the sign-in throttle counts by it).
 app.set("trust proxy", env.TRUST_PROXY);
+if (typeof env.TRUST_PROXY === "number" && env.TRUST_PROXY > 0 && !["127.0.0.1", "::1", "localhost"].includes(env.HOST ?? "")) {
+  console.warn(
+    `TRUST_PROXY=${env.TRUST_PROXY} believes X-Forwarded-For from any client that reaches this port; name the proxy's address instead, or listen on loopback (HOST=127.0.0.1).`,
+  );
+}
 
 app.use((_req, res, next) => {
   const nonce = crypto.randomBytes(16).toString("base64");

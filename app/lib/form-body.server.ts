@@ -177,7 +177,8 @@ export async function readMultipartForm<T>(
       // Every part arrives as a stream, text too, so a text part's size is checked as it grows
       // (busboy's own field limit only truncates, and says so at the part's end).
       isPartAFile: () => true,
-      limits: { fieldNameSize: 200, fileSize: limits.maxFileBytes, headerPairs: 20 },
+      // fileSize applies to text parts too (they arrive as streams): it must let the largest text part through.
+      limits: { fieldNameSize: 200, fileSize: Math.max(limits.maxFileBytes, limits.maxFieldBytes), headerPairs: 20 },
     });
   } catch {
     throw unreadable();

@@ -14,6 +14,15 @@ export const RECEIPT_MAX_BYTES = 10 * 1024 * 1024;
 export const RECEIPT_MAX_FILES = 5;
 /** Pixels an image receipt may decode to (a 6000 x 4000 photo is 24 million): bounds decode cost. */
 export const RECEIPT_MAX_PIXELS = 25_000_000;
+/**
+ * Bytes an image receipt may decode to (width x height x channels x bytes per sample). Pixels
+ * alone do not bound memory: a 16-bit RGBA image holds 8 bytes a pixel, and applying an EXIF
+ * rotation makes libvips hold the whole decoded image, outside the JS heap's limit. 64 MiB
+ * takes a 20-megapixel photo (5472 x 3648 x 3 = 60 MB).
+ */
+export const RECEIPT_MAX_DECODED_BYTES = 64 * 1024 * 1024;
+
+const BYTES_PER_SAMPLE: Record<string, number> = { uchar: 1, char: 1, ushort: 2, short: 2, uint: 4, int: 4, float: 4, complex: 8, double: 8, dpcomplex: 16 };
 
 export type ReceiptType = {
   mime: "application/pdf" | "image/png" | "image/jpeg";
@@ -50,7 +59,26 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 // Markers that a browser's HTML sniffer (or an XSS payload) would need; none belongs anywhere in a
 // genuine PDF, so their presence means an HTML/PDF polyglot. The whole file is searched: a
 // polyglot can put its HTML after the first KiB.
-const HTML_MARKERS = ["<html", "<script", "<!doctype", "<head", "<body", "<iframe", "<svg"];
+// Markers are at least five characters: a shorter one (`<img`, `<a `) turns up by chance in
+// megabytes of compressed PDF streams. This check is a second line: what protects a reader is
+// that receipts are only ever served as downloads (attachment, nosniff, CSP sandbox).
+const HTML_MARKERS = [
+  "<html",
+  "<script",
+  "<!doctype",
+  "<head",
+  "<body",
+  "<iframe",
+  "<svg",
+  "<img src",
+  "<a href",
+  "<object",
+  "<embed",
+  "<meta http-equiv",
+  "<form",
+  "onerror=",
+  "onload=",
+];
 const LONGEST_MARKER = Math.max(...HTML_MARKERS.map((m) => m.length));
 
 function latin1(bytes: Uint8Array): string {
@@ -201,12 +229,19 @@ export async function reencodeImageReceipt(
   const run = async (): Promise<{ ok: true } | { ok: false; reason: string }> => {
     try {
       const image = sharp(srcPath, { limitInputPixels: RECEIPT_MAX_PIXELS, failOn: "error", sequentialRead: true });
-      const { format, width = 0, height = 0 } = await image.metadata();
+      const { format, width = 0, height = 0, channels = 4, depth = "uchar" } = await image.metadata();
       if (format !== (type.ext === "png" ? "png" : "jpeg")) return { ok: false, reason: `${shown} is not a PDF, PNG or JPEG file.` };
       if (width * height > RECEIPT_MAX_PIXELS) {
         return { ok: false, reason: `${shown} is ${width} x ${height} pixels; images may have at most 25 million. Send a smaller image or a PDF.` };
       }
-      const out = image.rotate();
+      if (width * height * channels * (BYTES_PER_SAMPLE[depth] ?? 8) > RECEIPT_MAX_DECODED_BYTES) {
+        return {
+          ok: false,
+          reason: `${shown} (${width} x ${height} pixels, ${channels} channels) is too large to check: images may decode to at most 64 MiB. Send a smaller image or a PDF.`,
+        };
+      }
+      // 8 bits a sample in sRGB: a receipt needs no more, and a 16-bit image is not kept as one.
+      const out = image.rotate().toColourspace("srgb");
       await (type.ext === "png" ? out.png({ compressionLevel: 9 }) : out.jpeg({ quality: 90 })).toFile(destPath);
       return { ok: true };
     } catch {

@@ -48,6 +48,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const id = parseId(params.id);
   const user = await requireUser(request);
+  // Who may see the request is settled before any upload is read, written or decoded.
+  if (!getExpenseForViewer(db, webPerson(user), id)) throw notFound("There is no such expense.");
   return readFormWithReceipts(request, async (form, files) => {
     const intent = INTENTS.find((i) => i === form.get("intent"));
     if (!intent) return json({ ok: false, message: "Unknown action." }, { status: 400 });

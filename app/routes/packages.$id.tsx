@@ -1,6 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getUser, hasRole, requireUser } from "../auth/session.server";
+import { WebLink } from "../components/links";
 import { PackageForm, PackageStatusBadge } from "../components/packages";
 import { db } from "../db.server";
 import { formatDate } from "../lib/dates";
@@ -87,9 +88,7 @@ export default function PackagePage() {
           <>
             <dt>Package page</dt>
             <dd>
-              <a href={pkg.url} rel="nofollow noreferrer">
-                {pkg.url}
-              </a>
+              <WebLink url={pkg.url}>{pkg.url}</WebLink>
             </dd>
           </>
         ) : null}

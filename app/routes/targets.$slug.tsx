@@ -6,7 +6,7 @@ import { PersonaChips, StatusBadge } from "../components/catalog";
 import { Pagination } from "../components/filters";
 import { ActionResult } from "../components/form";
 import { FundRecord } from "../components/fund";
-import { GitHubLink } from "../components/links";
+import { GitHubLink, WebLink } from "../components/links";
 import { db } from "../db.server";
 import { fetchIssue, githubTokenConfigured } from "../github/rest.server";
 import { STATUS_DESCRIPTIONS } from "../lib/catalog";
@@ -112,9 +112,7 @@ export default function TargetPage() {
           ) : null}
           {target.homepage ? (
             <li>
-              <a href={target.homepage} rel="noreferrer">
-                Project homepage
-              </a>
+              <WebLink url={target.homepage}>Project homepage</WebLink>
             </li>
           ) : null}
         </ul>

@@ -218,7 +218,9 @@ describe("throttling concurrent guesses", () => {
   it("a correct password gives its reserved attempt back: five good sign-ins leave no failures behind", async () => {
     const user = await makeUser();
     for (let i = 0; i < 5; i++) expect((await signIn(user.username, PASSWORD, "203.0.113.200")).kind).toBe("ok");
-    expect(db.$client.prepare("select count(*) from login_failures where key in (?, ?)").pluck().get(accountKey(user.username), addressKey("203.0.113.200"))).toBe(0);
+    expect(
+      db.$client.prepare("select count(*) from login_failures where key in (?, ?)").pluck().get(accountKey(user.username), addressKey("203.0.113.200")),
+    ).toBe(0);
   });
 });
 

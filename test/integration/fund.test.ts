@@ -352,6 +352,17 @@ describe("receipts", () => {
     intent: "submit",
   };
 
+  it("a post to someone else's expense is answered 404 before a byte of its uploads is read", async () => {
+    const [owner, stranger] = [await userWith(), await userWith()];
+    const theirs = createExpense(db, owner.person, { ...baseExpense, amountCents: 500 }, [], false);
+    const hostile = streamedTextParts(stranger.cookie, 6, 9 * 1024 * 1024);
+    const thrown = await call(expenseAction, `/expenses/${theirs.id}`, { id: String(theirs.id) }, hostile.init);
+    expect(thrown.status).toBe(404);
+    // the stream hands over its first small chunk by itself; nothing of the 54 MiB after it is read
+    expect(hostile.pulled()).toBeLessThan(1024);
+    expect(uploadsList().filter((n) => n.startsWith(".tmp-"))).toEqual([]);
+  });
+
   it("a reimbursement is filed with a PDF; its requester downloads it with safe headers; anyone else gets 404", async () => {
     const requester = await userWith();
     const res = await call(newExpense, "/expenses/new", {}, multipart(requester.cookie, fields, [file(pdfBytes(), "hotel.pdf", "application/pdf")]));
@@ -543,6 +554,38 @@ describe("receipts", () => {
     const stored = fs.readFileSync(path.join(process.env.UPLOADS_DIR!, storedName));
     expect((await sharp(stored).metadata()).exif).toBeUndefined();
     expect(stored.includes("PhoneCo")).toBe(false);
+  });
+
+  it("an image that would decode past 64 MiB (a small 16-bit RGBA PNG of 3000 x 3000) is refused before it is decoded; nothing is stored", async () => {
+    const requester = await userWith();
+    const big = await sharp({ create: { width: 3000, height: 3000, channels: 4, background: { r: 10, g: 20, b: 30, alpha: 1 } } })
+      .toColourspace("rgb16")
+      .png({ compressionLevel: 9 })
+      .toBuffer();
+    expect(big.length).toBeLessThan(1024 * 1024); // tiny on the wire, 72 MB decoded
+    expect((await sharp(big).metadata()).depth).toBe("ushort");
+    const before = db.$client.prepare("select count(*) from expenses").pluck().get();
+    const filesBefore = uploadsList();
+    const res = await call(newExpense, "/expenses/new", {}, multipart(requester.cookie, fields, [file(big, "scan.png", "image/png")]));
+    expect(res.status).toBe(422);
+    expect(JSON.stringify(await res.json())).toContain("too large to check: images may decode to at most 64 MiB");
+    expect(db.$client.prepare("select count(*) from expenses").pluck().get()).toBe(before);
+    expect(uploadsList()).toEqual(filesBefore);
+  });
+
+  it("a 16-bit PNG within the limit is stored as 8 bits a sample", async () => {
+    const requester = await userWith();
+    const deep = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 100, b: 50 } } })
+      .toColourspace("rgb16")
+      .png()
+      .toBuffer();
+    expect((await sharp(deep).metadata()).depth).toBe("ushort");
+    const res = await call(newExpense, "/expenses/new", {}, multipart(requester.cookie, fields, [file(deep, "scan.png", "image/png")]));
+    expect(res.status).toBe(302);
+    const id = Number(res.headers.get("location")!.split("/").pop());
+    const storedName = db.$client.prepare("select stored_name from receipts where expense_id = ?").pluck().get(id) as string;
+    const meta = await sharp(fs.readFileSync(path.join(process.env.UPLOADS_DIR!, storedName))).metadata();
+    expect([meta.depth, meta.width, meta.height]).toEqual(["uchar", 40, 30]);
   });
 
   it("a genuine PNG is accepted and re-encoded to the same pixels", async () => {

@@ -71,6 +71,14 @@ describe("reading a submitted form", () => {
     expect(refused).toMatchObject({ status: 400, message: "This form takes no files." });
   });
 
+  it("an ordinary form sent as multipart keeps every value it carries", async () => {
+    const form = new FormData();
+    form.set("intent", "profile");
+    form.set("displayName", "Alice Doe");
+    const read = await readForm(new Request("http://localhost/settings", { method: "POST", body: form }));
+    expect(formToObject(read)).toEqual({ intent: "profile", displayName: "Alice Doe" });
+  });
+
   it("UTF-8 text, plus signs and percent escapes are decoded as a browser sent them", async () => {
     const body = new URLSearchParams({ displayName: "Zoë + 李", note: "100% sure & done" }).toString();
     const form = await readForm(new Request("http://localhost/settings", { method: "POST", headers: URLENCODED, body }));

@@ -86,6 +86,17 @@ describe("checking what an uploaded receipt really is", () => {
     }
   });
 
+  it.each([
+    "<img src=x onerror=alert(1)>",
+    '<a href="javascript:alert(1)">x</a>',
+    "<object data=x>",
+    "<embed src=x>",
+    '<meta http-equiv="refresh" content="0;url=x">',
+  ])("a PDF carrying %s after its first KiB is refused", (html) => {
+    const bytes = text(`%PDF-1.4\n${"% padding\n".repeat(200)}${html}\n%%EOF\n`);
+    expect(refusal(sniffReceipt(bytes, "x.pdf", "application/pdf"))).toBe('"x.pdf" is not a PDF, PNG or JPEG file.');
+  });
+
   it("an empty file is refused", () => {
     expect(refusal(sniffReceipt(new Uint8Array(), "blank.pdf", "application/pdf"))).toBe('"blank.pdf" is empty.');
   });
