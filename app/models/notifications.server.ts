@@ -308,8 +308,9 @@ const DAY_MS = 86_400_000;
  */
 export function queueDigests(db: Db, now = Date.now()): number {
   const startOfToday = Math.floor(now / DAY_MS) * DAY_MS;
+  // DAY_MS inlined: better-sqlite3 binds numbers as REAL, and the division must be an integer one
   const waiting = db
-    .selectDistinct({ userId: notifications.userId, day: sql<number>`${notifications.createdAt} / ${DAY_MS}` })
+    .selectDistinct({ userId: notifications.userId, day: sql<number>`${notifications.createdAt} / ${sql.raw(String(DAY_MS))}` })
     .from(notifications)
     .where(and(eq(notifications.digestPending, true), lt(notifications.createdAt, startOfToday)))
     .all();

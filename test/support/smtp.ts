@@ -27,6 +27,8 @@ export interface SmtpCatcher {
   start: () => Promise<void>;
   /** While true, DATA is never answered: the sender hangs mid-send (to crash it there). */
   stall: (on: boolean) => void;
+  /** How many messages' DATA began (accepted or not). */
+  dataStarted: () => number;
 }
 
 async function freePort(): Promise<number> {
@@ -44,6 +46,7 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
   const port = await freePort();
   const messages: CaughtMail[] = [];
   let stalled = false;
+  let started = 0;
   let server: SMTPServer | null = null;
 
   const make = () =>
@@ -55,6 +58,7 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
       logger: false,
       onAuth: (_auth, _session, callback) => callback(null, { user: "test" }),
       onData(stream, _session, callback) {
+        started++;
         if (stalled) {
           stream.resume(); // read it, never answer
           return;
@@ -114,5 +118,6 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
     stall: (on) => {
       stalled = on;
     },
+    dataStarted: () => started,
   };
 }
