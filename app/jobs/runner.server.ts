@@ -6,7 +6,7 @@
 // between processes on every tick.
 import crypto from "node:crypto";
 import os from "node:os";
-import { recordJobEnd, recordJobStart, releaseLease, renewLease, takeLease } from "../models/jobs.server";
+import { recordJobEnd, recordJobStart, registerJobs, releaseLease, renewLease, takeLease } from "../models/jobs.server";
 import type { Db } from "../db.server";
 
 export interface JobContext {
@@ -51,6 +51,10 @@ export function startJobs(db: Db, definitions: JobDefinition[], options: RunnerO
   const stopping = new AbortController();
   const timers = new Set<NodeJS.Timeout>();
   const running = new Set<Promise<void>>();
+  registerJobs(
+    db,
+    definitions.map((j) => j.name),
+  );
 
   for (const job of definitions) {
     // Come back often enough to renew the lease well before it runs out, even when idle.

@@ -35,6 +35,13 @@ export function takeLease(
   });
 }
 
+/** Makes each job's row (idempotent), so the table's shape is settled before the first tick. */
+export function registerJobs(db: Db, names: string[]) {
+  writeTx(db, (tx) => {
+    for (const name of names) tx.insert(jobs).values({ name }).onConflictDoNothing().run();
+  });
+}
+
 /**
  * Extends a lease this holder still has. Returns false when it has lost it (it expired and
  * another process took it): the running job should then stop at its next step.
