@@ -27,6 +27,19 @@ function parseTrustProxy(value: string): TrustProxy | null {
   return entries.every(isProxyAddress) ? entries : null;
 }
 
+const SMTP_URL_RULE = "must be a URL such as smtp://user:password@mail.example.org:587 (STARTTLS) or smtps://user:password@mail.example.org:465";
+const MAIL_FROM_PATTERN = /^(?:[^<>\r\n]{1,100} <[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
+
+/** smtp:// or smtps:// with a host; null for anything else. */
+export function parseSmtpUrl(value: string): URL | null {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "smtp:" || url.protocol === "smtps:") && url.hostname !== "" ? url : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Configuration, read once from the environment. A bad value stops start-up with a
  * message naming the variable, rather than failing later in some request.
@@ -94,9 +107,36 @@ const EnvSchema = z.object({
   GITHUB_OAUTH_URL: z.url({ error: "must be a URL" }).default("https://github.com"),
   /** GitHub's REST API; tests point it at a local server. */
   GITHUB_API_URL: z.url({ error: "must be a URL" }).default("https://api.github.com"),
+  /**
+   * Where mail leaves: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465
+   * (TLS from the start). Unset: mail is held in the outbox for admins to read.
+   */
+  SMTP_URL: z
+    .string()
+    .refine((value) => parseSmtpUrl(value) !== null, SMTP_URL_RULE)
+    .optional(),
+  /** The From of every mail, `Club Zero <noreply@example.org>` or a bare address. */
+  MAIL_FROM: z.string().regex(MAIL_FROM_PATTERN, "must be an address such as noreply@example.org or Club Zero <noreply@example.org>").optional(),
+  /** How often the outbox job looks for mail to send. */
+  OUTBOX_POLL_MS: z.coerce
+    .number({ error: "must be a whole number of milliseconds" })
+    .int("must be a whole number of milliseconds")
+    .min(100, "must be at least 100")
+    .max(3_600_000, "must be at most 3600000 (an hour)")
+    .default(5_000),
+  /** How long a job's lease (and a message being sent) lasts without renewal: a dead holder's work is taken over after it. */
+  JOB_LEASE_MS: z.coerce
+    .number({ error: "must be a whole number of milliseconds" })
+    .int("must be a whole number of milliseconds")
+    .min(1_000, "must be at least 1000")
+    .max(3_600_000, "must be at most 3600000 (an hour)")
+    .default(60_000),
 });
 
-export type Env = z.infer<typeof EnvSchema> & { APP_ORIGIN: string };
+/** Variables whose values are never repeated in a message (they may carry passwords). */
+const SECRET_VARIABLES = new Set(["SMTP_URL", "GITHUB_WEBHOOK_SECRET", "GITHUB_WEBHOOK_SECRET_PREVIOUS", "GITHUB_CLIENT_SECRET", "GITHUB_TOKEN"]);
+
+export type Env = z.infer<typeof EnvSchema> & { APP_ORIGIN: string; MAIL_FROM: string };
 
 export class EnvError extends Error {
   constructor(readonly problems: string[]) {
@@ -117,15 +157,18 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       problems.push("GITHUB_CLIENT_SECRET: GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET must be set together");
     }
     if (problems.length > 0) throw new EnvError(problems);
+    const origin = new URL(data.APP_ORIGIN ?? `http://localhost:${data.PORT}`).origin;
     return {
       ...data,
-      APP_ORIGIN: new URL(data.APP_ORIGIN ?? `http://localhost:${data.PORT}`).origin,
+      APP_ORIGIN: origin,
+      MAIL_FROM: data.MAIL_FROM ?? `Club Zero <noreply@${new URL(origin).hostname}>`,
     };
   }
   throw new EnvError(
     result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? "environment");
-      return `${name}=${JSON.stringify(source[name] ?? "")}: ${issue.message}`;
+      const shown = SECRET_VARIABLES.has(name) ? "(hidden)" : JSON.stringify(source[name] ?? "");
+      return `${name}=${shown}: ${issue.message}`;
     }),
   );
 }

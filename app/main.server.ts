@@ -12,13 +12,15 @@ import { seedDemoFund, seedIfEmpty } from "../db/seed";
 import { checkSameOrigin } from "./auth/csrf.server";
 import { db } from "./db.server";
 import { env } from "./env.server";
+import { serverJobs } from "./jobs/jobs.server";
+import { startJobs } from "./jobs/runner.server";
 import { MAX_FORM_BYTES, MAX_UPLOAD_FORM_BYTES } from "./lib/form-body.server";
 import { sweepOrphanReceipts } from "./lib/receipts.server";
 import { securityHeaders } from "./lib/security-headers";
 import { logEvent } from "./log.server";
-import { expireClaims } from "./models/bounties.server";
 import { listStoredReceiptNames } from "./models/expenses.server";
 import { verifyLedger } from "./models/ledger.server";
+import { verifyUnsubscribeToken } from "./models/notifications.server";
 
 runMigrations(db);
 const seeded = seedIfEmpty(db);
@@ -35,16 +37,17 @@ void sweepOrphanReceipts(env.UPLOADS_DIR, listStoredReceiptNames(db), 3_600_000)
   if (gone.length > 0) console.log(`Removed ${gone.length} orphaned receipt file(s).`);
 });
 
-// Claims that ran out are released at start-up and every minute (and on every read).
-const swept = expireClaims(db);
-if (swept > 0) console.log(`Released ${swept} expired claim(s).`);
-setInterval(() => {
-  try {
-    expireClaims(db);
-  } catch (error) {
-    console.error("claim expiry sweep failed", error);
-  }
-}, 60_000).unref();
+// Background jobs (claim expiry and reminders, the outbox, the daily digest): each runs in one
+// process at a time, whichever holds its lease in the database. Claims are also released when read.
+const { jobs, close: closeMail } = serverJobs(db, env);
+const runner = startJobs(db, jobs, {
+  leaseMs: env.JOB_LEASE_MS,
+  onError: (job, error) => console.error(`job ${job} failed:`, error),
+  onLease: (job) => console.log(`job ${job}: this process took the lease`),
+});
+console.log(
+  `Background jobs: ${jobs.map((j) => j.name).join(", ")} (holder ${runner.holder}); mail ${env.SMTP_URL ? "goes out through SMTP" : "is held in the outbox (no SMTP_URL)"}.`,
+);
 
 const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../public");
 const production = env.NODE_ENV === "production";
@@ -74,7 +77,11 @@ app.use((req, res, next) => {
   res.vary("Sec-Fetch-Site");
   res.vary("Origin");
   const headers = { get: (name: string) => req.get(name) ?? null };
-  const refusal = checkSameOrigin(req.method, req.path, headers, env.APP_ORIGIN);
+  // One-click unsubscribe (RFC 8058) comes from a mail client, not our pages: let it through
+  // only to its own path, and only with a valid signed token.
+  const refusal = checkSameOrigin(req.method, req.path, headers, env.APP_ORIGIN, () =>
+    Boolean(verifyUnsubscribeToken(db, typeof req.query.token === "string" ? req.query.token : null)),
+  );
   if (!refusal) return next();
   logEvent("csrf.refused", { method: req.method, path: req.path, origin: req.get("origin"), site: req.get("sec-fetch-site"), ip: req.ip });
   res.status(403).type("text/plain; charset=utf-8").send(refusal);
@@ -128,8 +135,12 @@ function ready() {
 function shutdown(signal: string) {
   console.log(`${signal} received, closing.`);
   server.close(() => {
-    db.$client.close();
-    process.exit(0);
+    // running jobs finish their step and give their leases up, so another process need not wait
+    void runner.stop().finally(() => {
+      closeMail();
+      db.$client.close();
+      process.exit(0);
+    });
   });
   setTimeout(() => process.exit(0), 5_000).unref();
 }

@@ -14,6 +14,8 @@ import {
 } from "@remix-run/react";
 import { getUser } from "./auth/session.server";
 import { useNonce } from "./components/nonce";
+import { db } from "./db.server";
+import { countUnread } from "./models/notifications.server";
 import styles from "./styles/app.css";
 import type { ReactNode } from "react";
 
@@ -33,7 +35,7 @@ export const meta: MetaFunction = () => [
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   return json({
-    user: user && { username: user.username, displayName: user.displayName, roles: user.roles },
+    user: user && { username: user.username, displayName: user.displayName, roles: user.roles, unread: countUnread(db, user.id) },
   });
 }
 
@@ -105,6 +107,11 @@ export function Layout({ children }: { children: ReactNode }) {
                 ) : null}
                 {user ? (
                   <>
+                    <li>
+                      <NavLink to="/notifications" aria-label={user.unread > 0 ? `Notifications, ${user.unread} unread` : "Notifications"}>
+                        Notifications{user.unread > 0 ? <span className="badge badge--count">{user.unread}</span> : null}
+                      </NavLink>
+                    </li>
                     <li>
                       <NavLink to="/settings" aria-label={`Settings for @${user.username}`}>
                         @{user.username}

@@ -105,3 +105,52 @@ export type ExpenseStatus = (typeof EXPENSE_STATUSES)[number];
 export type ExpenseCategory = (typeof EXPENSE_CATEGORIES)[number];
 
 export const VOTES = ["approve", "reject", "changes"] as const;
+
+// Notifications
+
+/**
+ * What people are told. Each is a `kind` a person turns on (at once or in a daily digest)
+ * or off on /settings/notifications.
+ */
+export const NOTIFICATION_KINDS = [
+  "claim_expiring",
+  "claim_expired",
+  "work_sent_back",
+  "work_completed",
+  "review_needed",
+  "proposal_waiting",
+  "expense_vote_needed",
+  "expense_payment_waiting",
+  "expense_approved",
+  "expense_rejected",
+  "expense_changes_requested",
+  "expense_paid",
+  "packaging_requested",
+  "package_outdated",
+  "watched_change",
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** How a person wants one kind: a mail at once, a daily digest mail, or not at all. */
+export const NOTIFICATION_DELIVERIES = ["now", "digest", "off"] as const;
+export type NotificationDelivery = (typeof NOTIFICATION_DELIVERIES)[number];
+
+/** Things a person can watch. */
+export const WATCH_SUBJECTS = ["bounty", "target"] as const;
+export type WatchSubject = (typeof WATCH_SUBJECTS)[number];
+
+/** Channels the outbox delivers through (a later issue adds `github_comment`). */
+export const OUTBOX_CHANNELS = ["email", "github_comment"] as const;
+export type OutboxChannel = (typeof OUTBOX_CHANNELS)[number];
+
+/**
+ * An outbox row's state: `queued` (waiting for its next attempt), `held` (no transport is
+ * configured; an admin can read it), `sending` (taken by a sender under a lease), `sent`,
+ * `failed` (given up: a permanent refusal, or too many attempts).
+ */
+export const OUTBOX_STATES = ["queued", "held", "sending", "sent", "failed"] as const;
+export type OutboxState = (typeof OUTBOX_STATES)[number];
+
+/** Single-use links sent by mail. */
+export const EMAIL_TOKEN_PURPOSES = ["verify_email", "reset_password"] as const;
+export type EmailTokenPurpose = (typeof EMAIL_TOKEN_PURPOSES)[number];

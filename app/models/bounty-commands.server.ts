@@ -23,6 +23,7 @@ import { claimExpiresAt, formatClaimantLabel } from "../lib/claims";
 import { renderMarkdown } from "../lib/markdown.server";
 import { recordAudit, webPerson, type Actor } from "./audit.server";
 import { Conflict, Forbidden, InvalidTransition, NotFound, RateLimited, Unprocessable } from "./errors";
+import { notify, userIdsWithRole, watcherIds } from "./notifications.server";
 import { isBountyReviewer, maySeeBounty } from "./permissions.server";
 import { assertMayAct } from "./users.server";
 
@@ -91,8 +92,9 @@ export interface EventInput {
  * commands, the lifecycle, the seed. Rendering inside the write transaction is bounded:
  * the worst 10,000-character note takes ~5 ms (app/lib/markdown.server.ts).
  */
-export function insertBountyEvent(tx: Tx, bountyId: number, actor: Actor, event: EventInput, now: number) {
-  tx.insert(bountyEvents)
+export function insertBountyEvent(tx: Tx, bountyId: number, actor: Actor, event: EventInput, now: number): number {
+  const result = tx
+    .insert(bountyEvents)
     .values({
       bountyId,
       type: event.type,
@@ -106,6 +108,7 @@ export function insertBountyEvent(tx: Tx, bountyId: number, actor: Actor, event:
       createdAt: now,
     })
     .run();
+  return Number(result.lastInsertRowid);
 }
 
 /** A bounty's description with its rendering, as every writer of bounties stores it. */
@@ -217,6 +220,35 @@ export function createBounty(db: Db, actor: BountyActor, input: NewBounty, now =
     const chosen = input.personas && input.personas.length > 0 ? input.personas : KIND_PERSONAS[input.kind];
     for (const personaSlug of new Set(chosen)) tx.insert(bountyPersonas).values({ bountyId: row.id, personaSlug }).run();
     insertBountyEvent(tx, row.id, actor, { type: status === "open" ? "created" : "proposed" }, now);
+    if (status === "proposed") {
+      notify(
+        tx,
+        {
+          kind: "proposal_waiting",
+          recipients: userIdsWithRole(tx, "ssc", "admin"),
+          exceptUserId: actor.userId,
+          eventKey: `bounty:${row.id}:proposed`,
+          title: `A bounty proposal is waiting: ${row.title}`,
+          body: `${actor.label} proposed "${row.title}". Accept it to open it, or decline it with a reason.`,
+          link: `/bounties/${row.id}`,
+        },
+        now,
+      );
+    } else {
+      notify(
+        tx,
+        {
+          kind: "watched_change",
+          recipients: watcherIds(tx, "target", input.targetId),
+          exceptUserId: actor.userId,
+          eventKey: `bounty:${row.id}:created`,
+          title: `New bounty: ${row.title}`,
+          body: `A new bounty was opened on a target you watch: "${row.title}".`,
+          link: `/bounties/${row.id}`,
+        },
+        now,
+      );
+    }
     recordAudit(
       tx,
       actor,
@@ -387,7 +419,14 @@ export function applyIntent(
     }
 
     setStatus(tx, bounty, move.next, now, extra);
-    insertBountyEvent(tx, bountyId, actor, { type: eventType, note: reason ?? note, links: input.links, externalKey: input.externalKey }, now);
+    const eventId = insertBountyEvent(tx, bountyId, actor, { type: eventType, note: reason ?? note, links: input.links, externalKey: input.externalKey }, now);
+    tellAboutIntent(
+      tx,
+      actor,
+      { ...bounty, status: move.next },
+      { from: bounty.status, intent, claim, credit: extra.completedByUserId ?? null, eventId, reason },
+      now,
+    );
     recordAudit(
       tx,
       actor,
@@ -456,13 +495,13 @@ export function expireClaims(db: Db, now = Date.now()): number {
 
 function expireClaimsIn(tx: Tx, now: number, bountyId?: number): number {
   const due = tx
-    .select({ claim: claims, status: bounties.status })
+    .select({ claim: claims, status: bounties.status, title: bounties.title })
     .from(claims)
     .innerJoin(bounties, eq(bounties.id, claims.bountyId))
     .where(and(isNull(claims.endedAt), lt(claims.expiresAt, now), bountyId === undefined ? undefined : eq(claims.bountyId, bountyId)))
     .all();
   let released = 0;
-  for (const { claim, status } of due) {
+  for (const { claim, status, title } of due) {
     const move = nextStatus(status, "expire");
     if (!move.ok) continue;
     const label = claimantLabel(tx, claim);
@@ -482,10 +521,136 @@ function expireClaimsIn(tx: Tx, now: number, bountyId?: number): number {
       { action: "bounty.expire", entityType: "bounty", entityId: claim.bountyId, before: { status }, after: { status: move.next } },
       now,
     );
+    notify(
+      tx,
+      {
+        kind: "claim_expired",
+        recipients: [claim.userId],
+        eventKey: `claim:${claim.id}:expired`,
+        title: `Your claim expired: ${title}`,
+        body: `Your claim on "${title}" ran out after ${days} days without a check-in, so the bounty is open again. Claim it again if you are still on it.`,
+        link: `/bounties/${claim.bountyId}`,
+      },
+      now,
+    );
     released++;
   }
   return released;
 }
+
+/** How long before a claim runs out its holder is reminded. */
+export const CLAIM_REMINDER_MS = 3 * 86_400_000;
+
+/**
+ * Reminds each holder of a claim that runs out within CLAIM_REMINDER_MS (and can run out: not
+ * work waiting in review), once per claim and deadline: a check-in moves the deadline, and
+ * the next reminder is for the new one. Run by the claim-expiry job.
+ */
+export function remindExpiringClaims(db: Db, now = Date.now()): number {
+  return writeTx(db, (tx) => {
+    const soon = tx
+      .select({ claim: claims, status: bounties.status, title: bounties.title })
+      .from(claims)
+      .innerJoin(bounties, eq(bounties.id, claims.bountyId))
+      .where(and(isNull(claims.endedAt), isNotNull(claims.userId), gt(claims.expiresAt, now), lt(claims.expiresAt, now + CLAIM_REMINDER_MS)))
+      .all();
+    let told = 0;
+    for (const { claim, status, title } of soon) {
+      if (!nextStatus(status, "expire").ok) continue;
+      const days = Math.max(1, Math.ceil((claim.expiresAt - now) / 86_400_000));
+      told += notify(
+        tx,
+        {
+          kind: "claim_expiring",
+          recipients: [claim.userId],
+          eventKey: `claim:${claim.id}:expiring:${claim.expiresAt}`,
+          title: `Your claim expires in ${days} ${days === 1 ? "day" : "days"}: ${title}`,
+          body: `Your claim on "${title}" runs out on ${new Date(claim.expiresAt).toISOString().slice(0, 10)} unless you check in. Add a progress note to keep it, or release it so someone else can pick it up.`,
+          link: `/bounties/${claim.bountyId}`,
+        },
+        now,
+      );
+    }
+    return told;
+  });
+}
+
+interface IntentNews {
+  from: BountyStatus;
+  intent: Exclude<BountyIntent, "expire">;
+  claim: ClaimRow | null;
+  /** Who was credited with the completion. */
+  credit: number | null;
+  eventId: number;
+  reason: string | null;
+}
+
+/**
+ * Who hears of a move: reviewers of work waiting for review, the claimant of work sent back
+ * or completed, and (for public bounties only) whoever watches the bounty or its target.
+ */
+function tellAboutIntent(tx: Tx, actor: BountyActor, bounty: BountyRow, news: IntentNews, now: number) {
+  const link = `/bounties/${bounty.id}`;
+  const told = new Set<number>();
+  const send = (input: Omit<Parameters<typeof notify>[1], "link" | "exceptUserId">) => {
+    notify(tx, { ...input, link, exceptUserId: actor.userId }, now);
+    for (const id of input.recipients) if (typeof id === "number") told.add(id);
+  };
+  const why = news.reason ? ` They said: "${news.reason}"` : "";
+  if (news.intent === "submit" || news.intent === "upstream_review") {
+    send({
+      kind: "review_needed",
+      recipients: userIdsWithRole(tx, "ssc", "admin"),
+      eventKey: `bounty:${bounty.id}:event:${news.eventId}:review`,
+      title: `Work submitted for review: ${bounty.title}`,
+      body: `${actor.label} submitted the work on "${bounty.title}". Review it, then complete it or send it back.`,
+    });
+  }
+  if (news.intent === "reopen" && news.from === "in_review" && news.claim?.userId) {
+    send({
+      kind: "work_sent_back",
+      recipients: [news.claim.userId],
+      eventKey: `bounty:${bounty.id}:event:${news.eventId}:sent_back`,
+      title: `Your work was sent back: ${bounty.title}`,
+      body: `${actor.label} sent your work on "${bounty.title}" back from review.${why}`,
+    });
+  }
+  if ((news.intent === "complete" || news.intent === "upstream_complete") && news.credit !== null) {
+    send({
+      kind: "work_completed",
+      recipients: [news.credit],
+      eventKey: `bounty:${bounty.id}:event:${news.eventId}:completed`,
+      title: `Your work is completed: ${bounty.title}`,
+      body: `"${bounty.title}" is completed and credited to you. Thank you!`,
+    });
+  }
+  if (!maySeeBounty(null, bounty)) return; // a proposal's watchers would learn its title
+  const watchers = [...watcherIds(tx, "bounty", bounty.id), ...watcherIds(tx, "target", bounty.targetId)].filter((id) => !told.has(id));
+  notify(
+    tx,
+    {
+      kind: "watched_change",
+      recipients: watchers,
+      exceptUserId: actor.userId,
+      eventKey: `bounty:${bounty.id}:event:${news.eventId}`,
+      title: `${bounty.title}: ${STATUS_NEWS[bounty.status]}`,
+      body: `${actor.label} acted on "${bounty.title}" (${news.intent.replace("upstream_", "upstream ")}); it is now ${STATUS_NEWS[bounty.status]}.${why}`,
+      link,
+    },
+    now,
+  );
+}
+
+const STATUS_NEWS: Record<BountyStatus, string> = {
+  proposed: "proposed",
+  declined: "declined",
+  open: "open",
+  claimed: "claimed",
+  in_progress: "in progress",
+  in_review: "in review",
+  completed: "completed",
+  cancelled: "cancelled",
+};
 
 // ---------------------------------------------------------------------------
 // Reading

@@ -6,6 +6,7 @@ import { formatMoney } from "../lib/money";
 import { recordAudit, type Actor } from "./audit.server";
 import { Conflict, Forbidden, InvalidTransition, NotFound, Unprocessable, InvalidField } from "./errors";
 import { getBalance, getCommitted, InsufficientFunds, isIsoDate, post } from "./ledger.server";
+import { notify, userIdsWithRole } from "./notifications.server";
 import { maySeeBounty } from "./permissions.server";
 
 export type ExpenseRow = typeof expenses.$inferSelect;
@@ -107,6 +108,7 @@ export function createExpense(db: Db, actor: Person, input: ExpenseInput, files:
       .returning()
       .get();
     addReceipts(tx, actor, row.id, files, now);
+    if (submit) askForVotes(tx, row, now);
     recordAudit(
       tx,
       actor,
@@ -187,6 +189,7 @@ export function actOnExpense(db: Db, actor: Person, id: number, intent: ExpenseI
         }
         const round = intent === "resubmit" ? e.round + 1 : e.round;
         tx.update(expenses).set({ status: next, round, updatedAt: now }).where(eq(expenses.id, id)).run();
+        if (next === "submitted") askForVotes(tx, { ...e, round }, now);
         recordAudit(
           tx,
           actor,
@@ -227,7 +230,10 @@ export function actOnExpense(db: Db, actor: Person, id: number, intent: ExpenseI
           status = approvals + 1 >= env.SSC_QUORUM ? "approved" : "submitted";
         }
         tx.insert(expenseVotes).values({ expenseId: id, round: e.round, voterUserId: actor.userId!, vote: intent, reason, createdAt: now }).run();
-        if (status !== e.status) tx.update(expenses).set({ status, updatedAt: now }).where(eq(expenses.id, id)).run();
+        if (status !== e.status) {
+          tx.update(expenses).set({ status, updatedAt: now }).where(eq(expenses.id, id)).run();
+          tellOfDecision(tx, actor, e, status, reason, now);
+        }
         recordAudit(
           tx,
           actor,
@@ -254,6 +260,7 @@ export function actOnExpense(db: Db, actor: Person, id: number, intent: ExpenseI
         if (!paidOn || !isIsoDate(paidOn)) throw new Unprocessable("Give the payment date as a real date, YYYY-MM-DD.");
         post(tx, actor, { kind: "reimbursement", amountCents: -e.amountCents, occurredOn: paidOn, reference, expenseId: id, memo: e.title }, now);
         tx.update(expenses).set({ status: "paid", paymentReference: reference, paidOn, updatedAt: now }).where(eq(expenses.id, id)).run();
+        tellOfDecision(tx, actor, e, "paid", reference, now);
         recordAudit(
           tx,
           actor,
@@ -264,6 +271,77 @@ export function actOnExpense(db: Db, actor: Person, id: number, intent: ExpenseI
       }
     }
   });
+}
+
+/** Every SSC member but the requester hears that a round of votes begins. */
+function askForVotes(tx: Tx, e: ExpenseRow, now: number) {
+  notify(
+    tx,
+    {
+      kind: "expense_vote_needed",
+      recipients: userIdsWithRole(tx, "ssc"),
+      exceptUserId: e.requesterUserId,
+      eventKey: `expense:${e.id}:round:${e.round}:vote`,
+      title: `Expense #${e.id} needs your vote: ${e.title}`,
+      body: `${formatMoney(e.amountCents, e.currency)} for "${e.title}" (${e.event}) waits for your vote${e.round > 1 ? ` (round ${e.round}, after changes)` : ""}.`,
+      link: `/expenses/${e.id}`,
+    },
+    now,
+  );
+}
+
+const DECISION_KINDS = {
+  approved: "expense_approved",
+  rejected: "expense_rejected",
+  changes_requested: "expense_changes_requested",
+  paid: "expense_paid",
+} as const;
+
+/** The requester hears of a decision on their expense; an approval also tells the SSC and admins it waits for payment. */
+function tellOfDecision(tx: Tx, actor: Person, e: ExpenseRow, status: ExpenseStatus, detail: string | null, now: number) {
+  const kind = DECISION_KINDS[status as keyof typeof DECISION_KINDS];
+  if (!kind) return;
+  const amount = formatMoney(e.amountCents, e.currency);
+  const words: Record<keyof typeof DECISION_KINDS, string> = {
+    approved: `Your request of ${amount} for "${e.title}" is approved. It will be paid once someone records the payment.`,
+    rejected: `Your request of ${amount} for "${e.title}" was rejected. The reason given: "${detail ?? ""}"`,
+    changes_requested: `The SSC asks for changes to your request of ${amount} for "${e.title}": "${detail ?? ""}" Change it and resubmit it.`,
+    paid: `Your request of ${amount} for "${e.title}" is paid (reference ${detail ?? ""}).`,
+  };
+  const titles: Record<keyof typeof DECISION_KINDS, string> = {
+    approved: "approved",
+    rejected: "rejected",
+    changes_requested: "changes requested",
+    paid: "paid",
+  };
+  const key = status as keyof typeof DECISION_KINDS;
+  notify(
+    tx,
+    {
+      kind,
+      recipients: [e.requesterUserId],
+      eventKey: `expense:${e.id}:round:${e.round}:${status}`,
+      title: `Expense #${e.id} ${titles[key]}: ${e.title}`,
+      body: words[key],
+      link: `/expenses/${e.id}`,
+    },
+    now,
+  );
+  if (status === "approved") {
+    notify(
+      tx,
+      {
+        kind: "expense_payment_waiting",
+        recipients: userIdsWithRole(tx, "ssc", "admin"),
+        exceptUserId: e.requesterUserId,
+        eventKey: `expense:${e.id}:round:${e.round}:payment`,
+        title: `Expense #${e.id} waits for payment: ${e.title}`,
+        body: `${amount} for "${e.title}" is approved (the last vote by ${actor.label}). Pay it, then record the payment reference.`,
+        link: `/expenses/${e.id}`,
+      },
+      now,
+    );
+  }
 }
 
 export interface ExpenseDetail extends ExpenseRow {

@@ -6,6 +6,7 @@ import { compareToUpstream, parseVersion, type PackageStatus } from "../lib/vers
 import { recordAudit } from "./audit.server";
 import { createBounty, type BountyActor } from "./bounties.server";
 import { Conflict, Forbidden, NotFound } from "./errors";
+import { notify } from "./notifications.server";
 
 export type SoftwareRow = typeof software.$inferSelect;
 export type PackageRow = typeof packages.$inferSelect;
@@ -249,6 +250,7 @@ export function setLatestVersion(db: Db, actor: BountyActor, softwareId: number,
     const row = tx.select().from(software).where(eq(software.id, softwareId)).get();
     if (!row) throw new NotFound("There is no such software.");
     tx.update(software).set({ latestVersion: version, latestVersionAt: now }).where(eq(software.id, softwareId)).run();
+    tellOfOutdated(tx, row, version, now);
     recordAudit(
       tx,
       actor,
@@ -268,9 +270,14 @@ export function setLatestVersion(db: Db, actor: BountyActor, softwareId: number,
  * A release published upstream (webhook): software built from that repository gets it as
  * its latest version, unless what we have is already newer.
  */
-export function applyUpstreamRelease(tx: Tx | Db, repo: string, tag: string, now: number) {
+export function applyUpstreamRelease(db: Db, repo: string, tag: string, now: number) {
   const next = parseVersion(tag);
   if (!next) return;
+  // inside a webhook delivery's transaction this is a savepoint
+  writeTx(db, (tx) => applyUpstreamReleaseIn(tx, repo, tag, now));
+}
+
+function applyUpstreamReleaseIn(tx: Tx, repo: string, tag: string, now: number) {
   for (const row of tx
     .select()
     .from(software)
@@ -278,10 +285,33 @@ export function applyUpstreamRelease(tx: Tx | Db, repo: string, tag: string, now
     .all()) {
     const current = row.latestVersion ? parseVersion(row.latestVersion) : null;
     if (current && compareToUpstream(tag, row.latestVersion).status !== "ahead") continue;
-    tx.update(software)
-      .set({ latestVersion: tag.replace(/^v(?=\d)/i, ""), latestVersionAt: now })
-      .where(eq(software.id, row.id))
-      .run();
+    const version = tag.replace(/^v(?=\d)/i, "");
+    tx.update(software).set({ latestVersion: version, latestVersionAt: now }).where(eq(software.id, row.id)).run();
+    tellOfOutdated(tx, row, version, now);
+  }
+}
+
+/** Each maintainer of a package the new upstream version leaves behind hears of it, once per package and version. */
+function tellOfOutdated(tx: Tx, sw: SoftwareRow, version: string, now: number) {
+  const rows = tx
+    .select({ id: packages.id, version: packages.version, distro: packages.distro, maintainerUserId: packages.maintainerUserId })
+    .from(packages)
+    .where(and(eq(packages.softwareId, sw.id), isNull(packages.retiredAt)))
+    .all();
+  for (const p of rows) {
+    if (p.maintainerUserId === null || compareToUpstream(p.version, version).status !== "outdated") continue;
+    notify(
+      tx,
+      {
+        kind: "package_outdated",
+        recipients: [p.maintainerUserId],
+        eventKey: `package:${p.id}:outdated:${version}`,
+        title: `Your ${distroName(p.distro)} package of ${sw.name} is outdated`,
+        body: `${sw.name} ${version} is out upstream; your ${distroName(p.distro)} package has ${p.version}.`,
+        link: `/packages/${p.id}`,
+      },
+      now,
+    );
   }
 }
 
@@ -291,7 +321,7 @@ export function applyUpstreamRelease(tx: Tx | Db, repo: string, tag: string, now
  * else signed in proposes it.
  */
 export function requestPackaging(db: Db, actor: BountyActor, softwareSlug: string, distro: DistributionSlug, now = Date.now()) {
-  return writeTx(db, () => {
+  return writeTx(db, (tx) => {
     const sw = db.select().from(software).where(eq(software.slug, softwareSlug)).get();
     if (!sw) throw new NotFound("There is no such software.");
     const title = `Package ${sw.name} for ${distroName(distro)}`;
@@ -322,6 +352,25 @@ export function requestPackaging(db: Db, actor: BountyActor, softwareSlug: strin
       },
       now,
       { open: actor.roles.includes("packager") },
+    );
+    const packagers = tx
+      .selectDistinct({ id: packages.maintainerUserId })
+      .from(packages)
+      .where(and(eq(packages.softwareId, sw.id), isNull(packages.retiredAt)))
+      .all()
+      .map((r) => r.id);
+    notify(
+      tx,
+      {
+        kind: "packaging_requested",
+        recipients: packagers,
+        exceptUserId: actor.userId,
+        eventKey: `bounty:${bounty.id}:packaging_requested`,
+        title: `Packaging requested: ${title}`,
+        body: `${actor.label} asked for a ${distroName(distro)} package of ${sw.name}, which you package elsewhere.`,
+        link: `/bounties/${bounty.id}`,
+      },
+      now,
     );
     return { id: bounty.id, created: true };
   });

@@ -5,16 +5,18 @@ import { db } from "../db.server";
 import { webhooksConfigured } from "../github/verify.server";
 import { formatRelative } from "../lib/dates";
 import { getWebhookHealth } from "../models/github.server";
+import { listJobHealth } from "../models/jobs.server";
+import { countOutboxByState } from "../models/outbox.server";
 
 export const meta: MetaFunction = () => [{ title: "Admin · Club Zero" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
-  return json({ configured: webhooksConfigured, health: getWebhookHealth(db), now: Date.now() });
+  return json({ configured: webhooksConfigured, health: getWebhookHealth(db), jobs: listJobHealth(db), outbox: countOutboxByState(db), now: Date.now() });
 }
 
 export default function AdminHome() {
-  const { configured, health, now } = useLoaderData<typeof loader>();
+  const { configured, health, jobs, outbox, now } = useLoaderData<typeof loader>();
   return (
     <>
       <header className="page-header">
@@ -24,7 +26,47 @@ export default function AdminHome() {
         GitHub webhooks: {configured ? "configured" : "not configured (set GITHUB_WEBHOOK_SECRET)"}. Last delivery{" "}
         {health.lastDeliveryAt ? formatRelative(health.lastDeliveryAt, now) : "never"}; {health.failures24h} failed in the last 24 hours.
       </p>
+      <section aria-labelledby="jobs-heading" className="section">
+        <h2 id="jobs-heading">Background jobs</h2>
+        {jobs.length === 0 ? (
+          <p className="empty">No job has run yet.</p>
+        ) : (
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Job</th>
+                <th scope="col">Health</th>
+                <th scope="col">Last run</th>
+                <th scope="col">Last success</th>
+                <th scope="col">Runs / failures</th>
+                <th scope="col">Next run</th>
+                <th scope="col">Held by</th>
+                <th scope="col">Last error</th>
+              </tr>
+            </thead>
+            <tbody>
+              {jobs.map((j) => (
+                <tr key={j.name}>
+                  <th scope="row">{j.name}</th>
+                  <td>{j.failing ? "failing" : !j.leased ? "no process holds it" : "ok"}</td>
+                  <td>{j.lastStartedAt ? formatRelative(j.lastStartedAt, now) : "never"}</td>
+                  <td>{j.lastSuccessAt ? formatRelative(j.lastSuccessAt, now) : "never"}</td>
+                  <td>
+                    {j.runs} / {j.failures}
+                  </td>
+                  <td>{j.nextRunAt > now ? formatRelative(j.nextRunAt, now) : "now"}</td>
+                  <td>{j.leased ? j.holder : "nobody"}</td>
+                  <td>{j.lastError && j.failing ? j.lastError : ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
       <ul className="target-list">
+        <li className="card">
+          <Link to="/admin/outbox">Outbox</Link> — {outbox.queued ?? 0} queued, {outbox.held ?? 0} held, {outbox.failed ?? 0} failed, {outbox.sent ?? 0} sent.
+        </li>
         <li className="card">
           <Link to="/admin/users">Users and roles</Link> — grant roles, disable accounts, see the audit trail.
         </li>

@@ -7,6 +7,7 @@ import { Pagination } from "../components/filters";
 import { FormError, ReasonForm } from "../components/form";
 import { FundRecord } from "../components/fund";
 import { GitHubLink, WebLink } from "../components/links";
+import { WatchButton } from "../components/watch";
 import { db } from "../db.server";
 import { availableIntents, KIND_LABELS, type WebIntent } from "../lib/bounty-lifecycle";
 import { formatDateTime } from "../lib/dates";
@@ -14,6 +15,7 @@ import { githubIssueUrl } from "../lib/links";
 import { answerDomainErrors, badRequest, notFound } from "../lib/responses";
 import { applyIntent, expireClaims, getBounty, isClaimant, webBountyActor } from "../models/bounties.server";
 import { listPublicExpensesFor } from "../models/expenses.server";
+import { isWatching } from "../models/notifications.server";
 import { isBountyReviewer, maySeeBounty } from "../models/permissions.server";
 import { listPersonas } from "../models/personas.server";
 import { BountyPageQuerySchema, IntentSchema } from "../schemas/bounties";
@@ -70,6 +72,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     signedIn: Boolean(user),
     personas: listPersonas(db),
     fundRecord: listPublicExpensesFor(db, { bountyId: id }),
+    watching: user ? isWatching(db, user.id, "bounty", id) : null,
     now,
   });
 }
@@ -104,7 +107,7 @@ const EVENT_WORDS: Record<string, string> = {
 };
 
 export default function BountyPage() {
-  const { bounty, intents, viewer, signedIn, personas, fundRecord, now, timeline } = useLoaderData<typeof loader>();
+  const { bounty, intents, viewer, signedIn, personas, fundRecord, now, timeline, watching } = useLoaderData<typeof loader>();
   const error = useActionData<{ message?: string }>();
   const busy = useNavigation().state === "submitting";
   const personaNames = Object.fromEntries(personas.map((p) => [p.slug, p.name]));
@@ -126,6 +129,7 @@ export default function BountyPage() {
           {bounty.status === "completed" && bounty.creditLabel ? <span>completed by {bounty.creditLabel}</span> : null}
         </p>
         <PersonaChips personas={bounty.personas} names={personaNames} />
+        {watching !== null ? <WatchButton subject="bounty" id={bounty.id} watching={watching} returnTo={`/bounties/${bounty.id}`} /> : null}
         {bounty.githubRepo && bounty.githubNumber ? (
           <p>
             <GitHubLink url={githubIssueUrl(bounty.githubRepo, bounty.githubNumber)}>

@@ -7,6 +7,7 @@ import { Pagination } from "../components/filters";
 import { ActionResult } from "../components/form";
 import { FundRecord } from "../components/fund";
 import { GitHubLink, WebLink } from "../components/links";
+import { WatchButton } from "../components/watch";
 import { db } from "../db.server";
 import { fetchIssue, githubTokenConfigured } from "../github/rest.server";
 import { STATUS_DESCRIPTIONS } from "../lib/catalog";
@@ -16,6 +17,7 @@ import { webActor } from "../models/audit.server";
 import { expireClaims, getTargetProgress, listBounties } from "../models/bounties.server";
 import { listPublicExpensesFor } from "../models/expenses.server";
 import { applySnapshot, getTargetSyncedAt, linkIssueManually } from "../models/github.server";
+import { isWatching } from "../models/notifications.server";
 import { listPersonas } from "../models/personas.server";
 import { findTarget, getTarget, TARGET_ISSUES_PAGE_SIZE } from "../models/targets.server";
 import { parseGithubIssueRef } from "../schemas/bounties";
@@ -50,6 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canCreate: hasRole(user, "ssc", "admin"),
     syncedAt: getTargetSyncedAt(db, target.id),
     fundRecord: listPublicExpensesFor(db, { targetId: target.id }),
+    watching: user ? isWatching(db, user.id, "target", target.id) : null,
     now,
   });
 }
@@ -85,7 +88,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const STATE_LABELS = { open: "Open", closed: "Closed", merged: "Merged" } as const;
 
 export default function TargetPage() {
-  const { target, personas, bounties, bountyTotal, progress, signedIn, canCreate, syncedAt, fundRecord, now } = useLoaderData<typeof loader>();
+  const { target, personas, bounties, bountyTotal, progress, signedIn, canCreate, syncedAt, fundRecord, now, watching } = useLoaderData<typeof loader>();
   const linked = useActionData<typeof action>();
   const personaNames = Object.fromEntries(personas.map((p) => [p.slug, p.name]));
   const open = target.issueCounts.open;
@@ -102,6 +105,7 @@ export default function TargetPage() {
           <StatusBadge status={target.status} /> <span className="muted">{STATUS_DESCRIPTIONS[target.status]}</span>
         </p>
         <p className="lede">{target.summary}</p>
+        {watching !== null ? <WatchButton subject="target" id={target.id} watching={watching} returnTo={`/targets/${target.slug}`} /> : null}
         <ul className="links-inline">
           {target.repo ? (
             <li>

@@ -6,4 +6,5 @@ export * from "./bounties";
 export * from "./github";
 export * from "./packages";
 export * from "./fund";
+export * from "./notifications";
 export * from "~/app/lib/vocabulary";

@@ -2,10 +2,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/app/db.server";
 import { webPerson } from "~/app/models/audit.server";
+import { createBounty } from "~/app/models/bounties.server";
 import { actOnExpense, createExpense } from "~/app/models/expenses.server";
 import { recordDonation } from "~/app/models/ledger.server";
+import { unsubscribeToken } from "~/app/models/notifications.server";
+import { getTarget } from "~/app/models/targets.server";
 import * as home from "~/app/routes/_index";
 import * as adminHome from "~/app/routes/admin._index";
+import * as adminOutbox from "~/app/routes/admin.outbox";
+import * as adminOutboxMessage from "~/app/routes/admin.outbox_.$id";
 import * as adminUsers from "~/app/routes/admin.users";
 import * as adminWebhooks from "~/app/routes/admin.webhooks";
 import * as apiBounties from "~/app/routes/api.bounties";
@@ -29,6 +34,7 @@ import * as join from "~/app/routes/join";
 import * as login from "~/app/routes/login";
 import * as logout from "~/app/routes/logout";
 import * as me from "~/app/routes/me";
+import * as notificationsPage from "~/app/routes/notifications";
 import * as pkgOne from "~/app/routes/packages.$id";
 import * as pkgMatrix from "~/app/routes/packages._index";
 import * as pkgNew from "~/app/routes/packages.new";
@@ -36,10 +42,13 @@ import * as pkgSoftware from "~/app/routes/packages.software.$slug";
 import * as persona from "~/app/routes/personas.$persona";
 import * as personas from "~/app/routes/personas._index";
 import * as settings from "~/app/routes/settings";
+import * as notificationSettings from "~/app/routes/settings_.notifications";
 import * as ssc from "~/app/routes/ssc";
 import * as target from "~/app/routes/targets.$slug";
 import * as newBounty from "~/app/routes/targets.$slug_.bounties.new";
 import * as catalog from "~/app/routes/targets._index";
+import * as unsubscribePage from "~/app/routes/unsubscribe";
+import * as watch from "~/app/routes/watch";
 import { contentDigest } from "../support/fingerprint";
 import { call } from "../support/remix";
 import { cookieFor, formInit, makeUser } from "../support/users";
@@ -54,6 +63,8 @@ const cookies = {} as Record<Who, string | null>;
 let targetUserId = 0;
 /** Someone else's expenses: one approved (to pay), one waiting for votes. */
 const expenseIds = { approved: 0, submitted: 0 };
+/** A mail in the outbox, someone's proposal (private to them and the reviewers), someone's unsubscribe link. */
+const ids = { outboxMessage: 0, proposal: 0, target: 0, token: "" };
 const ledgerRows = () => db.$client.prepare("select count(*) as n from ledger_entries").pluck().get() as number;
 
 beforeAll(async () => {
@@ -89,6 +100,10 @@ beforeAll(async () => {
   actOnExpense(db, ssc1, expenseIds.approved, "approve");
   actOnExpense(db, ssc2, expenseIds.approved, "approve");
   expenseIds.submitted = createExpense(db, requester, trip, [], true).id;
+  ids.outboxMessage = db.$client.prepare("select max(id) from outbox").pluck().get() as number;
+  ids.target = getTarget(db, "kafka")!.id;
+  ids.proposal = createBounty(db, { ...requester, roles: [] }, { targetId: ids.target, title: "A private idea", description: "Mine.", kind: "docs" }).id;
+  ids.token = unsubscribeToken(db, requester.userId!, "expense_approved");
 });
 
 const OK = 200;
@@ -173,6 +188,36 @@ const loaders: Row[] = [
   { name: "GET /expenses/new", handler: expensesNew.loader, path: "/expenses/new", expect: signedIn(LOGIN, OK) },
   { name: "GET /ssc", handler: ssc.loader, path: "/ssc", expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: OK, admin: 403 } },
   { name: "GET /api/bounties", handler: apiBounties.loader, path: "/api/bounties", expect: all(OK) },
+  { name: "GET /notifications", handler: notificationsPage.loader, path: "/notifications", expect: signedIn(LOGIN, OK) },
+  { name: "GET /settings/notifications", handler: notificationSettings.loader, path: "/settings/notifications", expect: signedIn(LOGIN, OK) },
+  {
+    name: "GET /admin/outbox",
+    handler: adminOutbox.loader,
+    path: "/admin/outbox",
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK },
+  },
+  {
+    name: "GET /admin/outbox/:id",
+    handler: adminOutboxMessage.loader,
+    get path() {
+      return `/admin/outbox/${ids.outboxMessage}`;
+    },
+    get params() {
+      return { id: String(ids.outboxMessage) };
+    },
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK },
+  },
+  // the link in a mail works without signing in; a GET only asks, and a bad token is refused
+  {
+    name: "GET /unsubscribe (someone's link)",
+    handler: unsubscribePage.loader,
+    get path() {
+      return `/unsubscribe?token=${encodeURIComponent(ids.token)}`;
+    },
+    expect: all(OK),
+  },
+  { name: "GET /unsubscribe (forged)", handler: unsubscribePage.loader, path: `/unsubscribe?token=1.expense_paid.${"A".repeat(43)}`, expect: all(400) },
+  { name: "GET /watch", handler: watch.loader, path: "/watch", expect: all(405) },
   { name: "GET /api/targets", handler: apiTargets.loader, path: "/api/targets", expect: all(OK) },
   // GitHub sign-in is not configured in this suite: the callback does not exist.
   { name: "GET /auth/github/callback", handler: githubCallback.loader, path: "/auth/github/callback", expect: all(404) },
@@ -311,6 +356,49 @@ const actions: Row[] = [
     },
     form: () => ({ intent: "reject" }),
     expect: { anonymous: LOGIN, contributor: 404, packager: 404, ssc: 422, admin: 403 },
+  },
+  {
+    name: "POST /notifications (read all)",
+    handler: notificationsPage.action,
+    path: "/notifications",
+    form: () => ({ intent: "read-all" }),
+    expect: signedIn(LOGIN, OK),
+  },
+  {
+    name: "POST /settings/notifications",
+    handler: notificationSettings.action,
+    path: "/settings/notifications",
+    form: () => ({ watched_change: "now" }),
+    expect: signedIn(LOGIN, OK),
+  },
+  {
+    name: "POST /settings/notifications (invalid)",
+    handler: notificationSettings.action,
+    path: "/settings/notifications",
+    form: () => ({ watched_change: "hourly" }),
+    expect: signedIn(LOGIN, 400),
+  },
+  {
+    name: "POST /watch (a target)",
+    handler: watch.action,
+    path: "/watch",
+    form: () => ({ subject: "target", id: String(ids.target), watch: "1", returnTo: "/targets/kafka" }),
+    expect: signedIn(LOGIN, 302),
+  },
+  // someone else's proposal is private: watching it is refused as if it did not exist
+  {
+    name: "POST /watch (someone else's proposal)",
+    handler: watch.action,
+    path: "/watch",
+    form: () => ({ subject: "bounty", id: String(ids.proposal), watch: "1" }),
+    expect: { anonymous: LOGIN, contributor: 404, packager: 404, ssc: 302, admin: 302 },
+  },
+  {
+    name: "POST /unsubscribe (forged token)",
+    handler: unsubscribePage.action,
+    path: `/unsubscribe?token=1.expense_paid.${"A".repeat(43)}`,
+    form: () => ({ "List-Unsubscribe": "One-Click" }),
+    expect: all(400),
   },
   { name: "POST /auth/github", handler: githubStart.action, path: "/auth/github", form: () => ({}), expect: all(404) },
   {

@@ -25,6 +25,16 @@ describe("cross-site request check", () => {
     expect(check(h)).toBeNull();
   });
 
+  it("lets a one-click unsubscribe through only on /unsubscribe and only with a valid token", () => {
+    const crossSite = headers({ "sec-fetch-site": "cross-site" });
+    expect(checkSameOrigin("POST", "/unsubscribe", crossSite, APP, () => true)).toBeNull();
+    expect(checkSameOrigin("POST", "/unsubscribe", headers({}), APP, () => true)).toBeNull();
+    expect(checkSameOrigin("POST", "/unsubscribe", crossSite, APP, () => false)).toMatch(/refused/);
+    expect(checkSameOrigin("POST", "/unsubscribe", headers({}), APP)).toMatch(/refused/);
+    expect(checkSameOrigin("POST", "/settings", crossSite, APP, () => true)).toMatch(/refused/);
+    expect(checkSameOrigin("POST", "/unsubscribe/x", crossSite, APP, () => true)).toMatch(/refused/);
+  });
+
   it("never blocks reads", () => {
     for (const method of ["GET", "HEAD", "OPTIONS"]) expect(check({ origin: "https://evil.example" }, method)).toBeNull();
   });

@@ -59,4 +59,33 @@ describe("configuration", () => {
       );
     },
   );
+
+  it("takes smtp:// and smtps:// mail URLs and derives MAIL_FROM from APP_ORIGIN", () => {
+    const env = parseEnv({ SMTP_URL: "smtp://user:secret@mail.example.org:587", APP_ORIGIN: "https://clubzero.example.org" });
+    expect(env.SMTP_URL).toBe("smtp://user:secret@mail.example.org:587");
+    expect(env.MAIL_FROM).toBe("Club Zero <noreply@clubzero.example.org>");
+    expect(parseEnv({ SMTP_URL: "smtps://u:p@mail.example.org", MAIL_FROM: "SPIFFE <club@example.org>" }).MAIL_FROM).toBe("SPIFFE <club@example.org>");
+    expect(parseEnv({}).SMTP_URL).toBeUndefined();
+  });
+
+  it.each(["http://u:hunter2secret@mail.test", "smtp://:hunter2secret@", "hunter2secret@mail.test:587", "smtp//user:hunter2secret@host"])(
+    "refuses SMTP_URL=%j naming the variable but never repeating its value (it may hold a password)",
+    (value) => {
+      try {
+        parseEnv({ SMTP_URL: value });
+        expect.unreachable();
+      } catch (error) {
+        expect(error).toBeInstanceOf(EnvError);
+        const message = (error as EnvError).message;
+        expect(message).toContain("SMTP_URL=(hidden): must be a URL such as smtp://");
+        expect(message).not.toContain("hunter2secret");
+      }
+    },
+  );
+
+  it("refuses a MAIL_FROM that is not an address, and job timings out of range", () => {
+    expect(() => parseEnv({ MAIL_FROM: "nobody" })).toThrowError(/MAIL_FROM="nobody": must be an address/);
+    expect(() => parseEnv({ JOB_LEASE_MS: "10" })).toThrowError(/JOB_LEASE_MS="10": must be at least 1000/);
+    expect(() => parseEnv({ OUTBOX_POLL_MS: "soon" })).toThrowError(/OUTBOX_POLL_MS="soon"/);
+  });
 });

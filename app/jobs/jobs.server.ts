@@ -1,0 +1,48 @@
+// The server's background jobs. Each runs in one process at a time (app/jobs/runner.server.ts);
+// /admin shows their health. Later jobs (GitHub sync, package sync) are added here.
+import { expireClaims, remindExpiringClaims } from "../models/bounties.server";
+import { queueDigests } from "../models/notifications.server";
+import { holdQueued, releaseHeld } from "../models/outbox.server";
+import { deliverOutbox } from "./deliver.server";
+import { createSmtpSender } from "./smtp.server";
+import type { Db } from "../db.server";
+import type { Env } from "../env.server";
+import type { JobDefinition } from "./runner.server";
+
+export function serverJobs(db: Db, env: Env): { jobs: JobDefinition[]; close: () => void } {
+  const sender = env.SMTP_URL ? createSmtpSender(env.SMTP_URL, env.MAIL_FROM) : null;
+  const jobs: JobDefinition[] = [
+    {
+      // Claims that ran out are released (pages also release them when read), and holders
+      // of claims about to run out are reminded once per deadline.
+      name: "claim-expiry",
+      intervalMs: 60_000,
+      run: () => {
+        expireClaims(db);
+        remindExpiringClaims(db);
+      },
+    },
+    {
+      // Mail in the outbox. Without SMTP_URL it is held for admins to read at /admin/outbox.
+      name: "outbox",
+      intervalMs: env.OUTBOX_POLL_MS,
+      run: async ({ signal }) => {
+        if (!sender) {
+          holdQueued(db, "email");
+          return;
+        }
+        releaseHeld(db, "email");
+        await deliverOutbox(db, sender, { leaseMs: env.JOB_LEASE_MS, signal });
+      },
+    },
+    {
+      // Yesterday's (and older) digest notifications, one mail per person and day.
+      name: "digest",
+      intervalMs: 15 * 60_000,
+      run: () => {
+        queueDigests(db);
+      },
+    },
+  ];
+  return { jobs, close: () => sender?.close() };
+}

@@ -1,0 +1,293 @@
+// Notifications against real SQLite and a real SMTP server in this process: what is queued
+// by which decision, what arrives, retries, digests, unsubscribing, and the job lease.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/app/db.server";
+import { env } from "~/app/env.server";
+import { deliverOutbox } from "~/app/jobs/deliver.server";
+import { createSmtpSender, type Sender } from "~/app/jobs/smtp.server";
+import { webPerson } from "~/app/models/audit.server";
+import { applyIntent, createBounty, remindExpiringClaims, webBountyActor } from "~/app/models/bounties.server";
+import { actOnExpense, createExpense, type ExpenseInput } from "~/app/models/expenses.server";
+import { renewLease, takeLease } from "~/app/models/jobs.server";
+import { recordDonation } from "~/app/models/ledger.server";
+import {
+  countUnread,
+  getPreferences,
+  listNotifications,
+  markAllRead,
+  markRead,
+  queueDigests,
+  setPreferences,
+  setWatching,
+  unsubscribe,
+  unsubscribeToken,
+  verifyUnsubscribeToken,
+} from "~/app/models/notifications.server";
+import { backoffMs, listOutbox } from "~/app/models/outbox.server";
+import { getTarget } from "~/app/models/targets.server";
+import { action as unsubscribeAction } from "~/app/routes/unsubscribe";
+import { call } from "../support/remix";
+import { startSmtpCatcher, type SmtpCatcher } from "../support/smtp";
+import { makeUser } from "../support/users";
+
+const DAY = 86_400_000;
+let smtp: SmtpCatcher;
+let sender: Sender;
+
+beforeAll(async () => {
+  smtp = await startSmtpCatcher();
+  sender = createSmtpSender(smtp.url, "Club Zero <noreply@clubzero.test>");
+  recordDonation(
+    db,
+    { userId: null, label: "test", source: "cli" },
+    { date: "2026-01-01", donor: null, amountCents: 1_000_000, currency: "USD", reference: "NOTIFY-1", note: null },
+  );
+});
+afterAll(async () => {
+  sender.close();
+  await smtp.stop();
+});
+
+const deliver = (now = Date.now()) => deliverOutbox(db, sender, { leaseMs: 60_000, clock: () => now });
+const outboxRow = (key: string) =>
+  db.$client.prepare("select * from outbox where idempotency_key = ?").get(key) as
+    { id: number; state: string; attempts: number; next_attempt_at: number; last_error: string | null; message_id: string } | undefined;
+
+function trip(overrides: Partial<ExpenseInput> = {}): ExpenseInput {
+  return {
+    kind: "pre_approval",
+    title: "Flight to KubeCon",
+    event: "KubeCon EU",
+    category: "travel",
+    amountCents: 45_000,
+    spentOn: "2026-03-20",
+    description: "To give the SPIFFE talk.",
+    bountyId: null,
+    targetId: null,
+    preApprovalId: null,
+    publicRequester: false,
+    ...overrides,
+  };
+}
+
+describe("mail about expenses", () => {
+  it("an SSC member's 'needs your vote' mail arrives with a link to the expense, plain text and HTML, and one-click unsubscribe headers", async () => {
+    const member = await makeUser(["ssc"]);
+    const requester = await makeUser();
+    const expense = createExpense(db, webPerson(requester), trip(), [], true);
+    const key = `email:${member.id}:expense:${expense.id}:round:1:vote`;
+    expect(outboxRow(key)?.state).toBe("queued");
+
+    await deliver();
+    const [mail] = (await smtp.waitFor((ms) => ms.some((m) => m.to.includes(member.email)))).filter((m) => m.to.includes(member.email));
+    const link = `${env.APP_ORIGIN}/expenses/${expense.id}`;
+    expect(mail!.subject).toContain(`Expense #${expense.id} needs your vote`);
+    expect(mail!.subject).toContain("Club Zero");
+    expect(mail!.text).toContain(link);
+    expect(mail!.html).toContain(`href="${link}"`);
+    expect(mail!.headers.get("list-unsubscribe-post")).toBe("List-Unsubscribe=One-Click");
+    expect(mail!.headers.get("list-unsubscribe")).toMatch(new RegExp(`^<${env.APP_ORIGIN}/unsubscribe\\?token=${member.id}\\.expense_vote_needed\\.`));
+    expect(mail!.messageId).toBe(outboxRow(key)!.message_id);
+    expect(outboxRow(key)!.state).toBe("sent");
+    // the requester is not asked to vote on their own request
+    expect(outboxRow(`email:${requester.id}:expense:${expense.id}:round:1:vote`)).toBeUndefined();
+  });
+
+  it("the requester hears of approval, changes requested and payment; the SSC and admins hear it waits for payment", async () => {
+    const [a, b] = [await makeUser(["ssc"]), await makeUser(["ssc"])];
+    const admin = await makeUser(["admin"]);
+    const requester = await makeUser();
+    const asked = createExpense(db, webPerson(requester), trip({ title: "Hotel" }), [], true);
+    actOnExpense(db, webPerson(a), asked.id, "changes", { reason: "Add the hotel's name." });
+    expect(listNotifications(db, requester.id).map((n) => n.kind)).toEqual(["expense_changes_requested"]);
+    actOnExpense(db, webPerson(requester), asked.id, "resubmit");
+    // a new round asks for votes again, once more per member
+    expect(listNotifications(db, b.id).filter((n) => n.kind === "expense_vote_needed")).toHaveLength(2);
+    actOnExpense(db, webPerson(a), asked.id, "approve");
+    actOnExpense(db, webPerson(b), asked.id, "approve");
+    expect(listNotifications(db, requester.id)[0]!.kind).toBe("expense_approved");
+    expect(listNotifications(db, admin.id).map((n) => n.kind)).toContain("expense_payment_waiting");
+    actOnExpense(db, webPerson(admin), asked.id, "pay", { paymentReference: "EXP-9", paidOn: "2026-04-01" });
+    expect(listNotifications(db, requester.id)[0]!.title).toContain("paid");
+    expect(countUnread(db, requester.id)).toBe(3);
+  });
+});
+
+describe("retries", () => {
+  it("with the SMTP server down, mail waits with its attempts and backoff recorded, and is sent once it is back", async () => {
+    const member = await makeUser(["ssc"]);
+    const requester = await makeUser();
+    const expense = createExpense(db, webPerson(requester), trip({ title: "Train" }), [], true);
+    const key = `email:${member.id}:expense:${expense.id}:round:1:vote`;
+    await smtp.stop();
+    const t0 = Date.now();
+    try {
+      await deliver(t0);
+      let row = outboxRow(key)!;
+      expect(row.state).toBe("queued");
+      expect(row.attempts).toBe(1);
+      expect(row.last_error).toMatch(/ECONNREFUSED|connect/i);
+      expect(row.next_attempt_at).toBe(t0 + backoffMs(1));
+      // before the backoff has passed, nothing is tried
+      await deliver(t0 + backoffMs(1) - 1);
+      expect(outboxRow(key)!.attempts).toBe(1);
+      // a second failure waits twice as long
+      await deliver(t0 + backoffMs(1));
+      row = outboxRow(key)!;
+      expect(row.attempts).toBe(2);
+      expect(row.next_attempt_at).toBe(t0 + backoffMs(1) + backoffMs(2));
+      expect(backoffMs(2)).toBe(2 * backoffMs(1));
+    } finally {
+      await smtp.start();
+    }
+    await deliver(t0 + backoffMs(1) + backoffMs(2));
+    expect(outboxRow(key)).toMatchObject({ state: "sent", attempts: 3, last_error: null });
+    const received = smtp.messages.filter((m) => m.headers.get("x-club-zero-key") === key);
+    expect(received).toHaveLength(1);
+  });
+});
+
+describe("the daily digest", () => {
+  it("a day's events reach a watcher as one mail the next day, and the digest is queued only once", async () => {
+    const watcher = await makeUser();
+    const admin = await makeUser(["admin"]);
+    const target = getTarget(db, "envoy")!;
+    setWatching(db, webPerson(watcher), "target", target.id, true);
+    expect(getPreferences(db, watcher.id).watched_change).toBe("digest");
+    const day = Math.floor(Date.now() / DAY) * DAY - 3 * DAY; // a day that has ended
+    const titles = ["Envoy SDS docs", "Envoy SVID rotation test", "Envoy example repo"];
+    for (const [i, title] of titles.entries()) {
+      createBounty(db, webBountyActor(admin), { targetId: target.id, title, description: "Work.", kind: "docs" }, day + (i + 1) * 3_600_000);
+    }
+    createBounty(db, webBountyActor(admin), { targetId: target.id, title: "Next day's bounty", description: "Work.", kind: "docs" }, day + DAY + 60_000);
+    // nothing is mailed at once for a digest kind, but the app shows it
+    expect(listOutbox(db).filter((m) => m.recipient === watcher.email)).toEqual([]);
+    expect(countUnread(db, watcher.id)).toBe(4);
+
+    expect(queueDigests(db, day + DAY + 3_600_000)).toBe(1); // only the ended day
+    expect(queueDigests(db, day + DAY + 7_200_000)).toBe(0);
+    await deliver();
+    const mails = (await smtp.waitFor((ms) => ms.some((m) => m.to.includes(watcher.email)))).filter((m) => m.to.includes(watcher.email));
+    expect(mails).toHaveLength(1);
+    for (const title of titles) expect(mails[0]!.text).toContain(title);
+    expect(mails[0]!.text).not.toContain("Next day's bounty");
+    expect(mails[0]!.subject).toContain(new Date(day).toISOString().slice(0, 10));
+    expect(mails[0]!.headers.get("list-unsubscribe-post")).toBe("List-Unsubscribe=One-Click");
+  });
+});
+
+describe("choices", () => {
+  it("a kind turned off tells the person nothing, in the app or by mail", async () => {
+    const member = await makeUser(["ssc"]);
+    setPreferences(db, member.id, { expense_vote_needed: "off" });
+    const expense = createExpense(db, webPerson(await makeUser()), trip({ title: "Visa" }), [], true);
+    expect(listNotifications(db, member.id)).toEqual([]);
+    expect(outboxRow(`email:${member.id}:expense:${expense.id}:round:1:vote`)).toBeUndefined();
+  });
+
+  it("the one-click unsubscribe POST with no cookie turns that kind off for that person only", async () => {
+    const [member, other] = [await makeUser(["ssc"]), await makeUser(["ssc"])];
+    const token = unsubscribeToken(db, member.id, "expense_vote_needed");
+    const res = await call(
+      unsubscribeAction,
+      `/unsubscribe?token=${encodeURIComponent(token)}`,
+      {},
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: "List-Unsubscribe=One-Click",
+      },
+    );
+    expect(res.status).toBe(200);
+    expect(getPreferences(db, member.id).expense_vote_needed).toBe("off");
+    expect(getPreferences(db, member.id).expense_paid).toBe("now");
+    expect(getPreferences(db, other.id).expense_vote_needed).toBe("now");
+  });
+
+  it("an altered or forged unsubscribe token is refused and changes nothing", async () => {
+    const [member, victim] = [await makeUser(["ssc"]), await makeUser(["ssc"])];
+    const token = unsubscribeToken(db, member.id, "expense_vote_needed");
+    const forged = [
+      token.replace(`${member.id}.`, `${victim.id}.`),
+      token.replace("expense_vote_needed", "expense_paid"),
+      `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`,
+      "",
+      "1.expense_paid.short",
+    ];
+    for (const bad of forged) {
+      expect(verifyUnsubscribeToken(db, bad)).toBeNull();
+      expect(unsubscribe(db, bad)).toBeNull();
+      const res = await call(unsubscribeAction, `/unsubscribe?token=${encodeURIComponent(bad)}`, {}, { method: "POST", body: "List-Unsubscribe=One-Click" });
+      expect(res.status).toBe(400);
+    }
+    expect(getPreferences(db, victim.id).expense_vote_needed).toBe("now");
+    expect(getPreferences(db, member.id).expense_paid).toBe("now");
+  });
+
+  it("marking read: one, then all; someone else's notification is left alone", async () => {
+    const member = await makeUser(["ssc"]);
+    const stranger = await makeUser();
+    for (const title of ["A", "B", "C"]) createExpense(db, webPerson(await makeUser()), trip({ title }), [], true);
+    const [first] = listNotifications(db, member.id);
+    expect(markRead(db, stranger.id, first!.id)).toBe(false);
+    expect(markRead(db, member.id, first!.id)).toBe(true);
+    expect(countUnread(db, member.id)).toBe(2);
+    // unread first
+    expect(listNotifications(db, member.id).at(-1)!.id).toBe(first!.id);
+    expect(markAllRead(db, member.id)).toBe(2);
+    expect(countUnread(db, member.id)).toBe(0);
+  });
+});
+
+describe("bounty news", () => {
+  it("a claimant hears of work sent back and completed; reviewers of work submitted; a claim about to expire is reminded once per deadline", async () => {
+    const admin = await makeUser(["admin"]);
+    const reviewer = await makeUser(["ssc"]);
+    const claimant = await makeUser();
+    const bounty = createBounty(db, webBountyActor(admin), {
+      targetId: getTarget(db, "kafka")!.id,
+      title: "Kafka SVID docs",
+      description: "Docs.",
+      kind: "docs",
+    });
+    const t0 = Date.now();
+    applyIntent(db, webBountyActor(claimant), bounty.id, "claim", {}, t0);
+    const expiresAt = t0 + env.CLAIM_DAYS * DAY;
+    expect(remindExpiringClaims(db, expiresAt - 4 * DAY)).toBe(0);
+    expect(remindExpiringClaims(db, expiresAt - 2 * DAY)).toBe(1);
+    expect(remindExpiringClaims(db, expiresAt - DAY)).toBe(0); // once per deadline
+    applyIntent(db, webBountyActor(claimant), bounty.id, "submit", { links: ["https://example.org/pr/1"] }, t0 + DAY);
+    expect(listNotifications(db, reviewer.id).map((n) => n.kind)).toContain("review_needed");
+    applyIntent(db, webBountyActor(reviewer), bounty.id, "reopen", { reason: "Add an example." }, t0 + DAY + 1);
+    applyIntent(db, webBountyActor(claimant), bounty.id, "submit", { links: ["https://example.org/pr/2"] }, t0 + DAY + 2);
+    applyIntent(db, webBountyActor(reviewer), bounty.id, "complete", {}, t0 + DAY + 3);
+    const kinds = listNotifications(db, claimant.id).map((n) => n.kind);
+    expect(kinds).toEqual(expect.arrayContaining(["claim_expiring", "work_sent_back", "work_completed"]));
+    expect(listNotifications(db, claimant.id).find((n) => n.kind === "work_sent_back")!.body).toContain("Add an example.");
+    // the reviewer did the sending back and completing: no news of their own acts
+    expect(listNotifications(db, reviewer.id).filter((n) => n.kind === "review_needed")).toHaveLength(2);
+  });
+
+  it("watchers of a proposal's target hear nothing of it (its title is private); reviewers do", async () => {
+    const watcher = await makeUser();
+    const reviewer = await makeUser(["ssc"]);
+    const target = getTarget(db, "mysql")!;
+    setWatching(db, webPerson(watcher), "target", target.id, true);
+    createBounty(db, webBountyActor(await makeUser()), { targetId: target.id, title: "Secret idea", description: "Shh.", kind: "code" });
+    expect(listNotifications(db, watcher.id)).toEqual([]);
+    expect(listNotifications(db, reviewer.id).map((n) => n.kind)).toContain("proposal_waiting");
+  });
+});
+
+describe("job leases", () => {
+  it("one holder at a time: another takes the lease only after it expires, and the old holder then cannot renew it", () => {
+    const t0 = Date.now();
+    expect(takeLease(db, "test-job", "A", 1_000, 60_000, t0)).toMatchObject({ held: true, acquired: true, due: true });
+    expect(takeLease(db, "test-job", "B", 1_000, 60_000, t0 + 500).held).toBe(false);
+    expect(renewLease(db, "test-job", "A", 1_000, t0 + 900)).toBe(true);
+    expect(takeLease(db, "test-job", "B", 1_000, 60_000, t0 + 1_800).held).toBe(false);
+    expect(takeLease(db, "test-job", "B", 1_000, 60_000, t0 + 1_901)).toMatchObject({ held: true, acquired: true });
+    expect(renewLease(db, "test-job", "A", 1_000, t0 + 1_950)).toBe(false);
+    expect(takeLease(db, "test-job", "B", 1_000, 60_000, t0 + 2_000)).toMatchObject({ held: true, acquired: false });
+  });
+});
