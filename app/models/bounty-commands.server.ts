@@ -124,20 +124,40 @@ export const NOTE_WINDOW_MS = 10 * 60 * 1000;
 export const NOTES_PER_BOUNTY = 10;
 export const NOTES_PER_PERSON = 30;
 
+/** How much one timeline event may carry, whichever door it came through. */
+export const NOTE_MAX_CHARS = 10_000;
+export const LINKS_MAX = 5;
+export const LINK_MAX_CHARS = 2_000;
+
+/**
+ * Refuses a note, reason or links past the sizes every page is built for: the web form says
+ * so too, but GitHub comments (up to 65,536 characters) come straight here.
+ * @throws Unprocessable
+ */
+function checkWritingSize(note: string | null, reason: string | null, links: string[] | undefined) {
+  for (const text of [note, reason]) {
+    if (text && text.length > NOTE_MAX_CHARS) throw new Unprocessable(`A note may be at most ${NOTE_MAX_CHARS.toLocaleString("en")} characters.`);
+  }
+  if (links && links.length > LINKS_MAX) throw new Unprocessable(`Add at most ${LINKS_MAX} links.`);
+  if (links?.some((l) => l.length > LINK_MAX_CHARS)) throw new Unprocessable(`Each link may be at most ${LINK_MAX_CHARS.toLocaleString("en")} characters.`);
+}
+
 /**
  * Throws RateLimited when this person already added NOTES_PER_BOUNTY notes to this bounty,
  * or NOTES_PER_PERSON notes anywhere, in the last NOTE_WINDOW_MS. A note is any timeline
- * event carrying text a person caused (progress notes, reasons, refused GitHub commands).
- * Club Zero itself and GitHub's own reports (upstream events) are not limited.
+ * event carrying text or links a person wrote (progress notes and links, reasons, refused
+ * GitHub commands). Club Zero itself and GitHub's own reports (upstream events) are not limited.
  */
 function checkNoteRate(tx: Tx, actor: BountyActor, bountyId: number, now: number) {
   if (actor.source === "system" || (actor.userId === null && !actor.githubLogin)) return;
   const since = now - NOTE_WINDOW_MS;
-  // Partial indexes bounty_events_user_notes_idx / _login_notes_idx hold exactly these rows.
+  // Partial indexes bounty_events_user_writing_idx / _login_writing_idx hold exactly these rows
+  // (the condition is written as in the indexes, so SQLite can use them).
+  const writing = sql`(${bountyEvents.note} is not null or ${bountyEvents.linksJson} is not null)`;
   const person =
     actor.userId !== null
-      ? and(eq(bountyEvents.actorUserId, actor.userId), isNotNull(bountyEvents.note))
-      : and(eq(bountyEvents.actorLabel, actor.label), isNull(bountyEvents.actorUserId), isNotNull(bountyEvents.note));
+      ? and(eq(bountyEvents.actorUserId, actor.userId), writing)
+      : and(eq(bountyEvents.actorLabel, actor.label), isNull(bountyEvents.actorUserId), writing);
   const recent = tx
     .select({ bountyId: bountyEvents.bountyId, createdAt: bountyEvents.createdAt })
     .from(bountyEvents)
@@ -330,7 +350,10 @@ export function applyIntent(
     const note = input.note?.trim() || null;
     let eventType: BountyEventType;
     let extra: Partial<BountyRow> = {};
-    if ((reason ?? note) && !isUpstreamIntent(intent)) checkNoteRate(tx, actor, bountyId, now);
+    if (!isUpstreamIntent(intent)) {
+      checkWritingSize(note, reason, input.links);
+      if (reason ?? note ?? input.links?.length) checkNoteRate(tx, actor, bountyId, now);
+    }
 
     switch (intent) {
       case "claim": {

@@ -56,7 +56,7 @@ export const NewBountySchema = z.object({
   github: GithubRef.prefault(""),
 });
 
-const Url = z.url({ protocol: /^https?$/, error: "Each link must be a full http(s) URL." });
+const Url = z.url({ protocol: /^https?$/, error: "Each link must be a full http(s) URL." }).max(2_000, "Each link may be at most 2,000 characters.");
 
 /** One URL per line, blank lines ignored, at most 5. */
 const Links = z

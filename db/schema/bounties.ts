@@ -136,12 +136,13 @@ export const bountyEvents = sqliteTable(
     // a bounty page reads one page of its timeline, newest first, from this index
     index("bounty_events_bounty_idx").on(t.bountyId, t.id),
     // the note rate limit counts one person's recent notes: a user, or a GitHub login without an account
-    index("bounty_events_user_notes_idx")
+    // (a "note" is any event carrying text or links a person wrote)
+    index("bounty_events_user_writing_idx")
       .on(t.actorUserId, t.createdAt)
-      .where(sql`${t.note} is not null`),
-    index("bounty_events_login_notes_idx")
+      .where(sql`(${t.note} is not null or ${t.linksJson} is not null)`),
+    index("bounty_events_login_writing_idx")
       .on(t.actorLabel, t.createdAt)
-      .where(sql`${t.actorUserId} is null and ${t.note} is not null`),
+      .where(sql`${t.actorUserId} is null and (${t.note} is not null or ${t.linksJson} is not null)`),
     // rows still waiting for their rendering (empty once db/migrate.ts has run)
     index("bounty_events_unrendered_idx")
       .on(t.id)

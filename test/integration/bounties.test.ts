@@ -547,9 +547,41 @@ describe("the note rate limit", () => {
     applyIntent(db, dev, bounty.id, "claim", {}, t0);
     for (let i = 0; i < NOTES_PER_BOUNTY; i++) applyIntent(db, dev, bounty.id, "progress", { note: `Step ${i}` }, t0 + i * 1000);
     expect(() => applyIntent(db, dev, bounty.id, "progress", { note: "Too soon" }, t0 + NOTE_WINDOW_MS - 1)).toThrow(RateLimited);
-    expect(() => applyIntent(db, dev, bounty.id, "progress", { links: ["https://example.org/wip"] }, t0 + NOTE_WINDOW_MS - 1)).not.toThrow();
+    // links without a note are writing too: they count and are limited like notes
+    expect(() => applyIntent(db, dev, bounty.id, "progress", { links: ["https://example.org/wip"] }, t0 + NOTE_WINDOW_MS - 1)).toThrow(RateLimited);
     applyIntent(db, dev, bounty.id, "progress", { note: "Step 10" }, t0 + NOTE_WINDOW_MS);
     expect(getBounty(db, bounty.id)!.events[0]!.note).toBe("Step 10");
+    // a release (no text, no links) is never limited
+    expect(() => applyIntent(db, dev, bounty.id, "release", {}, t0 + NOTE_WINDOW_MS + 1)).not.toThrow();
+  });
+
+  it("links-only check-ins count toward the limit, so a claimant cannot flood a timeline with links", async () => {
+    const bounty = await newBounty();
+    const dev = webBountyActor(await makeUser());
+    const t0 = Date.now();
+    applyIntent(db, dev, bounty.id, "claim", {}, t0);
+    for (let i = 0; i < NOTES_PER_BOUNTY; i++) applyIntent(db, dev, bounty.id, "progress", { links: [`https://example.org/pr/${i}`] }, t0 + i);
+    expect(() => applyIntent(db, dev, bounty.id, "progress", { links: ["https://example.org/pr/11"] }, t0 + 100)).toThrow(RateLimited);
+    expect(eventCount(bounty.id)).toBe(2 + NOTES_PER_BOUNTY);
+  });
+
+  it("a note over 10,000 characters, a sixth link or a link over 2,000 characters is refused at every door, and nothing is written", async () => {
+    const bounty = await newBounty();
+    const dev = webBountyActor(await makeUser());
+    applyIntent(db, dev, bounty.id, "claim", {});
+    const before = eventCount(bounty.id);
+    const long = `https://example.org/${"a".repeat(2_000)}`;
+    expect(() => applyIntent(db, dev, bounty.id, "progress", { note: "x".repeat(10_001) })).toThrow("A note may be at most 10,000 characters.");
+    expect(() => applyIntent(db, dev, bounty.id, "progress", { links: Array.from({ length: 6 }, (_, i) => `https://example.org/${i}`) })).toThrow(
+      "Add at most 5 links.",
+    );
+    expect(() => applyIntent(db, dev, bounty.id, "progress", { links: [long] })).toThrow("Each link may be at most 2,000 characters.");
+    expect(eventCount(bounty.id)).toBe(before);
+    // the web form says the same before the model is asked
+    const cookie = await cookieFor((await makeUser()).id);
+    const res = await post(cookie, bounty.id, { intent: "progress", links: long });
+    expect(res.status).toBe(400);
+    expect((await res.json()).message).toBe("Each link may be at most 2,000 characters.");
   });
 
   it(`a person's notes across all bounties are limited to ${NOTES_PER_PERSON} in 10 minutes`, async () => {
