@@ -14,8 +14,12 @@ export interface ClaimFreshness {
   expiresAt: number;
 }
 
-/** "claimed by @x, checked in 2 days ago, expires in 12 days" */
-export function claimFreshness(claim: ClaimFreshness, now: number): string {
+/**
+ * "claimed by @x, checked in 2 days ago, expires in 12 days"; work in review does not
+ * expire (it waits for a reviewer), so it says when it was submitted instead.
+ */
+export function claimFreshness(claim: ClaimFreshness, now: number, status?: BountyStatus): string {
+  if (status === "in_review") return `claimed by ${claim.label}, last checked in ${formatRelative(claim.lastCheckinAt, now)}, waiting for review`;
   return `claimed by ${claim.label}, checked in ${formatRelative(claim.lastCheckinAt, now)}, expires ${formatRelative(claim.expiresAt, now)}`;
 }
 
@@ -51,7 +55,7 @@ export function BountyCard({ bounty, personaNames, now }: { bounty: BountyCardDa
           </>
         ) : null}
       </p>
-      {bounty.claim ? <p className="freshness">{claimFreshness(bounty.claim, now)}</p> : null}
+      {bounty.claim ? <p className="freshness">{claimFreshness(bounty.claim, now, bounty.status)}</p> : null}
       <PersonaChips personas={bounty.personas} names={personaNames} />
     </li>
   );

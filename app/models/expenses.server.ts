@@ -347,6 +347,7 @@ export function listExpenses(db: Db, viewer: Person) {
       currency: expenses.currency,
       spentOn: expenses.spentOn,
       requester: users.username,
+      demo: expenses.demo,
     })
     .from(expenses)
     .innerJoin(users, eq(users.id, expenses.requesterUserId))
@@ -367,6 +368,7 @@ export function listAwaitingVote(db: Db, voterUserId: number) {
       round: expenses.round,
       requester: users.username,
       createdAt: expenses.createdAt,
+      demo: expenses.demo,
     })
     .from(expenses)
     .innerJoin(users, eq(users.id, expenses.requesterUserId))
@@ -400,6 +402,7 @@ export function listPublicExpensesFor(db: Db, ref: { bountyId?: number; targetId
       spentOn: expenses.spentOn,
       publicRequester: expenses.publicRequester,
       requester: users.username,
+      demo: expenses.demo,
     })
     .from(expenses)
     .innerJoin(users, eq(users.id, expenses.requesterUserId))

@@ -5,8 +5,9 @@ import { db } from "../db.server";
 import { webhooksConfigured } from "../github/verify.server";
 import { formatRelative } from "../lib/dates";
 import { getWebhookHealth } from "../models/github.server";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction = () => [{ title: "Admin · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Admin · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");

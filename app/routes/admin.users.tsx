@@ -10,8 +10,9 @@ import { listAudit, webActor } from "../models/audit.server";
 import { listUsers, setDisabled, setRole } from "../models/users.server";
 import { RoleChangeSchema, UserIdSchema } from "../schemas/account";
 import { parseForm, readForm } from "../schemas/form";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction = () => [{ title: "Users · Admin · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Users · Admin · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const admin = await requireRole(request, "admin");

@@ -13,8 +13,9 @@ import { DELIVERY_STATUSES } from "../lib/vocabulary";
 import { webActor } from "../models/audit.server";
 import { getDelivery, getWebhookHealth, listDeliveries } from "../models/github.server";
 import { readForm } from "../schemas/form";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction = () => [{ title: "Webhook deliveries · Admin · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Webhook deliveries · Admin · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");

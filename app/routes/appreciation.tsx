@@ -4,8 +4,9 @@ import { db } from "../db.server";
 import { KIND_LABELS } from "../lib/bounty-lifecycle";
 import { formatDate } from "../lib/dates";
 import { listAppreciation } from "../models/bounties.server";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction = () => [{ title: "Appreciation board · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Appreciation board · Club Zero");
 
 export function loader() {
   return json({ people: listAppreciation(db) });

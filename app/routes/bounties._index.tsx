@@ -11,8 +11,9 @@ import { listPersonas } from "../models/personas.server";
 import { findTarget } from "../models/targets.server";
 import { BOARD_STATUSES, BoardQuerySchema } from "../schemas/bounties";
 import { parseSearchParams, type QueryError } from "../schemas/catalog";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction = () => [{ title: "Bounties · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Bounties · Club Zero");
 
 export function loader({ request }: LoaderFunctionArgs) {
   const now = Date.now();

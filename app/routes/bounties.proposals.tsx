@@ -5,8 +5,9 @@ import { db } from "../db.server";
 import { KIND_LABELS } from "../lib/bounty-lifecycle";
 import { formatDate } from "../lib/dates";
 import { listProposals } from "../models/bounties.server";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction = () => [{ title: "Proposals · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Proposals · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "ssc", "admin");

@@ -10,8 +10,9 @@ import { answerDomainErrors, notFound } from "../lib/responses";
 import { readFormWithReceipts, withStoredReceipts } from "../lib/uploads.server";
 import { webPerson } from "../models/audit.server";
 import { actOnExpense, getExpenseForViewer, type ExpenseIntent } from "../models/expenses.server";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.expense.title} · Expenses · Club Zero` : "Not found · Club Zero" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(data ? `${data.expense.title} · Expenses · Club Zero` : "Not found · Club Zero");
 
 function parseId(raw: string | undefined) {
   const id = Number(raw);

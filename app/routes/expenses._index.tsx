@@ -6,8 +6,9 @@ import { db } from "../db.server";
 import { formatMoney } from "../lib/money";
 import { webPerson } from "../models/audit.server";
 import { listExpenses } from "../models/expenses.server";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction = () => [{ title: "Expenses · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Expenses · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -13,8 +13,9 @@ import { createExpense } from "../models/expenses.server";
 import { findTarget, listTargetOptions } from "../models/targets.server";
 import { formToObject, parseForm } from "../schemas/form";
 import { ExpenseFormSchema } from "../schemas/fund";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction = () => [{ title: "New expense request · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("New expense request · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);

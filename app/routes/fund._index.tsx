@@ -11,8 +11,9 @@ import { webPerson } from "../models/audit.server";
 import { getFundSummary, importDonationsCsv, listPublicEntries, recordDonation, reverseEntry } from "../models/ledger.server";
 import { parseForm, readForm } from "../schemas/form";
 import { DonationFormSchema } from "../schemas/fund";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction = () => [{ title: "The fund · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("The fund · Club Zero");
 
 const FUND_PAGE_ENTRIES = 100;
 

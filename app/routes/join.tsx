@@ -10,8 +10,9 @@ import { Conflict } from "../models/errors";
 import { createUser } from "../models/users.server";
 import { JoinSchema, USERNAME_RULES } from "../schemas/account";
 import { parseForm, readForm } from "../schemas/form";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction = () => [{ title: "Join · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Join · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) return redirect("/");

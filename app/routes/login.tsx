@@ -7,8 +7,9 @@ import { Field, FormError } from "../components/form";
 import { formatRetryWait, tooManyRequests } from "../lib/responses";
 import { LoginSchema } from "../schemas/account";
 import { parseForm, readForm } from "../schemas/form";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction = () => [{ title: "Sign in · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Sign in · Club Zero");
 
 const INVALID = "Invalid username or password.";
 

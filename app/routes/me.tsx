@@ -5,8 +5,9 @@ import { BountyStatusBadge } from "../components/bounties";
 import { db } from "../db.server";
 import { formatDate, formatRelative } from "../lib/dates";
 import { expireClaims, listMyWork } from "../models/bounties.server";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction = () => [{ title: "My work · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("My work · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -36,7 +37,8 @@ export default function Me() {
               <li key={c.bountyId} className="card">
                 <Link to={`/bounties/${c.bountyId}`}>{c.title}</Link> <BountyStatusBadge status={c.status} />
                 <p className="muted small">
-                  {c.targetName} · checked in {formatRelative(c.lastCheckinAt, now)} · expires {formatRelative(c.expiresAt, now)}
+                  {c.targetName} · checked in {formatRelative(c.lastCheckinAt, now)}
+                  {c.status === "in_review" ? " · waiting for review" : ` · expires ${formatRelative(c.expiresAt, now)}`}
                 </p>
               </li>
             ))}

@@ -10,10 +10,10 @@ import { webBountyActor } from "../models/bounties.server";
 import { assertCanEditPackage, DuplicatePackage, getPackage, getSoftwareBySlug, listSoftware, retirePackage, updatePackage } from "../models/packages.server";
 import { parseForm, readForm } from "../schemas/form";
 import { PackageFormSchema } from "../schemas/packages";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.pkg.packageName} ${data.pkg.version} · Club Zero` : "Not found · Club Zero" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  pageMeta(data ? `${data.pkg.packageName} ${data.pkg.version} · Club Zero` : "Not found · Club Zero");
 
 function parseId(raw: string | undefined) {
   const id = Number(raw);

@@ -13,8 +13,9 @@ import { getMatrix, listSoftware, requestPackaging } from "../models/packages.se
 import { parseSearchParams, type QueryError } from "../schemas/catalog";
 import { readForm } from "../schemas/form";
 import { MATRIX_STATUSES, MatrixQuerySchema } from "../schemas/packages";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction = () => [{ title: "Packages · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Packages · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;

@@ -6,8 +6,9 @@ import { distroName } from "../lib/distros";
 import { notFound } from "../lib/responses";
 import { listPackages } from "../models/packages.server";
 import { getUserForLogin } from "../models/users.server";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Packages by @${data.username} · Club Zero` : "Not found · Club Zero" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(data ? `Packages by @${data.username} · Club Zero` : "Not found · Club Zero");
 
 export function loader({ params }: LoaderFunctionArgs) {
   const user = getUserForLogin(db, params.username ?? "");

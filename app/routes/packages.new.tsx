@@ -7,8 +7,9 @@ import { webBountyActor } from "../models/bounties.server";
 import { DuplicatePackage, getSoftwareBySlug, listSoftware, registerPackage } from "../models/packages.server";
 import { parseForm, readForm } from "../schemas/form";
 import { PackageFormSchema } from "../schemas/packages";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction = () => [{ title: "Register a package · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Register a package · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "packager", "admin");

@@ -8,8 +8,9 @@ import { parseVersion } from "../lib/versions";
 import { webBountyActor } from "../models/bounties.server";
 import { getSoftwareBySlug, setLatestVersion } from "../models/packages.server";
 import { readForm } from "../schemas/form";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction = () => [{ title: "Upstream version · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Upstream version · Club Zero");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, "admin");

@@ -7,8 +7,9 @@ import { notFound } from "../lib/responses";
 import { getPersona, listPersonas } from "../models/personas.server";
 import { listTargets } from "../models/targets.server";
 import type { PersonaSlug } from "../lib/vocabulary";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.persona.name} · Club Zero` : "Not found · Club Zero" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(data ? `${data.persona.name} · Club Zero` : "Not found · Club Zero");
 
 export function loader({ params }: LoaderFunctionArgs) {
   const persona = getPersona(db, params.persona ?? "");

@@ -2,8 +2,9 @@ import { json, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { db } from "../db.server";
 import { listPersonas } from "../models/personas.server";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction = () => [{ title: "Ways to help · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Ways to help · Club Zero");
 
 export function loader() {
   return json({ personas: listPersonas(db) });

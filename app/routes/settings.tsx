@@ -12,8 +12,9 @@ import { Conflict } from "../models/errors";
 import { getUserForLogin, setPasswordHash, updateProfile } from "../models/users.server";
 import { PasswordChangeSchema, ProfileSchema } from "../schemas/account";
 import { parseForm, readForm } from "../schemas/form";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction = () => [{ title: "Settings · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Settings · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -6,8 +6,9 @@ import { formatDate } from "../lib/dates";
 import { formatMoney } from "../lib/money";
 import { listAwaitingVote } from "../models/expenses.server";
 import { getFundSummary } from "../models/ledger.server";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction = () => [{ title: "Waiting for your vote · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Waiting for your vote · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "ssc");

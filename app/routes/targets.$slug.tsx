@@ -21,8 +21,9 @@ import { findTarget, getTarget, TARGET_ISSUES_PAGE_SIZE } from "../models/target
 import { parseGithubIssueRef } from "../schemas/bounties";
 import { parseSearchParams, TargetPageQuerySchema } from "../schemas/catalog";
 import { readForm } from "../schemas/form";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.target.name} · Club Zero` : "Not found · Club Zero" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(data ? `${data.target.name} · Club Zero` : "Not found · Club Zero");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const query = parseSearchParams(TargetPageQuerySchema, new URL(request.url).searchParams);

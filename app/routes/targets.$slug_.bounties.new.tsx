@@ -11,8 +11,9 @@ import { listPersonas } from "../models/personas.server";
 import { findTarget } from "../models/targets.server";
 import { NewBountySchema } from "../schemas/bounties";
 import { parseForm, readForm } from "../schemas/form";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction = () => [{ title: "New bounty · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("New bounty · Club Zero");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -8,8 +8,9 @@ import { TARGET_STATUSES } from "../lib/vocabulary";
 import { listPersonas } from "../models/personas.server";
 import { listCategories, listTargets } from "../models/targets.server";
 import { CatalogQuerySchema, parseSearchParams, type QueryError } from "../schemas/catalog";
+import { pageMeta } from "../lib/meta";
 
-export const meta: MetaFunction = () => [{ title: "Catalog · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Catalog · Club Zero");
 
 export function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;

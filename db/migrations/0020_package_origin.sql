@@ -1,0 +1,33 @@
+PRAGMA foreign_keys=OFF;--> statement-breakpoint
+CREATE TABLE `__new_packages` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`software_id` integer NOT NULL,
+	`distro` text NOT NULL,
+	`release` text DEFAULT '' NOT NULL,
+	`package_name` text NOT NULL,
+	`version` text NOT NULL,
+	`url` text,
+	`notes` text,
+	`origin` text DEFAULT 'distribution' NOT NULL,
+	`maintainer_user_id` integer,
+	`maintainer_name` text,
+	`retired_at` integer,
+	`seed_key` text,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`software_id`) REFERENCES `software`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`maintainer_user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action,
+	CONSTRAINT "packages_distro_check" CHECK("__new_packages"."distro" in ('debian', 'ubuntu', 'fedora', 'epel', 'alpine', 'arch', 'nixpkgs', 'homebrew', 'wolfi', 'helm', 'container', 'other')),
+	CONSTRAINT "packages_origin_check" CHECK("__new_packages"."origin" in ('distribution', 'third-party'))
+);
+--> statement-breakpoint
+INSERT INTO `__new_packages`("id", "software_id", "distro", "release", "package_name", "version", "url", "notes", "origin", "maintainer_user_id", "maintainer_name", "retired_at", "seed_key", "created_at", "updated_at") SELECT "id", "software_id", "distro", "release", "package_name", "version", "url", "notes", 'distribution', "maintainer_user_id", "maintainer_name", "retired_at", "seed_key", "created_at", "updated_at" FROM `packages`;--> statement-breakpoint
+DROP TABLE `packages`;--> statement-breakpoint
+ALTER TABLE `__new_packages` RENAME TO `packages`;--> statement-breakpoint
+PRAGMA foreign_keys=ON;--> statement-breakpoint
+CREATE UNIQUE INDEX `packages_identity_unique` ON `packages` (`software_id`,`distro`,`release`,`package_name`) WHERE "packages"."retired_at" is null;--> statement-breakpoint
+CREATE INDEX `packages_maintainer_idx` ON `packages` (`maintainer_user_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `packages_seed_key_unique` ON `packages` (`seed_key`);--> statement-breakpoint
+-- The seeded packages built in spiffe/spire-examples (RPMs, and debs converted from them) are a
+-- third party's repository, not the distributions' own archives.
+UPDATE `packages` SET `origin` = 'third-party' WHERE `seed_key` IS NOT NULL AND `url` LIKE 'https://github.com/spiffe/spire-examples/%';
