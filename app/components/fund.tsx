@@ -1,4 +1,5 @@
 import { formatMoney } from "../lib/money";
+import { DemoBadge } from "./demo";
 import type { ChartStep } from "../lib/fund-chart";
 
 /** Balance over time as an SVG line, drawn on the server: readable without JavaScript. */
@@ -65,6 +66,7 @@ export interface FundRecordRow {
   status: string;
   spentOn: string;
   requester: string | null;
+  demo: boolean;
 }
 
 /** The public record of fund money that served this work (approved or paid requests). */
@@ -77,6 +79,7 @@ export function FundRecord({ records }: { records: FundRecordRow[] }) {
         {records.map((r) => (
           <li key={r.id}>
             {r.spentOn} · {r.category} · {r.event}: {formatMoney(r.amountCents, r.currency)} ({r.status}){r.requester ? ` · ${r.requester}` : ""}
+            <DemoBadge demo={r.demo} />
           </li>
         ))}
       </ul>

@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "../auth/session.server";
 import { ActionResult } from "../components/form";
-import { TableHead } from "../components/table";
+import { ScrollTable, TableHead } from "../components/table";
 import { db } from "../db.server";
 import { answerDomainErrors, badRequest } from "../lib/responses";
 import { GRANTABLE_ROLES } from "../lib/vocabulary";
@@ -56,7 +56,7 @@ export default function AdminUsers() {
         <p className="lede">Grant packager, SSC and admin roles. Every change ends the user's sessions and is recorded below.</p>
       </header>
       <ActionResult result={data?.done ? { ok: true, message: data.done } : { ok: false, message: data?.error ?? data?.message }} />
-      <div className="table-wrap">
+      <ScrollTable label="Users and roles">
         <table className="table">
           <caption className="sr-only">All users</caption>
           <TableHead columns={["User", "Roles", "Status", "Change"]} />
@@ -99,7 +99,7 @@ export default function AdminUsers() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollTable>
 
       <section className="section" aria-labelledby="audit-heading">
         <h2 id="audit-heading">Recent changes</h2>

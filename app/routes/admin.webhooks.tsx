@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "../auth/session.server";
 import { ActionResult } from "../components/form";
-import { TableHead } from "../components/table";
+import { ScrollTable, TableHead } from "../components/table";
 import { db } from "../db.server";
 import { replayDelivery } from "../github/receive.server";
 import { webhooksConfigured } from "../github/verify.server";
@@ -108,7 +108,7 @@ export default function AdminWebhooks() {
       {deliveries.length === 0 ? (
         <p className="empty">No deliveries{status ? ` with status ${status}` : ""} yet.</p>
       ) : (
-        <div className="table-wrap">
+        <ScrollTable label="Webhook deliveries">
           <table className="table">
             <TableHead columns={["Received", "Event", "Status", "Error", "Actions"]} />
             <tbody>
@@ -141,7 +141,7 @@ export default function AdminWebhooks() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollTable>
       )}
     </>
   );

@@ -2,6 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireUser } from "../auth/session.server";
 import { ActionResult, Field, ReasonForm } from "../components/form";
+import { DemoBadge } from "../components/demo";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { formatDateTime } from "../lib/dates";
@@ -96,6 +97,7 @@ export default function ExpensePage() {
         <h1>{e.title}</h1>
         <p className="status-line">
           <span className="badge badge--requested">{STATUS_WORDS[e.status]}</span>
+          <DemoBadge demo={e.demo} />
           <strong>{formatMoney(e.amountCents, e.currency)}</strong>
           <span className="muted">
             {e.event} · {e.spentOn} · requested by {e.requester}

@@ -1,7 +1,8 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { hasRole, requireUser } from "../auth/session.server";
-import { TableHead } from "../components/table";
+import { ScrollTable, TableHead } from "../components/table";
+import { DemoBadge } from "../components/demo";
 import { db } from "../db.server";
 import { formatMoney } from "../lib/money";
 import { webPerson } from "../models/audit.server";
@@ -30,7 +31,7 @@ export default function Expenses() {
       {expenses.length === 0 ? (
         <p className="empty">No requests yet.</p>
       ) : (
-        <div className="table-wrap">
+        <ScrollTable label="Expense requests">
           <table className="table">
             <TableHead columns={["#", "Request", "Status", { label: "Amount", amount: true }]} />
             <tbody>
@@ -39,6 +40,7 @@ export default function Expenses() {
                   <td>{e.id}</td>
                   <td>
                     <Link to={`/expenses/${e.id}`}>{e.title}</Link>
+                    <DemoBadge demo={e.demo} />
                     <div className="muted small">
                       {e.event} · {e.spentOn}
                       {all ? ` · @${e.requester}` : ""}
@@ -50,7 +52,7 @@ export default function Expenses() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollTable>
       )}
     </>
   );

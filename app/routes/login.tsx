@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { githubSignInEnabled } from "../auth/github.server";
 import { signIn } from "../auth/login.server";
 import { createUserSession, getUser, safeRedirect } from "../auth/session.server";
-import { Field, FormError } from "../components/form";
+import { ErrorSummary, Field, FormError } from "../components/form";
 import { formatRetryWait, tooManyRequests } from "../lib/responses";
 import { LoginSchema } from "../schemas/account";
 import { parseForm, readForm } from "../schemas/form";
@@ -61,6 +61,7 @@ export default function Login() {
     <section className="narrow">
       <h1>Sign in</h1>
       <FormError message={data?.formError ?? githubError} />
+      <ErrorSummary errors={errors} />
       <Form method="post" className="stack">
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <Field label="Username" name="username" autoComplete="username" required error={errors.username} defaultValue={data?.username} />
@@ -77,7 +78,7 @@ export default function Login() {
         </Form>
       ) : null}
       <p className="muted">
-        New here? <Link to="/join">Create an account</Link>.
+        New here? <Link to={redirectTo === "/" ? "/join" : `/join?redirectTo=${encodeURIComponent(redirectTo)}`}>Create an account</Link>.
       </p>
     </section>
   );

@@ -1,8 +1,10 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "../auth/session.server";
 import { PackageForm } from "../components/packages";
 import { db } from "../db.server";
+import { distroName } from "../lib/distros";
+import { redirectWithMessage } from "../lib/flash.server";
 import { webBountyActor } from "../models/bounties.server";
 import { DuplicatePackage, getSoftwareBySlug, listSoftware, registerPackage } from "../models/packages.server";
 import { parseForm, readForm } from "../schemas/form";
@@ -29,7 +31,10 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     const { software: _slug, ...fields } = parsed.data;
     const row = registerPackage(db, webBountyActor(user), { ...fields, softwareId: sw.id });
-    return redirect(`/packages/${row.id}`);
+    return redirectWithMessage(
+      `/packages/${row.id}`,
+      `Registered ${row.packageName} ${row.version} for ${distroName(row.distro)}. You are its maintainer; it is in the packages matrix now.`,
+    );
   } catch (error) {
     if (error instanceof DuplicatePackage) return json({ fieldErrors: {}, values: parsed.data, duplicateId: error.existingId }, { status: 409 });
     throw error;

@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "../auth/session.server";
+import { DemoBadge } from "../components/demo";
 import { db } from "../db.server";
 import { formatDate } from "../lib/dates";
 import { formatMoney } from "../lib/money";
@@ -31,6 +32,7 @@ export default function Ssc() {
           {waiting.map((e) => (
             <li className="card" key={e.id}>
               <Link to={`/expenses/${e.id}`}>{e.title}</Link> — {formatMoney(e.amountCents, e.currency)}
+              <DemoBadge demo={e.demo} />
               <p className="muted small">
                 {e.event} · @{e.requester} · filed {formatDate(e.createdAt)} · round {e.round}
               </p>
