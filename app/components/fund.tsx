@@ -47,6 +47,10 @@ export function BalanceChart({ series, step, currency }: { series: { date: strin
         </text>
         <path d={d} fill="none" stroke="#1d3f8f" strokeWidth="2.5" />
       </svg>
+      {/* On a phone the SVG's own labels would be a few pixels tall: the same figures as text (the <desc> already tells screen readers). */}
+      <p className="chart__labels small" aria-hidden="true">
+        0 to {formatMoney(max, currency)} · {series[0]!.date} to {last.date}
+      </p>
       <figcaption className="muted small">
         {step === "day"
           ? "Balance after each day with a donation, payment or correction."

@@ -29,8 +29,17 @@ export default function Appreciation() {
           {people.map((p) => (
             <li key={p.label} className="card">
               <h2 className="target-card__title">
-                {p.displayName ? `${p.displayName} ` : ""}
-                <span className="muted">{p.label}</span>
+                {p.username ? (
+                  <Link to={`/u/${p.username}`}>
+                    {p.displayName ? `${p.displayName} ` : ""}
+                    <span className="muted">{p.label}</span>
+                  </Link>
+                ) : (
+                  <>
+                    {p.displayName ? `${p.displayName} ` : ""}
+                    <span className="muted">{p.label}</span>
+                  </>
+                )}
               </h2>
               <ul>
                 {p.work.map((w) => (

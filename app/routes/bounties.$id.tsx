@@ -1,12 +1,13 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { getUser, requireUser } from "../auth/session.server";
-import { BountyStatusBadge, claimFreshness } from "../components/bounties";
+import { BountyStatusBadge, ClaimLine } from "../components/bounties";
 import { PersonaChips } from "../components/catalog";
 import { Pagination } from "../components/filters";
 import { FormError, ReasonForm } from "../components/form";
 import { FundRecord } from "../components/fund";
 import { GitHubLink, WebLink } from "../components/links";
+import { PersonLink } from "../components/people";
 import { db } from "../db.server";
 import { availableIntents, KIND_LABELS, type WebIntent } from "../lib/bounty-lifecycle";
 import { formatDateTime } from "../lib/dates";
@@ -137,8 +138,16 @@ export default function BountyPage() {
         <h1>{bounty.title}</h1>
         <p className="status-line">
           <BountyStatusBadge status={bounty.status} />
-          {bounty.claim ? <span>{claimFreshness(bounty.claim, now, bounty.status)}</span> : null}
-          {bounty.status === "completed" && bounty.creditLabel ? <span>completed by {bounty.creditLabel}</span> : null}
+          {bounty.claim ? (
+            <span>
+              <ClaimLine claim={bounty.claim} now={now} status={bounty.status} />
+            </span>
+          ) : null}
+          {bounty.status === "completed" && bounty.creditLabel ? (
+            <span>
+              completed by <PersonLink label={bounty.creditLabel} />
+            </span>
+          ) : null}
         </p>
         <PersonaChips personas={bounty.personas} names={personaNames} />
         {bounty.githubRepo && bounty.githubNumber ? (
@@ -170,7 +179,10 @@ export default function BountyPage() {
               {bounty.events.map((e) => (
                 <li key={e.id}>
                   <div className="timeline__meta">
-                    <strong>{e.actorLabel}</strong> {EVENT_WORDS[e.type] ?? e.type} ·{" "}
+                    <strong>
+                      <PersonLink label={e.actorLabel} />
+                    </strong>{" "}
+                    {EVENT_WORDS[e.type] ?? e.type} ·{" "}
                     <time dateTime={new Date(e.createdAt).toISOString()}>{formatDateTime(e.createdAt)}</time>
                     {e.source !== "web" ? <span> · via {e.source}</span> : null}
                   </div>

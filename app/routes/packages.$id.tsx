@@ -85,7 +85,10 @@ export default function PackagePage() {
         <dt>Maintainer</dt>
         <dd>
           {pkg.maintainerUsername ? (
-            <Link to={`/packages/maintainers/${pkg.maintainerUsername}`}>@{pkg.maintainerUsername}</Link>
+            <>
+              <Link to={`/u/${pkg.maintainerUsername}`}>@{pkg.maintainerUsername}</Link> (
+              <Link to={`/packages/maintainers/${pkg.maintainerUsername}`}>their packages</Link>)
+            </>
           ) : (
             (pkg.maintainer ?? "unknown")
           )}
