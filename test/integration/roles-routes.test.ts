@@ -34,6 +34,8 @@ import * as pkgMatrix from "~/app/routes/packages._index";
 import * as pkgNew from "~/app/routes/packages.new";
 import * as pkgSoftware from "~/app/routes/packages.software.$slug";
 import * as persona from "~/app/routes/personas.$persona";
+import * as queue from "~/app/routes/queue";
+import * as profile from "~/app/routes/u.$username";
 import * as personas from "~/app/routes/personas._index";
 import * as settings from "~/app/routes/settings";
 import * as ssc from "~/app/routes/ssc";
@@ -52,6 +54,7 @@ type Who = (typeof ROLES)[number];
 
 const cookies = {} as Record<Who, string | null>;
 let targetUserId = 0;
+let targetUsername = "";
 /** Someone else's expenses: one approved (to pay), one waiting for votes. */
 const expenseIds = { approved: 0, submitted: 0 };
 const ledgerRows = () => db.$client.prepare("select count(*) as n from ledger_entries").pluck().get() as number;
@@ -64,7 +67,9 @@ beforeAll(async () => {
   }
   // a second admin, so revoking/disabling never trips the last-admin guard
   await makeUser(["admin"]);
-  targetUserId = (await makeUser()).id;
+  const target = await makeUser();
+  targetUserId = target.id;
+  targetUsername = target.username;
   const requester = webPerson(await makeUser());
   const [ssc1, ssc2] = [webPerson(await makeUser(["ssc"])), webPerson(await makeUser(["ssc"]))];
   recordDonation(
@@ -172,6 +177,19 @@ const loaders: Row[] = [
   { name: "GET /expenses", handler: expensesList.loader, path: "/expenses", expect: signedIn(LOGIN, OK) },
   { name: "GET /expenses/new", handler: expensesNew.loader, path: "/expenses/new", expect: signedIn(LOGIN, OK) },
   { name: "GET /ssc", handler: ssc.loader, path: "/ssc", expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: OK, admin: 403 } },
+  { name: "GET /queue", handler: queue.loader, path: "/queue", expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: OK, admin: OK } },
+  {
+    name: "GET /u/:username",
+    handler: profile.loader,
+    get path() {
+      return `/u/${targetUsername}`;
+    },
+    get params() {
+      return { username: targetUsername };
+    },
+    expect: all(OK),
+  },
+  { name: "GET /u/:username (no such member)", handler: profile.loader, path: "/u/nobody-at-all", params: { username: "nobody-at-all" }, expect: all(404) },
   { name: "GET /api/bounties", handler: apiBounties.loader, path: "/api/bounties", expect: all(OK) },
   { name: "GET /api/targets", handler: apiTargets.loader, path: "/api/targets", expect: all(OK) },
   // GitHub sign-in is not configured in this suite: the callback does not exist.
@@ -311,6 +329,23 @@ const actions: Row[] = [
     },
     form: () => ({ intent: "reject" }),
     expect: { anonymous: LOGIN, contributor: 404, packager: 404, ssc: 422, admin: 403 },
+  },
+  // paying from the queue: the same rule as the expense page (only officers, never a missing reference)
+  {
+    name: "POST /queue (pay someone else's approved expense, no reference)",
+    handler: queue.action,
+    path: "/queue",
+    form: () => ({ expenseId: String(expenseIds.approved), paymentReference: "", paidOn: "2026-06-10" }),
+    ledgerUnchanged: true,
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 400, admin: 400 },
+  },
+  {
+    name: "POST /queue (pay an expense that is not approved)",
+    handler: queue.action,
+    path: "/queue",
+    form: () => ({ expenseId: String(expenseIds.submitted), paymentReference: "REF-1", paidOn: "2026-06-10" }),
+    ledgerUnchanged: true,
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 409, admin: 409 },
   },
   { name: "POST /auth/github", handler: githubStart.action, path: "/auth/github", form: () => ({}), expect: all(404) },
   {
