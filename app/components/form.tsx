@@ -140,7 +140,13 @@ export function ActionResult({ result }: { result?: { ok?: boolean; message?: st
  * After a failed submit: one focused alert listing what to fix, each item a link to its
  * field (fields' ids are their names). Every message names its field in words.
  */
-export function ErrorSummary({ errors, intro = "The form was not sent. Fix these and try again:" }: { errors?: Record<string, string | undefined> | null; intro?: string }) {
+export function ErrorSummary({
+  errors,
+  intro = "The form was not sent. Fix these and try again:",
+}: {
+  errors?: Record<string, string | undefined> | null;
+  intro?: string;
+}) {
   const entries = Object.entries(errors ?? {}).filter((e): e is [string, string] => Boolean(e[1]));
   if (entries.length === 0) return null;
   return (

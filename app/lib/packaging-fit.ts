@@ -6,7 +6,17 @@ import type { DistributionSlug } from "./vocabulary";
 export const SOFTWARE_KINDS = ["program", "kubernetes-component", "helm-chart"] as const;
 export type SoftwareKind = (typeof SOFTWARE_KINDS)[number];
 
-const OS_DISTRIBUTIONS = ["debian", "ubuntu", "fedora", "epel", "alpine", "arch", "nixpkgs", "homebrew", "wolfi"] as const satisfies readonly DistributionSlug[];
+const OS_DISTRIBUTIONS = [
+  "debian",
+  "ubuntu",
+  "fedora",
+  "epel",
+  "alpine",
+  "arch",
+  "nixpkgs",
+  "homebrew",
+  "wolfi",
+] as const satisfies readonly DistributionSlug[];
 
 /** Where each kind of software belongs ("other" takes anything). */
 export const PACKAGING_FITS: Record<SoftwareKind, readonly DistributionSlug[]> = {

@@ -1,6 +1,5 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { bounties, DISTRIBUTIONS, packages, software, targets, users, type DistributionSlug } from "~/db/schema";
-import type { PackageOrigin } from "../lib/vocabulary";
 import { writeTx, type Db, type Tx } from "../db.server";
 import { distroName } from "../lib/distros";
 import { fitsDistribution } from "../lib/packaging-fit";
@@ -8,6 +7,7 @@ import { compareToUpstream, parseVersion, type PackageStatus } from "../lib/vers
 import { recordAudit } from "./audit.server";
 import { createBounty, type BountyActor } from "./bounties.server";
 import { Conflict, Forbidden, NotFound, Unprocessable } from "./errors";
+import type { PackageOrigin } from "../lib/vocabulary";
 
 export type SoftwareRow = typeof software.$inferSelect;
 export type PackageRow = typeof packages.$inferSelect;

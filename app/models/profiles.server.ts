@@ -23,11 +23,7 @@ export interface Profile {
  * disabled account has no public page). Only public bounties: a proposal stays private.
  */
 export function getProfile(db: Db, username: string): Profile | null {
-  const user = db
-    .select()
-    .from(users)
-    .where(eq(users.username, username.trim().toLowerCase()))
-    .get();
+  const user = db.select().from(users).where(eq(users.username, username.trim().toLowerCase())).get();
   if (!user || user.disabledAt !== null) return null;
   const completed = db
     .select({ id: bounties.id, title: bounties.title, targetName: targets.name, targetSlug: targets.slug, completedAt: bounties.completedAt })

@@ -4,8 +4,8 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { bounties, claims, expenses, targets, users } from "~/db/schema";
 import { type Db } from "../db.server";
 import { formatClaimantLabel } from "../lib/claims";
-import { listAwaitingVote, type Person } from "./expenses.server";
 import { listProposals } from "./bounty-queries.server";
+import { listAwaitingVote, type Person } from "./expenses.server";
 import { isBountyReviewer } from "./permissions.server";
 
 /** Which queues a person may act on: the same rules the actions enforce. */

@@ -4,8 +4,8 @@ import { requireRole } from "../auth/session.server";
 import { db } from "../db.server";
 import { webhooksConfigured } from "../github/verify.server";
 import { formatRelative } from "../lib/dates";
-import { getWebhookHealth } from "../models/github.server";
 import { pageMeta } from "../lib/meta";
+import { getWebhookHealth } from "../models/github.server";
 
 export const meta: MetaFunction = () => pageMeta("Admin · Club Zero");
 

@@ -4,13 +4,13 @@ import { requireRole } from "../auth/session.server";
 import { ActionResult } from "../components/form";
 import { ScrollTable, TableHead } from "../components/table";
 import { db } from "../db.server";
+import { pageMeta } from "../lib/meta";
 import { answerDomainErrors, badRequest } from "../lib/responses";
 import { GRANTABLE_ROLES } from "../lib/vocabulary";
 import { listAudit, webActor } from "../models/audit.server";
 import { listUsers, setDisabled, setRole } from "../models/users.server";
 import { RoleChangeSchema, UserIdSchema } from "../schemas/account";
 import { parseForm, readForm } from "../schemas/form";
-import { pageMeta } from "../lib/meta";
 
 export const meta: MetaFunction = () => pageMeta("Users · Admin · Club Zero");
 

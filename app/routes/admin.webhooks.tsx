@@ -7,13 +7,13 @@ import { db } from "../db.server";
 import { replayDelivery } from "../github/receive.server";
 import { webhooksConfigured } from "../github/verify.server";
 import { formatDateTime } from "../lib/dates";
+import { pageMeta } from "../lib/meta";
 import { formatPayload, PAYLOAD_MAX_CHARS, PAYLOAD_MAX_DEPTH } from "../lib/payload-view";
 import { answerDomainErrors, badRequest } from "../lib/responses";
 import { DELIVERY_STATUSES } from "../lib/vocabulary";
 import { webActor } from "../models/audit.server";
 import { getDelivery, getWebhookHealth, listDeliveries } from "../models/github.server";
 import { readForm } from "../schemas/form";
-import { pageMeta } from "../lib/meta";
 
 export const meta: MetaFunction = () => pageMeta("Webhook deliveries · Admin · Club Zero");
 

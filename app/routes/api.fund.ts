@@ -8,5 +8,8 @@ import { getFundSummary, hasDemoData, listPublicEntries } from "../models/ledger
  */
 export function loader() {
   const { series: _series, ...summary } = getFundSummary(db);
-  return json({ ...summary, demo: hasDemoData(db), entries: listPublicEntries(db, 1_000_000) }, { headers: { "Access-Control-Allow-Origin": "*", "Cache-Control": "no-store" } });
+  return json(
+    { ...summary, demo: hasDemoData(db), entries: listPublicEntries(db, 1_000_000) },
+    { headers: { "Access-Control-Allow-Origin": "*", "Cache-Control": "no-store" } },
+  );
 }

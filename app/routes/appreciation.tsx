@@ -3,8 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { db } from "../db.server";
 import { KIND_LABELS } from "../lib/bounty-lifecycle";
 import { formatDate } from "../lib/dates";
-import { listAppreciation } from "../models/bounties.server";
 import { pageMeta } from "../lib/meta";
+import { listAppreciation } from "../models/bounties.server";
 
 export const meta: MetaFunction = () => pageMeta("Appreciation board · Club Zero");
 

@@ -13,6 +13,7 @@ import { availableIntents, KIND_LABELS, type WebIntent } from "../lib/bounty-lif
 import { formatDateTime } from "../lib/dates";
 import { redirectWithMessage } from "../lib/flash.server";
 import { githubIssueUrl } from "../lib/links";
+import { pageMeta } from "../lib/meta";
 import { answerDomainErrors, badRequest, notFound } from "../lib/responses";
 import { applyIntent, expireClaims, getBounty, isClaimant, webBountyActor } from "../models/bounties.server";
 import { listPublicExpensesFor } from "../models/expenses.server";
@@ -21,7 +22,6 @@ import { listPersonas } from "../models/personas.server";
 import { BountyPageQuerySchema, IntentSchema } from "../schemas/bounties";
 import { parseSearchParams } from "../schemas/catalog";
 import { parseForm, readForm } from "../schemas/form";
-import { pageMeta } from "../lib/meta";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(data ? `${data.bounty.title} · Club Zero` : "Not found · Club Zero");
 
@@ -182,8 +182,7 @@ export default function BountyPage() {
                     <strong>
                       <PersonLink label={e.actorLabel} />
                     </strong>{" "}
-                    {EVENT_WORDS[e.type] ?? e.type} ·{" "}
-                    <time dateTime={new Date(e.createdAt).toISOString()}>{formatDateTime(e.createdAt)}</time>
+                    {EVENT_WORDS[e.type] ?? e.type} · <time dateTime={new Date(e.createdAt).toISOString()}>{formatDateTime(e.createdAt)}</time>
                     {e.source !== "web" ? <span> · via {e.source}</span> : null}
                   </div>
                   {e.noteHtml ? <div className="prose timeline__note" dangerouslySetInnerHTML={{ __html: e.noteHtml }} /> : null}

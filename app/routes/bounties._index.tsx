@@ -5,13 +5,13 @@ import { FilterActions, FilterSelect, Pagination, QueryErrors } from "../compone
 import { db } from "../db.server";
 import { BOARD_PAGE_SIZE, BOUNTY_STATUS_LABELS, KIND_LABELS } from "../lib/bounty-lifecycle";
 import { formatCount } from "../lib/catalog";
+import { pageMeta } from "../lib/meta";
 import { BOUNTY_KINDS } from "../lib/vocabulary";
 import { expireClaims, listBounties, listBountyTargetOptions } from "../models/bounties.server";
 import { listPersonas } from "../models/personas.server";
 import { findTarget } from "../models/targets.server";
 import { BOARD_STATUSES, BoardQuerySchema } from "../schemas/bounties";
 import { parseSearchParams, type QueryError } from "../schemas/catalog";
-import { pageMeta } from "../lib/meta";
 
 export const meta: MetaFunction = () => pageMeta("Bounties · Club Zero");
 

@@ -4,8 +4,8 @@ import { requireRole } from "../auth/session.server";
 import { db } from "../db.server";
 import { KIND_LABELS } from "../lib/bounty-lifecycle";
 import { formatDate } from "../lib/dates";
-import { listProposals } from "../models/bounties.server";
 import { pageMeta } from "../lib/meta";
+import { listProposals } from "../models/bounties.server";
 
 export const meta: MetaFunction = () => pageMeta("Proposals · Club Zero");
 

@@ -1,17 +1,17 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireUser } from "../auth/session.server";
-import { ActionResult, Field, ReasonForm } from "../components/form";
 import { DemoBadge } from "../components/demo";
+import { ActionResult, Field, ReasonForm } from "../components/form";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { formatDateTime } from "../lib/dates";
+import { pageMeta } from "../lib/meta";
 import { formatMoney } from "../lib/money";
 import { answerDomainErrors, notFound } from "../lib/responses";
 import { readFormWithReceipts, withStoredReceipts } from "../lib/uploads.server";
 import { webPerson } from "../models/audit.server";
 import { actOnExpense, getExpenseForViewer, type ExpenseIntent } from "../models/expenses.server";
-import { pageMeta } from "../lib/meta";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(data ? `${data.expense.title} · Expenses · Club Zero` : "Not found · Club Zero");
 

@@ -1,13 +1,13 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { hasRole, requireUser } from "../auth/session.server";
-import { ScrollTable, TableHead } from "../components/table";
 import { DemoBadge } from "../components/demo";
+import { ScrollTable, TableHead } from "../components/table";
 import { db } from "../db.server";
+import { pageMeta } from "../lib/meta";
 import { formatMoney } from "../lib/money";
 import { webPerson } from "../models/audit.server";
 import { listExpenses } from "../models/expenses.server";
-import { pageMeta } from "../lib/meta";
 
 export const meta: MetaFunction = () => pageMeta("Expenses · Club Zero");
 

@@ -4,6 +4,7 @@ import { requireUser } from "../auth/session.server";
 import { ErrorSummary, Field, FormError, SelectField, TextAreaField } from "../components/form";
 import { db } from "../db.server";
 import { env } from "../env.server";
+import { pageMeta } from "../lib/meta";
 import { answerDomainErrors } from "../lib/responses";
 import { readFormWithReceipts, withStoredReceipts } from "../lib/uploads.server";
 import { EXPENSE_CATEGORIES } from "../lib/vocabulary";
@@ -13,7 +14,6 @@ import { createExpense, MissingReceipt } from "../models/expenses.server";
 import { findTarget, listTargetOptions } from "../models/targets.server";
 import { formToObject, parseForm } from "../schemas/form";
 import { ExpenseFormSchema } from "../schemas/fund";
-import { pageMeta } from "../lib/meta";
 
 export const meta: MetaFunction = () => pageMeta("New expense request · Club Zero");
 

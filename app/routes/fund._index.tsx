@@ -6,13 +6,13 @@ import { ActionResult, Field, TextAreaField } from "../components/form";
 import { BalanceChart } from "../components/fund";
 import { ScrollTable, TableHead } from "../components/table";
 import { db } from "../db.server";
+import { pageMeta } from "../lib/meta";
 import { formatMoney } from "../lib/money";
 import { answerDomainErrors } from "../lib/responses";
 import { webPerson } from "../models/audit.server";
 import { getFundSummary, importDonationsCsv, listPublicEntries, recordDonation, reverseEntry } from "../models/ledger.server";
 import { parseForm, readForm } from "../schemas/form";
 import { DonationFormSchema } from "../schemas/fund";
-import { pageMeta } from "../lib/meta";
 
 export const meta: MetaFunction = () => pageMeta("The fund · Club Zero");
 

@@ -6,12 +6,12 @@ import { createUserSession, getUser, safeRedirect } from "../auth/session.server
 import { ErrorSummary, Field, FormError } from "../components/form";
 import { db } from "../db.server";
 import { redirectWithMessage } from "../lib/flash.server";
+import { pageMeta } from "../lib/meta";
 import { PASSWORD_MAX, PASSWORD_MIN } from "../lib/password-policy";
 import { Conflict } from "../models/errors";
 import { createUser } from "../models/users.server";
 import { JoinSchema, USERNAME_RULES } from "../schemas/account";
 import { parseForm, readForm } from "../schemas/form";
-import { pageMeta } from "../lib/meta";
 
 export const meta: MetaFunction = () => pageMeta("Join · Club Zero");
 

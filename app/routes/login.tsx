@@ -4,10 +4,10 @@ import { githubSignInEnabled } from "../auth/github.server";
 import { signIn } from "../auth/login.server";
 import { createUserSession, getUser, safeRedirect } from "../auth/session.server";
 import { ErrorSummary, Field, FormError } from "../components/form";
+import { pageMeta } from "../lib/meta";
 import { formatRetryWait, tooManyRequests } from "../lib/responses";
 import { LoginSchema } from "../schemas/account";
 import { parseForm, readForm } from "../schemas/form";
-import { pageMeta } from "../lib/meta";
 
 export const meta: MetaFunction = () => pageMeta("Sign in · Club Zero");
 

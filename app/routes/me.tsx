@@ -4,8 +4,8 @@ import { requireUser } from "../auth/session.server";
 import { BountyStatusBadge } from "../components/bounties";
 import { db } from "../db.server";
 import { formatDate, formatRelative } from "../lib/dates";
-import { expireClaims, listMyWork } from "../models/bounties.server";
 import { pageMeta } from "../lib/meta";
+import { expireClaims, listMyWork } from "../models/bounties.server";
 
 export const meta: MetaFunction = () => pageMeta("My work · Club Zero");
 

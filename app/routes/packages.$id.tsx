@@ -5,14 +5,14 @@ import { ActionResult } from "../components/form";
 import { OriginBadge, PackageForm, PackageStatusBadge } from "../components/packages";
 import { db } from "../db.server";
 import { formatDate } from "../lib/dates";
-import { redirectWithMessage } from "../lib/flash.server";
 import { distroName } from "../lib/distros";
+import { redirectWithMessage } from "../lib/flash.server";
+import { pageMeta } from "../lib/meta";
 import { answerDomainErrors, badRequest, notFound } from "../lib/responses";
 import { webBountyActor } from "../models/bounties.server";
 import { assertCanEditPackage, DuplicatePackage, getPackage, getSoftwareBySlug, listSoftware, retirePackage, updatePackage } from "../models/packages.server";
 import { parseForm, readForm } from "../schemas/form";
 import { PackageFormSchema } from "../schemas/packages";
-import { pageMeta } from "../lib/meta";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageMeta(data ? `${data.pkg.packageName} ${data.pkg.version} · Club Zero` : "Not found · Club Zero");
@@ -79,9 +79,7 @@ export default function PackagePage() {
       {pkg.statusReason ? <p className="muted">{pkg.statusReason}</p> : null}
       <dl className="facts">
         <dt>Published by</dt>
-        <dd>
-          {pkg.origin === "third-party" ? "A third-party repository, not the distribution's own archive" : `${distroName(pkg.distro)} itself`}
-        </dd>
+        <dd>{pkg.origin === "third-party" ? "A third-party repository, not the distribution's own archive" : `${distroName(pkg.distro)} itself`}</dd>
         <dt>Maintainer</dt>
         <dd>
           {pkg.maintainerUsername ? (
@@ -119,22 +117,22 @@ export default function PackagePage() {
           {/* The package comes first; the form opens on request, or by itself after a failed save. */}
           <details open={Boolean(data?.fieldErrors && Object.keys(data.fieldErrors).length > 0) || Boolean(data?.duplicateId)}>
             <summary>Edit this package</summary>
-          <PackageForm
-            software={software}
-            values={{
-              software: pkg.softwareSlug,
-              distro: pkg.distro,
-              release: pkg.release,
-              packageName: pkg.packageName,
-              version: pkg.version,
-              url: pkg.url,
-              notes: pkg.notes,
-              origin: pkg.origin,
-            }}
-            errors={data?.fieldErrors ?? {}}
-            duplicateId={data?.duplicateId}
-            submitLabel="Save changes"
-          />
+            <PackageForm
+              software={software}
+              values={{
+                software: pkg.softwareSlug,
+                distro: pkg.distro,
+                release: pkg.release,
+                packageName: pkg.packageName,
+                version: pkg.version,
+                url: pkg.url,
+                notes: pkg.notes,
+                origin: pkg.origin,
+              }}
+              errors={data?.fieldErrors ?? {}}
+              duplicateId={data?.duplicateId}
+              submitLabel="Save changes"
+            />
           </details>
           <Form method="post">
             <button className="button button--quiet" name="intent" value="retire">

@@ -8,6 +8,7 @@ import { ScrollTable } from "../components/table";
 import { db } from "../db.server";
 import { distroName } from "../lib/distros";
 import { redirectWithMessage } from "../lib/flash.server";
+import { pageMeta } from "../lib/meta";
 import { answerDomainErrors, badRequest } from "../lib/responses";
 import { DISTRIBUTIONS, DISTRIBUTION_SLUGS } from "../lib/vocabulary";
 import { webBountyActor } from "../models/bounties.server";
@@ -15,7 +16,6 @@ import { getMatrix, listSoftware, requestPackaging } from "../models/packages.se
 import { parseSearchParams, type QueryError } from "../schemas/catalog";
 import { readForm } from "../schemas/form";
 import { MATRIX_STATUSES, MatrixQuerySchema } from "../schemas/packages";
-import { pageMeta } from "../lib/meta";
 
 export const meta: MetaFunction = () => pageMeta("Packages · Club Zero");
 
@@ -168,9 +168,8 @@ export default function Packages() {
       <p className="muted small">
         Versions are compared after removing epochs, distribution releases and tags (1:1.9.6-2, 1.15.0-1.el9, 1.15.0-r0, v1.15.0, 1.15.0+dfsg). <em>ahead</em>{" "}
         means newer than the latest release (a pre-release or snapshot); <em>unknown</em> means we could not compare: hover the badge for why.{" "}
-        <em>third-party repo</em> marks a package from someone else's repository rather than the distribution's own archive; — marks a combination that
-        does not apply (a Helm chart is not a Debian package). JSON at{" "}
-        <a href="/api/packages">/api/packages</a>.
+        <em>third-party repo</em> marks a package from someone else's repository rather than the distribution's own archive; — marks a combination that does not
+        apply (a Helm chart is not a Debian package). JSON at <a href="/api/packages">/api/packages</a>.
       </p>
     </>
   );

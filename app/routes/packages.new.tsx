@@ -5,11 +5,11 @@ import { PackageForm } from "../components/packages";
 import { db } from "../db.server";
 import { distroName } from "../lib/distros";
 import { redirectWithMessage } from "../lib/flash.server";
+import { pageMeta } from "../lib/meta";
 import { webBountyActor } from "../models/bounties.server";
 import { DuplicatePackage, getSoftwareBySlug, listSoftware, registerPackage } from "../models/packages.server";
 import { parseForm, readForm } from "../schemas/form";
 import { PackageFormSchema } from "../schemas/packages";
-import { pageMeta } from "../lib/meta";
 
 export const meta: MetaFunction = () => pageMeta("Register a package · Club Zero");
 

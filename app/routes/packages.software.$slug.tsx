@@ -3,12 +3,12 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "../auth/session.server";
 import { Field } from "../components/form";
 import { db } from "../db.server";
+import { pageMeta } from "../lib/meta";
 import { notFound } from "../lib/responses";
 import { parseVersion } from "../lib/versions";
 import { webBountyActor } from "../models/bounties.server";
 import { getSoftwareBySlug, setLatestVersion } from "../models/packages.server";
 import { readForm } from "../schemas/form";
-import { pageMeta } from "../lib/meta";
 
 export const meta: MetaFunction = () => pageMeta("Upstream version · Club Zero");
 

@@ -1,8 +1,8 @@
 import { json, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { db } from "../db.server";
-import { listPersonas } from "../models/personas.server";
 import { pageMeta } from "../lib/meta";
+import { listPersonas } from "../models/personas.server";
 
 export const meta: MetaFunction = () => pageMeta("Ways to help · Club Zero");
 

@@ -13,8 +13,8 @@ import { answerDomainErrors } from "../lib/responses";
 import { webPerson } from "../models/audit.server";
 import { actOnExpense } from "../models/expenses.server";
 import { listQueue } from "../models/queue.server";
-import { PayFromQueueSchema } from "../schemas/fund";
 import { parseForm, readForm } from "../schemas/form";
+import { PayFromQueueSchema } from "../schemas/fund";
 
 export const meta: MetaFunction = () =>
   pageMeta("Work queue · Club Zero", "What waits for SSC members and admins: proposals, work in review, expenses to vote on and to pay, oldest first.");

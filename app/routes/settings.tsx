@@ -7,13 +7,13 @@ import { createUserSession, requireUser } from "../auth/session.server";
 import { ActionResult, ErrorSummary, Field } from "../components/form";
 import { db } from "../db.server";
 import { redirectWithMessage } from "../lib/flash.server";
+import { pageMeta } from "../lib/meta";
 import { badRequest, formatRetryWait, tooManyRequests } from "../lib/responses";
 import { webActor } from "../models/audit.server";
 import { Conflict } from "../models/errors";
 import { getUserForLogin, setPasswordHash, updateProfile } from "../models/users.server";
 import { PasswordChangeSchema, ProfileSchema } from "../schemas/account";
 import { parseForm, readForm } from "../schemas/form";
-import { pageMeta } from "../lib/meta";
 
 export const meta: MetaFunction = () => pageMeta("Settings · Club Zero");
 
@@ -69,9 +69,7 @@ export default function Settings() {
       </p>
 
       <h2>Profile</h2>
-      {data?.intent === "profile" ? (
-        data.message ? <ActionResult result={{ ok: true, message: data.message }} /> : <ErrorSummary errors={errors} />
-      ) : null}
+      {data?.intent === "profile" ? data.message ? <ActionResult result={{ ok: true, message: data.message }} /> : <ErrorSummary errors={errors} /> : null}
       <Form method="post" className="stack">
         <input type="hidden" name="intent" value="profile" />
         <Field

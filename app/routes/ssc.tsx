@@ -4,10 +4,10 @@ import { requireRole } from "../auth/session.server";
 import { DemoBadge } from "../components/demo";
 import { db } from "../db.server";
 import { formatDate } from "../lib/dates";
+import { pageMeta } from "../lib/meta";
 import { formatMoney } from "../lib/money";
 import { listAwaitingVote } from "../models/expenses.server";
 import { getFundSummary } from "../models/ledger.server";
-import { pageMeta } from "../lib/meta";
 
 export const meta: MetaFunction = () => pageMeta("Waiting for your vote · Club Zero");
 

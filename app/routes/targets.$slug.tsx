@@ -11,6 +11,7 @@ import { db } from "../db.server";
 import { fetchIssue, githubTokenConfigured } from "../github/rest.server";
 import { STATUS_DESCRIPTIONS } from "../lib/catalog";
 import { formatRelative } from "../lib/dates";
+import { pageMeta } from "../lib/meta";
 import { badRequest, notFound } from "../lib/responses";
 import { webActor } from "../models/audit.server";
 import { expireClaims, getTargetProgress, listBounties } from "../models/bounties.server";
@@ -21,7 +22,6 @@ import { findTarget, getTarget, TARGET_ISSUES_PAGE_SIZE } from "../models/target
 import { parseGithubIssueRef } from "../schemas/bounties";
 import { parseSearchParams, TargetPageQuerySchema } from "../schemas/catalog";
 import { readForm } from "../schemas/form";
-import { pageMeta } from "../lib/meta";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(data ? `${data.target.name} · Club Zero` : "Not found · Club Zero");
 

@@ -5,6 +5,7 @@ import { ErrorSummary, Field, SelectField, TextAreaField } from "../components/f
 import { db } from "../db.server";
 import { KIND_LABELS, KIND_PERSONAS } from "../lib/bounty-lifecycle";
 import { redirectWithMessage } from "../lib/flash.server";
+import { pageMeta } from "../lib/meta";
 import { notFound } from "../lib/responses";
 import { BOUNTY_KINDS, DIFFICULTIES } from "../lib/vocabulary";
 import { createBounty, webBountyActor } from "../models/bounties.server";
@@ -12,7 +13,6 @@ import { listPersonas } from "../models/personas.server";
 import { findTarget } from "../models/targets.server";
 import { NewBountySchema } from "../schemas/bounties";
 import { parseForm, readForm } from "../schemas/form";
-import { pageMeta } from "../lib/meta";
 
 export const meta: MetaFunction = () => pageMeta("New bounty · Club Zero");
 

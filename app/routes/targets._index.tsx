@@ -4,11 +4,11 @@ import { TargetCard } from "../components/catalog";
 import { FilterActions, FilterSelect, Pagination, QueryErrors } from "../components/filters";
 import { db } from "../db.server";
 import { CATALOG_PAGE_SIZE, CATALOG_SORTS, SORT_LABELS, STATUS_LABELS, formatCount } from "../lib/catalog";
+import { pageMeta } from "../lib/meta";
 import { TARGET_STATUSES } from "../lib/vocabulary";
 import { listPersonas } from "../models/personas.server";
 import { listCategories, listTargets } from "../models/targets.server";
 import { CatalogQuerySchema, parseSearchParams, type QueryError } from "../schemas/catalog";
-import { pageMeta } from "../lib/meta";
 
 export const meta: MetaFunction = () => pageMeta("Catalog · Club Zero");
 

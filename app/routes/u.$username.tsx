@@ -7,12 +7,15 @@ import { formatDate } from "../lib/dates";
 import { distroName } from "../lib/distros";
 import { pageMeta } from "../lib/meta";
 import { notFound } from "../lib/responses";
-import type { BountyStatus } from "../lib/vocabulary";
 import { getProfile } from "../models/profiles.server";
+import type { BountyStatus } from "../lib/vocabulary";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data
-    ? pageMeta(`${data.profile.displayName} (@${data.profile.username}) · Club Zero`, `What ${data.profile.displayName} finished, works on and packages for SPIFFE.`)
+    ? pageMeta(
+        `${data.profile.displayName} (@${data.profile.username}) · Club Zero`,
+        `What ${data.profile.displayName} finished, works on and packages for SPIFFE.`,
+      )
     : pageMeta("Not found · Club Zero");
 
 export function loader({ params }: LoaderFunctionArgs) {

@@ -19,10 +19,7 @@ const DisplayName = text("your display name")
   .trim()
   .min(1, "Give a display name: what should we call you?")
   .max(80, "Keep the display name to 80 characters or fewer.");
-const Email = text("your email address")
-  .trim()
-  .max(254, "That email address is too long.")
-  .pipe(z.email("Enter an email address like you@example.org."));
+const Email = text("your email address").trim().max(254, "That email address is too long.").pipe(z.email("Enter an email address like you@example.org."));
 
 /** Passwords are taken exactly as typed: no trimming, no normalisation. */
 export const Password = text("a password").superRefine((value, ctx) => {

@@ -47,7 +47,9 @@ export const NewBountySchema = form({
     .min(20, "Describe the work in at least 20 characters: what done looks like.")
     .max(10_000, "Keep the description under 10,000 characters."),
   kind: choice(BOUNTY_KINDS, "Choose the kind of work."),
-  personas: z.array(choice(PERSONA_SLUGS, "Choose who it suits from the list of personas."), { error: "Choose who it suits from the list of personas." }).default([]),
+  personas: z
+    .array(choice(PERSONA_SLUGS, "Choose who it suits from the list of personas."), { error: "Choose who it suits from the list of personas." })
+    .default([]),
   difficulty: choice(["", ...DIFFICULTIES], "Choose the difficulty: easy, medium or hard, or leave it blank.")
     .transform((d) => (d === "" ? null : d))
     .prefault(""),
@@ -68,7 +70,10 @@ const Links = text("the links")
   .pipe(z.array(Url).max(5, "Add at most 5 links."));
 
 export const IntentSchema = form({
-  intent: choice(["claim", "release", "progress", "submit", "complete", "reopen", "cancel", "accept", "decline"], "That action was not understood: use the page's buttons."),
+  intent: choice(
+    ["claim", "release", "progress", "submit", "complete", "reopen", "cancel", "accept", "decline"],
+    "That action was not understood: use the page's buttons.",
+  ),
   note: text("the note").max(10_000, "Keep the note under 10,000 characters.").optional(),
   reason: text("the reason").max(2_000, "Keep the reason under 2,000 characters.").optional(),
   links: Links,

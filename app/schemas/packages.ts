@@ -24,7 +24,9 @@ export const PackageFormSchema = form({
   distro: choice(DISTRIBUTION_SLUGS, "Choose a distribution from the list."),
   origin: choice(PACKAGE_ORIGINS, "Say who publishes the package: the distribution itself, or a third party.").prefault("distribution"),
   release: Text("the release", 40, "Keep the release under 40 characters (e.g. bookworm, el9, 3.20).").default(""),
-  packageName: Text("the package name", 200, "Keep the package name under 200 characters.").pipe(z.string().min(1, "Give the package's name in the distribution.")),
+  packageName: Text("the package name", 200, "Keep the package name under 200 characters.").pipe(
+    z.string().min(1, "Give the package's name in the distribution."),
+  ),
   version: Text("the version", 100, "Keep the version under 100 characters.").pipe(z.string().min(1, "Give the packaged version, e.g. 1.15.0-1.")),
   url: text("the package URL")
     .trim()

@@ -45,7 +45,17 @@ const BY_ROLE: Record<Who, string[]> = {
   contributor: [...SIGNED_IN, "/queue"],
   packager: [...SIGNED_IN, "/packages/new"],
   ssc: [...SIGNED_IN, "/queue", "/ssc", "/bounties/proposals", "/expenses/2"],
-  admin: [...SIGNED_IN, "/queue", "/bounties/proposals", "/expenses/1", "/packages/new", "/packages/software/spire-server", "/admin", "/admin/users", "/admin/webhooks"],
+  admin: [
+    ...SIGNED_IN,
+    "/queue",
+    "/bounties/proposals",
+    "/expenses/1",
+    "/packages/new",
+    "/packages/software/spire-server",
+    "/admin",
+    "/admin/users",
+    "/admin/webhooks",
+  ],
 };
 const USERS: Record<Exclude<Who, "signed-out">, string> = { contributor: "cora", packager: "pat", ssc: "sid", admin: "ally-admin" };
 

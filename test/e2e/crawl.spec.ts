@@ -61,7 +61,10 @@ describe("every page in the browser", () => {
     }
     // client-side navigation through the main menu
     for (const name of ["Catalog", "Bounties", "Packages", "Fund", "Ways to help", "Thanks", "My work", "Queue", "Admin"]) {
-      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: name === "Queue" ? /^Queue/ : name, exact: name !== "Queue" }).click();
+      await page
+        .getByRole("navigation", { name: "Main" })
+        .getByRole("link", { name: name === "Queue" ? /^Queue/ : name, exact: name !== "Queue" })
+        .click();
       await page.waitForLoadState("networkidle");
     }
     expect(problems).toEqual([]);

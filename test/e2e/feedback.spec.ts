@@ -65,7 +65,15 @@ describe("feedback after an action, by keyboard and without JavaScript", () => {
     await signIn(page, ctx.server.url, "reqa", PASSWORD);
     for (const title of ["Keyboard trip", "No-script trip"]) {
       const filed = await page.request.post(`${ctx.server.url}/expenses/new`, {
-        multipart: { kind: "pre_approval", title, event: "SPIFFE Day", category: "travel", amount: "40.00", spentOn: "2026-06-01", description: "A short trip." },
+        multipart: {
+          kind: "pre_approval",
+          title,
+          event: "SPIFFE Day",
+          category: "travel",
+          amount: "40.00",
+          spentOn: "2026-06-01",
+          description: "A short trip.",
+        },
         headers,
         maxRedirects: 0,
       });

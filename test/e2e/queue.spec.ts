@@ -41,7 +41,15 @@ describe("the work queue in the browser", () => {
     expect(donated.status()).toBe(200);
     await signIn(page, ctx.server.url, "quinn", PASSWORD);
     const filed = await page.request.post(`${ctx.server.url}/expenses/new`, {
-      multipart: { kind: "pre_approval", title: "Bus to the meetup", event: "SPIFFE meetup", category: "travel", amount: "25.00", spentOn: "2026-06-01", description: "A bus." },
+      multipart: {
+        kind: "pre_approval",
+        title: "Bus to the meetup",
+        event: "SPIFFE meetup",
+        category: "travel",
+        amount: "25.00",
+        spentOn: "2026-06-01",
+        description: "A bus.",
+      },
       headers,
     });
     expect(filed.status()).toBe(200);

@@ -41,7 +41,12 @@ describe("joining", () => {
     const page = await call(joinLoader, `/join?redirectTo=${encodeURIComponent("/bounties/3?page=1")}`);
     expect(((await page.json()) as { redirectTo: string }).redirectTo).toBe("/bounties/3?page=1");
     const join = (username: string, redirectTo: string) =>
-      call(joinAction, "/join", {}, formInit(null, { username, displayName: "Back Again", email: `${username}@example.org`, password: "a fine long passphrase", redirectTo }));
+      call(
+        joinAction,
+        "/join",
+        {},
+        formInit(null, { username, displayName: "Back Again", email: `${username}@example.org`, password: "a fine long passphrase", redirectTo }),
+      );
     const back = await join("comeback", "/bounties/3?page=1");
     expect(back.status).toBe(302);
     expect(back.headers.get("location")).toBe("/bounties/3?page=1");

@@ -6,12 +6,12 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { db } from "~/app/db.server";
 import { parseEnv } from "~/app/env.server";
+import { webPerson } from "~/app/models/audit.server";
 import { hasDemoData, listPublicEntries } from "~/app/models/ledger.server";
 import { listQueue } from "~/app/models/queue.server";
-import { webPerson } from "~/app/models/audit.server";
+import { loader as rootLoader } from "~/app/root";
 import { loader as apiFund } from "~/app/routes/api.fund";
 import { loader as fundCsv } from "~/app/routes/fund[.]csv";
-import { loader as rootLoader } from "~/app/root";
 import { seedDemoFund } from "~/db/seed";
 import { call } from "../support/remix";
 import { runServerToExit } from "../support/server";
@@ -54,7 +54,10 @@ describe("demo data", () => {
     expect(entries.some((e) => e.kind === "donation" && e.donor === null)).toBe(true);
 
     const csv = await (await call(fundCsv, "/fund.csv")).text();
-    const [header, ...rows] = csv.trim().split(/\r?\n/).filter((l) => /^\d/.test(l) || l.startsWith("id"));
+    const [header, ...rows] = csv
+      .trim()
+      .split(/\r?\n/)
+      .filter((l) => /^\d/.test(l) || l.startsWith("id"));
     expect(header!.split(",").at(-1)).toBe("demo");
     expect(rows).toHaveLength(4);
     for (const row of rows) expect(row.split(",").at(-1)).toBe("demo");

@@ -126,7 +126,12 @@ describe("the work queue", () => {
     expect(((await missing.json()) as { fieldErrors: Record<string, string> }).fieldErrors.paymentReference).toMatch(/payment reference/);
     expect(ledgerRows()).toBe(before);
 
-    const refused = await call(queueAction, "/queue", {}, formInit(contributor, { expenseId: String(expense.id), paymentReference: "X", paidOn: "2026-06-10" }));
+    const refused = await call(
+      queueAction,
+      "/queue",
+      {},
+      formInit(contributor, { expenseId: String(expense.id), paymentReference: "X", paidOn: "2026-06-10" }),
+    );
     expect(refused.status).toBe(403);
     expect(ledgerRows()).toBe(before);
 
@@ -152,7 +157,13 @@ describe("contributor pages", () => {
     applyIntent(db, reviewer, done!, "complete");
     applyIntent(db, actor, held!, "claim");
     const kafka = db.$client.prepare("select id from targets where slug = 'kafka'").pluck().get() as number;
-    const proposal = createBounty(db, actor, { targetId: kafka, title: "A private proposal", description: "Nobody else should see this one.", kind: "docs", personas: [] });
+    const proposal = createBounty(db, actor, {
+      targetId: kafka,
+      title: "A private proposal",
+      description: "Nobody else should see this one.",
+      kind: "docs",
+      personas: [],
+    });
     const pkg = registerPackage(db, actor, {
       softwareId: getSoftwareBySlug(db, "spire-agent")!.id,
       distro: "alpine",

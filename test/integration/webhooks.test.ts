@@ -502,7 +502,9 @@ describe("exactly once", () => {
     const b = getBounty(db, getBountyForIssue(db, spec.repo, spec.number)!.id)!;
     expect(b.status).toBe("in_progress");
     expect(b.events.filter((e) => e.type === "progress")).toHaveLength(1);
-    expect(db.$client.prepare("select status, count(*) as n from webhook_deliveries where payload like '%halfway there%' group by status").all()).toEqual([{ status: "processed", n: 2 }]);
+    expect(db.$client.prepare("select status, count(*) as n from webhook_deliveries where payload like '%halfway there%' group by status").all()).toEqual([
+      { status: "processed", n: 2 },
+    ]);
   });
 
   it("a failed delivery is recorded as failed, answered 500, and processed on redelivery (WH-8)", async () => {
