@@ -82,7 +82,9 @@ export default function Fund() {
         </p>
         <p>
           {signedIn ? (
-            <Link to="/expenses/new">Ask for a reimbursement or a pre-approval</Link>
+            <>
+              <Link to="/expenses/new">Ask for a reimbursement or a pre-approval</Link> · <Link to="/expenses">Expense requests</Link>
+            </>
           ) : (
             <Link to="/login?redirectTo=/expenses/new">Sign in to ask for a reimbursement</Link>
           )}

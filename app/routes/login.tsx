@@ -4,6 +4,7 @@ import { githubSignInEnabled } from "../auth/github.server";
 import { signIn } from "../auth/login.server";
 import { createUserSession, getUser, safeRedirect } from "../auth/session.server";
 import { ErrorSummary, Field, FormError } from "../components/form";
+import { redirectWithMessage } from "../lib/flash.server";
 import { pageMeta } from "../lib/meta";
 import { formatRetryWait, tooManyRequests } from "../lib/responses";
 import { LoginSchema } from "../schemas/account";
@@ -48,7 +49,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
         { status: 403 },
       );
     case "ok":
-      return redirect(safeRedirect(redirectTo), { headers: { "Set-Cookie": await createUserSession(result.userId) } });
+      return redirectWithMessage(safeRedirect(redirectTo), `You are signed in as @${username.trim().toLowerCase()}.`, {
+        headers: { "Set-Cookie": await createUserSession(result.userId) },
+      });
   }
 }
 

@@ -23,6 +23,9 @@ export default function Me() {
       <header className="page-header">
         <h1>My work</h1>
         <p className="lede">Your claims, your proposals and what you have finished, @{username}.</p>
+        <p>
+          <Link to={`/u/${username}`}>Your public page</Link> · <Link to="/expenses">Your expense requests</Link>
+        </p>
       </header>
 
       <section aria-labelledby="claims-heading" className="section">

@@ -142,6 +142,9 @@ export default function QueuePage() {
       {awaitingVote ? (
         <section className="section" aria-labelledby="votes-heading">
           <h2 id="votes-heading">Expenses waiting for your vote ({awaitingVote.length})</h2>
+          <p className="small">
+            With what is available in the fund: <Link to="/ssc">your votes page</Link>.
+          </p>
           {awaitingVote.length === 0 ? (
             <p className="empty">Nothing is waiting for your vote.</p>
           ) : (
