@@ -63,6 +63,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 /**
+ * The message an action sent across its redirect, shown on the page it arrived with and on
+ * no other: the root loader does not run again on a plain link, so its data would otherwise
+ * follow the person to the next page.
+ */
+function FlashMessage({ flash }: { flash: { tone: "ok" | "error"; message: string } | null }) {
+  const { key } = useLocation();
+  const [arrival, setArrival] = useState(() => ({ flash, key }));
+  if (arrival.flash !== flash) setArrival({ flash, key });
+  if (!flash || arrival.flash !== flash || arrival.key !== key) return null;
+  return (
+    <ResultMessage tone={flash.tone} trigger={flash}>
+      {flash.message}
+    </ResultMessage>
+  );
+}
+
+/**
  * After a client-side navigation, says the new page's title (a live region) and moves focus
  * to its main heading, as a full page load would start a screen reader at the top. A result
  * message that took focus itself (components/form.tsx, `data-result`) keeps it.
@@ -191,11 +208,7 @@ export function Layout({ children }: { children: ReactNode }) {
           </p>
         ) : null}
         <main id="main" className="container">
-          {data?.flash ? (
-            <ResultMessage tone={data.flash.tone} trigger={data.flash}>
-              {data.flash.message}
-            </ResultMessage>
-          ) : null}
+          <FlashMessage flash={data?.flash ?? null} />
           {children}
         </main>
         <footer className="site-footer">

@@ -100,6 +100,10 @@ describe("feedback after an action, by keyboard and without JavaScript", () => {
     await tabTo(page, "Claim this bounty");
     await page.keyboard.press("Enter");
     expect(await focusedMessage(page, "You claimed this bounty")).toMatchObject({ role: "status" });
+    // the message belongs to that page: following a link (client-side) leaves it behind
+    await page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "Bounties" }).click();
+    await page.getByRole("heading", { level: 1, name: "Bounties" }).waitFor();
+    expect(await page.getByText("You claimed this bounty").count()).toBe(0);
 
     await signInByKeyboard(page, ctx.server.url, "sven");
     await page.goto(`${ctx.server.url}/expenses/${expenseIds[0]}`);

@@ -77,7 +77,7 @@ describe("the work queue in the browser", () => {
 
     const review = page.getByRole("region", { name: /Work in review/ });
     await review.getByRole("link", { name: title }).click();
-    expect(page.url()).toBe(bountyUrl);
+    await page.waitForURL(bountyUrl);
     await page.getByRole("button", { name: "Confirm completed" }).click();
     await page.getByRole("status").filter({ hasText: "Confirmed completed" }).waitFor();
 
