@@ -88,8 +88,11 @@ const EnvSchema = z.object({
     .default(2),
   /** Where receipts are stored: outside public/ and build/, never served statically. */
   UPLOADS_DIR: z.string().min(1).default("./data/uploads"),
-  /** Set to 0 to seed no demo fund history. */
-  SEED_DEMO: z.enum(["0", "1"], { error: "must be 0 or 1" }).default("1"),
+  /**
+   * 1 seeds a made-up fund history for demonstrations. Never the default, and refused with
+   * NODE_ENV=production (below), so demo money can never land in a real ledger.
+   */
+  SEED_DEMO: z.enum(["0", "1"], { error: "must be 0 or 1" }).default("0"),
   /**
    * Which proxies' X-Forwarded-For to believe (express `trust proxy`). Unset: none, so the
    * client's address (sign-in throttling, logs) is the socket's.
@@ -155,6 +158,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const problems: string[] = [];
     if (Boolean(data.GITHUB_CLIENT_ID) !== Boolean(data.GITHUB_CLIENT_SECRET)) {
       problems.push("GITHUB_CLIENT_SECRET: GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET must be set together");
+    }
+    if (data.SEED_DEMO === "1" && data.NODE_ENV === "production") {
+      problems.push(
+        "SEED_DEMO=1: demo fund history is never seeded with NODE_ENV=production (the ledger is append-only: demo money could never be taken out again); unset SEED_DEMO",
+      );
     }
     if (problems.length > 0) throw new EnvError(problems);
     const origin = new URL(data.APP_ORIGIN ?? `http://localhost:${data.PORT}`).origin;

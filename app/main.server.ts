@@ -26,7 +26,8 @@ runMigrations(db);
 const seeded = seedIfEmpty(db);
 if (seeded) {
   console.log(`Seeded an empty database: ${seeded.targets} targets, ${seeded.issues} GitHub items.`);
-  if (env.SEED_DEMO === "1" && seedDemoFund(db, env.FUND_CURRENCY)) console.log("Seeded demo fund history (SEED_DEMO=0 to skip).");
+  if (env.SEED_DEMO === "1" && seedDemoFund(db, env.FUND_CURRENCY))
+    console.log("Seeded demo fund history (SEED_DEMO=1): every page shows a demo banner while it is there.");
 }
 
 // The ledger's invariants, checked at every start (npm run ledger:verify does the same).

@@ -180,6 +180,7 @@ export function seedCatalog(db: SeedDb): SeedReport {
             version: p.version,
             url: p.url,
             notes: p.notes || null,
+            origin: "origin" in p && p.origin === "third-party" ? "third-party" : "distribution",
             maintainerName: p.maintainer,
             seedKey: `${p.software}:${p.distro}:${p.release}:${p.packageName}`,
             createdAt: now,
@@ -230,7 +231,7 @@ export function seedDemoFund(db: SeedDb, currency: string): boolean {
       const donation = (occurredOn: string, donor: string | null, amountCents: number, reference: string) =>
         tx
           .insert(schema.ledgerEntries)
-          .values({ kind: "donation", amountCents, currency, occurredOn, donor, reference, memo: "demo data", createdAt: now })
+          .values({ kind: "donation", amountCents, currency, occurredOn, donor, reference, memo: "demo data", demo: true, createdAt: now })
           .run();
       donation("2025-06-02", "Demo Org (demo data)", 500000, "DEMO-LFX-0001");
       donation("2025-09-15", null, 2500, "DEMO-LFX-0002");
@@ -253,6 +254,7 @@ export function seedDemoFund(db: SeedDb, currency: string): boolean {
           status: "paid",
           paymentReference: "DEMO-EXPENSIFY-7",
           paidOn: "2026-04-02",
+          demo: true,
           createdAt: now,
           updatedAt: now,
         })
@@ -269,6 +271,7 @@ export function seedDemoFund(db: SeedDb, currency: string): boolean {
           reference: "DEMO-EXPENSIFY-7",
           expenseId: paid.id,
           memo: "demo data",
+          demo: true,
           createdAt: now,
         })
         .run();
@@ -285,6 +288,7 @@ export function seedDemoFund(db: SeedDb, currency: string): boolean {
           spentOn: "2026-12-05",
           description: "Demo data: registration for two people staffing a SPIFFE table.",
           status: "submitted",
+          demo: true,
           createdAt: now,
           updatedAt: now,
         })

@@ -2,6 +2,7 @@ import { Link } from "@remix-run/react";
 import { BOUNTY_STATUS_LABELS, KIND_LABELS } from "../lib/bounty-lifecycle";
 import { formatRelative } from "../lib/dates";
 import { PersonaChips } from "./catalog";
+import { PersonLink } from "./people";
 import type { BountyKind, BountyStatus, Difficulty, PersonaSlug } from "../lib/vocabulary";
 
 export function BountyStatusBadge({ status }: { status: BountyStatus }) {
@@ -14,9 +15,17 @@ export interface ClaimFreshness {
   expiresAt: number;
 }
 
-/** "claimed by @x, checked in 2 days ago, expires in 12 days" */
-export function claimFreshness(claim: ClaimFreshness, now: number): string {
-  return `claimed by ${claim.label}, checked in ${formatRelative(claim.lastCheckinAt, now)}, expires ${formatRelative(claim.expiresAt, now)}`;
+/**
+ * "claimed by @x, checked in 2 days ago, expires in 12 days", the name linked to the
+ * person's page; work in review does not expire (it waits for a reviewer), so it says so.
+ */
+export function ClaimLine({ claim, now, status }: { claim: ClaimFreshness; now: number; status?: BountyStatus }) {
+  return (
+    <>
+      claimed by <PersonLink label={claim.label} />, {status === "in_review" ? "last checked in" : "checked in"} {formatRelative(claim.lastCheckinAt, now)},{" "}
+      {status === "in_review" ? "waiting for review" : `expires ${formatRelative(claim.expiresAt, now)}`}
+    </>
+  );
 }
 
 export interface BountyCardData {
@@ -51,7 +60,11 @@ export function BountyCard({ bounty, personaNames, now }: { bounty: BountyCardDa
           </>
         ) : null}
       </p>
-      {bounty.claim ? <p className="freshness">{claimFreshness(bounty.claim, now)}</p> : null}
+      {bounty.claim ? (
+        <p className="freshness">
+          <ClaimLine claim={bounty.claim} now={now} status={bounty.status} />
+        </p>
+      ) : null}
       <PersonaChips personas={bounty.personas} names={personaNames} />
     </li>
   );

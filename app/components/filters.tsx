@@ -1,10 +1,11 @@
 import { Link } from "@remix-run/react";
+import { ResultMessage } from "./form";
 
 /** The 400 banner for bad query parameters: which value is wrong, and a way out. */
 export function QueryErrors({ errors, clearTo }: { errors: { param: string; message: string }[]; clearTo: string }) {
   if (errors.length === 0) return null;
   return (
-    <div className="alert alert--error" role="alert">
+    <ResultMessage tone="error" trigger={errors}>
       <h2>We couldn't apply those filters</h2>
       <ul>
         {errors.map((e) => (
@@ -14,7 +15,7 @@ export function QueryErrors({ errors, clearTo }: { errors: { param: string; mess
       <p>
         <Link to={clearTo}>Clear all filters</Link>
       </p>
-    </div>
+    </ResultMessage>
   );
 }
 

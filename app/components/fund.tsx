@@ -1,4 +1,5 @@
 import { formatMoney } from "../lib/money";
+import { DemoBadge } from "./demo";
 import type { ChartStep } from "../lib/fund-chart";
 
 /** Balance over time as an SVG line, drawn on the server: readable without JavaScript. */
@@ -46,6 +47,10 @@ export function BalanceChart({ series, step, currency }: { series: { date: strin
         </text>
         <path d={d} fill="none" stroke="#1d3f8f" strokeWidth="2.5" />
       </svg>
+      {/* On a phone the SVG's own labels would be a few pixels tall: the same figures as text (the <desc> already tells screen readers). */}
+      <p className="chart__labels small" aria-hidden="true">
+        0 to {formatMoney(max, currency)} · {series[0]!.date} to {last.date}
+      </p>
       <figcaption className="muted small">
         {step === "day"
           ? "Balance after each day with a donation, payment or correction."
@@ -65,6 +70,7 @@ export interface FundRecordRow {
   status: string;
   spentOn: string;
   requester: string | null;
+  demo: boolean;
 }
 
 /** The public record of fund money that served this work (approved or paid requests). */
@@ -77,6 +83,7 @@ export function FundRecord({ records }: { records: FundRecordRow[] }) {
         {records.map((r) => (
           <li key={r.id}>
             {r.spentOn} · {r.category} · {r.event}: {formatMoney(r.amountCents, r.currency)} ({r.status}){r.requester ? ` · ${r.requester}` : ""}
+            <DemoBadge demo={r.demo} />
           </li>
         ))}
       </ul>

@@ -1,6 +1,6 @@
 import { Form, Link } from "@remix-run/react";
-import { DISTRIBUTIONS } from "../lib/vocabulary";
-import { Field } from "./form";
+import { DISTRIBUTIONS, PACKAGE_ORIGINS, type PackageOrigin } from "../lib/vocabulary";
+import { ErrorSummary, Field, ResultMessage, SelectField, TextAreaField } from "./form";
 import type { PackageStatus } from "../lib/versions";
 
 export const STATUS_TEXT: Record<PackageStatus | "missing", string> = {
@@ -27,6 +27,7 @@ export interface PackageFormValues {
   version?: string;
   url?: string | null;
   notes?: string | null;
+  origin?: string;
 }
 
 /** The fields of a package, for registering and editing. */
@@ -46,34 +47,41 @@ export function PackageForm({
   return (
     <Form method="post" className="stack" noValidate>
       {duplicateId ? (
-        <div className="alert alert--error" role="alert">
+        <ResultMessage tone="error" trigger={duplicateId}>
           This package is already registered for that software, distribution and release. <Link to={`/packages/${duplicateId}`}>See the existing entry</Link>.
-        </div>
-      ) : null}
-      <div className="field">
-        <label htmlFor="software">Software</label>
-        <select id="software" name="software" defaultValue={values.software ?? ""} aria-invalid={errors.software ? true : undefined}>
-          <option value="">Choose…</option>
-          {software.map((s) => (
-            <option key={s.slug} value={s.slug}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-        {errors.software ? <span className="field__error">{errors.software}</span> : null}
-      </div>
-      <div className="field">
-        <label htmlFor="distro">Distribution</label>
-        <select id="distro" name="distro" defaultValue={values.distro ?? ""} aria-invalid={errors.distro ? true : undefined}>
-          <option value="">Choose…</option>
-          {DISTRIBUTIONS.map((d) => (
-            <option key={d.slug} value={d.slug}>
-              {d.name}
-            </option>
-          ))}
-        </select>
-        {errors.distro ? <span className="field__error">{errors.distro}</span> : null}
-      </div>
+        </ResultMessage>
+      ) : (
+        <ErrorSummary errors={errors} />
+      )}
+      <SelectField label="Software" name="software" defaultValue={values.software ?? ""} error={errors.software}>
+        <option value="">Choose…</option>
+        {software.map((s) => (
+          <option key={s.slug} value={s.slug}>
+            {s.name}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField label="Distribution" name="distro" defaultValue={values.distro ?? ""} error={errors.distro}>
+        <option value="">Choose…</option>
+        {DISTRIBUTIONS.map((d) => (
+          <option key={d.slug} value={d.slug}>
+            {d.name}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField
+        label="Published by"
+        name="origin"
+        defaultValue={values.origin ?? "distribution"}
+        error={errors.origin}
+        hint="The distribution's own archive, or someone else's repository for it (a PPA, COPR, a project's own repo)."
+      >
+        {PACKAGE_ORIGINS.map((o) => (
+          <option key={o} value={o}>
+            {ORIGIN_TEXT[o]}
+          </option>
+        ))}
+      </SelectField>
       <Field
         label="Release (optional)"
         name="release"
@@ -93,14 +101,21 @@ export function PackageForm({
         maxLength={100}
       />
       <Field label="Package URL (optional)" name="url" type="url" defaultValue={values.url ?? ""} error={errors.url} />
-      <div className="field">
-        <label htmlFor="notes">Notes (optional)</label>
-        <textarea id="notes" name="notes" rows={3} maxLength={2000} defaultValue={values.notes ?? ""} />
-        {errors.notes ? <span className="field__error">{errors.notes}</span> : null}
-      </div>
+      <TextAreaField label="Notes (optional)" name="notes" rows={3} maxLength={2000} defaultValue={values.notes ?? ""} error={errors.notes} />
       <button type="submit" className="button" name="intent" value="save">
         {submitLabel}
       </button>
     </Form>
   );
+}
+
+export const ORIGIN_TEXT: Record<PackageOrigin, string> = {
+  distribution: "The distribution itself",
+  "third-party": "A third-party repository",
+};
+
+/** "third-party repository" next to a package that is not in the distribution's own archive. */
+export function OriginBadge({ origin }: { origin: PackageOrigin }) {
+  if (origin !== "third-party") return null;
+  return <span className="badge badge--third-party">third-party repo</span>;
 }

@@ -1,3 +1,5 @@
+import type { ReactNode } from "react";
+
 /** A column heading: its text, and whether it holds amounts (right-aligned). */
 export type Column = string | { label: string; amount: true };
 
@@ -19,5 +21,17 @@ export function TableHead({ columns }: { columns: Column[] }) {
         )}
       </tr>
     </thead>
+  );
+}
+
+/**
+ * The box around a table that may scroll sideways (on a phone): a named region that takes
+ * keyboard focus, so it can be scrolled with the arrow keys and a screen reader says what it is.
+ */
+export function ScrollTable({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
   );
 }

@@ -16,3 +16,12 @@ export function formatClaimantLabel(who: { userId: number | null; username: stri
   if (who.userId !== null) return who.username ? `@${who.username}` : "someone";
   return who.githubLogin ? `@${who.githubLogin} (GitHub)` : "someone";
 }
+
+/**
+ * The public page of the person a label names ("@alice" → "/u/alice"), or null for a bare
+ * GitHub login ("@octocat (GitHub)") or "someone": only Club Zero members have a page.
+ */
+export function formatProfilePath(label: string): string | null {
+  const m = /^@([a-z][a-z0-9-]{0,31})$/.exec(label);
+  return m ? `/u/${m[1]}` : null;
+}

@@ -93,6 +93,10 @@ export const DISTRIBUTION_SLUGS = DISTRIBUTIONS.map((d) => d.slug) as unknown as
 ]; // a non-empty tuple for zod enums
 export type DistributionSlug = (typeof DISTRIBUTIONS)[number]["slug"];
 
+/** Who publishes a package: the distribution itself, or a third party's repository for it. */
+export const PACKAGE_ORIGINS = ["distribution", "third-party"] as const;
+export type PackageOrigin = (typeof PACKAGE_ORIGINS)[number];
+
 // The community fund
 
 export const LEDGER_KINDS = ["donation", "reimbursement", "reversal"] as const;

@@ -64,6 +64,11 @@ function addReceipts(tx: Tx, actor: Person, expenseId: number, files: NewReceipt
       .run();
 }
 
+/** A reimbursement sent without a receipt (422), tied to the form's receipts field. */
+export class MissingReceipt extends Unprocessable {
+  readonly field = "receipts";
+}
+
 /** A cited bounty, target or pre-approval the requester may not cite; `field` names the form field. */
 export class InvalidCitation extends InvalidField {
   constructor(field: "bountyId" | "target" | "preApprovalId", message: string) {
@@ -101,7 +106,7 @@ export function createExpense(db: Db, actor: Person, input: ExpenseInput, files:
         throw new InvalidCitation("preApprovalId", "Cite one of your own pre-approval requests.");
     }
     if (submit && input.kind === "reimbursement" && files.length === 0)
-      throw new Unprocessable("A reimbursement needs at least one receipt (PDF, PNG or JPEG).");
+      throw new MissingReceipt("A reimbursement needs at least one receipt (PDF, PNG or JPEG): attach it under Receipts.");
     const row = tx
       .insert(expenses)
       .values({ ...input, requesterUserId: actor.userId!, currency: env.FUND_CURRENCY, status: submit ? "submitted" : "draft", createdAt: now, updatedAt: now })
@@ -425,6 +430,7 @@ export function listExpenses(db: Db, viewer: Person) {
       currency: expenses.currency,
       spentOn: expenses.spentOn,
       requester: users.username,
+      demo: expenses.demo,
     })
     .from(expenses)
     .innerJoin(users, eq(users.id, expenses.requesterUserId))
@@ -445,6 +451,7 @@ export function listAwaitingVote(db: Db, voterUserId: number) {
       round: expenses.round,
       requester: users.username,
       createdAt: expenses.createdAt,
+      demo: expenses.demo,
     })
     .from(expenses)
     .innerJoin(users, eq(users.id, expenses.requesterUserId))
@@ -478,6 +485,7 @@ export function listPublicExpensesFor(db: Db, ref: { bountyId?: number; targetId
       spentOn: expenses.spentOn,
       publicRequester: expenses.publicRequester,
       requester: users.username,
+      demo: expenses.demo,
     })
     .from(expenses)
     .innerJoin(users, eq(users.id, expenses.requesterUserId))

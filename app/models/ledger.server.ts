@@ -225,13 +225,15 @@ export interface PublicEntry {
   requester: string | null;
   reversesEntryId: number | null;
   memo: string | null;
+  /** Demo history, never real money: every page, CSV and JSON that shows it says so. */
+  demo: boolean;
 }
 
 /** The public ledger: every entry, newest first, with only what may be shown to anyone. */
 export function listPublicEntries(db: Db, limit = 500): PublicEntry[] {
   const rows = db.$client
     .prepare(
-      `select l.id, l.kind, l.amount_cents as amountCents, l.occurred_on as occurredOn, l.donor, l.reverses_entry_id as reversesEntryId, l.memo,
+      `select l.id, l.kind, l.amount_cents as amountCents, l.occurred_on as occurredOn, l.donor, l.reverses_entry_id as reversesEntryId, l.memo, l.demo,
               e.category, e.event, case when e.public_requester = 1 then '@' || u.username end as requester
          from ledger_entries l
          left join expenses e on e.id = l.expense_id
@@ -239,8 +241,8 @@ export function listPublicEntries(db: Db, limit = 500): PublicEntry[] {
         order by l.occurred_on desc, l.id desc
         limit ?`,
     )
-    .all(limit) as PublicEntry[];
-  return rows;
+    .all(limit) as (Omit<PublicEntry, "demo"> & { demo: number })[];
+  return rows.map((r) => ({ ...r, demo: r.demo === 1 }));
 }
 
 export interface FundSummary {
@@ -304,6 +306,16 @@ export function getFundSummary(db: Db): FundSummary {
     byYear: [...years.values()].reverse(),
     ...chartSeries(balances),
   };
+}
+
+/**
+ * Whether any demo history is in the database (ledger entries or expenses): while there is,
+ * every page carries a banner saying the figures include demo data.
+ */
+export function hasDemoData(db: Db): boolean {
+  return (
+    db.$client.prepare("select exists (select 1 from ledger_entries where demo = 1) or exists (select 1 from expenses where demo = 1)").pluck().get() === 1
+  );
 }
 
 export interface VerifyFinding {

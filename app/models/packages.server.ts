@@ -2,11 +2,13 @@ import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { bounties, DISTRIBUTIONS, packages, software, targets, users, type DistributionSlug } from "~/db/schema";
 import { writeTx, type Db, type Tx } from "../db.server";
 import { distroName } from "../lib/distros";
+import { fitsDistribution } from "../lib/packaging-fit";
 import { compareToUpstream, parseVersion, type PackageStatus } from "../lib/versions";
 import { recordAudit } from "./audit.server";
 import { createBounty, type BountyActor } from "./bounties.server";
-import { Conflict, Forbidden, NotFound } from "./errors";
+import { Conflict, Forbidden, NotFound, Unprocessable } from "./errors";
 import { notify } from "./notifications.server";
+import type { PackageOrigin } from "../lib/vocabulary";
 
 export type SoftwareRow = typeof software.$inferSelect;
 export type PackageRow = typeof packages.$inferSelect;
@@ -21,6 +23,7 @@ export interface PackageView {
   version: string;
   url: string | null;
   notes: string | null;
+  origin: PackageOrigin;
   maintainer: string | null;
   maintainerUsername: string | null;
   upstreamVersion: string | null;
@@ -41,6 +44,7 @@ function selectViews(tx: Tx | Db) {
       version: packages.version,
       url: packages.url,
       notes: packages.notes,
+      origin: packages.origin,
       maintainerName: packages.maintainerName,
       maintainerUsername: users.username,
       maintainerDisplay: users.displayName,
@@ -64,6 +68,7 @@ function toView(r: ReturnType<ReturnType<typeof selectViews>["all"]>[number]): P
     version: r.version,
     url: r.url,
     notes: r.notes,
+    origin: r.origin,
     maintainer: r.maintainerUsername ? `@${r.maintainerUsername}` : r.maintainerName,
     maintainerUsername: r.maintainerUsername,
     upstreamVersion: r.upstreamVersion,
@@ -116,8 +121,10 @@ export interface MatrixCell {
   distro: DistributionSlug;
   /** The packages to show (only those in the filtered state, when a status is chosen). */
   packages: PackageView[];
-  /** No package at all for this software here. */
+  /** No package for this software here, where one would make sense (and the filter asks for gaps). */
   missing: boolean;
+  /** Packaging this software for this distribution makes no sense (lib/packaging-fit.ts). */
+  notApplicable: boolean;
 }
 
 /**
@@ -137,10 +144,13 @@ export function getMatrix(
       software: s,
       cells: distros.map((distro): MatrixCell => {
         const here = all.filter((p) => p.softwareSlug === s.slug && p.distro === distro);
+        const fits = fitsDistribution(s.slug, distro);
         return {
           distro,
           packages: !status ? here : status === "missing" ? [] : here.filter((p) => p.status === status),
-          missing: here.length === 0,
+          // a status filter other than "missing" asks about packages, not gaps
+          missing: fits && here.length === 0 && (!status || status === "missing"),
+          notApplicable: !fits && here.length === 0,
         };
       }),
     }))
@@ -149,7 +159,7 @@ export function getMatrix(
 }
 
 /** What a packager types for a package (the software chosen by id). */
-export type PackageInput = Pick<PackageRow, "softwareId" | "distro" | "release" | "packageName" | "version" | "url" | "notes">;
+export type PackageInput = Pick<PackageRow, "softwareId" | "distro" | "release" | "packageName" | "version" | "url" | "notes" | "origin">;
 
 export class DuplicatePackage extends Conflict {
   constructor(readonly existingId: number) {
@@ -218,7 +228,7 @@ export function updatePackage(db: Db, actor: BountyActor, id: number, input: Pac
       .set({ ...input, updatedAt: now })
       .where(eq(packages.id, id))
       .run();
-    const { softwareId, distro, release, packageName, version, url, notes } = before;
+    const { softwareId, distro, release, packageName, version, url, notes, origin } = before;
     recordAudit(
       tx,
       actor,
@@ -226,7 +236,7 @@ export function updatePackage(db: Db, actor: BountyActor, id: number, input: Pac
         action: "package.updated",
         entityType: "package",
         entityId: id,
-        before: { softwareId, distro, release, packageName, version, url, notes },
+        before: { softwareId, distro, release, packageName, version, url, notes, origin },
         after: input,
       },
       now,
@@ -324,6 +334,7 @@ export function requestPackaging(db: Db, actor: BountyActor, softwareSlug: strin
   return writeTx(db, (tx) => {
     const sw = db.select().from(software).where(eq(software.slug, softwareSlug)).get();
     if (!sw) throw new NotFound("There is no such software.");
+    if (!fitsDistribution(sw.slug, distro)) throw new Unprocessable(`${sw.name} is not the kind of software ${distroName(distro)} packages.`);
     const title = `Package ${sw.name} for ${distroName(distro)}`;
     const existing = db
       .select({ id: bounties.id })

@@ -4,11 +4,12 @@ import { requireRole } from "../auth/session.server";
 import { db } from "../db.server";
 import { webhooksConfigured } from "../github/verify.server";
 import { formatRelative } from "../lib/dates";
+import { pageMeta } from "../lib/meta";
 import { getWebhookHealth } from "../models/github.server";
 import { listJobHealth } from "../models/jobs.server";
 import { countOutboxByState } from "../models/outbox.server";
 
-export const meta: MetaFunction = () => [{ title: "Admin · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Admin · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");

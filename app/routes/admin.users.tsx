@@ -2,8 +2,9 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "../auth/session.server";
 import { ActionResult } from "../components/form";
-import { TableHead } from "../components/table";
+import { ScrollTable, TableHead } from "../components/table";
 import { db } from "../db.server";
+import { pageMeta } from "../lib/meta";
 import { answerDomainErrors, badRequest } from "../lib/responses";
 import { GRANTABLE_ROLES } from "../lib/vocabulary";
 import { listAudit, webActor } from "../models/audit.server";
@@ -11,7 +12,7 @@ import { listUsers, setDisabled, setRole } from "../models/users.server";
 import { RoleChangeSchema, UserIdSchema } from "../schemas/account";
 import { parseForm, readForm } from "../schemas/form";
 
-export const meta: MetaFunction = () => [{ title: "Users · Admin · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Users · Admin · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const admin = await requireRole(request, "admin");
@@ -55,7 +56,7 @@ export default function AdminUsers() {
         <p className="lede">Grant packager, SSC and admin roles. Every change ends the user's sessions and is recorded below.</p>
       </header>
       <ActionResult result={data?.done ? { ok: true, message: data.done } : { ok: false, message: data?.error ?? data?.message }} />
-      <div className="table-wrap">
+      <ScrollTable label="Users and roles">
         <table className="table">
           <caption className="sr-only">All users</caption>
           <TableHead columns={["User", "Roles", "Status", "Change"]} />
@@ -98,7 +99,7 @@ export default function AdminUsers() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollTable>
 
       <section className="section" aria-labelledby="audit-heading">
         <h2 id="audit-heading">Recent changes</h2>

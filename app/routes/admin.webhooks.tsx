@@ -2,11 +2,12 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "../auth/session.server";
 import { ActionResult } from "../components/form";
-import { TableHead } from "../components/table";
+import { ScrollTable, TableHead } from "../components/table";
 import { db } from "../db.server";
 import { replayDelivery } from "../github/receive.server";
 import { webhooksConfigured } from "../github/verify.server";
 import { formatDateTime } from "../lib/dates";
+import { pageMeta } from "../lib/meta";
 import { formatPayload, PAYLOAD_MAX_CHARS, PAYLOAD_MAX_DEPTH } from "../lib/payload-view";
 import { answerDomainErrors, badRequest } from "../lib/responses";
 import { DELIVERY_STATUSES } from "../lib/vocabulary";
@@ -14,7 +15,7 @@ import { webActor } from "../models/audit.server";
 import { getDelivery, getWebhookHealth, listDeliveries } from "../models/github.server";
 import { readForm } from "../schemas/form";
 
-export const meta: MetaFunction = () => [{ title: "Webhook deliveries · Admin · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Webhook deliveries · Admin · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
@@ -107,7 +108,7 @@ export default function AdminWebhooks() {
       {deliveries.length === 0 ? (
         <p className="empty">No deliveries{status ? ` with status ${status}` : ""} yet.</p>
       ) : (
-        <div className="table-wrap">
+        <ScrollTable label="Webhook deliveries">
           <table className="table">
             <TableHead columns={["Received", "Event", "Status", "Error", "Actions"]} />
             <tbody>
@@ -140,7 +141,7 @@ export default function AdminWebhooks() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollTable>
       )}
     </>
   );

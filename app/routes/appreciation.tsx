@@ -3,9 +3,10 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { db } from "../db.server";
 import { KIND_LABELS } from "../lib/bounty-lifecycle";
 import { formatDate } from "../lib/dates";
+import { pageMeta } from "../lib/meta";
 import { listAppreciation } from "../models/bounties.server";
 
-export const meta: MetaFunction = () => [{ title: "Appreciation board · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Appreciation board · Club Zero");
 
 export function loader() {
   return json({ people: listAppreciation(db) });
@@ -28,8 +29,17 @@ export default function Appreciation() {
           {people.map((p) => (
             <li key={p.label} className="card">
               <h2 className="target-card__title">
-                {p.displayName ? `${p.displayName} ` : ""}
-                <span className="muted">{p.label}</span>
+                {p.username ? (
+                  <Link to={`/u/${p.username}`}>
+                    {p.displayName ? `${p.displayName} ` : ""}
+                    <span className="muted">{p.label}</span>
+                  </Link>
+                ) : (
+                  <>
+                    {p.displayName ? `${p.displayName} ` : ""}
+                    <span className="muted">{p.label}</span>
+                  </>
+                )}
               </h2>
               <ul>
                 {p.work.map((w) => (

@@ -1,17 +1,20 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { getUser, requireUser } from "../auth/session.server";
-import { BountyStatusBadge, claimFreshness } from "../components/bounties";
+import { BountyStatusBadge, ClaimLine } from "../components/bounties";
 import { PersonaChips } from "../components/catalog";
 import { Pagination } from "../components/filters";
 import { FormError, ReasonForm } from "../components/form";
 import { FundRecord } from "../components/fund";
 import { GitHubLink, WebLink } from "../components/links";
+import { PersonLink } from "../components/people";
 import { WatchButton } from "../components/watch";
 import { db } from "../db.server";
 import { availableIntents, KIND_LABELS, type WebIntent } from "../lib/bounty-lifecycle";
 import { formatDateTime } from "../lib/dates";
+import { redirectWithMessage } from "../lib/flash.server";
 import { githubIssueUrl } from "../lib/links";
+import { pageMeta } from "../lib/meta";
 import { answerDomainErrors, badRequest, notFound } from "../lib/responses";
 import { applyIntent, expireClaims, getBounty, isClaimant, webBountyActor } from "../models/bounties.server";
 import { listPublicExpensesFor } from "../models/expenses.server";
@@ -22,7 +25,7 @@ import { BountyPageQuerySchema, IntentSchema } from "../schemas/bounties";
 import { parseSearchParams } from "../schemas/catalog";
 import { parseForm, readForm } from "../schemas/form";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.bounty.title} · Club Zero` : "Not found · Club Zero" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(data ? `${data.bounty.title} · Club Zero` : "Not found · Club Zero");
 
 function parseId(raw: string | undefined): number {
   const id = Number(raw);
@@ -85,9 +88,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { intent, note, reason, links } = parsed.data;
   return answerDomainErrors(() => {
     applyIntent(db, webBountyActor(user), id, intent, { note, reason, links });
-    return redirect(`/bounties/${id}`);
+    return redirectWithMessage(`/bounties/${id}`, DONE[intent]);
   });
 }
+
+/** What the person is told after each action (it arrives focused on the page it redirects to). */
+const DONE: Record<WebIntent, string> = {
+  claim: "You claimed this bounty. Post progress now and then to keep it.",
+  release: "The claim is released; the bounty is open again.",
+  progress: "Your progress note is posted on the timeline.",
+  submit: "Submitted for review: an SSC member or admin will confirm it.",
+  complete: "Confirmed completed; the credit goes to the claimant.",
+  reopen: "Reopened: the work can go on, and the timeline says why.",
+  cancel: "The bounty is cancelled.",
+  accept: "Proposal accepted: the bounty is on the board.",
+  decline: "Proposal declined.",
+};
 
 const EVENT_WORDS: Record<string, string> = {
   proposed: "proposed this bounty",
@@ -125,8 +141,16 @@ export default function BountyPage() {
         <h1>{bounty.title}</h1>
         <p className="status-line">
           <BountyStatusBadge status={bounty.status} />
-          {bounty.claim ? <span>{claimFreshness(bounty.claim, now)}</span> : null}
-          {bounty.status === "completed" && bounty.creditLabel ? <span>completed by {bounty.creditLabel}</span> : null}
+          {bounty.claim ? (
+            <span>
+              <ClaimLine claim={bounty.claim} now={now} status={bounty.status} />
+            </span>
+          ) : null}
+          {bounty.status === "completed" && bounty.creditLabel ? (
+            <span>
+              completed by <PersonLink label={bounty.creditLabel} />
+            </span>
+          ) : null}
         </p>
         <PersonaChips personas={bounty.personas} names={personaNames} />
         {watching !== null ? <WatchButton subject="bounty" id={bounty.id} watching={watching} returnTo={`/bounties/${bounty.id}`} /> : null}
@@ -159,8 +183,10 @@ export default function BountyPage() {
               {bounty.events.map((e) => (
                 <li key={e.id}>
                   <div className="timeline__meta">
-                    <strong>{e.actorLabel}</strong> {EVENT_WORDS[e.type] ?? e.type} ·{" "}
-                    <time dateTime={new Date(e.createdAt).toISOString()}>{formatDateTime(e.createdAt)}</time>
+                    <strong>
+                      <PersonLink label={e.actorLabel} />
+                    </strong>{" "}
+                    {EVENT_WORDS[e.type] ?? e.type} · <time dateTime={new Date(e.createdAt).toISOString()}>{formatDateTime(e.createdAt)}</time>
                     {e.source !== "web" ? <span> · via {e.source}</span> : null}
                   </div>
                   {e.noteHtml ? <div className="prose timeline__note" dangerouslySetInnerHTML={{ __html: e.noteHtml }} /> : null}

@@ -5,6 +5,7 @@ import { FilterActions, FilterSelect, Pagination, QueryErrors } from "../compone
 import { db } from "../db.server";
 import { BOARD_PAGE_SIZE, BOUNTY_STATUS_LABELS, KIND_LABELS } from "../lib/bounty-lifecycle";
 import { formatCount } from "../lib/catalog";
+import { pageMeta } from "../lib/meta";
 import { BOUNTY_KINDS } from "../lib/vocabulary";
 import { expireClaims, listBounties, listBountyTargetOptions } from "../models/bounties.server";
 import { listPersonas } from "../models/personas.server";
@@ -12,7 +13,7 @@ import { findTarget } from "../models/targets.server";
 import { BOARD_STATUSES, BoardQuerySchema } from "../schemas/bounties";
 import { parseSearchParams, type QueryError } from "../schemas/catalog";
 
-export const meta: MetaFunction = () => [{ title: "Bounties · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Bounties · Club Zero");
 
 export function loader({ request }: LoaderFunctionArgs) {
   const now = Date.now();

@@ -4,9 +4,10 @@ import { requireRole } from "../auth/session.server";
 import { db } from "../db.server";
 import { KIND_LABELS } from "../lib/bounty-lifecycle";
 import { formatDate } from "../lib/dates";
+import { pageMeta } from "../lib/meta";
 import { listProposals } from "../models/bounties.server";
 
-export const meta: MetaFunction = () => [{ title: "Proposals · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Proposals · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "ssc", "admin");

@@ -1,17 +1,19 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireUser } from "../auth/session.server";
+import { DemoBadge } from "../components/demo";
 import { ActionResult, Field, ReasonForm } from "../components/form";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { formatDateTime } from "../lib/dates";
+import { pageMeta } from "../lib/meta";
 import { formatMoney } from "../lib/money";
 import { answerDomainErrors, notFound } from "../lib/responses";
 import { readFormWithReceipts, withStoredReceipts } from "../lib/uploads.server";
 import { webPerson } from "../models/audit.server";
 import { actOnExpense, getExpenseForViewer, type ExpenseIntent } from "../models/expenses.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.expense.title} · Expenses · Club Zero` : "Not found · Club Zero" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(data ? `${data.expense.title} · Expenses · Club Zero` : "Not found · Club Zero");
 
 function parseId(raw: string | undefined) {
   const id = Number(raw);
@@ -97,6 +99,7 @@ export default function ExpensePage() {
         <h1>{e.title}</h1>
         <p className="status-line">
           <span className="badge badge--requested">{STATUS_WORDS[e.status]}</span>
+          <DemoBadge demo={e.demo} />
           <strong>{formatMoney(e.amountCents, e.currency)}</strong>
           <span className="muted">
             {e.event} · {e.spentOn} · requested by {e.requester}

@@ -1,13 +1,15 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { hasRole, requireUser } from "../auth/session.server";
-import { TableHead } from "../components/table";
+import { DemoBadge } from "../components/demo";
+import { ScrollTable, TableHead } from "../components/table";
 import { db } from "../db.server";
+import { pageMeta } from "../lib/meta";
 import { formatMoney } from "../lib/money";
 import { webPerson } from "../models/audit.server";
 import { listExpenses } from "../models/expenses.server";
 
-export const meta: MetaFunction = () => [{ title: "Expenses · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Expenses · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -29,7 +31,7 @@ export default function Expenses() {
       {expenses.length === 0 ? (
         <p className="empty">No requests yet.</p>
       ) : (
-        <div className="table-wrap">
+        <ScrollTable label="Expense requests">
           <table className="table">
             <TableHead columns={["#", "Request", "Status", { label: "Amount", amount: true }]} />
             <tbody>
@@ -38,6 +40,7 @@ export default function Expenses() {
                   <td>{e.id}</td>
                   <td>
                     <Link to={`/expenses/${e.id}`}>{e.title}</Link>
+                    <DemoBadge demo={e.demo} />
                     <div className="muted small">
                       {e.event} · {e.spentOn}
                       {all ? ` · @${e.requester}` : ""}
@@ -49,7 +52,7 @@ export default function Expenses() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollTable>
       )}
     </>
   );

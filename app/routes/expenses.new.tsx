@@ -1,20 +1,21 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireUser } from "../auth/session.server";
-import { Field, FormError } from "../components/form";
+import { ErrorSummary, Field, FormError, SelectField, TextAreaField } from "../components/form";
 import { db } from "../db.server";
 import { env } from "../env.server";
+import { pageMeta } from "../lib/meta";
 import { answerDomainErrors } from "../lib/responses";
 import { readFormWithReceipts, withStoredReceipts } from "../lib/uploads.server";
 import { EXPENSE_CATEGORIES } from "../lib/vocabulary";
 import { webPerson } from "../models/audit.server";
 import { InvalidField } from "../models/errors";
-import { createExpense } from "../models/expenses.server";
+import { createExpense, MissingReceipt } from "../models/expenses.server";
 import { findTarget, listTargetOptions } from "../models/targets.server";
 import { formToObject, parseForm } from "../schemas/form";
 import { ExpenseFormSchema } from "../schemas/fund";
 
-export const meta: MetaFunction = () => [{ title: "New expense request · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("New expense request · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
@@ -44,7 +45,7 @@ export async function action({ request }: ActionFunctionArgs) {
       },
       // A value only the model can check (a cited bounty the requester may not see) is a field error.
       (error) =>
-        error instanceof InvalidField
+        error instanceof InvalidField || error instanceof MissingReceipt
           ? { fieldErrors: { [error.field]: error.message }, values, message: "Check the highlighted fields." }
           : { fieldErrors: {}, values },
     );
@@ -60,14 +61,14 @@ export default function NewExpense() {
   return (
     <section className="narrow">
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/fund">Fund</Link> <span aria-hidden="true">/</span> New request
+        <Link to="/expenses">Expenses</Link> <span aria-hidden="true">/</span> New request
       </nav>
       <h1>Ask the fund</h1>
       <p className="lede">
         Ask early: a pre-approval before the trip gives you an answer before you spend. After the trip, file a reimbursement with your receipts. The SSC decides
         as funds allow.
       </p>
-      <FormError message={data?.message} />
+      {data?.fieldErrors && Object.keys(data.fieldErrors).length > 0 ? <ErrorSummary errors={data.fieldErrors} /> : <FormError message={data?.message} />}
       <Form method="post" encType="multipart/form-data" className="stack" noValidate>
         <fieldset className="checks">
           <legend>Kind of request</legend>
@@ -88,16 +89,13 @@ export default function NewExpense() {
           required
           maxLength={120}
         />
-        <div className="field">
-          <label htmlFor="category">Category</label>
-          <select id="category" name="category" defaultValue={values.category ?? "travel"}>
-            {EXPENSE_CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField label="Category" name="category" defaultValue={values.category ?? "travel"} error={errors.category}>
+          {EXPENSE_CATEGORIES.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </SelectField>
         <Field
           label={`Amount (${currency})`}
           name="amount"
@@ -108,24 +106,22 @@ export default function NewExpense() {
           required
         />
         <Field label="Date (of the spending, or the trip)" name="spentOn" type="date" defaultValue={values.spentOn} error={errors.spentOn} required />
-        <div className="field">
-          <label htmlFor="description">What is it for, and how does it help SPIFFE?</label>
-          <textarea id="description" name="description" rows={5} defaultValue={values.description} aria-invalid={errors.description ? true : undefined} />
-          {errors.description ? <span className="field__error">{errors.description}</span> : null}
-        </div>
+        <TextAreaField
+          label="What is it for, and how does it help SPIFFE?"
+          name="description"
+          rows={5}
+          defaultValue={values.description}
+          error={errors.description}
+        />
         <Field label="Bounty it served (number, optional)" name="bountyId" inputMode="numeric" defaultValue={values.bountyId} error={errors.bountyId} />
-        <div className="field">
-          <label htmlFor="target">Target it served (optional)</label>
-          <select id="target" name="target" defaultValue={values.target ?? ""}>
-            <option value="">None</option>
-            {targets.map((t) => (
-              <option key={t.slug} value={t.slug}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-          {errors.target ? <span className="field__error">{errors.target}</span> : null}
-        </div>
+        <SelectField label="Target it served (optional)" name="target" defaultValue={values.target ?? ""} error={errors.target}>
+          <option value="">None</option>
+          {targets.map((t) => (
+            <option key={t.slug} value={t.slug}>
+              {t.name}
+            </option>
+          ))}
+        </SelectField>
         <Field
           label="Pre-approval it follows (number, optional)"
           name="preApprovalId"
@@ -133,10 +129,15 @@ export default function NewExpense() {
           defaultValue={values.preApprovalId}
           error={errors.preApprovalId}
         />
-        <div className="field">
-          <label htmlFor="receipts">Receipts (PDF, PNG or JPEG; up to 5 files of 10 MiB)</label>
-          <input id="receipts" name="receipts" type="file" multiple accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" />
-        </div>
+        <Field
+          label="Receipts (PDF, PNG or JPEG; up to 5 files of 10 MiB)"
+          name="receipts"
+          type="file"
+          multiple
+          accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
+          hint="A reimbursement needs at least one; a pre-approval may have none."
+          error={errors.receipts}
+        />
         <label className="checks">
           <input type="checkbox" name="publicRequester" defaultChecked={values.publicRequester === "on"} /> Name me on the public ledger
         </label>

@@ -1,10 +1,12 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getUser, hasRole, requireRole } from "../auth/session.server";
-import { ActionResult, Field } from "../components/form";
+import { DemoBadge } from "../components/demo";
+import { ActionResult, Field, TextAreaField } from "../components/form";
 import { BalanceChart } from "../components/fund";
-import { TableHead } from "../components/table";
+import { ScrollTable, TableHead } from "../components/table";
 import { db } from "../db.server";
+import { pageMeta } from "../lib/meta";
 import { formatMoney } from "../lib/money";
 import { answerDomainErrors } from "../lib/responses";
 import { webPerson } from "../models/audit.server";
@@ -12,7 +14,7 @@ import { getFundSummary, importDonationsCsv, listPublicEntries, recordDonation, 
 import { parseForm, readForm } from "../schemas/form";
 import { DonationFormSchema } from "../schemas/fund";
 
-export const meta: MetaFunction = () => [{ title: "The fund · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("The fund · Club Zero");
 
 const FUND_PAGE_ENTRIES = 100;
 
@@ -80,7 +82,9 @@ export default function Fund() {
         </p>
         <p>
           {signedIn ? (
-            <Link to="/expenses/new">Ask for a reimbursement or a pre-approval</Link>
+            <>
+              <Link to="/expenses/new">Ask for a reimbursement or a pre-approval</Link> · <Link to="/expenses">Expense requests</Link>
+            </>
           ) : (
             <Link to="/login?redirectTo=/expenses/new">Sign in to ask for a reimbursement</Link>
           )}
@@ -144,7 +148,7 @@ export default function Fund() {
             The latest {FUND_PAGE_ENTRIES} entries; <a href="/fund.csv">the CSV</a> has every one.
           </p>
         ) : null}
-        <div className="table-wrap">
+        <ScrollTable label="Ledger">
           <table className="table">
             <TableHead columns={["#", "Date", "What", "Details", { label: "Amount", amount: true }]} />
             <tbody>
@@ -152,7 +156,10 @@ export default function Fund() {
                 <tr key={e.id}>
                   <td>{e.id}</td>
                   <td>{e.occurredOn}</td>
-                  <td>{KIND_WORDS[e.kind]}</td>
+                  <td>
+                    {KIND_WORDS[e.kind]}
+                    <DemoBadge demo={e.demo} />
+                  </td>
                   <td>
                     {e.kind === "donation" ? (e.donor ?? "Anonymous") : null}
                     {e.kind === "reimbursement" ? `${e.category} · ${e.event}${e.requester ? ` · ${e.requester}` : ""}` : null}
@@ -163,7 +170,7 @@ export default function Fund() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollTable>
       </section>
       {officer ? (
         <section className="section" aria-labelledby="officer-heading">
@@ -173,20 +180,25 @@ export default function Fund() {
             <Form method="post" aria-label="Record a donation">
               <input type="hidden" name="intent" value="donation" />
               <Field label="Date" name="date" type="date" required error={result?.fieldErrors?.date} />
-              <Field label="Donor (empty for anonymous)" name="donor" />
+              <Field label="Donor (empty for anonymous)" name="donor" error={result?.fieldErrors?.donor} />
               <Field label="Amount" name="amount" inputMode="decimal" placeholder="250.00" required error={result?.fieldErrors?.amount} />
-              <Field label="Currency" name="currency" defaultValue={summary.currency} required />
-              <Field label="Reference (crowdfunding transaction id)" name="reference" />
-              <Field label="Note" name="note" />
+              <Field label="Currency" name="currency" defaultValue={summary.currency} required error={result?.fieldErrors?.currency} />
+              <Field label="Reference (crowdfunding transaction id)" name="reference" error={result?.fieldErrors?.reference} />
+              <Field label="Note" name="note" error={result?.fieldErrors?.note} />
               <button className="button" type="submit">
                 Record donation
               </button>
             </Form>
             <Form method="post" aria-label="Import donations">
               <input type="hidden" name="intent" value="import" />
-              <label htmlFor="csv">Import donations (CSV)</label>
-              <span className="field__hint">Header row: date,donor,amount,currency,reference. All or nothing; known references are skipped.</span>
-              <textarea id="csv" name="csv" rows={6} placeholder={"date,donor,amount,currency,reference\n2026-03-01,Jane Doe,50.00,USD,LFX-123"} required />
+              <TextAreaField
+                label="Import donations (CSV)"
+                name="csv"
+                hint="Header row: date,donor,amount,currency,reference. All or nothing; known references are skipped."
+                rows={6}
+                placeholder={"date,donor,amount,currency,reference\n2026-03-01,Jane Doe,50.00,USD,LFX-123"}
+                required
+              />
               <button className="button" type="submit">
                 Import
               </button>

@@ -8,7 +8,7 @@ export function loader() {
   const { currency, balance, committed, available } = getFundSummary(db);
   const entries = listPublicEntries(db, 1_000_000).reverse();
   let running = 0;
-  const rows: CsvValue[][] = [["id", "date", "kind", "donor", "category", "event", "requester", "reverses", "amount", "currency", "balance"]];
+  const rows: CsvValue[][] = [["id", "date", "kind", "donor", "category", "event", "requester", "reverses", "amount", "currency", "balance", "demo"]];
   for (const e of entries) {
     running += e.amountCents;
     rows.push([
@@ -23,6 +23,8 @@ export function loader() {
       formatDecimal(e.amountCents),
       currency,
       formatDecimal(running),
+      // demo history (SEED_DEMO) is never real money: every such row says so
+      e.demo ? "demo" : "",
     ]);
   }
   // "total" sits under id; the figures under amount, currency and balance.

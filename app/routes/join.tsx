@@ -1,34 +1,40 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { githubSignInEnabled } from "../auth/github.server";
 import { hashPassword } from "../auth/password.server";
-import { createUserSession, getUser } from "../auth/session.server";
-import { Field, FormError } from "../components/form";
+import { createUserSession, getUser, safeRedirect } from "../auth/session.server";
+import { ErrorSummary, Field, FormError } from "../components/form";
 import { db } from "../db.server";
+import { redirectWithMessage } from "../lib/flash.server";
+import { pageMeta } from "../lib/meta";
 import { PASSWORD_MAX, PASSWORD_MIN } from "../lib/password-policy";
 import { Conflict } from "../models/errors";
 import { createUser } from "../models/users.server";
 import { JoinSchema, USERNAME_RULES } from "../schemas/account";
 import { parseForm, readForm } from "../schemas/form";
 
-export const meta: MetaFunction = () => [{ title: "Join · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Join · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  if (await getUser(request)) return redirect("/");
-  return json({ githubSignInEnabled });
+  // Where the person was going before they were asked to sign in (checked like /login's).
+  const redirectTo = safeRedirect(new URL(request.url).searchParams.get("redirectTo"));
+  if (await getUser(request)) return redirect(redirectTo);
+  return json({ githubSignInEnabled, redirectTo });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const parsed = parseForm(JoinSchema, await readForm(request));
   if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, values: parsed.values, formError: null }, { status: 400 });
-  const { username, displayName, email, password } = parsed.data;
+  const { username, displayName, email, password, redirectTo } = parsed.data;
   try {
     const user = createUser(
       db,
       { userId: null, label: `@${username}`, source: "web" },
       { username, displayName, email, passwordHash: await hashPassword(password) },
     );
-    return redirect("/", { headers: { "Set-Cookie": await createUserSession(user.id) } });
+    return redirectWithMessage(safeRedirect(redirectTo), `Welcome to Club Zero, ${user.displayName}. You are signed in as @${user.username}.`, {
+      headers: { "Set-Cookie": await createUserSession(user.id) },
+    });
   } catch (error) {
     if (!(error instanceof Conflict)) throw error;
     const field = error.message.includes("username") ? "username" : "email";
@@ -37,6 +43,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Join() {
+  const { redirectTo } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const errors: Record<string, string | undefined> = data?.fieldErrors ?? {};
@@ -47,7 +54,9 @@ export default function Join() {
       <h1>Join Club Zero</h1>
       <p className="lede">Claim work, report progress and get credit for what you finish.</p>
       <FormError message={data?.formError} />
+      <ErrorSummary errors={errors} />
       <Form method="post" className="stack" noValidate>
+        <input type="hidden" name="redirectTo" value={redirectTo} />
         <Field label="Username" name="username" autoComplete="username" required hint={USERNAME_RULES} error={errors.username} defaultValue={values.username} />
         <Field label="Display name" name="displayName" autoComplete="name" required error={errors.displayName} defaultValue={values.displayName} />
         <Field label="Email" name="email" type="email" autoComplete="email" required error={errors.email} defaultValue={values.email} />
@@ -65,7 +74,7 @@ export default function Join() {
         </button>
       </Form>
       <p className="muted">
-        Already a member? <Link to="/login">Sign in</Link>.
+        Already a member? <Link to={redirectTo === "/" ? "/login" : `/login?redirectTo=${encodeURIComponent(redirectTo)}`}>Sign in</Link>.
       </p>
     </section>
   );

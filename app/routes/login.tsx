@@ -3,12 +3,14 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { githubSignInEnabled } from "../auth/github.server";
 import { signIn } from "../auth/login.server";
 import { createUserSession, getUser, safeRedirect } from "../auth/session.server";
-import { Field, FormError } from "../components/form";
+import { ErrorSummary, Field, FormError } from "../components/form";
+import { redirectWithMessage } from "../lib/flash.server";
+import { pageMeta } from "../lib/meta";
 import { formatRetryWait, tooManyRequests } from "../lib/responses";
 import { LoginSchema } from "../schemas/account";
 import { parseForm, readForm } from "../schemas/form";
 
-export const meta: MetaFunction = () => [{ title: "Sign in · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Sign in · Club Zero");
 
 const INVALID = "Invalid username or password.";
 
@@ -47,7 +49,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
         { status: 403 },
       );
     case "ok":
-      return redirect(safeRedirect(redirectTo), { headers: { "Set-Cookie": await createUserSession(result.userId) } });
+      return redirectWithMessage(safeRedirect(redirectTo), `You are signed in as @${username.trim().toLowerCase()}.`, {
+        headers: { "Set-Cookie": await createUserSession(result.userId) },
+      });
   }
 }
 
@@ -60,6 +64,7 @@ export default function Login() {
     <section className="narrow">
       <h1>Sign in</h1>
       <FormError message={data?.formError ?? githubError} />
+      <ErrorSummary errors={errors} />
       <Form method="post" className="stack">
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <Field label="Username" name="username" autoComplete="username" required error={errors.username} defaultValue={data?.username} />
@@ -76,7 +81,7 @@ export default function Login() {
         </Form>
       ) : null}
       <p className="muted">
-        New here? <Link to="/join">Create an account</Link>.
+        New here? <Link to={redirectTo === "/" ? "/join" : `/join?redirectTo=${encodeURIComponent(redirectTo)}`}>Create an account</Link>.
       </p>
     </section>
   );

@@ -4,9 +4,10 @@ import { requireUser } from "../auth/session.server";
 import { BountyStatusBadge } from "../components/bounties";
 import { db } from "../db.server";
 import { formatDate, formatRelative } from "../lib/dates";
+import { pageMeta } from "../lib/meta";
 import { expireClaims, listMyWork } from "../models/bounties.server";
 
-export const meta: MetaFunction = () => [{ title: "My work · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("My work · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -22,6 +23,9 @@ export default function Me() {
       <header className="page-header">
         <h1>My work</h1>
         <p className="lede">Your claims, your proposals and what you have finished, @{username}.</p>
+        <p>
+          <Link to={`/u/${username}`}>Your public page</Link> · <Link to="/expenses">Your expense requests</Link>
+        </p>
       </header>
 
       <section aria-labelledby="claims-heading" className="section">
@@ -36,7 +40,8 @@ export default function Me() {
               <li key={c.bountyId} className="card">
                 <Link to={`/bounties/${c.bountyId}`}>{c.title}</Link> <BountyStatusBadge status={c.status} />
                 <p className="muted small">
-                  {c.targetName} · checked in {formatRelative(c.lastCheckinAt, now)} · expires {formatRelative(c.expiresAt, now)}
+                  {c.targetName} · checked in {formatRelative(c.lastCheckinAt, now)}
+                  {c.status === "in_review" ? " · waiting for review" : ` · expires ${formatRelative(c.expiresAt, now)}`}
                 </p>
               </li>
             ))}

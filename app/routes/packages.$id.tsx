@@ -1,20 +1,22 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getUser, hasRole, requireUser } from "../auth/session.server";
+import { ActionResult } from "../components/form";
 import { WebLink } from "../components/links";
-import { PackageForm, PackageStatusBadge } from "../components/packages";
+import { OriginBadge, PackageForm, PackageStatusBadge } from "../components/packages";
 import { db } from "../db.server";
 import { formatDate } from "../lib/dates";
 import { distroName } from "../lib/distros";
+import { redirectWithMessage } from "../lib/flash.server";
+import { pageMeta } from "../lib/meta";
 import { answerDomainErrors, badRequest, notFound } from "../lib/responses";
 import { webBountyActor } from "../models/bounties.server";
 import { assertCanEditPackage, DuplicatePackage, getPackage, getSoftwareBySlug, listSoftware, retirePackage, updatePackage } from "../models/packages.server";
 import { parseForm, readForm } from "../schemas/form";
 import { PackageFormSchema } from "../schemas/packages";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.pkg.packageName} ${data.pkg.version} · Club Zero` : "Not found · Club Zero" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  pageMeta(data ? `${data.pkg.packageName} ${data.pkg.version} · Club Zero` : "Not found · Club Zero");
 
 function parseId(raw: string | undefined) {
   const id = Number(raw);
@@ -40,7 +42,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       assertCanEditPackage(db, actor, id);
       if (form.get("intent") === "retire") {
         retirePackage(db, actor, id);
-        return redirect("/packages");
+        return redirectWithMessage("/packages", "The package is retired: it no longer shows in the matrix.");
       }
       if (form.get("intent") !== "save") throw badRequest("Unknown action.");
       const parsed = parseForm(PackageFormSchema, form);
@@ -49,7 +51,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!sw) return json({ fieldErrors: { software: "Choose the software from the list." }, duplicateId: null, message: null }, { status: 400 });
       const { software: _slug, ...fields } = parsed.data;
       updatePackage(db, actor, id, { ...fields, softwareId: sw.id });
-      return json({ fieldErrors: {}, duplicateId: null, message: "Saved." });
+      return json({ fieldErrors: {}, duplicateId: null, message: "Saved: the package shows your changes." });
     },
     // A duplicate links to the package that already exists; the page says so itself.
     (error) => ({ fieldErrors: {}, duplicateId: error instanceof DuplicatePackage ? error.existingId : null }),
@@ -69,6 +71,7 @@ export default function PackagePage() {
       </h1>
       <p className="status-line">
         <PackageStatusBadge status={pkg.status} reason={pkg.statusReason} />
+        <OriginBadge origin={pkg.origin} />
         <span>
           {pkg.softwareName} for {distroName(pkg.distro)}
           {pkg.release ? ` (${pkg.release})` : ""}; upstream {pkg.upstreamVersion ?? "unknown"}
@@ -76,10 +79,15 @@ export default function PackagePage() {
       </p>
       {pkg.statusReason ? <p className="muted">{pkg.statusReason}</p> : null}
       <dl className="facts">
+        <dt>Published by</dt>
+        <dd>{pkg.origin === "third-party" ? "A third-party repository, not the distribution's own archive" : `${distroName(pkg.distro)} itself`}</dd>
         <dt>Maintainer</dt>
         <dd>
           {pkg.maintainerUsername ? (
-            <Link to={`/packages/maintainers/${pkg.maintainerUsername}`}>@{pkg.maintainerUsername}</Link>
+            <>
+              <Link to={`/u/${pkg.maintainerUsername}`}>@{pkg.maintainerUsername}</Link> (
+              <Link to={`/packages/maintainers/${pkg.maintainerUsername}`}>their packages</Link>)
+            </>
           ) : (
             (pkg.maintainer ?? "unknown")
           )}
@@ -103,27 +111,28 @@ export default function PackagePage() {
       </dl>
       {canEdit ? (
         <section className="section" aria-labelledby="edit-heading">
-          <h2 id="edit-heading">Edit</h2>
-          {data?.message ? (
-            <p role="status" className="alert alert--ok">
-              {data.message}
-            </p>
-          ) : null}
-          <PackageForm
-            software={software}
-            values={{
-              software: pkg.softwareSlug,
-              distro: pkg.distro,
-              release: pkg.release,
-              packageName: pkg.packageName,
-              version: pkg.version,
-              url: pkg.url,
-              notes: pkg.notes,
-            }}
-            errors={data?.fieldErrors ?? {}}
-            duplicateId={data?.duplicateId}
-            submitLabel="Save changes"
-          />
+          <h2 id="edit-heading">Change or retire it</h2>
+          <ActionResult result={data?.message ? { ok: true, message: data.message } : null} />
+          {/* The package comes first; the form opens on request, or by itself after a failed save. */}
+          <details open={Boolean(data?.fieldErrors && Object.keys(data.fieldErrors).length > 0) || Boolean(data?.duplicateId)}>
+            <summary>Edit this package</summary>
+            <PackageForm
+              software={software}
+              values={{
+                software: pkg.softwareSlug,
+                distro: pkg.distro,
+                release: pkg.release,
+                packageName: pkg.packageName,
+                version: pkg.version,
+                url: pkg.url,
+                notes: pkg.notes,
+                origin: pkg.origin,
+              }}
+              errors={data?.fieldErrors ?? {}}
+              duplicateId={data?.duplicateId}
+              submitLabel="Save changes"
+            />
+          </details>
           <Form method="post">
             <button className="button button--quiet" name="intent" value="retire">
               Retire this package

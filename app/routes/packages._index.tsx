@@ -1,12 +1,15 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getUser, hasRole, requireUser } from "../auth/session.server";
 import { FilterActions, FilterSelect, QueryErrors } from "../components/filters";
 import { FormError } from "../components/form";
-import { PackageStatusBadge, STATUS_TEXT } from "../components/packages";
+import { OriginBadge, PackageStatusBadge, STATUS_TEXT } from "../components/packages";
+import { ScrollTable } from "../components/table";
 import { db } from "../db.server";
 import { distroName } from "../lib/distros";
-import { badRequest } from "../lib/responses";
+import { redirectWithMessage } from "../lib/flash.server";
+import { pageMeta } from "../lib/meta";
+import { answerDomainErrors, badRequest } from "../lib/responses";
 import { DISTRIBUTIONS, DISTRIBUTION_SLUGS } from "../lib/vocabulary";
 import { webBountyActor } from "../models/bounties.server";
 import { getMatrix, listSoftware, requestPackaging } from "../models/packages.server";
@@ -14,7 +17,7 @@ import { parseSearchParams, type QueryError } from "../schemas/catalog";
 import { readForm } from "../schemas/form";
 import { MATRIX_STATUSES, MatrixQuerySchema } from "../schemas/packages";
 
-export const meta: MetaFunction = () => [{ title: "Packages · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Packages · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
@@ -43,8 +46,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const softwareSlug = String(form.get("software") ?? "");
   const distro = DISTRIBUTION_SLUGS.find((d) => d === form.get("distro"));
   if (form.get("intent") !== "request" || !distro) throw badRequest("Choose a software and a distribution.");
-  const result = requestPackaging(db, webBountyActor(user), softwareSlug, distro);
-  return redirect(`/bounties/${result.id}`);
+  return answerDomainErrors(() => {
+    const result = requestPackaging(db, webBountyActor(user), softwareSlug, distro);
+    return redirectWithMessage(
+      `/bounties/${result.id}`,
+      result.created ? "Packaging requested: this bounty asks for the package." : "Packaging was already requested: this is the bounty for it.",
+    );
+  });
 }
 
 export default function Packages() {
@@ -84,7 +92,7 @@ export default function Packages() {
         matrix.rows.length === 0 ? (
           <p className="empty">Nothing matches these filters.</p>
         ) : (
-          <div className="table-wrap">
+          <ScrollTable label="Packages by software and distribution">
             <table className="matrix">
               <caption className="sr-only">Software by distribution</caption>
               <thead>
@@ -113,7 +121,13 @@ export default function Packages() {
                       </div>
                     </th>
                     {row.cells.map((cell) => (
-                      <td key={cell.distro} className={cell.missing ? "missing" : undefined}>
+                      <td key={cell.distro} className={cell.missing ? "missing" : cell.notApplicable ? "not-applicable" : undefined}>
+                        {cell.notApplicable ? (
+                          <span className="muted" title={`${row.software.name} is not packaged for ${distroName(cell.distro)}`}>
+                            <span aria-hidden="true">—</span>
+                            <span className="sr-only">does not apply</span>
+                          </span>
+                        ) : null}
                         {cell.packages.map((p) => (
                           <span className="pkg" key={p.id}>
                             <Link to={`/packages/${p.id}`}>
@@ -121,6 +135,7 @@ export default function Packages() {
                               {p.release ? ` (${p.release})` : ""}
                             </Link>{" "}
                             <PackageStatusBadge status={p.status} reason={p.statusReason} />
+                            <OriginBadge origin={p.origin} />
                           </span>
                         ))}
                         {cell.missing ? (
@@ -147,13 +162,14 @@ export default function Packages() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollTable>
         )
       ) : null}
       <p className="muted small">
         Versions are compared after removing epochs, distribution releases and tags (1:1.9.6-2, 1.15.0-1.el9, 1.15.0-r0, v1.15.0, 1.15.0+dfsg). <em>ahead</em>{" "}
-        means newer than the latest release (a pre-release or snapshot); <em>unknown</em> means we could not compare: hover the badge for why. JSON at{" "}
-        <a href="/api/packages">/api/packages</a>.
+        means newer than the latest release (a pre-release or snapshot); <em>unknown</em> means we could not compare: hover the badge for why.{" "}
+        <em>third-party repo</em> marks a package from someone else's repository rather than the distribution's own archive; — marks a combination that does not
+        apply (a Helm chart is not a Debian package). JSON at <a href="/api/packages">/api/packages</a>.
       </p>
     </>
   );

@@ -3,11 +3,12 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { PackageStatusBadge } from "../components/packages";
 import { db } from "../db.server";
 import { distroName } from "../lib/distros";
+import { pageMeta } from "../lib/meta";
 import { notFound } from "../lib/responses";
 import { listPackages } from "../models/packages.server";
 import { getUserForLogin } from "../models/users.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Packages by @${data.username} · Club Zero` : "Not found · Club Zero" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(data ? `Packages by @${data.username} · Club Zero` : "Not found · Club Zero");
 
 export function loader({ params }: LoaderFunctionArgs) {
   const user = getUserForLogin(db, params.username ?? "");

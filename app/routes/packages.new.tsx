@@ -1,14 +1,17 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "../auth/session.server";
 import { PackageForm } from "../components/packages";
 import { db } from "../db.server";
+import { distroName } from "../lib/distros";
+import { redirectWithMessage } from "../lib/flash.server";
+import { pageMeta } from "../lib/meta";
 import { webBountyActor } from "../models/bounties.server";
 import { DuplicatePackage, getSoftwareBySlug, listSoftware, registerPackage } from "../models/packages.server";
 import { parseForm, readForm } from "../schemas/form";
 import { PackageFormSchema } from "../schemas/packages";
 
-export const meta: MetaFunction = () => [{ title: "Register a package · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Register a package · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "packager", "admin");
@@ -28,7 +31,10 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     const { software: _slug, ...fields } = parsed.data;
     const row = registerPackage(db, webBountyActor(user), { ...fields, softwareId: sw.id });
-    return redirect(`/packages/${row.id}`);
+    return redirectWithMessage(
+      `/packages/${row.id}`,
+      `Registered ${row.packageName} ${row.version} for ${distroName(row.distro)}. You are its maintainer; it is in the packages matrix now.`,
+    );
   } catch (error) {
     if (error instanceof DuplicatePackage) return json({ fieldErrors: {}, values: parsed.data, duplicateId: error.existingId }, { status: 409 });
     throw error;

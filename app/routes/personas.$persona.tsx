@@ -3,12 +3,13 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { TargetCard } from "../components/catalog";
 import { db } from "../db.server";
 import { formatCount } from "../lib/catalog";
+import { pageMeta } from "../lib/meta";
 import { notFound } from "../lib/responses";
 import { getPersona, listPersonas } from "../models/personas.server";
 import { listTargets } from "../models/targets.server";
 import type { PersonaSlug } from "../lib/vocabulary";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.persona.name} · Club Zero` : "Not found · Club Zero" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(data ? `${data.persona.name} · Club Zero` : "Not found · Club Zero");
 
 export function loader({ params }: LoaderFunctionArgs) {
   const persona = getPersona(db, params.persona ?? "");

@@ -1,9 +1,10 @@
 import { json, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { db } from "../db.server";
+import { pageMeta } from "../lib/meta";
 import { listPersonas } from "../models/personas.server";
 
-export const meta: MetaFunction = () => [{ title: "Ways to help · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Ways to help · Club Zero");
 
 export function loader() {
   return json({ personas: listPersonas(db) });

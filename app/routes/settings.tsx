@@ -1,11 +1,13 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { githubSignInEnabled } from "../auth/github.server";
 import { checkCurrentPassword } from "../auth/login.server";
 import { hashPassword } from "../auth/password.server";
 import { createUserSession, requireUser } from "../auth/session.server";
-import { Field, FormError } from "../components/form";
+import { ActionResult, ErrorSummary, Field } from "../components/form";
 import { db } from "../db.server";
+import { redirectWithMessage } from "../lib/flash.server";
+import { pageMeta } from "../lib/meta";
 import { badRequest, formatRetryWait, tooManyRequests } from "../lib/responses";
 import { webActor } from "../models/audit.server";
 import { Conflict } from "../models/errors";
@@ -13,7 +15,7 @@ import { getUserForLogin, setPasswordHash, updateProfile } from "../models/users
 import { PasswordChangeSchema, ProfileSchema } from "../schemas/account";
 import { parseForm, readForm } from "../schemas/form";
 
-export const meta: MetaFunction = () => [{ title: "Settings · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Settings · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -48,7 +50,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return json({ intent, fieldErrors: { currentPassword: "That is not your current password." }, message: null }, { status: 400 });
     // Ends every session, this one included; then this browser gets a fresh one.
     setPasswordHash(db, webActor(user), user.id, await hashPassword(parsed.data.newPassword));
-    return redirect("/settings?password=changed", { headers: { "Set-Cookie": await createUserSession(user.id) } });
+    return redirectWithMessage("/settings", "Password changed. You are signed out everywhere else.", {
+      headers: { "Set-Cookie": await createUserSession(user.id) },
+    });
   }
   throw badRequest(`Unknown intent "${String(intent)}".`);
 }
@@ -65,11 +69,7 @@ export default function Settings() {
       </p>
 
       <h2>Profile</h2>
-      {data?.intent === "profile" && data.message ? (
-        <p role="status" className="alert alert--ok">
-          {data.message}
-        </p>
-      ) : null}
+      {data?.intent === "profile" ? data.message ? <ActionResult result={{ ok: true, message: data.message }} /> : <ErrorSummary errors={errors} /> : null}
       <Form method="post" className="stack">
         <input type="hidden" name="intent" value="profile" />
         <Field
@@ -112,7 +112,7 @@ export default function Settings() {
       {hasPassword ? (
         <>
           <h2 className="section">Password</h2>
-          <FormError message={data?.intent === "password" && errors.form ? errors.form : null} />
+          {data?.intent === "password" ? <ErrorSummary errors={errors} /> : null}
           <Form method="post" className="stack">
             <input type="hidden" name="intent" value="password" />
             <Field

@@ -12,6 +12,7 @@ import { db } from "../db.server";
 import { fetchIssue, githubTokenConfigured } from "../github/rest.server";
 import { STATUS_DESCRIPTIONS } from "../lib/catalog";
 import { formatRelative } from "../lib/dates";
+import { pageMeta } from "../lib/meta";
 import { badRequest, notFound } from "../lib/responses";
 import { webActor } from "../models/audit.server";
 import { expireClaims, getTargetProgress, listBounties } from "../models/bounties.server";
@@ -24,7 +25,7 @@ import { parseGithubIssueRef } from "../schemas/bounties";
 import { parseSearchParams, TargetPageQuerySchema } from "../schemas/catalog";
 import { readForm } from "../schemas/form";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.target.name} · Club Zero` : "Not found · Club Zero" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(data ? `${data.target.name} · Club Zero` : "Not found · Club Zero");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const query = parseSearchParams(TargetPageQuerySchema, new URL(request.url).searchParams);

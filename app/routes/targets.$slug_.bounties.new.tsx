@@ -1,9 +1,11 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { hasRole, requireUser } from "../auth/session.server";
-import { Field } from "../components/form";
+import { ErrorSummary, Field, SelectField, TextAreaField } from "../components/form";
 import { db } from "../db.server";
 import { KIND_LABELS, KIND_PERSONAS } from "../lib/bounty-lifecycle";
+import { redirectWithMessage } from "../lib/flash.server";
+import { pageMeta } from "../lib/meta";
 import { notFound } from "../lib/responses";
 import { BOUNTY_KINDS, DIFFICULTIES } from "../lib/vocabulary";
 import { createBounty, webBountyActor } from "../models/bounties.server";
@@ -12,7 +14,7 @@ import { findTarget } from "../models/targets.server";
 import { NewBountySchema } from "../schemas/bounties";
 import { parseForm, readForm } from "../schemas/form";
 
-export const meta: MetaFunction = () => [{ title: "New bounty · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("New bounty · Club Zero");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -34,7 +36,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = parseForm(NewBountySchema, await readForm(request), { arrays: ["personas"] });
   if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, values: parsed.values }, { status: 400 });
   const bounty = createBounty(db, webBountyActor(user), { targetId: target.id, ...parsed.data });
-  return redirect(`/bounties/${bounty.id}`);
+  return redirectWithMessage(
+    `/bounties/${bounty.id}`,
+    bounty.status === "proposed" ? "Proposal sent: an SSC member or admin will accept or decline it." : "Bounty created: it is on the board.",
+  );
 }
 
 export default function NewBounty() {
@@ -52,35 +57,25 @@ export default function NewBounty() {
       </nav>
       <h1>{proposing ? `Propose a bounty for ${target.name}` : `New bounty for ${target.name}`}</h1>
       {proposing ? <p className="lede">An SSC member or admin will accept or decline your proposal; you'll see it on your page meanwhile.</p> : null}
-      <Form method="post" className="stack">
+      <ErrorSummary errors={errors} />
+      <Form method="post" className="stack" noValidate>
         <Field label="Title" name="title" required maxLength={120} defaultValue={values.title as string | undefined} error={errors.title} />
-        <div className="field">
-          <label htmlFor="description">Description (Markdown)</label>
-          <span id="description-hint" className="field__hint">
-            What needs doing, and what "done" looks like.
-          </span>
-          <textarea
-            id="description"
-            name="description"
-            rows={8}
-            required
-            aria-describedby="description-hint"
-            aria-invalid={errors.description ? true : undefined}
-            defaultValue={values.description as string | undefined}
-          />
-          {errors.description ? <span className="field__error">{errors.description}</span> : null}
-        </div>
-        <div className="field">
-          <label htmlFor="kind">Kind of work</label>
-          <select id="kind" name="kind" defaultValue={chosenKind}>
-            {BOUNTY_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {KIND_LABELS[k]}
-              </option>
-            ))}
-          </select>
-          {errors.kind ? <span className="field__error">{errors.kind}</span> : null}
-        </div>
+        <TextAreaField
+          label="Description (Markdown)"
+          name="description"
+          rows={8}
+          required
+          hint='What needs doing, and what "done" looks like.'
+          defaultValue={values.description as string | undefined}
+          error={errors.description}
+        />
+        <SelectField label="Kind of work" name="kind" defaultValue={chosenKind} error={errors.kind}>
+          {BOUNTY_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {KIND_LABELS[k]}
+            </option>
+          ))}
+        </SelectField>
         <fieldset className="checks">
           <legend>
             Who it suits (leave all unticked to use the kind's usual personas:{" "}
@@ -95,17 +90,14 @@ export default function NewBounty() {
             </label>
           ))}
         </fieldset>
-        <div className="field">
-          <label htmlFor="difficulty">Difficulty (optional)</label>
-          <select id="difficulty" name="difficulty" defaultValue={(values.difficulty as string | undefined) ?? ""}>
-            <option value="">Not set</option>
-            {DIFFICULTIES.map((d) => (
-              <option key={d} value={d}>
-                {d}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField label="Difficulty (optional)" name="difficulty" defaultValue={(values.difficulty as string | undefined) ?? ""} error={errors.difficulty}>
+          <option value="">Not set</option>
+          {DIFFICULTIES.map((d) => (
+            <option key={d} value={d}>
+              {d}
+            </option>
+          ))}
+        </SelectField>
         <Field
           label="GitHub issue (optional)"
           name="github"

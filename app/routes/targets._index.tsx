@@ -4,12 +4,13 @@ import { TargetCard } from "../components/catalog";
 import { FilterActions, FilterSelect, Pagination, QueryErrors } from "../components/filters";
 import { db } from "../db.server";
 import { CATALOG_PAGE_SIZE, CATALOG_SORTS, SORT_LABELS, STATUS_LABELS, formatCount } from "../lib/catalog";
+import { pageMeta } from "../lib/meta";
 import { TARGET_STATUSES } from "../lib/vocabulary";
 import { listPersonas } from "../models/personas.server";
 import { listCategories, listTargets } from "../models/targets.server";
 import { CatalogQuerySchema, parseSearchParams, type QueryError } from "../schemas/catalog";
 
-export const meta: MetaFunction = () => [{ title: "Catalog · Club Zero" }];
+export const meta: MetaFunction = () => pageMeta("Catalog · Club Zero");
 
 export function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;

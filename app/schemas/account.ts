@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { checkPassword } from "../lib/password-policy";
 import { GRANTABLE_ROLES } from "../lib/vocabulary";
+import { choice, form, text, wholeNumber } from "./fields";
 
 export const USERNAME_RULES = "3 to 32 characters: lowercase letters, digits and single hyphens, starting with a letter.";
 
 const RESERVED = new Set(["admin", "root", "system", "cli", "github", "ssc", "club-zero", "api", "me", "new", "settings"]);
 
-export const Username = z
-  .string()
+export const Username = text("a username")
   .trim()
   .toLowerCase()
   .min(3, `Usernames are ${USERNAME_RULES}`)
@@ -15,49 +15,52 @@ export const Username = z
   .regex(/^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$/, `Usernames are ${USERNAME_RULES}`)
   .refine((u) => !RESERVED.has(u), "That username is reserved; choose another.");
 
-const DisplayName = z.string().trim().min(1, "Tell us what to call you.").max(80, "Use at most 80 characters.");
-const Email = z.string().trim().max(254, "That email address is too long.").pipe(z.email("Enter an email address like you@example.org."));
+const DisplayName = text("your display name")
+  .trim()
+  .min(1, "Give a display name: what should we call you?")
+  .max(80, "Keep the display name to 80 characters or fewer.");
+const Email = text("your email address").trim().max(254, "That email address is too long.").pipe(z.email("Enter an email address like you@example.org."));
 
 /** Passwords are taken exactly as typed: no trimming, no normalisation. */
-export const Password = z.string().superRefine((value, ctx) => {
+export const Password = text("a password").superRefine((value, ctx) => {
   const problem = checkPassword(value);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
+  if (problem) ctx.addIssue({ code: "custom", message: `Password: ${problem}` });
 });
 
-const GithubLogin = z
-  .string()
+const GithubLogin = text("your GitHub login")
   .trim()
   .max(39, "GitHub logins have at most 39 characters.")
   .regex(/^$|^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9]))*$/, "That is not a GitHub login (letters, digits and single hyphens).")
   .transform((v) => (v === "" ? null : v));
 
-export const JoinSchema = z.object({
+export const JoinSchema = form({
   username: Username,
   displayName: DisplayName,
   email: Email,
   password: Password,
+  redirectTo: text("the page to return to").optional(),
 });
 
-export const LoginSchema = z.object({
-  username: z.string().trim().min(1, "Enter your username.").max(64, "Invalid username or password."),
-  password: z.string().min(1, "Enter your password.").max(1024, "Invalid username or password."),
-  redirectTo: z.string().optional(),
+export const LoginSchema = form({
+  username: text("your username").trim().min(1, "Enter your username.").max(64, "Invalid username or password."),
+  password: text("your password").min(1, "Enter your password.").max(1024, "Invalid username or password."),
+  redirectTo: text("the page to return to").optional(),
 });
 
-export const ProfileSchema = z.object({
+export const ProfileSchema = form({
   displayName: DisplayName,
   email: Email,
   githubLogin: GithubLogin,
 });
 
-export const PasswordChangeSchema = z.object({
-  currentPassword: z.string().min(1, "Enter your current password."),
+export const PasswordChangeSchema = form({
+  currentPassword: text("your current password").min(1, "Enter your current password."),
   newPassword: Password,
 });
 
-export const RoleChangeSchema = z.object({
-  userId: z.coerce.number().int().positive(),
-  role: z.enum(GRANTABLE_ROLES, { error: `Role must be one of ${GRANTABLE_ROLES.join(", ")}.` }),
+export const RoleChangeSchema = form({
+  userId: wholeNumber("Choose a user from the list."),
+  role: choice(GRANTABLE_ROLES, `Role must be one of ${GRANTABLE_ROLES.join(", ")}.`),
 });
 
-export const UserIdSchema = z.object({ userId: z.coerce.number().int().positive() });
+export const UserIdSchema = form({ userId: wholeNumber("Choose a user from the list.") });

@@ -1,38 +1,40 @@
 import { z } from "zod";
 import { PACKAGE_STATUSES } from "../lib/versions";
-import { DISTRIBUTION_SLUGS } from "../lib/vocabulary";
+import { DISTRIBUTION_SLUGS, PACKAGE_ORIGINS } from "../lib/vocabulary";
+import { choice, form, text } from "./fields";
 
 const choices = (values: readonly string[]) => values.join(", ");
 export const MATRIX_STATUSES = [...PACKAGE_STATUSES, "missing"] as const;
 
-export const MatrixQuerySchema = z.object({
+export const MatrixQuerySchema = form({
   software: z.string().trim().max(64, "is too long").optional(),
   distro: z.enum(DISTRIBUTION_SLUGS, { error: `choose one of ${choices(DISTRIBUTION_SLUGS)}` }).optional(),
   status: z.enum(MATRIX_STATUSES, { error: `choose one of ${choices(MATRIX_STATUSES)}` }).optional(),
 });
 
 // Printable text only: control characters would break feeds and terminals.
-const Text = (max: number, tooLong: string) =>
-  z
-    .string()
+const Text = (field: string, max: number, tooLong: string) =>
+  text(field)
     .trim()
     .max(max, tooLong)
-    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "Remove the control characters.");
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), `Remove the control characters from ${field}.`);
 
-export const PackageFormSchema = z.object({
-  software: z.string().trim().min(1, "Choose the software."),
-  distro: z.enum(DISTRIBUTION_SLUGS, { error: "Choose a distribution from the list." }),
-  release: Text(40, "Keep the release under 40 characters (e.g. bookworm, el9, 3.20).").default(""),
-  packageName: Text(200, "Keep the package name under 200 characters.").pipe(z.string().min(1, "Give the package's name in the distribution.")),
-  version: Text(100, "Keep the version under 100 characters.").pipe(z.string().min(1, "Give the packaged version, e.g. 1.15.0-1.")),
-  url: z
-    .string()
+export const PackageFormSchema = form({
+  software: text("the software").trim().min(1, "Choose the software."),
+  distro: choice(DISTRIBUTION_SLUGS, "Choose a distribution from the list."),
+  origin: choice(PACKAGE_ORIGINS, "Say who publishes the package: the distribution itself, or a third party.").prefault("distribution"),
+  release: Text("the release", 40, "Keep the release under 40 characters (e.g. bookworm, el9, 3.20).").default(""),
+  packageName: Text("the package name", 200, "Keep the package name under 200 characters.").pipe(
+    z.string().min(1, "Give the package's name in the distribution."),
+  ),
+  version: Text("the version", 100, "Keep the version under 100 characters.").pipe(z.string().min(1, "Give the packaged version, e.g. 1.15.0-1.")),
+  url: text("the package URL")
     .trim()
     .refine((s) => s === "" || /^https?:\/\/[^\s]+$/.test(s), "Give a full http(s) URL of the package page, or leave it empty.")
     .transform((s) => (s === "" ? null : s))
     .pipe(z.union([z.null(), z.url({ protocol: /^https?$/, error: "Give a full http(s) URL of the package page, or leave it empty." })]))
     .prefault(""),
-  notes: Text(2000, "Keep the notes under 2,000 characters.")
+  notes: Text("the notes", 2000, "Keep the notes under 2,000 characters.")
     .transform((s) => (s === "" ? null : s))
     .prefault(""),
 });

@@ -29,6 +29,8 @@ export const ledgerEntries = sqliteTable(
     reversesEntryId: integer("reverses_entry_id").references((): AnySQLiteColumn => ledgerEntries.id),
     memo: text("memo"),
     createdByUserId: integer("created_by_user_id").references(() => users.id),
+    /** Demo history (db/seed.ts, SEED_DEMO=1 outside production): never real money, marked wherever it shows. */
+    demo: integer("demo", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [
@@ -77,6 +79,8 @@ export const expenses = sqliteTable(
     round: integer("round").notNull().default(1),
     paymentReference: text("payment_reference"),
     paidOn: text("paid_on"),
+    /** Demo history (db/seed.ts): never real money, marked wherever it shows. */
+    demo: integer("demo", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

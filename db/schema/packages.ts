@@ -1,7 +1,7 @@
 // Packages
 import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { DISTRIBUTION_SLUGS } from "~/app/lib/vocabulary";
+import { DISTRIBUTION_SLUGS, PACKAGE_ORIGINS } from "~/app/lib/vocabulary";
 import { users } from "./accounts";
 import { targets } from "./catalog";
 import { sqlList } from "./columns";
@@ -40,6 +40,11 @@ export const packages = sqliteTable(
     version: text("version").notNull(),
     url: text("url"),
     notes: text("notes"),
+    /**
+     * Who publishes it: `distribution` (the distribution's own archive, e.g. Debian's) or
+     * `third-party` (someone else's repository for that distribution, e.g. a converted RPM).
+     */
+    origin: text("origin", { enum: PACKAGE_ORIGINS }).notNull().default("distribution"),
     maintainerUserId: integer("maintainer_user_id").references(() => users.id),
     /** For packages registered before their maintainer had an account (seed data). */
     maintainerName: text("maintainer_name"),
@@ -56,5 +61,6 @@ export const packages = sqliteTable(
     index("packages_maintainer_idx").on(t.maintainerUserId),
     uniqueIndex("packages_seed_key_unique").on(t.seedKey),
     check("packages_distro_check", sql`${t.distro} in (${sqlList(DISTRIBUTION_SLUGS)})`),
+    check("packages_origin_check", sql`${t.origin} in (${sqlList(PACKAGE_ORIGINS)})`),
   ],
 );

@@ -20,7 +20,10 @@ describe("accounts in the browser", () => {
     await ctx.page.getByLabel("Email").fill("dana@example.org");
     await ctx.page.getByLabel("Password").fill("password123");
     await ctx.page.getByRole("button", { name: "Create account" }).click();
-    await ctx.page.getByText("That password is on the list of the most common ones").waitFor();
+    // said twice: in the focused summary of what to fix, and under the field it belongs to
+    await ctx.page.getByRole("alert").getByText("That password is on the list of the most common ones").waitFor();
+    const described = await ctx.page.getByLabel("Password").getAttribute("aria-describedby");
+    expect(await ctx.page.locator(`#${described!.split(" ").at(-1)}`).textContent()).toContain("most common ones");
     expect(await ctx.page.getByLabel("Username").inputValue()).toBe("dana");
 
     await ctx.page.getByLabel("Password").fill("trust no one, not even the proxy");

@@ -27,6 +27,8 @@ const PAGES = [
   "/expenses",
   "/expenses/new",
   "/ssc",
+  "/queue",
+  "/u/crawler",
   "/settings",
   "/admin",
   "/admin/users",
@@ -58,8 +60,11 @@ describe("every page in the browser", () => {
       await page.evaluate(() => window.history.pushState({}, "", window.location.href));
     }
     // client-side navigation through the main menu
-    for (const name of ["Catalog", "Bounties", "Packages", "Fund", "Ways to help", "Thanks", "My work", "Proposals", "Votes", "Admin"]) {
-      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).click();
+    for (const name of ["Catalog", "Bounties", "Packages", "Fund", "Ways to help", "Thanks", "My work", "Queue", "Admin"]) {
+      await page
+        .getByRole("navigation", { name: "Main" })
+        .getByRole("link", { name: name === "Queue" ? /^Queue/ : name, exact: name !== "Queue" })
+        .click();
       await page.waitForLoadState("networkidle");
     }
     expect(problems).toEqual([]);

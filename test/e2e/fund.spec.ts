@@ -54,8 +54,14 @@ describe("the fund in the browser", () => {
 
     for (const member of ["sam", "sue"]) {
       page = await as(member);
-      await page.getByRole("link", { name: "Votes" }).click();
-      await page.getByRole("link", { name: "Train to the SPIFFE day" }).click();
+      await page
+        .getByRole("navigation", { name: "Main" })
+        .getByRole("link", { name: /^Queue/ })
+        .click();
+      await page
+        .getByRole("region", { name: /Expenses waiting for your vote/ })
+        .getByRole("link", { name: "Train to the SPIFFE day" })
+        .click();
       await page.getByRole("button", { name: "Approve" }).click();
       await page.getByRole("region", { name: "Votes" }).getByText(`@${member}`).waitFor();
       if (member === "sam") {

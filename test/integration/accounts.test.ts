@@ -7,7 +7,7 @@ import { env } from "~/app/env.server";
 import { cliActor, listAudit, webActor } from "~/app/models/audit.server";
 import { ACCOUNT_LIMIT, ADDRESS_LIMIT, THROTTLE_WINDOW_MS, accountKey, addressKey, recordLoginFailure } from "~/app/models/login-throttle.server";
 import { createUser, getUserForLogin, setDisabled, setPasswordHash, setRole } from "~/app/models/users.server";
-import { action as joinAction } from "~/app/routes/join";
+import { action as joinAction, loader as joinLoader } from "~/app/routes/join";
 import { action as loginAction, loader as loginLoader } from "~/app/routes/login";
 import { action as logoutAction } from "~/app/routes/logout";
 import { action as settingsAction } from "~/app/routes/settings";
@@ -35,6 +35,23 @@ describe("joining", () => {
     const row = getUserForLogin(db, "newperson")!;
     expect(row.email).toBe("new@example.org");
     expect(row.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  });
+
+  it("keeps the return path from /login?redirectTo=…: after joining, the new member lands where they meant to go (and only on this site)", async () => {
+    const page = await call(joinLoader, `/join?redirectTo=${encodeURIComponent("/bounties/3?page=1")}`);
+    expect(((await page.json()) as { redirectTo: string }).redirectTo).toBe("/bounties/3?page=1");
+    const join = (username: string, redirectTo: string) =>
+      call(
+        joinAction,
+        "/join",
+        {},
+        formInit(null, { username, displayName: "Back Again", email: `${username}@example.org`, password: "a fine long passphrase", redirectTo }),
+      );
+    const back = await join("comeback", "/bounties/3?page=1");
+    expect(back.status).toBe(302);
+    expect(back.headers.get("location")).toBe("/bounties/3?page=1");
+    const away = await join("goaway", "//evil.example/x");
+    expect(away.headers.get("location")).toBe("/");
   });
 
   it("answers 400 with a message per field and keeps what was typed, except the password", async () => {

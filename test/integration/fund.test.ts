@@ -630,7 +630,7 @@ describe("public record and tools", () => {
     const api = await (await call(fundApi, "/api/fund")).json();
     const rows = parse(csv, { relax_column_count: true, skip_empty_lines: true }) as string[][];
     const header = rows[0]!;
-    expect(header.join(",")).toBe("id,date,kind,donor,category,event,requester,reverses,amount,currency,balance");
+    expect(header.join(",")).toBe("id,date,kind,donor,category,event,requester,reverses,amount,currency,balance,demo");
     const entries = rows.slice(1).filter((r) => /^\d+$/.test(r[0]!));
     const raw = db.$client.prepare("select count(*) as n, coalesce(sum(amount_cents), 0) as total from ledger_entries").get() as { n: number; total: number };
     expect(entries).toHaveLength(raw.n);

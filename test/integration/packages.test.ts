@@ -183,3 +183,45 @@ describe("/api/packages", () => {
     for (const p of data.packages) expect(p).toMatchObject({ softwareSlug: "spire-server", status: "outdated" });
   });
 });
+
+describe("packages that tell the truth", () => {
+  it("marks spire-examples' seeded packages as a third party's repository, and the distributions' own as theirs", () => {
+    const seeded = listPackages(db);
+    const debian = seeded.find((p) => p.softwareSlug === "spire-server" && p.distro === "debian")!;
+    expect(debian.origin).toBe("third-party");
+    const wolfi = seeded.find((p) => p.softwareSlug === "spire-server" && p.distro === "wolfi")!;
+    expect(wolfi.origin).toBe("distribution");
+  });
+
+  it("offers no packaging request where it makes no sense (a Helm chart for Debian), and the server refuses one", async () => {
+    const { rows } = getMatrix(db, {});
+    const charts = rows.find((r) => r.software.slug === "spiffe-helm-charts")!;
+    const debian = charts.cells.find((c) => c.distro === "debian")!;
+    expect(debian).toMatchObject({ missing: false, notApplicable: true, packages: [] });
+    const gaps = getMatrix(db, { status: "missing" }).rows.find((r) => r.software.slug === "spiffe-helm-charts");
+    expect(gaps?.cells.find((c) => c.distro === "debian")?.missing ?? false).toBe(false);
+
+    const cookie = await cookieFor((await makeUser(["packager"])).id);
+    const before = (db.$client.prepare("select count(*) as n from bounties").get() as { n: number }).n;
+    const res = await call(matrixAction, "/packages", {}, formInit(cookie, { intent: "request", software: "spiffe-helm-charts", distro: "debian" }));
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { message: string }).message).toBe("SPIFFE Helm charts (hardened) is not the kind of software Debian packages.");
+    expect((db.$client.prepare("select count(*) as n from bounties").get() as { n: number }).n).toBe(before);
+  });
+
+  it("status=outdated shows outdated packages and no missing cells", () => {
+    const { rows } = getMatrix(db, { status: "outdated" });
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) for (const cell of row.cells) expect(cell.missing, `${row.software.slug} ${cell.distro}`).toBe(false);
+  });
+
+  it("registering a package says so on the package's own page", async () => {
+    const cookie = await cookieFor((await makeUser(["packager"])).id);
+    const res = await register(cookie, { ...alpine, release: "3.22", origin: "third-party" });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toMatch(/^\/packages\/\d+$/);
+    expect(res.headers.get("set-cookie")).toMatch(/flash=/);
+    const id = Number(res.headers.get("location")!.split("/").at(-1));
+    expect(listPackages(db).find((p) => p.id === id)?.origin).toBe("third-party");
+  });
+});

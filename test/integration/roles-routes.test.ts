@@ -41,12 +41,14 @@ import * as pkgNew from "~/app/routes/packages.new";
 import * as pkgSoftware from "~/app/routes/packages.software.$slug";
 import * as persona from "~/app/routes/personas.$persona";
 import * as personas from "~/app/routes/personas._index";
+import * as queue from "~/app/routes/queue";
 import * as settings from "~/app/routes/settings";
 import * as notificationSettings from "~/app/routes/settings_.notifications";
 import * as ssc from "~/app/routes/ssc";
 import * as target from "~/app/routes/targets.$slug";
 import * as newBounty from "~/app/routes/targets.$slug_.bounties.new";
 import * as catalog from "~/app/routes/targets._index";
+import * as profile from "~/app/routes/u.$username";
 import * as unsubscribePage from "~/app/routes/unsubscribe";
 import * as watch from "~/app/routes/watch";
 import { contentDigest } from "../support/fingerprint";
@@ -61,6 +63,7 @@ type Who = (typeof ROLES)[number];
 
 const cookies = {} as Record<Who, string | null>;
 let targetUserId = 0;
+let targetUsername = "";
 /** Someone else's expenses: one approved (to pay), one waiting for votes. */
 const expenseIds = { approved: 0, submitted: 0 };
 /** A mail in the outbox, someone's proposal (private to them and the reviewers), someone's unsubscribe link. */
@@ -75,7 +78,9 @@ beforeAll(async () => {
   }
   // a second admin, so revoking/disabling never trips the last-admin guard
   await makeUser(["admin"]);
-  targetUserId = (await makeUser()).id;
+  const target = await makeUser();
+  targetUserId = target.id;
+  targetUsername = target.username;
   const requester = webPerson(await makeUser());
   const [ssc1, ssc2] = [webPerson(await makeUser(["ssc"])), webPerson(await makeUser(["ssc"]))];
   recordDonation(
@@ -187,6 +192,19 @@ const loaders: Row[] = [
   { name: "GET /expenses", handler: expensesList.loader, path: "/expenses", expect: signedIn(LOGIN, OK) },
   { name: "GET /expenses/new", handler: expensesNew.loader, path: "/expenses/new", expect: signedIn(LOGIN, OK) },
   { name: "GET /ssc", handler: ssc.loader, path: "/ssc", expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: OK, admin: 403 } },
+  { name: "GET /queue", handler: queue.loader, path: "/queue", expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: OK, admin: OK } },
+  {
+    name: "GET /u/:username",
+    handler: profile.loader,
+    get path() {
+      return `/u/${targetUsername}`;
+    },
+    get params() {
+      return { username: targetUsername };
+    },
+    expect: all(OK),
+  },
+  { name: "GET /u/:username (no such member)", handler: profile.loader, path: "/u/nobody-at-all", params: { username: "nobody-at-all" }, expect: all(404) },
   { name: "GET /api/bounties", handler: apiBounties.loader, path: "/api/bounties", expect: all(OK) },
   { name: "GET /notifications", handler: notificationsPage.loader, path: "/notifications", expect: signedIn(LOGIN, OK) },
   { name: "GET /settings/notifications", handler: notificationSettings.loader, path: "/settings/notifications", expect: signedIn(LOGIN, OK) },
@@ -399,6 +417,23 @@ const actions: Row[] = [
     path: `/unsubscribe?token=1.expense_paid.${"A".repeat(43)}`,
     form: () => ({ "List-Unsubscribe": "One-Click" }),
     expect: all(400),
+  },
+  // paying from the queue: the same rule as the expense page (only officers, never a missing reference)
+  {
+    name: "POST /queue (pay someone else's approved expense, no reference)",
+    handler: queue.action,
+    path: "/queue",
+    form: () => ({ expenseId: String(expenseIds.approved), paymentReference: "", paidOn: "2026-06-10" }),
+    ledgerUnchanged: true,
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 400, admin: 400 },
+  },
+  {
+    name: "POST /queue (pay an expense that is not approved)",
+    handler: queue.action,
+    path: "/queue",
+    form: () => ({ expenseId: String(expenseIds.submitted), paymentReference: "REF-1", paidOn: "2026-06-10" }),
+    ledgerUnchanged: true,
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 409, admin: 409 },
   },
   { name: "POST /auth/github", handler: githubStart.action, path: "/auth/github", form: () => ({}), expect: all(404) },
   {
