@@ -8,7 +8,7 @@ const smtp = await startSmtpCatcher();
 afterAll(() => smtp.stop());
 
 describe("notifications in the browser", () => {
-  // One SSC approval approves; the demo history gives the fund money to approve from.
+  // One SSC approval approves; the SSC member records a donation first, so there is money to approve.
   const ctx = useServerAndBrowser({ SMTP_URL: smtp.url, OUTBOX_POLL_MS: "200", SSC_QUORUM: "1" });
   const PASSWORD = "notify journey passphrase";
 
@@ -21,6 +21,15 @@ describe("notifications in the browser", () => {
       expect(made.code, made.stderr).toBe(0);
     }
     const page = ctx.page;
+    await signIn(page, ctx.server.url, "sam", PASSWORD);
+    await page.goto(`${ctx.server.url}/fund`);
+    const donation = page.getByRole("form", { name: "Record a donation" });
+    await donation.getByLabel("Date").fill("2026-05-01");
+    await donation.getByLabel("Amount").fill("100.00");
+    await donation.getByLabel("Reference (crowdfunding transaction id)").fill("LFX-NOTIFY-1");
+    await donation.getByRole("button", { name: "Record donation" }).click();
+    await page.getByRole("status").filter({ hasText: "Recorded a donation of $100.00" }).waitFor();
+
     await signIn(page, ctx.server.url, "rita", PASSWORD);
     await page.goto(`${ctx.server.url}/expenses/new`);
     await page.getByLabel("Pre-approval (an estimate, before)").check();
