@@ -7,7 +7,7 @@ import { Field, FormError } from "../components/form";
 import { db } from "../db.server";
 import { PASSWORD_MAX, PASSWORD_MIN } from "../lib/password-policy";
 import { Conflict } from "../models/errors";
-import { createUser } from "../models/users.server";
+import { joinAccount } from "../models/users.server";
 import { JoinSchema, USERNAME_RULES } from "../schemas/account";
 import { parseForm, readForm } from "../schemas/form";
 
@@ -22,17 +22,14 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = parseForm(JoinSchema, await readForm(request));
   if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, values: parsed.values, formError: null }, { status: 400 });
   const { username, displayName, email, password } = parsed.data;
+  // The same answer whether or not the address belongs to someone else (see joinAccount):
+  // signed in, on Settings, told to confirm the address. Only a taken username is said.
   try {
-    const user = createUser(
-      db,
-      { userId: null, label: `@${username}`, source: "web" },
-      { username, displayName, email, passwordHash: await hashPassword(password) },
-    );
-    return redirect("/", { headers: { "Set-Cookie": await createUserSession(user.id) } });
+    const user = joinAccount(db, { username, displayName, email, passwordHash: await hashPassword(password) });
+    return redirect("/settings?email=sent", { headers: { "Set-Cookie": await createUserSession(user.id) } });
   } catch (error) {
     if (!(error instanceof Conflict)) throw error;
-    const field = error.message.includes("username") ? "username" : "email";
-    return json({ fieldErrors: { [field]: error.message }, values: parsed.data && { username, displayName, email }, formError: null }, { status: 409 });
+    return json({ fieldErrors: { username: error.message }, values: { username, displayName, email }, formError: null }, { status: 409 });
   }
 }
 
@@ -50,7 +47,16 @@ export default function Join() {
       <Form method="post" className="stack" noValidate>
         <Field label="Username" name="username" autoComplete="username" required hint={USERNAME_RULES} error={errors.username} defaultValue={values.username} />
         <Field label="Display name" name="displayName" autoComplete="name" required error={errors.displayName} defaultValue={values.displayName} />
-        <Field label="Email" name="email" type="email" autoComplete="email" required error={errors.email} defaultValue={values.email} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          hint="We send it a link to confirm it; until then it gets no mail."
+          error={errors.email}
+          defaultValue={values.email}
+        />
         <Field
           label="Password"
           name="password"

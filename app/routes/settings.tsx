@@ -8,7 +8,8 @@ import { Field, FormError } from "../components/form";
 import { db } from "../db.server";
 import { badRequest, formatRetryWait, tooManyRequests } from "../lib/responses";
 import { webActor } from "../models/audit.server";
-import { Conflict } from "../models/errors";
+import { resendVerification } from "../models/email-tokens.server";
+import { Conflict, RateLimited } from "../models/errors";
 import { getUserForLogin, setPasswordHash, updateProfile } from "../models/users.server";
 import { PasswordChangeSchema, ProfileSchema } from "../schemas/account";
 import { parseForm, readForm } from "../schemas/form";
@@ -18,7 +19,8 @@ export const meta: MetaFunction = () => [{ title: "Settings · Club Zero" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const row = getUserForLogin(db, user.username);
-  return json({ user, hasPassword: Boolean(row?.passwordHash), githubSignInEnabled });
+  const sent = new URL(request.url).searchParams.get("email") === "sent";
+  return json({ user, hasPassword: Boolean(row?.passwordHash), githubSignInEnabled, sent });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -28,13 +30,25 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === "profile") {
     const parsed = parseForm(ProfileSchema, form);
     if (!parsed.ok) return json({ intent, fieldErrors: parsed.fieldErrors, message: null }, { status: 400 });
+    let saved;
     try {
-      updateProfile(db, webActor(user), user.id, parsed.data);
+      saved = updateProfile(db, webActor(user), user.id, parsed.data);
     } catch (error) {
       if (error instanceof Conflict) return json({ intent, fieldErrors: { email: error.message }, message: null }, { status: 409 });
       throw error;
     }
-    return json({ intent, fieldErrors: {}, message: "Profile saved." });
+    // Said the same whether or not the new address is someone else's (it stays unconfirmed then).
+    const changed = saved.email !== user.email;
+    return json({ intent, fieldErrors: {}, message: changed ? `Profile saved. We sent a link to ${saved.email}; follow it to confirm the address.` : "Profile saved." });
+  }
+  if (intent === "resend-verification") {
+    try {
+      const sent = resendVerification(db, user.id, context.clientIp);
+      return json({ intent, fieldErrors: {}, message: sent ? `We sent a new link to ${user.email}.` : "Your address is confirmed already." });
+    } catch (error) {
+      if (error instanceof RateLimited) return tooManyRequests({ intent, fieldErrors: {}, message: error.message }, error.retryAfterSeconds);
+      throw error;
+    }
   }
   if (intent === "password") {
     const parsed = parseForm(PasswordChangeSchema, form);
@@ -54,7 +68,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Settings() {
-  const { user, hasPassword, githubSignInEnabled } = useLoaderData<typeof loader>();
+  const { user, hasPassword, githubSignInEnabled, sent } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const errors: Record<string, string | undefined> = data?.fieldErrors ?? {};
   return (
@@ -65,6 +79,11 @@ export default function Settings() {
       </p>
 
       <h2>Profile</h2>
+      {sent && !data ? (
+        <p role="status" className="alert alert--ok">
+          Welcome! We sent a link to {user.email}; follow it to confirm the address. Until then Club Zero sends it no mail.
+        </p>
+      ) : null}
       {data?.intent === "profile" && data.message ? (
         <p role="status" className="alert alert--ok">
           {data.message}
@@ -79,7 +98,21 @@ export default function Settings() {
           required
           error={data?.intent === "profile" ? errors.displayName : undefined}
         />
-        <Field label="Email" name="email" type="email" defaultValue={user.email} required error={data?.intent === "profile" ? errors.email : undefined} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          defaultValue={user.email}
+          required
+          error={data?.intent === "profile" ? errors.email : undefined}
+          hint={
+            user.emailVerified ? (
+              <span className="badge badge--native">confirmed</span>
+            ) : (
+              <span className="badge badge--partial">not confirmed: no mail goes there until you follow the link we sent</span>
+            )
+          }
+        />
         <Field
           label="GitHub login"
           name="githubLogin"
@@ -101,6 +134,19 @@ export default function Settings() {
           Save profile
         </button>
       </Form>
+      {!user.emailVerified ? (
+        <Form method="post">
+          <input type="hidden" name="intent" value="resend-verification" />
+          {data?.intent === "resend-verification" && data.message ? (
+            <p role={data.message.startsWith("We sent") ? "status" : "alert"} className="alert">
+              {data.message}
+            </p>
+          ) : null}
+          <button className="button button--quiet" type="submit">
+            Send the link again
+          </button>
+        </Form>
+      ) : null}
       {githubSignInEnabled && !user.githubVerified ? (
         <Form method="post" action="/auth/github">
           <button className="button button--quiet" type="submit">

@@ -61,3 +61,12 @@ export const RoleChangeSchema = z.object({
 });
 
 export const UserIdSchema = z.object({ userId: z.coerce.number().int().positive() });
+
+export const ForgotPasswordSchema = z.object({ email: Email });
+
+export const ResetPasswordSchema = z.object({
+  token: z.string().max(200),
+  newPassword: Password,
+});
+
+export const TokenSchema = z.object({ token: z.string().max(200) });
