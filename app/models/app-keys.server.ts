@@ -14,7 +14,10 @@ const cache = new Map<AppKeyName, Buffer>();
 export function getAppKey(tx: Tx | Db, name: AppKeyName): Buffer {
   const cached = cache.get(name);
   if (cached) return cached;
-  tx.insert(appKeys).values({ name, value: crypto.randomBytes(32).toString("hex"), createdAt: Date.now() }).onConflictDoNothing().run();
+  tx.insert(appKeys)
+    .values({ name, value: crypto.randomBytes(32).toString("hex"), createdAt: Date.now() })
+    .onConflictDoNothing()
+    .run();
   const key = Buffer.from(tx.select({ value: appKeys.value }).from(appKeys).where(eq(appKeys.name, name)).get()!.value, "hex");
   cache.set(name, key);
   return key;

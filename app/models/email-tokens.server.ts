@@ -5,14 +5,14 @@
 // Every mail goes through the outbox in the transaction that made its token.
 import crypto from "node:crypto";
 import { and, eq, isNotNull, isNull, ne } from "drizzle-orm";
-import { emailTokens, users, type EmailTokenPurpose } from "~/db/schema";
 import { writeTx, type Db, type Tx } from "~/app/db.server";
 import { env } from "~/app/env.server";
 import { renderResetPasswordMail, renderSignupAttemptMail, renderVerifyEmailMail } from "~/app/lib/mail-render";
+import { formatRetryWait } from "~/app/lib/responses";
+import { emailTokens, users, type EmailTokenPurpose } from "~/db/schema";
 import { getAppKey } from "./app-keys.server";
 import { recordAudit, type Actor } from "./audit.server";
 import { InvalidLink, RateLimited } from "./errors";
-import { formatRetryWait } from "~/app/lib/responses";
 import { accountKey, clearAccountFailures, RESET_LIMITS, resetKeys, spendAttempt, VERIFY_MAIL_LIMITS, verifyMailKeys } from "./login-throttle.server";
 import { enqueueMessage } from "./outbox.server";
 import { endAllSessions } from "./sessions.server";
@@ -69,7 +69,11 @@ function checkToken(tx: Tx | Db, purpose: EmailTokenPurpose, token: string | nul
   const expected = Buffer.from(signature(tx, purpose, match[1]!));
   const given = Buffer.from(match[2]!);
   if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) throw new InvalidLink(invalid);
-  const row = tx.select().from(emailTokens).where(eq(emailTokens.tokenHash, hashToken(token!))).get();
+  const row = tx
+    .select()
+    .from(emailTokens)
+    .where(eq(emailTokens.tokenHash, hashToken(token!)))
+    .get();
   if (!row || row.purpose !== purpose) throw new InvalidLink(invalid);
   if (row.usedAt !== null) throw new InvalidLink(`This ${WHAT[purpose]} was already used; each link works once. ${AGAIN[purpose]}`);
   if (row.expiresAt <= now) throw new InvalidLink(`This ${WHAT[purpose]} has expired. ${AGAIN[purpose]}`);
@@ -80,7 +84,9 @@ function checkToken(tx: Tx | Db, purpose: EmailTokenPurpose, token: string | nul
   }
   if (purpose === "reset_password" && (person.disabledAt !== null || person.emailVerifiedAt === null)) throw new InvalidLink(invalid);
   if (purpose === "verify_email" && verifiedOwner(tx, person.email, person.id)) {
-    throw new InvalidLink(`${row.email} has been confirmed by another account in the meantime, so this account cannot have it. Choose another address on Settings.`);
+    throw new InvalidLink(
+      `${row.email} has been confirmed by another account in the meantime, so this account cannot have it. Choose another address on Settings.`,
+    );
   }
   return { row, person };
 }
@@ -169,7 +175,12 @@ export function resendVerification(db: Db, userId: number, ip: string, now = Dat
 }
 
 /** What a link would do, for the page a GET shows; throws InvalidLink when it cannot be used. */
-export function describeEmailToken(db: Db, purpose: EmailTokenPurpose, token: string | null | undefined, now = Date.now()): { email: string; username: string } {
+export function describeEmailToken(
+  db: Db,
+  purpose: EmailTokenPurpose,
+  token: string | null | undefined,
+  now = Date.now(),
+): { email: string; username: string } {
   const { row, person } = checkToken(db, purpose, token, now);
   return { email: row.email, username: person.username };
 }

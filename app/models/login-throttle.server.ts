@@ -87,7 +87,12 @@ export function reserveAttempt(
  * whatever their outcome (a reset mail, a verification mail): either the seconds to wait,
  * or one request recorded against both keys.
  */
-export function spendAttempt(tx: Tx, keys: { account: string; address: string }, now: number, limits: ThrottleLimits): { throttled: number } | { reserved: number[] } {
+export function spendAttempt(
+  tx: Tx,
+  keys: { account: string; address: string },
+  now: number,
+  limits: ThrottleLimits,
+): { throttled: number } | { reserved: number[] } {
   const wait = getThrottle(tx, keys, now, limits);
   if (wait !== null) return { throttled: wait };
   const rows = tx

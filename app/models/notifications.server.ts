@@ -334,7 +334,13 @@ export function queueDigests(db: Db, now = Date.now()): number {
         )
         .run();
       const person = tx
-        .select({ username: users.username, displayName: users.displayName, email: users.email, emailVerifiedAt: users.emailVerifiedAt, disabledAt: users.disabledAt })
+        .select({
+          username: users.username,
+          displayName: users.displayName,
+          email: users.email,
+          emailVerifiedAt: users.emailVerifiedAt,
+          disabledAt: users.disabledAt,
+        })
         .from(users)
         .where(eq(users.id, userId))
         .get();

@@ -23,7 +23,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       : github === "disabled"
         ? "This account has been disabled. Ask a Club Zero admin if you think that is a mistake."
         : null;
-  const notice = url.searchParams.get("reset") === "done" ? "Your password is changed and every session of the account has ended. Sign in with the new password." : null;
+  const notice =
+    url.searchParams.get("reset") === "done" ? "Your password is changed and every session of the account has ended. Sign in with the new password." : null;
   return json({ githubSignInEnabled, githubError, redirectTo, notice });
 }
 

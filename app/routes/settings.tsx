@@ -39,7 +39,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     // Said the same whether or not the new address is someone else's (it stays unconfirmed then).
     const changed = saved.email !== user.email;
-    return json({ intent, fieldErrors: {}, message: changed ? `Profile saved. We sent a link to ${saved.email}; follow it to confirm the address.` : "Profile saved." });
+    return json({
+      intent,
+      fieldErrors: {},
+      message: changed ? `Profile saved. We sent a link to ${saved.email}; follow it to confirm the address.` : "Profile saved.",
+    });
   }
   if (intent === "resend-verification") {
     try {

@@ -85,7 +85,9 @@ describe("verifying an address", () => {
     expect(mail.text).toContain("works once, for 24 hours");
     const link = linkIn(mail.text, "/verify-email");
     // only the token's hash is stored
-    expect(db.$client.prepare("select count(*) from email_tokens where token_hash = ? or token_hash like ?").pluck().get(link.token, `%${link.token}%`)).toBe(0);
+    expect(db.$client.prepare("select count(*) from email_tokens where token_hash = ? or token_hash like ?").pluck().get(link.token, `%${link.token}%`)).toBe(
+      0,
+    );
 
     // a GET (a mail scanner following the link) only asks
     const before = digest();
@@ -161,7 +163,12 @@ describe("verifying an address", () => {
     const user = await makeUser();
     expect(userRow(user.id).email_verified_at).not.toBeNull();
     const cookie = await cookieFor(user.id);
-    const res = await call(settings.action, "/settings", {}, formInit(cookie, { intent: "profile", displayName: "Me", email: "moved@example.org", githubLogin: "" }));
+    const res = await call(
+      settings.action,
+      "/settings",
+      {},
+      formInit(cookie, { intent: "profile", displayName: "Me", email: "moved@example.org", githubLogin: "" }),
+    );
     expect(res.status).toBe(200);
     expect(((await res.json()) as { message: string }).message).toContain("We sent a link to moved@example.org");
     expect(userRow(user.id)).toMatchObject({ email: "moved@example.org", email_verified_at: null });
