@@ -111,3 +111,60 @@ export function renderDigestMail(input: DigestMailInput): RenderedMail {
   );
   return { subject: oneLine(`Your daily digest for ${input.day} (${count}) · ${APP_NAME}`), text, html };
 }
+
+export interface AccountMailInput {
+  recipientName: string;
+  /** Absolute URL of the page the mail leads to. */
+  url: string;
+}
+
+function accountMail(subject: string, greeting: string, paragraphs: string[], link: { label: string; url: string } | null, footer: string): RenderedMail {
+  const text = [greeting, "", ...paragraphs.flatMap((p) => [p, ""]), ...(link ? [`${link.label}: ${link.url}`, ""] : []), "--", footer, ""].join("\n");
+  const inner = [
+    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
+    ...(link ? [`<p><a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></p>`] : []),
+  ].join("\n");
+  return { subject: oneLine(`${subject} · ${APP_NAME}`), text, html: layout(greeting, inner, escapeHtml(footer)) };
+}
+
+/** The link that verifies an address (sent to that address, verified or not: it is the verification). */
+export function renderVerifyEmailMail(input: AccountMailInput & { email: string; hours: number }): RenderedMail {
+  return accountMail(
+    "Confirm your email address",
+    `Hello ${input.recipientName},`,
+    [
+      `Someone (we hope you) gave ${input.email} as the address of a ${APP_NAME} account. Follow the link and press the button to confirm it; until then ${APP_NAME} sends it no mail.`,
+      `The link works once, for ${input.hours} hours.`,
+    ],
+    { label: "Confirm this address", url: input.url },
+    `If it was not you, ignore this mail: the address stays unconfirmed and gets nothing more from ${APP_NAME}.`,
+  );
+}
+
+/** A password-reset link (only ever sent to a verified address). */
+export function renderResetPasswordMail(input: AccountMailInput & { username: string; minutes: number }): RenderedMail {
+  return accountMail(
+    "Reset your password",
+    `Hello ${input.recipientName},`,
+    [
+      `Someone asked to reset the password of the ${APP_NAME} account @${input.username}. Follow the link to choose a new one; every place that account is signed in will be signed out.`,
+      `The link works once, for ${input.minutes} minutes.`,
+    ],
+    { label: "Choose a new password", url: input.url },
+    "If you did not ask for this, ignore this mail: your password stays as it is.",
+  );
+}
+
+/** To the owner of a verified address someone else tried to join with. */
+export function renderSignupAttemptMail(input: AccountMailInput & { email: string; resetUrl: string }): RenderedMail {
+  return accountMail(
+    "Someone tried to sign up with your address",
+    `Hello ${input.recipientName},`,
+    [
+      `Someone just tried to create a new ${APP_NAME} account with ${input.email}, which already belongs to your account. The new account did not get your address.`,
+      `If it was you: sign in to your existing account (${input.url}), or reset your password if you forgot it (${input.resetUrl}).`,
+    ],
+    { label: "Sign in", url: input.url },
+    "If it was not you, there is nothing to do: your account is unchanged.",
+  );
+}

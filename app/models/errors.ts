@@ -61,3 +61,10 @@ export class InvalidField extends DomainError {
     super(message, 400);
   }
 }
+
+/** A link from a mail that cannot be used (forged, cut short, used, expired, or for an address no longer on the account). */
+export class InvalidLink extends DomainError {
+  constructor(message: string) {
+    super(message, 400);
+  }
+}

@@ -4,7 +4,6 @@
 import crypto from "node:crypto";
 import { and, asc, count, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import {
-  appKeys,
   bounties,
   targets,
   notificationPreferences,
@@ -22,6 +21,7 @@ import { writeTx, type Db, type Tx } from "../db.server";
 import { env } from "../env.server";
 import { renderDigestMail, renderNotificationMail, type MailItem } from "../lib/mail-render";
 import { NOTIFICATION_KIND_INFO } from "../lib/notification-kinds";
+import { getAppKey } from "./app-keys.server";
 import { NotFound } from "./errors";
 import { enqueueMessage } from "./outbox.server";
 import { maySeeBounty, type Viewer } from "./permissions.server";
@@ -57,7 +57,14 @@ export function notify(tx: Tx, input: NotifyInput, now = Date.now()): number {
   const ids = [...new Set([...input.recipients].filter((id): id is number => typeof id === "number" && id !== input.exceptUserId))];
   if (ids.length === 0) return 0;
   const people = tx
-    .select({ id: users.id, username: users.username, displayName: users.displayName, email: users.email, disabledAt: users.disabledAt })
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      email: users.email,
+      emailVerifiedAt: users.emailVerifiedAt,
+      disabledAt: users.disabledAt,
+    })
     .from(users)
     .where(inArray(users.id, ids))
     .all();
@@ -90,7 +97,8 @@ export function notify(tx: Tx, input: NotifyInput, now = Date.now()): number {
       .run();
     if (inserted.changes === 0) continue; // told already
     told++;
-    if (delivery !== "now") continue;
+    // Mail only to an address its owner proved (the in-app notification above still stands).
+    if (delivery !== "now" || person.emailVerifiedAt === null) continue;
     const mail = renderNotificationMail({
       recipientName: person.displayName || `@${person.username}`,
       item: { title: input.title, body: input.body, url: absolute(input.link) },
@@ -181,22 +189,7 @@ export function setPreferences(db: Db, userId: number, choices: Partial<Record<N
 
 export type UnsubscribeScope = NotificationKind | "digest";
 
-let cachedKey: Buffer | null = null;
-
-/**
- * A random key the app makes for itself on first use and keeps in the database, so every
- * process sharing it signs alike and a restart keeps old links working. A process has one
- * database, so the key is read once.
- */
-function unsubscribeKey(tx: Tx | Db): Buffer {
-  if (cachedKey) return cachedKey;
-  tx.insert(appKeys)
-    .values({ name: "unsubscribe", value: crypto.randomBytes(32).toString("hex"), createdAt: Date.now() })
-    .onConflictDoNothing()
-    .run();
-  cachedKey = Buffer.from(tx.select({ value: appKeys.value }).from(appKeys).where(eq(appKeys.name, "unsubscribe")).get()!.value, "hex");
-  return cachedKey;
-}
+const unsubscribeKey = (tx: Tx | Db) => getAppKey(tx, "unsubscribe");
 
 function sign(key: Buffer, userId: number, scope: string): string {
   return crypto.createHmac("sha256", key).update(`unsubscribe\n${userId}\n${scope}`).digest("base64url");
@@ -341,11 +334,18 @@ export function queueDigests(db: Db, now = Date.now()): number {
         )
         .run();
       const person = tx
-        .select({ username: users.username, displayName: users.displayName, email: users.email, disabledAt: users.disabledAt })
+        .select({
+          username: users.username,
+          displayName: users.displayName,
+          email: users.email,
+          emailVerifiedAt: users.emailVerifiedAt,
+          disabledAt: users.disabledAt,
+        })
         .from(users)
         .where(eq(users.id, userId))
         .get();
-      if (!person || person.disabledAt !== null) return;
+      // The items are carried (read in the app) either way; mail only to a verified address.
+      if (!person || person.disabledAt !== null || person.emailVerifiedAt === null) return;
       const dayText = new Date(from).toISOString().slice(0, 10);
       const mailItems: MailItem[] = items.map((i) => ({ title: i.title, body: i.body, url: absolute(i.link) }));
       const mail = renderDigestMail({

@@ -1,8 +1,10 @@
 import { and, asc, eq, ne, sql } from "drizzle-orm";
-import { GRANTABLE_ROLES, sessions, userRoles, users, type GrantableRole, type Role } from "~/db/schema";
+import { GRANTABLE_ROLES, userRoles, users, type GrantableRole, type Role } from "~/db/schema";
 import { writeTx, type Db, type Tx } from "../db.server";
 import { recordAudit, type Actor } from "./audit.server";
+import { queueAddressVerification } from "./email-tokens.server";
 import { Conflict, Forbidden, NotFound, Unprocessable } from "./errors";
+import { endAllSessions } from "./sessions.server";
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -11,6 +13,8 @@ export interface PublicUser {
   username: string;
   displayName: string;
   email: string;
+  /** Whether the person followed a verification link sent to `email`; only then does it get mail. */
+  emailVerified: boolean;
   githubLogin: string | null;
   githubVerified: boolean;
   disabled: boolean;
@@ -41,6 +45,7 @@ function toPublic(db: Db | Tx, row: UserRow): PublicUser {
     username: row.username,
     displayName: row.displayName,
     email: row.email,
+    emailVerified: row.emailVerifiedAt !== null,
     githubLogin: row.githubLogin,
     githubVerified: row.githubVerified,
     disabled: row.disabledAt !== null,
@@ -111,55 +116,88 @@ export interface NewUser {
   passwordHash: string | null;
   roles?: GrantableRole[];
   github?: { id: number; login: string };
+  /**
+   * The address is known to be the person's without a link: only `npm run user:add` with
+   * `--email` (the operator vouches for it) and tests. Web sign-ups are never born verified.
+   */
+  emailVerified?: boolean;
+}
+
+function uniqueViolationAsConflict(error: unknown, input: { username: string }): never {
+  if (isUniqueViolation(error, "username")) throw new Conflict(`The username "${input.username}" is taken.`);
+  if (isUniqueViolation(error, "email")) throw new Conflict("An account with that email address already exists.");
+  if (isUniqueViolation(error, "github_id")) throw new Conflict("That GitHub account is already linked to another user.");
+  throw error;
 }
 
 /**
  * Creates an account (and its roles) in one transaction with an audit record.
- * @throws Conflict when the username, email or GitHub account is already taken.
+ * @throws Conflict when the username or GitHub account is already taken, or (only with
+ * `emailVerified`) the address is verified on another account.
  */
 export function createUser(db: Db, actor: Actor, input: NewUser, now = Date.now()): PublicUser {
   try {
+    return writeTx(db, (tx) => insertUser(tx, actor, input, now));
+  } catch (error) {
+    uniqueViolationAsConflict(error, input);
+  }
+}
+
+/**
+ * Sign-up through /join. The account is created unverified and, in the same transaction, its
+ * address gets a verification link; when the address is already verified on another account,
+ * the new account keeps it unverified (it can never be verified there) and the owner is told
+ * by mail instead. Either way the caller sees the same result, so /join reveals nothing
+ * about whose address is whose. A taken username is still refused (usernames are public).
+ * @throws Conflict when the username is taken.
+ */
+export function joinAccount(db: Db, input: Omit<NewUser, "roles" | "github" | "emailVerified">, now = Date.now()): PublicUser {
+  try {
     return writeTx(db, (tx) => {
-      // Name the username first when both it and the email are taken.
-      if (tx.select({ id: users.id }).from(users).where(eq(users.username, input.username.toLowerCase())).get()) {
-        throw new Conflict(`The username "${input.username}" is taken.`);
-      }
-      const row = tx
-        .insert(users)
-        .values({
-          username: input.username.toLowerCase(),
-          displayName: input.displayName,
-          email: input.email.toLowerCase(),
-          passwordHash: input.passwordHash,
-          githubId: input.github?.id ?? null,
-          githubLogin: input.github?.login ?? null,
-          githubVerified: Boolean(input.github),
-          createdAt: now,
-        })
-        .returning()
-        .get();
-      for (const role of input.roles ?? []) tx.insert(userRoles).values({ userId: row.id, role, grantedAt: now }).run();
-      if (input.github) clearUnverifiedLogin(tx, row.id, input.github.login);
-      const created = toPublic(tx, row);
-      recordAudit(
-        tx,
-        actor.userId === null && actor.source === "web" ? { ...actor, userId: row.id, label: `@${row.username}` } : actor,
-        {
-          action: "user.created",
-          entityType: "user",
-          entityId: row.id,
-          after: { username: created.username, roles: created.roles, github: created.githubLogin },
-        },
-        now,
-      );
-      return created;
+      const user = insertUser(tx, { userId: null, label: `@${input.username.toLowerCase()}`, source: "web" }, input, now);
+      queueAddressVerification(tx, user, now);
+      return user;
     });
   } catch (error) {
-    if (isUniqueViolation(error, "username")) throw new Conflict(`The username "${input.username}" is taken.`);
-    if (isUniqueViolation(error, "email")) throw new Conflict("An account with that email address already exists.");
-    if (isUniqueViolation(error, "github_id")) throw new Conflict("That GitHub account is already linked to another user.");
-    throw error;
+    uniqueViolationAsConflict(error, input);
   }
+}
+
+function insertUser(tx: Tx, actor: Actor, input: NewUser, now: number): PublicUser {
+  // Name the username first when both it and the email are taken.
+  if (tx.select({ id: users.id }).from(users).where(eq(users.username, input.username.toLowerCase())).get()) {
+    throw new Conflict(`The username "${input.username}" is taken.`);
+  }
+  const row = tx
+    .insert(users)
+    .values({
+      username: input.username.toLowerCase(),
+      displayName: input.displayName,
+      email: input.email.toLowerCase(),
+      passwordHash: input.passwordHash,
+      githubId: input.github?.id ?? null,
+      githubLogin: input.github?.login ?? null,
+      githubVerified: Boolean(input.github),
+      emailVerifiedAt: input.emailVerified ? now : null,
+      createdAt: now,
+    })
+    .returning()
+    .get();
+  for (const role of input.roles ?? []) tx.insert(userRoles).values({ userId: row.id, role, grantedAt: now }).run();
+  if (input.github) clearUnverifiedLogin(tx, row.id, input.github.login);
+  const created = toPublic(tx, row);
+  recordAudit(
+    tx,
+    actor.userId === null && actor.source === "web" ? { ...actor, userId: row.id, label: `@${row.username}` } : actor,
+    {
+      action: "user.created",
+      entityType: "user",
+      entityId: row.id,
+      after: { username: created.username, roles: created.roles, github: created.githubLogin },
+    },
+    now,
+  );
+  return created;
 }
 
 /** A login someone typed stays unverified; GitHub sign-in proves it, so it wins. */
@@ -170,10 +208,7 @@ function clearUnverifiedLogin(tx: Tx, ownerId: number, login: string) {
     .run();
 }
 
-/** Ends every session of a user (role change, disabling, new password). */
-export function endAllSessions(tx: Tx | Db, userId: number) {
-  tx.delete(sessions).where(eq(sessions.userId, userId)).run();
-}
+export { endAllSessions };
 
 function requireRow(tx: Tx, userId: number): UserRow {
   const row = tx.select().from(users).where(eq(users.id, userId)).get();
@@ -257,8 +292,9 @@ export interface ProfileInput {
 
 /**
  * Updates name, email and the typed GitHub login. A typed login is unverified unless it
- * is the login GitHub sign-in already proved.
- * @throws Conflict when the email belongs to another account.
+ * is the login GitHub sign-in already proved. A changed address is unverified and gets a
+ * verification link in the same transaction (or, when it is verified on another account,
+ * that owner is told and this account keeps it unverified): the answer is the same either way.
  */
 export function updateProfile(db: Db, actor: Actor, userId: number, input: ProfileInput, now = Date.now()) {
   try {
@@ -266,15 +302,19 @@ export function updateProfile(db: Db, actor: Actor, userId: number, input: Profi
       const row = requireRow(tx, userId);
       const login = input.githubLogin?.trim() || null;
       const keepsVerified = row.githubVerified && login !== null && login.toLowerCase() === row.githubLogin?.toLowerCase();
+      const email = input.email.toLowerCase();
+      const emailChanged = email !== row.email;
       const next = {
         displayName: input.displayName,
-        email: input.email.toLowerCase(),
+        email,
+        emailVerifiedAt: emailChanged ? null : row.emailVerifiedAt,
         githubLogin: keepsVerified ? row.githubLogin : login,
         githubVerified: keepsVerified,
         // A different login is a different GitHub account: forget the proven id.
         githubId: keepsVerified ? row.githubId : null,
       };
       tx.update(users).set(next).where(eq(users.id, userId)).run();
+      if (emailChanged) queueAddressVerification(tx, { id: userId, username: row.username, displayName: next.displayName, email }, now);
       recordAudit(
         tx,
         actor,
@@ -282,8 +322,20 @@ export function updateProfile(db: Db, actor: Actor, userId: number, input: Profi
           action: "user.profile_updated",
           entityType: "user",
           entityId: userId,
-          before: { displayName: row.displayName, email: row.email, githubLogin: row.githubLogin, githubVerified: row.githubVerified },
-          after: { displayName: next.displayName, email: next.email, githubLogin: next.githubLogin, githubVerified: next.githubVerified },
+          before: {
+            displayName: row.displayName,
+            email: row.email,
+            emailVerified: row.emailVerifiedAt !== null,
+            githubLogin: row.githubLogin,
+            githubVerified: row.githubVerified,
+          },
+          after: {
+            displayName: next.displayName,
+            email: next.email,
+            emailVerified: next.emailVerifiedAt !== null,
+            githubLogin: next.githubLogin,
+            githubVerified: next.githubVerified,
+          },
         },
         now,
       );

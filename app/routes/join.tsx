@@ -9,7 +9,7 @@ import { redirectWithMessage } from "../lib/flash.server";
 import { pageMeta } from "../lib/meta";
 import { PASSWORD_MAX, PASSWORD_MIN } from "../lib/password-policy";
 import { Conflict } from "../models/errors";
-import { createUser } from "../models/users.server";
+import { joinAccount } from "../models/users.server";
 import { JoinSchema, USERNAME_RULES } from "../schemas/account";
 import { parseForm, readForm } from "../schemas/form";
 
@@ -26,19 +26,18 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = parseForm(JoinSchema, await readForm(request));
   if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, values: parsed.values, formError: null }, { status: 400 });
   const { username, displayName, email, password, redirectTo } = parsed.data;
+  // The same answer whether or not the address belongs to someone else (see joinAccount):
+  // signed in, back where they meant to go, told to confirm the address. Only a taken username is said.
   try {
-    const user = createUser(
-      db,
-      { userId: null, label: `@${username}`, source: "web" },
-      { username, displayName, email, passwordHash: await hashPassword(password) },
+    const user = joinAccount(db, { username, displayName, email, passwordHash: await hashPassword(password) });
+    return redirectWithMessage(
+      safeRedirect(redirectTo),
+      `Welcome to Club Zero, ${user.displayName}. You are signed in as @${user.username}. We sent a link to your address: open it to get mail from Club Zero.`,
+      { headers: { "Set-Cookie": await createUserSession(user.id) } },
     );
-    return redirectWithMessage(safeRedirect(redirectTo), `Welcome to Club Zero, ${user.displayName}. You are signed in as @${user.username}.`, {
-      headers: { "Set-Cookie": await createUserSession(user.id) },
-    });
   } catch (error) {
     if (!(error instanceof Conflict)) throw error;
-    const field = error.message.includes("username") ? "username" : "email";
-    return json({ fieldErrors: { [field]: error.message }, values: parsed.data && { username, displayName, email }, formError: null }, { status: 409 });
+    return json({ fieldErrors: { username: error.message }, values: { username, displayName, email }, formError: null }, { status: 409 });
   }
 }
 
@@ -59,7 +58,16 @@ export default function Join() {
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <Field label="Username" name="username" autoComplete="username" required hint={USERNAME_RULES} error={errors.username} defaultValue={values.username} />
         <Field label="Display name" name="displayName" autoComplete="name" required error={errors.displayName} defaultValue={values.displayName} />
-        <Field label="Email" name="email" type="email" autoComplete="email" required error={errors.email} defaultValue={values.email} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          hint="We send it a link to confirm it; until then it gets no mail."
+          error={errors.email}
+          defaultValue={values.email}
+        />
         <Field
           label="Password"
           name="password"

@@ -25,7 +25,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       : github === "disabled"
         ? "This account has been disabled. Ask a Club Zero admin if you think that is a mistake."
         : null;
-  return json({ githubSignInEnabled, githubError, redirectTo });
+  const notice =
+    url.searchParams.get("reset") === "done" ? "Your password is changed and every session of the account has ended. Sign in with the new password." : null;
+  return json({ githubSignInEnabled, githubError, redirectTo, notice });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -56,13 +58,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Login() {
-  const { githubSignInEnabled, githubError, redirectTo } = useLoaderData<typeof loader>();
+  const { githubSignInEnabled, githubError, redirectTo, notice } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const errors: Record<string, string | undefined> = data?.fieldErrors ?? {};
   return (
     <section className="narrow">
       <h1>Sign in</h1>
+      {notice && !data ? (
+        <p role="status" className="alert alert--ok">
+          {notice}
+        </p>
+      ) : null}
       <FormError message={data?.formError ?? githubError} />
       <ErrorSummary errors={errors} />
       <Form method="post" className="stack">
@@ -80,6 +87,9 @@ export default function Login() {
           </button>
         </Form>
       ) : null}
+      <p className="muted">
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
       <p className="muted">
         New here? <Link to={redirectTo === "/" ? "/join" : `/join?redirectTo=${encodeURIComponent(redirectTo)}`}>Create an account</Link>.
       </p>

@@ -10,7 +10,8 @@ import { redirectWithMessage } from "../lib/flash.server";
 import { pageMeta } from "../lib/meta";
 import { badRequest, formatRetryWait, tooManyRequests } from "../lib/responses";
 import { webActor } from "../models/audit.server";
-import { Conflict } from "../models/errors";
+import { resendVerification } from "../models/email-tokens.server";
+import { Conflict, RateLimited } from "../models/errors";
 import { getUserForLogin, setPasswordHash, updateProfile } from "../models/users.server";
 import { PasswordChangeSchema, ProfileSchema } from "../schemas/account";
 import { parseForm, readForm } from "../schemas/form";
@@ -30,13 +31,29 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === "profile") {
     const parsed = parseForm(ProfileSchema, form);
     if (!parsed.ok) return json({ intent, fieldErrors: parsed.fieldErrors, message: null }, { status: 400 });
+    let saved;
     try {
-      updateProfile(db, webActor(user), user.id, parsed.data);
+      saved = updateProfile(db, webActor(user), user.id, parsed.data);
     } catch (error) {
       if (error instanceof Conflict) return json({ intent, fieldErrors: { email: error.message }, message: null }, { status: 409 });
       throw error;
     }
-    return json({ intent, fieldErrors: {}, message: "Profile saved." });
+    // Said the same whether or not the new address is someone else's (it stays unconfirmed then).
+    const changed = saved.email !== user.email;
+    return json({
+      intent,
+      fieldErrors: {},
+      message: changed ? `Profile saved. We sent a link to ${saved.email}; follow it to confirm the address.` : "Profile saved.",
+    });
+  }
+  if (intent === "resend-verification") {
+    try {
+      const sent = resendVerification(db, user.id, context.clientIp);
+      return json({ intent, fieldErrors: {}, message: sent ? `We sent a new link to ${user.email}.` : "Your address is confirmed already." });
+    } catch (error) {
+      if (error instanceof RateLimited) return tooManyRequests({ intent, fieldErrors: {}, message: error.message }, error.retryAfterSeconds);
+      throw error;
+    }
   }
   if (intent === "password") {
     const parsed = parseForm(PasswordChangeSchema, form);
@@ -79,7 +96,21 @@ export default function Settings() {
           required
           error={data?.intent === "profile" ? errors.displayName : undefined}
         />
-        <Field label="Email" name="email" type="email" defaultValue={user.email} required error={data?.intent === "profile" ? errors.email : undefined} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          defaultValue={user.email}
+          required
+          error={data?.intent === "profile" ? errors.email : undefined}
+          hint={
+            user.emailVerified ? (
+              <span className="badge badge--native">confirmed</span>
+            ) : (
+              <span className="badge badge--partial">not confirmed: no mail goes there until you follow the link we sent</span>
+            )
+          }
+        />
         <Field
           label="GitHub login"
           name="githubLogin"
@@ -101,6 +132,19 @@ export default function Settings() {
           Save profile
         </button>
       </Form>
+      {!user.emailVerified ? (
+        <Form method="post">
+          <input type="hidden" name="intent" value="resend-verification" />
+          {data?.intent === "resend-verification" && data.message ? (
+            <p role={data.message.startsWith("We sent") ? "status" : "alert"} className="alert">
+              {data.message}
+            </p>
+          ) : null}
+          <button className="button button--quiet" type="submit">
+            Send the link again
+          </button>
+        </Form>
+      ) : null}
       {githubSignInEnabled && !user.githubVerified ? (
         <Form method="post" action="/auth/github">
           <button className="button button--quiet" type="submit">

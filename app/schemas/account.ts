@@ -64,3 +64,14 @@ export const RoleChangeSchema = form({
 });
 
 export const UserIdSchema = form({ userId: wholeNumber("Choose a user from the list.") });
+
+export const ForgotPasswordSchema = form({ email: Email });
+
+const Token = text("the link's token").max(200, "That link is not one Club Zero sent; open the link from the mail again.");
+
+export const ResetPasswordSchema = form({
+  token: Token,
+  newPassword: Password,
+});
+
+export const TokenSchema = form({ token: Token });

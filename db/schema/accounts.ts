@@ -1,7 +1,7 @@
 // Accounts, sessions and the audit log
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { GRANTABLE_ROLES, AUDIT_SOURCES } from "~/app/lib/vocabulary";
+import { GRANTABLE_ROLES, AUDIT_SOURCES, EMAIL_TOKEN_PURPOSES } from "~/app/lib/vocabulary";
 import { sqlList } from "./columns";
 
 export const users = sqliteTable(
@@ -11,8 +11,14 @@ export const users = sqliteTable(
     /** Lowercase; see app/schemas/account.ts for the rules. */
     username: text("username").notNull(),
     displayName: text("display_name").notNull(),
-    /** Lowercase. */
+    /**
+     * Lowercase. Several accounts may carry the same address while it is unverified; it
+     * belongs to an account (and receives mail) only once verified, and then to that one
+     * account alone (users_verified_email_unique).
+     */
     email: text("email").notNull(),
+    /** When the person followed a verification link sent to `email`; null until then (and again after a change). */
+    emailVerifiedAt: integer("email_verified_at"),
     /** argon2id PHC string; null for accounts that only sign in with GitHub. */
     passwordHash: text("password_hash"),
     githubId: integer("github_id"),
@@ -24,7 +30,10 @@ export const users = sqliteTable(
   },
   (t) => [
     uniqueIndex("users_username_unique").on(t.username),
-    uniqueIndex("users_email_unique").on(t.email),
+    uniqueIndex("users_verified_email_unique")
+      .on(t.email)
+      .where(sql`${t.emailVerifiedAt} is not null`),
+    index("users_email_idx").on(t.email),
     uniqueIndex("users_github_id_unique").on(t.githubId),
     index("users_github_login_idx").on(sql`lower(${t.githubLogin})`),
   ],
@@ -62,7 +71,39 @@ export const sessions = sqliteTable(
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
 
-/** Failed sign-ins, for throttling. `key` is `account:<username>` or `ip:<address>`. */
+/**
+ * Single-use links sent by mail (verify an address, reset a password). Only the SHA-256 of
+ * the token is kept, so a copy of the database cannot be turned into working links. `email`
+ * is the address the link was sent to: a verification is refused once the account's address
+ * changed.
+ */
+export const emailTokens = sqliteTable(
+  "email_tokens",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: EMAIL_TOKEN_PURPOSES }).notNull(),
+    /** Hex SHA-256 of the whole token as mailed. */
+    tokenHash: text("token_hash").notNull(),
+    email: text("email").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("email_tokens_token_hash_unique").on(t.tokenHash),
+    index("email_tokens_user_idx").on(t.userId, t.purpose),
+    check("email_tokens_purpose_check", sql`${t.purpose} in (${sqlList(EMAIL_TOKEN_PURPOSES)})`),
+  ],
+);
+
+/**
+ * Failed sign-ins (and other budgeted requests), for throttling. `key` is `account:<username>`
+ * or `ip:<address>` for sign-in; password-reset and verification-mail requests use their own
+ * prefixes (app/models/login-throttle.server.ts), so one budget never spends another.
+ */
 export const loginFailures = sqliteTable(
   "login_failures",
   {

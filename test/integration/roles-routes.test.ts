@@ -3,10 +3,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/app/db.server";
 import { webPerson } from "~/app/models/audit.server";
 import { createBounty } from "~/app/models/bounties.server";
+import { requestPasswordReset } from "~/app/models/email-tokens.server";
 import { actOnExpense, createExpense } from "~/app/models/expenses.server";
 import { recordDonation } from "~/app/models/ledger.server";
 import { unsubscribeToken } from "~/app/models/notifications.server";
 import { getTarget } from "~/app/models/targets.server";
+import { joinAccount } from "~/app/models/users.server";
 import * as home from "~/app/routes/_index";
 import * as adminHome from "~/app/routes/admin._index";
 import * as adminOutbox from "~/app/routes/admin.outbox";
@@ -27,6 +29,7 @@ import * as feed from "~/app/routes/bounties[.]atom";
 import * as expense from "~/app/routes/expenses.$id";
 import * as expensesList from "~/app/routes/expenses._index";
 import * as expensesNew from "~/app/routes/expenses.new";
+import * as forgotPassword from "~/app/routes/forgot-password";
 import * as fund from "~/app/routes/fund._index";
 import * as fundCsv from "~/app/routes/fund[.]csv";
 import * as healthz from "~/app/routes/healthz";
@@ -42,6 +45,7 @@ import * as pkgSoftware from "~/app/routes/packages.software.$slug";
 import * as persona from "~/app/routes/personas.$persona";
 import * as personas from "~/app/routes/personas._index";
 import * as queue from "~/app/routes/queue";
+import * as resetPassword from "~/app/routes/reset-password";
 import * as settings from "~/app/routes/settings";
 import * as notificationSettings from "~/app/routes/settings_.notifications";
 import * as ssc from "~/app/routes/ssc";
@@ -50,6 +54,7 @@ import * as newBounty from "~/app/routes/targets.$slug_.bounties.new";
 import * as catalog from "~/app/routes/targets._index";
 import * as profile from "~/app/routes/u.$username";
 import * as unsubscribePage from "~/app/routes/unsubscribe";
+import * as verifyEmail from "~/app/routes/verify-email";
 import * as watch from "~/app/routes/watch";
 import { contentDigest } from "../support/fingerprint";
 import { call } from "../support/remix";
@@ -67,7 +72,8 @@ let targetUsername = "";
 /** Someone else's expenses: one approved (to pay), one waiting for votes. */
 const expenseIds = { approved: 0, submitted: 0 };
 /** A mail in the outbox, someone's proposal (private to them and the reviewers), someone's unsubscribe link. */
-const ids = { outboxMessage: 0, proposal: 0, target: 0, token: "" };
+const ids = { outboxMessage: 0, proposal: 0, target: 0, token: "", verifyLink: "", resetLink: "" };
+const FORGED_EMAIL_TOKEN = `${"A".repeat(43)}.${"A".repeat(22)}`;
 const ledgerRows = () => db.$client.prepare("select count(*) as n from ledger_entries").pluck().get() as number;
 
 beforeAll(async () => {
@@ -109,6 +115,15 @@ beforeAll(async () => {
   ids.target = getTarget(db, "kafka")!.id;
   ids.proposal = createBounty(db, { ...requester, roles: [] }, { targetId: ids.target, title: "A private idea", description: "Mine.", kind: "docs" }).id;
   ids.token = unsubscribeToken(db, requester.userId!, "expense_approved");
+  // someone's verification and reset links, as mailed (read back from the outbox)
+  const linkFrom = (kind: string) =>
+    /\/(?:verify-email|reset-password)\?token=[A-Za-z0-9_.-]+/.exec(
+      db.$client.prepare("select text_body from outbox where kind = ? order by id desc").pluck().get(kind) as string,
+    )![0];
+  joinAccount(db, { username: "linkholder", displayName: "Link Holder", email: "linkholder@example.org", passwordHash: null });
+  ids.verifyLink = linkFrom("verify_email");
+  requestPasswordReset(db, (await makeUser()).email, "10.0.0.1");
+  ids.resetLink = linkFrom("reset_password");
 });
 
 const OK = 200;
@@ -236,6 +251,26 @@ const loaders: Row[] = [
   },
   { name: "GET /unsubscribe (forged)", handler: unsubscribePage.loader, path: `/unsubscribe?token=1.expense_paid.${"A".repeat(43)}`, expect: all(400) },
   { name: "GET /watch", handler: watch.loader, path: "/watch", expect: all(405) },
+  // links from mails work without signing in; a GET only shows what they would do
+  { name: "GET /forgot-password", handler: forgotPassword.loader, path: "/forgot-password", expect: all(OK) },
+  {
+    name: "GET /verify-email (someone's link)",
+    handler: verifyEmail.loader,
+    get path() {
+      return ids.verifyLink;
+    },
+    expect: all(OK),
+  },
+  { name: "GET /verify-email (forged)", handler: verifyEmail.loader, path: `/verify-email?token=${FORGED_EMAIL_TOKEN}`, expect: all(400) },
+  {
+    name: "GET /reset-password (someone's link)",
+    handler: resetPassword.loader,
+    get path() {
+      return ids.resetLink;
+    },
+    expect: all(OK),
+  },
+  { name: "GET /reset-password (forged)", handler: resetPassword.loader, path: `/reset-password?token=${FORGED_EMAIL_TOKEN}`, expect: all(400) },
   { name: "GET /api/targets", handler: apiTargets.loader, path: "/api/targets", expect: all(OK) },
   // GitHub sign-in is not configured in this suite: the callback does not exist.
   { name: "GET /auth/github/callback", handler: githubCallback.loader, path: "/auth/github/callback", expect: all(404) },
@@ -444,6 +479,36 @@ const actions: Row[] = [
     expect: all(401),
   },
   { name: "POST /join (invalid)", handler: join.action, path: "/join", form: () => ({ username: "" }), expect: all(400) },
+  {
+    name: "POST /settings (send the verification link again, already verified)",
+    handler: settings.action,
+    path: "/settings",
+    form: () => ({ intent: "resend-verification" }),
+    expect: signedIn(LOGIN, OK),
+  },
+  // the same answer for everyone, whoever has the address; only the throttle's counters move
+  {
+    name: "POST /forgot-password (unknown address)",
+    handler: forgotPassword.action,
+    path: "/forgot-password",
+    form: () => ({ email: "nobody-at-all@example.org" }),
+    expect: all(OK),
+  },
+  { name: "POST /forgot-password (invalid)", handler: forgotPassword.action, path: "/forgot-password", form: () => ({ email: "nope" }), expect: all(400) },
+  {
+    name: "POST /verify-email (forged)",
+    handler: verifyEmail.action,
+    path: "/verify-email",
+    form: () => ({ token: FORGED_EMAIL_TOKEN }),
+    expect: all(400),
+  },
+  {
+    name: "POST /reset-password (forged)",
+    handler: resetPassword.action,
+    path: "/reset-password",
+    form: () => ({ token: FORGED_EMAIL_TOKEN, newPassword: "a perfectly fine passphrase" }),
+    expect: all(400),
+  },
   // logout last: it ends the session it is sent with
   { name: "POST /logout", handler: logout.action, path: "/logout", form: () => ({}), expect: all(302) },
 ];

@@ -10,7 +10,8 @@ export const PASSWORD = "a long enough test passphrase";
 
 let counter = 0;
 
-export async function makeUser(roles: GrantableRole[] = [], name?: string): Promise<PublicUser> {
+/** A user whose address is verified (so it gets mail), unless `{ emailVerified: false }`. */
+export async function makeUser(roles: GrantableRole[] = [], name?: string, options: { emailVerified?: boolean } = {}): Promise<PublicUser> {
   counter += 1;
   const username = name ?? `user${counter}-${Math.random().toString(36).slice(2, 8)}`;
   return createUser(db, cliActor, {
@@ -19,6 +20,7 @@ export async function makeUser(roles: GrantableRole[] = [], name?: string): Prom
     email: `${username}@example.org`,
     passwordHash: await hashPassword(PASSWORD),
     roles,
+    emailVerified: options.emailVerified ?? true,
   });
 }
 

@@ -25,6 +25,13 @@ describe("cross-site request check", () => {
     expect(check(h)).toBeNull();
   });
 
+  // links from mails lead to same-origin forms: their POSTs get no exemption, token or not
+  it.each(["/forgot-password", "/reset-password", "/verify-email"])("refuses a cross-site POST to %s and allows our own", (path) => {
+    expect(checkSameOrigin("POST", path, headers({ "sec-fetch-site": "cross-site" }), APP, () => true)).toMatch(/refused/);
+    expect(checkSameOrigin("POST", `${path}?token=x`, headers({}), APP, () => true)).toMatch(/refused/);
+    expect(checkSameOrigin("POST", path, headers({ "sec-fetch-site": "same-origin" }), APP)).toBeNull();
+  });
+
   it("lets a one-click unsubscribe through only on /unsubscribe and only with a valid token", () => {
     const crossSite = headers({ "sec-fetch-site": "cross-site" });
     expect(checkSameOrigin("POST", "/unsubscribe", crossSite, APP, () => true)).toBeNull();
