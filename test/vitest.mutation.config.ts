@@ -14,6 +14,7 @@ const SERVER_PROCESS_TESTS = [
   "server-start",
   "sign-in-server",
   "webhooks-server",
+  "notifications-server",
   "forms-server",
   "uploads-server",
   "flood",

@@ -25,6 +25,8 @@ export interface FakeGithub {
   clientSecret: string;
   requests: RecordedRequest[];
   setUser(u: FakeGithubUser): void;
+  /** While on, /user answers 403 "API rate limit exceeded", as api.github.com does when a token's hourly budget is spent. */
+  exhaustRateLimit(on: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,11 @@ const BAD_REDIRECT = {
   error_uri: "https://docs.github.com/apps/managing-oauth-apps/troubleshooting-authorization-request-errors/#redirect-uri-mismatch",
 };
 const BAD_CREDENTIALS = { message: "Bad credentials", documentation_url: "https://docs.github.com/rest", status: "401" };
+const RATE_LIMITED = {
+  message: "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.",
+  documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+  status: "403",
+};
 const NOT_FOUND = { message: "Not Found", documentation_url: "https://docs.github.com/rest", status: "404" };
 
 const random = (bytes: number) => crypto.randomBytes(bytes).toString("hex");
@@ -64,6 +71,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
   /** access token → the user it belongs to (a snapshot, as a real token is bound to an account) */
   const tokens = new Map<string, FakeGithubUser>();
   let baseUrl = "";
+  let rateLimited = false;
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -145,6 +153,10 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
       const match = /^(?:Bearer|token)\s+(.+)$/i.exec(req.headers.authorization ?? "");
       const owner = match?.[1] ? tokens.get(match[1]) : undefined;
       if (!owner) return sendJson(res, 401, BAD_CREDENTIALS);
+      if (rateLimited) {
+        const reset = String(Math.ceil(Date.now() / 1000) + 3600);
+        return sendJson(res, 403, RATE_LIMITED, { "X-RateLimit-Limit": "5000", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset });
+      }
       const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
       return sendJson(
         res,
@@ -198,6 +210,9 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     requests,
     setUser(u) {
       user = { ...u };
+    },
+    exhaustRateLimit(on) {
+      rateLimited = on;
     },
     stop: () =>
       new Promise<void>((resolve, reject) => {

@@ -42,6 +42,12 @@ describe("cross-site request check", () => {
     expect(checkSameOrigin("POST", "/unsubscribe/x", crossSite, APP, () => true)).toMatch(/refused/);
   });
 
+  it("tells the person why a POST with neither header was refused, and whose origin was refused otherwise", () => {
+    expect(check({})).toBe("Request refused: it carried neither Sec-Fetch-Site nor Origin, so we cannot tell where it came from.");
+    expect(check({ origin: "https://evil.example" })).toBe("Cross-site request refused: requests from https://evil.example may not change anything here.");
+    expect(check({ "sec-fetch-site": "same-site" })).toBe(`Cross-site request refused: this form must be sent from ${APP} itself.`);
+  });
+
   it("never blocks reads", () => {
     for (const method of ["GET", "HEAD", "OPTIONS"]) expect(check({ origin: "https://evil.example" }, method)).toBeNull();
   });
