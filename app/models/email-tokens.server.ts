@@ -14,6 +14,7 @@ import { getAppKey } from "./app-keys.server";
 import { recordAudit, type Actor } from "./audit.server";
 import { InvalidLink, RateLimited } from "./errors";
 import { accountKey, clearAccountFailures, RESET_LIMITS, resetKeys, spendAttempt, VERIFY_MAIL_LIMITS, verifyMailKeys } from "./login-throttle.server";
+import { mailRecipientColumns } from "./mail-recipients.server";
 import { enqueueMessage } from "./outbox.server";
 import { endAllSessions } from "./sessions.server";
 
@@ -42,15 +43,6 @@ function issueToken(tx: Tx, userId: number, purpose: EmailTokenPurpose, email: s
 type TokenRow = typeof emailTokens.$inferSelect;
 type Person = { id: number; username: string; displayName: string; email: string; emailVerifiedAt: number | null; disabledAt: number | null };
 
-const personColumns = {
-  id: users.id,
-  username: users.username,
-  displayName: users.displayName,
-  email: users.email,
-  emailVerifiedAt: users.emailVerifiedAt,
-  disabledAt: users.disabledAt,
-};
-
 const WHAT: Record<EmailTokenPurpose, string> = { verify_email: "confirmation link", reset_password: "password-reset link" };
 const AGAIN: Record<EmailTokenPurpose, string> = {
   verify_email: "Sign in and use “Send the link again” on Settings to get a new one.",
@@ -77,7 +69,7 @@ function checkToken(tx: Tx | Db, purpose: EmailTokenPurpose, token: string | nul
   if (!row || row.purpose !== purpose) throw new InvalidLink(invalid);
   if (row.usedAt !== null) throw new InvalidLink(`This ${WHAT[purpose]} was already used; each link works once. ${AGAIN[purpose]}`);
   if (row.expiresAt <= now) throw new InvalidLink(`This ${WHAT[purpose]} has expired. ${AGAIN[purpose]}`);
-  const person = tx.select(personColumns).from(users).where(eq(users.id, row.userId)).get();
+  const person = tx.select(mailRecipientColumns).from(users).where(eq(users.id, row.userId)).get();
   if (!person) throw new InvalidLink(invalid);
   if (person.email !== row.email) {
     throw new InvalidLink(`This ${WHAT[purpose]} was sent to ${row.email}, which is no longer the account's address. ${AGAIN[purpose]}`);
@@ -95,7 +87,7 @@ function checkToken(tx: Tx | Db, purpose: EmailTokenPurpose, token: string | nul
 function verifiedOwner(tx: Tx | Db, email: string, exceptUserId: number): Person | null {
   return (
     tx
-      .select(personColumns)
+      .select(mailRecipientColumns)
       .from(users)
       .where(and(eq(users.email, email), isNotNull(users.emailVerifiedAt), ne(users.id, exceptUserId)))
       .get() ?? null
@@ -165,7 +157,7 @@ export function queueAddressVerification(tx: Tx, user: { id: number; username: s
  */
 export function resendVerification(db: Db, userId: number, ip: string, now = Date.now()): boolean {
   return writeTx(db, (tx) => {
-    const person = tx.select(personColumns).from(users).where(eq(users.id, userId)).get();
+    const person = tx.select(mailRecipientColumns).from(users).where(eq(users.id, userId)).get();
     if (!person || person.emailVerifiedAt !== null) return false;
     const budget = spendAttempt(tx, verifyMailKeys(userId, ip), now, VERIFY_MAIL_LIMITS);
     if ("throttled" in budget) throw new RateLimited(`You asked for several links in a short time. ${formatRetryWait(budget.throttled)}`, budget.throttled);
@@ -219,7 +211,7 @@ export function requestPasswordReset(db: Db, email: string, ip: string, now = Da
     const budget = spendAttempt(tx, resetKeys(address, ip), now, RESET_LIMITS);
     if ("throttled" in budget) throw new RateLimited(`Too many reset requests. ${formatRetryWait(budget.throttled)}`, budget.throttled);
     const person = tx
-      .select(personColumns)
+      .select(mailRecipientColumns)
       .from(users)
       .where(and(eq(users.email, address), isNotNull(users.emailVerifiedAt), isNull(users.disabledAt)))
       .get();

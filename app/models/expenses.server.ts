@@ -439,20 +439,21 @@ export function listExpenses(db: Db, viewer: Person) {
     .all();
 }
 
+/** An expense as the work queues list it (joined to its requester). */
+export const expenseQueueColumns = {
+  id: expenses.id,
+  title: expenses.title,
+  event: expenses.event,
+  amountCents: expenses.amountCents,
+  currency: expenses.currency,
+  requester: users.username,
+  demo: expenses.demo,
+};
+
 /** Submitted expenses this SSC member has not voted on in the current round (not their own). */
 export function listAwaitingVote(db: Db, voterUserId: number) {
   return db
-    .select({
-      id: expenses.id,
-      title: expenses.title,
-      event: expenses.event,
-      amountCents: expenses.amountCents,
-      currency: expenses.currency,
-      round: expenses.round,
-      requester: users.username,
-      createdAt: expenses.createdAt,
-      demo: expenses.demo,
-    })
+    .select({ ...expenseQueueColumns, round: expenses.round, createdAt: expenses.createdAt })
     .from(expenses)
     .innerJoin(users, eq(users.id, expenses.requesterUserId))
     .where(

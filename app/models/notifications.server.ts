@@ -23,6 +23,7 @@ import { renderDigestMail, renderNotificationMail, type MailItem } from "../lib/
 import { NOTIFICATION_KIND_INFO } from "../lib/notification-kinds";
 import { getAppKey } from "./app-keys.server";
 import { NotFound } from "./errors";
+import { mailRecipientColumns } from "./mail-recipients.server";
 import { enqueueMessage } from "./outbox.server";
 import { maySeeBounty, type Viewer } from "./permissions.server";
 
@@ -56,18 +57,7 @@ const absolute = (path: string) => new URL(path, env.APP_ORIGIN).href;
 export function notify(tx: Tx, input: NotifyInput, now = Date.now()): number {
   const ids = [...new Set([...input.recipients].filter((id): id is number => typeof id === "number" && id !== input.exceptUserId))];
   if (ids.length === 0) return 0;
-  const people = tx
-    .select({
-      id: users.id,
-      username: users.username,
-      displayName: users.displayName,
-      email: users.email,
-      emailVerifiedAt: users.emailVerifiedAt,
-      disabledAt: users.disabledAt,
-    })
-    .from(users)
-    .where(inArray(users.id, ids))
-    .all();
+  const people = tx.select(mailRecipientColumns).from(users).where(inArray(users.id, ids)).all();
   const chosen = new Map(
     tx
       .select({ userId: notificationPreferences.userId, delivery: notificationPreferences.delivery })
@@ -333,17 +323,7 @@ export function queueDigests(db: Db, now = Date.now()): number {
           ),
         )
         .run();
-      const person = tx
-        .select({
-          username: users.username,
-          displayName: users.displayName,
-          email: users.email,
-          emailVerifiedAt: users.emailVerifiedAt,
-          disabledAt: users.disabledAt,
-        })
-        .from(users)
-        .where(eq(users.id, userId))
-        .get();
+      const person = tx.select(mailRecipientColumns).from(users).where(eq(users.id, userId)).get();
       // The items are carried (read in the app) either way; mail only to a verified address.
       if (!person || person.disabledAt !== null || person.emailVerifiedAt === null) return;
       const dayText = new Date(from).toISOString().slice(0, 10);

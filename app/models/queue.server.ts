@@ -5,7 +5,7 @@ import { bounties, claims, expenses, targets, users } from "~/db/schema";
 import { type Db } from "../db.server";
 import { formatClaimantLabel } from "../lib/claims";
 import { listProposals } from "./bounty-queries.server";
-import { listAwaitingVote, type Person } from "./expenses.server";
+import { expenseQueueColumns, listAwaitingVote, type Person } from "./expenses.server";
 import { isBountyReviewer } from "./permissions.server";
 
 /** Which queues a person may act on: the same rules the actions enforce. */
@@ -59,16 +59,7 @@ export function listInReview(db: Db) {
  */
 export function listAwaitingPayment(db: Db, payerUserId: number) {
   return db
-    .select({
-      id: expenses.id,
-      title: expenses.title,
-      event: expenses.event,
-      amountCents: expenses.amountCents,
-      currency: expenses.currency,
-      requester: users.username,
-      since: expenses.updatedAt,
-      demo: expenses.demo,
-    })
+    .select({ ...expenseQueueColumns, since: expenses.updatedAt })
     .from(expenses)
     .innerJoin(users, eq(users.id, expenses.requesterUserId))
     .where(and(eq(expenses.status, "approved"), sql`${expenses.requesterUserId} <> ${payerUserId}`))
