@@ -2,21 +2,129 @@
 
 export type Command = { kind: "claim" } | { kind: "release" } | { kind: "progress"; note: string } | { kind: "submit"; url: string };
 
+/** Columns of leading indentation, a tab reaching the next multiple of four (CommonMark). */
+function indentOf(line: string): number {
+  let cols = 0;
+  for (const ch of line) {
+    if (ch === " ") cols += 1;
+    else if (ch === "\t") cols += 4 - (cols % 4);
+    else break;
+  }
+  return cols;
+}
+
+/**
+ * Inline code (`` `...` ``, a run of n backticks closed by the next run of exactly n) and
+ * HTML comments (`<!-- ... -->`) in one paragraph, blanked out: GitHub renders them as
+ * code or not at all, so nothing inside them is a command.
+ */
+function blankInline(paragraph: string): string {
+  let out = "";
+  let i = 0;
+  while (i < paragraph.length) {
+    if (paragraph.startsWith("<!--", i)) {
+      const close = paragraph.indexOf("-->", i + 4);
+      if (close !== -1) {
+        out += "\u0000";
+        i = close + 3;
+        continue;
+      }
+    }
+    if (paragraph[i] === "`") {
+      let n = 0;
+      while (paragraph[i + n] === "`") n += 1;
+      const closer = new RegExp(`(?<!\`)\`{${n}}(?!\`)`, "g");
+      closer.lastIndex = i + n;
+      const m = closer.exec(paragraph);
+      if (m) {
+        out += "\u0000";
+        i = m.index + n;
+        continue;
+      }
+      out += paragraph.slice(i, i + n);
+      i += n;
+      continue;
+    }
+    out += paragraph[i];
+    i += 1;
+  }
+  return out;
+}
+
+/**
+ * The lines of a comment GitHub renders as prose, read as CommonMark does: fenced code
+ * blocks (``` or ~~~, closed by a fence of the same character at least as long), indented
+ * code blocks (4 columns after a blank line), HTML comment blocks, and inline code or
+ * comments within a paragraph are dropped. Paragraphs come back separated by blank lines.
+ */
+function proseLines(body: string): string[] {
+  const out: string[] = [];
+  let paragraph: string[] = [];
+  const endParagraph = () => {
+    if (paragraph.length) out.push(...blankInline(paragraph.join("\n")).split("\n"));
+    paragraph = [];
+    out.push("");
+  };
+  let fence: { char: string; length: number } | null = null;
+  let comment = false;
+  let indentedCode = false;
+  let afterBlank = true;
+  for (const line of body.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/)) {
+    const blank = line.trim() === "";
+    if (fence) {
+      const close = /^ {0,3}(`{3,}|~{3,})\s*$/.exec(line);
+      if (close && close[1]![0] === fence.char && close[1]!.length >= fence.length) fence = null;
+      continue;
+    }
+    if (comment) {
+      if (line.includes("-->")) comment = false;
+      afterBlank = true;
+      continue;
+    }
+    if (indentedCode) {
+      if (blank || indentOf(line) >= 4) continue;
+      indentedCode = false;
+    }
+    if (blank) {
+      endParagraph();
+      afterBlank = true;
+      continue;
+    }
+    if (indentOf(line) >= 4 && afterBlank) {
+      indentedCode = true;
+      continue;
+    }
+    const open = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+    if (open && !(open[1]![0] === "`" && open[2]!.includes("`"))) {
+      endParagraph();
+      fence = { char: open[1]![0]!, length: open[1]!.length };
+      afterBlank = true;
+      continue;
+    }
+    if (/^ {0,3}<!--/.test(line)) {
+      endParagraph();
+      if (!line.includes("-->", line.indexOf("<!--") + 4)) comment = true;
+      afterBlank = true;
+      continue;
+    }
+    paragraph.push(line);
+    afterBlank = false;
+  }
+  endParagraph();
+  return out;
+}
+
 /**
  * Commands on their own line: `/claim`, `/release`, `/progress <note>`, `/submit <url>`.
- * Lines inside code blocks or quotes are not commands (someone quoting `/claim` is not
- * claiming). Returns them in order.
+ * Markdown code is not a command: lines in fenced or indented code blocks, inline code and
+ * HTML comments are skipped, as are quotes (someone quoting `/claim` is not claiming).
+ * Returns them in order.
  */
 export function parseCommands(body: string): Command[] {
   const commands: Command[] = [];
-  let fenced = false;
-  for (const raw of body.split(/\r?\n/)) {
+  for (const raw of proseLines(body)) {
     const line = raw.trim();
-    if (/^(```|~~~)/.test(line)) {
-      fenced = !fenced;
-      continue;
-    }
-    if (fenced || line.startsWith(">")) continue;
+    if (line.startsWith(">")) continue;
     const m = /^\/(claim|release|progress|submit)(?:\s+(.*))?$/i.exec(line);
     if (!m) continue;
     const verb = m[1]!.toLowerCase();

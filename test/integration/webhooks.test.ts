@@ -223,6 +223,26 @@ describe("events", () => {
     expect(claimed.events[0]).toMatchObject({ type: "claimed", source: "github", actorLabel: "@octocat (GitHub)" });
   });
 
+  it("a /claim shown as Markdown code (fenced, indented, inline, or an HTML comment) claims nothing", async () => {
+    const spec = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", spec));
+    const bodies = [
+      "To take a bounty, comment:\n\n```\n/claim\n```",
+      "Or with tildes:\n~~~\n/claim\n~~~",
+      "Indented:\n\n    /claim",
+      "Type ``\n/claim\n`` on its own line",
+      "<!--\n/claim\n-->",
+    ];
+    for (const [i, body] of bodies.entries()) {
+      const id = crypto.randomUUID();
+      const res = await deliver("issue_comment", commentEvent(spec, { id: 520 + i, body, login: "octocat", createdAt: at(1 + i) }), { id });
+      expect(res.status).toBe(200);
+    }
+    const b = getBounty(db, getBountyForIssue(db, spec.repo, spec.number)!.id)!;
+    expect(b.status).toBe("open");
+    expect(b.claim).toBeNull();
+  });
+
   it("a label club-zero:<slug> links an issue in any repository to that target", async () => {
     const spec = newIssue({ repo: "someone/exporter", labels: ["club-zero:grafana", "club-zero"] });
     await deliver("issues", issuesEvent("labeled", spec));

@@ -15,6 +15,35 @@ describe("comment commands", () => {
     expect(parseCommands("please /claim this\n> /claim\n```\n/claim\n```\n  /CLAIM  ")).toEqual([{ kind: "claim" }]);
   });
 
+  it("a /claim in a fenced code block is not a command, for ``` and ~~~ fences and until the matching fence closes", () => {
+    expect(parseCommands("```\n/claim\n```")).toEqual([]);
+    expect(parseCommands("~~~ sh\n/claim\n~~~")).toEqual([]);
+    expect(parseCommands("````md\n```\n/claim\n````")).toEqual([]);
+    expect(parseCommands("~~~\n```\n/claim\n~~~\n/release")).toEqual([{ kind: "release" }]);
+    expect(parseCommands("```\n/claim")).toEqual([]);
+  });
+
+  it("a /claim in an indented code block (4 spaces or a tab after a blank line) is not a command", () => {
+    expect(parseCommands("Run this:\n\n    /claim\n")).toEqual([]);
+    expect(parseCommands("Run this:\n\n\t/claim")).toEqual([]);
+    expect(parseCommands("    /claim")).toEqual([]);
+    expect(parseCommands("Run this:\n\n    echo\n\n    /claim\n\n/release")).toEqual([{ kind: "release" }]);
+  });
+
+  it("a /claim in inline code or in an HTML comment is not a command", () => {
+    expect(parseCommands("`/claim`")).toEqual([]);
+    expect(parseCommands("Type ``\n/claim\n`` to take it")).toEqual([]);
+    expect(parseCommands("<!-- /claim -->")).toEqual([]);
+    expect(parseCommands("<!--\n/claim\n-->\n/release")).toEqual([{ kind: "release" }]);
+    expect(parseCommands("Note <!-- a\n/claim\n--> done")).toEqual([]);
+  });
+
+  it("a lone backtick or an unclosed comment start does not hide the commands after it", () => {
+    expect(parseCommands("a ` b\n/claim")).toEqual([{ kind: "claim" }]);
+    expect(parseCommands("`x`\n\n/claim\n\n`y`")).toEqual([{ kind: "claim" }]);
+    expect(parseCommands("Thanks!\n  /claim")).toEqual([{ kind: "claim" }]);
+  });
+
   it("ignores incomplete commands", () => {
     expect(parseCommands("/progress\n/submit not-a-url\n/claim now please")).toEqual([]);
   });
