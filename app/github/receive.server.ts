@@ -5,6 +5,7 @@ import { recordAudit, type Actor } from "../models/audit.server";
 import { NotFound } from "../models/errors";
 import { getDelivery, getDeliveryByGuid } from "../models/github.server";
 import { handleEvent } from "./handlers.server";
+import { parseVerifiedBody } from "./verify.server";
 
 export interface Delivery {
   deliveryId: string;
@@ -151,7 +152,7 @@ export function replayDelivery(db: Db, actor: Actor, id: number, now = Date.now(
   if (!row) throw new NotFound("There is no such delivery.");
   let payload: unknown;
   try {
-    payload = JSON.parse(row.payload);
+    payload = parseVerifiedBody(row.payload);
   } catch {
     return { status: 500, body: { ok: false, error: "the stored body is not JSON" } };
   }

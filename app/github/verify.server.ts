@@ -23,8 +23,21 @@ export function signedBytes(bytes: Uint8Array, header: string | null, keys: stri
   return keys.some((key) => crypto.timingSafeEqual(crypto.createHmac("sha256", key).update(bytes).digest(), given));
 }
 
-/** The body GitHub sent, as text, when its signature matches; otherwise null. */
+/**
+ * The body GitHub sent, as text, when its signature matches; otherwise null. The text is
+ * every byte that was signed, a UTF-8 byte-order mark included (it is kept, not silently
+ * dropped by the decoder), so what is stored and shown is what GitHub sent.
+ */
 export function verifiedBody(bytes: Uint8Array, header: string | null): string | null {
   if (!signedBytes(bytes, header)) return null;
-  return new TextDecoder().decode(bytes);
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+}
+
+/**
+ * A verified body's JSON. A leading byte-order mark is not part of the JSON text (RFC 8259
+ * §8.1 lets a parser ignore it), so it is skipped here, after the signature check on the
+ * exact bytes, and nowhere else. Throws a SyntaxError when the body is not JSON.
+ */
+export function parseVerifiedBody(body: string): unknown {
+  return JSON.parse(body.startsWith("\uFEFF") ? body.slice(1) : body);
 }

@@ -43,7 +43,8 @@ export function formatPayload(raw: string, limits: { maxDepth?: number; maxChars
 
   let value: Json;
   try {
-    value = JSON.parse(raw) as Json; // whatever JSON.parse returns is JSON-shaped
+    // whatever JSON.parse returns is JSON-shaped; a byte-order mark GitHub signed is not JSON
+    value = JSON.parse(raw.startsWith("\uFEFF") ? raw.slice(1) : raw) as Json;
   } catch {
     return raw.length > maxChars ? { text: raw.slice(0, maxChars) + cutMarker(raw.length), truncated: true } : { text: raw, truncated: false };
   }

@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { db } from "../db.server";
 import { receiveDeliveryGrouped } from "../github/receive.server";
-import { verifiedBody, webhooksConfigured } from "../github/verify.server";
+import { parseVerifiedBody, verifiedBody, webhooksConfigured } from "../github/verify.server";
 import { logEvent } from "../log.server";
 
 /** GitHub's own cap on webhook payloads. */
@@ -64,7 +64,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
   let payload: unknown;
   try {
-    payload = JSON.parse(body);
+    payload = parseVerifiedBody(body);
   } catch {
     return refuse(400, "The body is not JSON.", "invalid json");
   }

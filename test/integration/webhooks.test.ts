@@ -493,6 +493,26 @@ describe("an admin reading stored deliveries", () => {
     expect(Buffer.from(await raw.arrayBuffer()).equals(Buffer.from(body, "utf8"))).toBe(true);
   });
 
+  it("a body starting with a UTF-8 byte-order mark is verified on its exact bytes, acted on, and kept byte for byte", async () => {
+    const spec = newIssue({ labels: ["bug"] });
+    const body = `\uFEFF${JSON.stringify(issuesEvent("opened", spec))}`;
+    const withoutBom = deliveryHeaders("issues", body.slice(1), SECRET)["X-Hub-Signature-256"]!;
+    expect((await deliver("issues", null, { body, headers: { "X-Hub-Signature-256": withoutBom } })).status).toBe(401);
+    expect(getIssue(db, spec.repo, spec.number)).toBeNull();
+
+    const id = crypto.randomUUID();
+    expect((await deliver("issues", null, { id, body })).status).toBe(200);
+    expect(getIssue(db, spec.repo, spec.number)).toMatchObject({ title: spec.title, state: "open" });
+    const stored = getDeliveryByGuid(db, id)!;
+    expect(stored.status).toBe("processed");
+    expect(stored.payload).toBe(body);
+
+    const admin = await cookieFor((await makeUser(["admin"])).id);
+    const raw = await call(rawPayload, `/admin/webhooks/${stored.id}/payload`, { id: String(stored.id) }, { headers: { Cookie: admin } });
+    expect(Buffer.from(await raw.arrayBuffer()).equals(Buffer.from(body, "utf8"))).toBe(true);
+    expect(replayDelivery(db, { userId: null, label: "@admin", source: "web" }, stored.id)).toEqual({ status: 200, body: { ok: true, outcome: "processed" } });
+  });
+
   it("the raw body is for admins only: 403 for anyone else signed in, sign-in for a stranger, 404 for no such delivery", async () => {
     const id = crypto.randomUUID();
     await deliver("star", example("star", "created"), { id });

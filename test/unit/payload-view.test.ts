@@ -7,6 +7,10 @@ const nestedObjects = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repea
 const bounded = (text: string) => expect(text.length).toBeLessThan(PAYLOAD_MAX_CHARS + 200);
 
 describe("formatPayload", () => {
+  it("a body that starts with a UTF-8 byte-order mark is still shown as formatted JSON", () => {
+    expect(formatPayload('\uFEFF{"zen":"deep"}')).toEqual({ text: '{\n  "zen": "deep"\n}', truncated: false });
+  });
+
   it("prints a payload within the limits exactly as JSON.stringify(value, null, 2) does, not truncated", () => {
     const value = {
       action: "created",
