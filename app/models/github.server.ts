@@ -25,10 +25,19 @@ export interface IssueSnapshot {
   mergedAt: number | null;
 }
 
-function findIssue(tx: Tx | Db, repo: string, number: number, githubId?: number | null): IssueRow | null {
-  if (githubId) {
-    const byId = tx.select().from(githubIssues).where(eq(githubIssues.githubId, githubId)).get();
-    if (byId) return byId;
+/**
+ * The mirror row of an issue or PR: by GitHub's id within its kind (issue ids and
+ * pull-request ids are separate id spaces, so the same number can name one of each),
+ * else by repository and number.
+ */
+function findIssue(tx: Tx | Db, repo: string, number: number, byId?: { githubId: number | null; kind: IssueSnapshot["kind"] }): IssueRow | null {
+  if (byId?.githubId) {
+    const found = tx
+      .select()
+      .from(githubIssues)
+      .where(and(eq(githubIssues.githubId, byId.githubId), eq(githubIssues.kind, byId.kind)))
+      .get();
+    if (found) return found;
   }
   return (
     tx
@@ -48,7 +57,7 @@ export function getIssue(db: Db, repo: string, number: number): IssueRow | null 
  * stored changes nothing (`fresh: false`). A merged PR stays merged.
  */
 export function upsertIssue(tx: Tx | Db, snap: IssueSnapshot, now: number): { row: IssueRow; fresh: boolean } {
-  const existing = findIssue(tx, snap.repo, snap.number, snap.githubId);
+  const existing = findIssue(tx, snap.repo, snap.number, snap);
   const values = {
     githubId: snap.githubId,
     repo: snap.repo,

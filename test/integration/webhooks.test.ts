@@ -392,6 +392,29 @@ describe("events", () => {
     expect(done.creditLabel).toBe("@carol-gh (GitHub)");
   });
 
+  it("a PR whose id equals an issue's id is a different item: the issue's mirror row and bounty stay as they were", async () => {
+    const spec = newIssue({ labels: ["club-zero"], id: 4_242_000_000 + issueNo });
+    await deliver("issues", issuesEvent("labeled", spec));
+    const pr = {
+      repo: spec.repo,
+      id: spec.id!,
+      number: 9700 + spec.number,
+      title: "Unrelated refactor",
+      body: "No issue here.",
+      author: "pat-gh",
+      updatedAt: at(20),
+    };
+    expect((await deliver("pull_request", pullEvent("opened", pr))).status).toBe(200);
+
+    expect(getIssue(db, spec.repo, spec.number)).toMatchObject({ kind: "issue", title: spec.title, githubId: spec.id, state: "open" });
+    expect(getIssue(db, pr.repo, pr.number)).toMatchObject({ kind: "pull", title: "Unrelated refactor", githubId: pr.id });
+    expect(getBountyForIssue(db, spec.repo, spec.number)).toMatchObject({ status: "open", title: spec.title });
+
+    await deliver("issues", issuesEvent("edited", { ...spec, title: "Support SPIFFE, renamed", updatedAt: at(30) }));
+    expect(getIssue(db, spec.repo, spec.number)).toMatchObject({ kind: "issue", title: "Support SPIFFE, renamed" });
+    expect(getIssue(db, pr.repo, pr.number)).toMatchObject({ kind: "pull", title: "Unrelated refactor" });
+  });
+
   it("a PR closed without merging sends the work back; closing the issue as not planned cancels", async () => {
     const spec = newIssue({ labels: ["club-zero"] });
     await deliver("issues", issuesEvent("labeled", spec));
