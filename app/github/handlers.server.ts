@@ -34,7 +34,9 @@ const HANDLED: Record<string, readonly string[] | "any"> = {
   issues: ["opened", "edited", "closed", "reopened", "labeled", "unlabeled", "assigned", "unassigned", "deleted", "transferred"],
   issue_comment: ["created"],
   pull_request: ["opened", "reopened", "edited", "closed"],
-  release: ["published"],
+  // `released`: published as a full release, or a pre-release promoted to one (GitHub sends no
+  // second `published` for the promotion)
+  release: ["published", "released"],
 };
 
 export function isHandled(event: string, action: string | null): boolean {

@@ -48,6 +48,20 @@ function compareNumbers(a: number[], b: number[]): number {
   return 0;
 }
 
+/**
+ * Orders two release tags (`v1.10.0` against `v1.9.3`): positive when `a` is the newer
+ * version, negative when older, 0 when the same; a pre-release is older than its release.
+ * Null when either does not read as a version.
+ */
+export function compareVersions(a: string, b: string): number | null {
+  const x = parseVersion(a);
+  const y = parseVersion(b);
+  if (!x || !y) return null;
+  const d = compareNumbers(x.numbers, y.numbers);
+  if (d !== 0) return d;
+  return x.prerelease === y.prerelease ? 0 : x.prerelease ? -1 : 1;
+}
+
 export interface VersionVerdict {
   status: PackageStatus;
   /** Why, in a sentence, when the status is `unknown`. */

@@ -3,6 +3,7 @@ import { adjustTargetIssues } from "~/db/issue-counts";
 import { githubHooks, githubIssues, pullLinks, repoReleases, targetIssues, targets, webhookDeliveries, type DeliveryStatus } from "~/db/schema";
 import { writeTx, type Db, type Tx } from "../db.server";
 import { githubIssueUrl } from "../lib/links";
+import { compareVersions } from "../lib/versions";
 import { recordAudit, type Actor } from "./audit.server";
 import { NotFound } from "./errors";
 
@@ -218,15 +219,31 @@ export function linkIssueManually(db: Db, actor: Actor, targetId: number, ref: {
 }
 
 /** Remembers the latest published release of a repository; an older one changes nothing. */
-export function recordRelease(tx: Tx | Db, release: { repo: string; tag: string; name: string | null; url: string; publishedAt: number }, now: number) {
+/**
+ * Remembers a published release as the repository's latest unless the stored one is a newer
+ * version: a backport (v1.9.3 published after v1.10.0) does not replace it. Tags that do not
+ * read as versions are ordered by publication time. Returns whether it became the latest.
+ * Reads then writes: call it inside the delivery's transaction.
+ */
+export function recordRelease(
+  tx: Tx | Db,
+  release: { repo: string; tag: string; name: string | null; url: string; publishedAt: number },
+  now: number,
+): boolean {
+  const repo = release.repo.toLowerCase();
+  const stored = tx.select().from(repoReleases).where(eq(repoReleases.repo, repo)).get();
+  if (stored) {
+    const order = compareVersions(release.tag, stored.tag);
+    if (order !== null ? order < 0 || (order === 0 && release.publishedAt < stored.publishedAt) : release.publishedAt < stored.publishedAt) return false;
+  }
   tx.insert(repoReleases)
-    .values({ ...release, repo: release.repo.toLowerCase(), receivedAt: now })
+    .values({ ...release, repo, receivedAt: now })
     .onConflictDoUpdate({
       target: repoReleases.repo,
       set: { tag: release.tag, name: release.name, url: release.url, publishedAt: release.publishedAt, receivedAt: now },
-      setWhere: sql`excluded.published_at >= ${repoReleases.publishedAt}`,
     })
     .run();
+  return true;
 }
 
 export function getRelease(db: Db, repo: string) {

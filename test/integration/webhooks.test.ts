@@ -196,7 +196,7 @@ describe("events", () => {
       ["issues", ["opened", "edited", "reopened", "labeled", "unlabeled", "assigned", "unassigned", "deleted", "transferred"]],
       ["issue_comment", ["created"]],
       ["pull_request", ["opened", "reopened", "closed"]],
-      ["release", ["published"]],
+      ["release", ["published", "released"]],
     ];
     for (const [event, actions] of handled) {
       for (const action of actions) {
@@ -454,6 +454,38 @@ describe("events", () => {
     older.release.published_at = "2026-09-01T00:00:00Z";
     await deliver("release", older);
     expect(getRelease(db, "spiffe/spire")).toMatchObject({ tag: "v1.15.2" });
+  });
+
+  it("a pre-release promoted to a release (`released`, no second `published`) becomes the latest release", async () => {
+    const pre = example("release", "published");
+    pre.repository.full_name = "spiffe/spire-promoted";
+    Object.assign(pre.release, { tag_name: "v2.0.0", published_at: "2026-10-01T00:00:00Z", prerelease: true, draft: false });
+    await deliver("release", pre);
+    expect(getRelease(db, "spiffe/spire-promoted")).toBeNull();
+    const promoted = structuredClone(pre);
+    promoted.action = "released";
+    promoted.release.prerelease = false;
+    const id = crypto.randomUUID();
+    expect((await deliver("release", promoted, { id })).status).toBe(200);
+    expect(getDeliveryByGuid(db, id)?.status).toBe("processed");
+    expect(getRelease(db, "spiffe/spire-promoted")).toMatchObject({ tag: "v2.0.0" });
+  });
+
+  it("a backport published after a newer release (v1.9.3 after v1.10.0) does not replace the latest release", async () => {
+    const newer = example("release", "published");
+    newer.repository.full_name = "spiffe/spire-backports";
+    Object.assign(newer.release, { tag_name: "v1.10.0", published_at: "2026-10-01T00:00:00Z", prerelease: false, draft: false });
+    await deliver("release", newer);
+    const backport = structuredClone(newer);
+    Object.assign(backport.release, { tag_name: "v1.9.3", published_at: "2026-10-05T00:00:00Z" });
+    await deliver("release", backport);
+    backport.action = "released";
+    await deliver("release", backport);
+    expect(getRelease(db, "spiffe/spire-backports")).toMatchObject({ tag: "v1.10.0" });
+    const next = structuredClone(newer);
+    Object.assign(next.release, { tag_name: "v1.10.1", published_at: "2026-10-06T00:00:00Z" });
+    await deliver("release", next);
+    expect(getRelease(db, "spiffe/spire-backports")).toMatchObject({ tag: "v1.10.1" });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareToUpstream, parseVersion } from "~/app/lib/versions";
+import { compareToUpstream, compareVersions, parseVersion } from "~/app/lib/versions";
 
 describe("reading distribution versions", () => {
   it.each([
@@ -49,5 +49,16 @@ describe("comparing with upstream", () => {
   it("says why when it cannot compare", () => {
     expect(compareToUpstream("latest", "1.15.3")).toEqual({ status: "unknown", reason: '"latest" does not look like a version we can compare.' });
     expect(compareToUpstream("1.0.0", null)).toEqual({ status: "unknown", reason: "The upstream version is not known yet." });
+  });
+});
+
+describe("ordering release tags", () => {
+  it("orders by version, not by text or publication: v1.10.0 is newer than the backport v1.9.3", () => {
+    expect(compareVersions("v1.9.3", "v1.10.0")).toBeLessThan(0);
+    expect(compareVersions("v1.10.0", "v1.9.3")).toBeGreaterThan(0);
+    expect(compareVersions("1.10.0", "v1.10.0")).toBe(0);
+    expect(compareVersions("v2.0.0-rc.1", "v2.0.0")).toBeLessThan(0);
+    expect(compareVersions("v2.0.0", "v2.0.0-rc.1")).toBeGreaterThan(0);
+    expect(compareVersions("nightly", "v1.0.0")).toBeNull();
   });
 });
