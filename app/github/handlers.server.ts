@@ -3,7 +3,16 @@
 import { BOUNTY_KINDS } from "~/db/schema";
 import { isBot, parseCommands, parseIssueRefs, type Command } from "../lib/github-text";
 import { githubIssueUrl, githubReleaseUrl } from "../lib/links";
-import { applyIntent, createBounty, getBountyForIssue, hasActiveClaim, recordRefusal, type BountyActor, type IntentInput } from "../models/bounties.server";
+import {
+  applyIntent,
+  createBounty,
+  creditUpstreamCompletion,
+  getBountyForIssue,
+  hasActiveClaim,
+  recordRefusal,
+  type BountyActor,
+  type IntentInput,
+} from "../models/bounties.server";
 import { DomainError, InvalidTransition, RateLimited } from "../models/errors";
 import {
   ensureIssuePlaceholder,
@@ -333,6 +342,19 @@ function handlePull(db: Db, payload: unknown, now: number): Outcome {
         bounty.id,
         "upstream_complete",
         { links: [prUrl], note: "The pull request was merged.", credit: creditFor(db, pr.user), externalKey: `pr-merged:${pr.id}:${bounty.id}` },
+        now,
+      );
+      // the issue's close may have completed it first, with nobody to credit yet
+      creditUpstreamCompletion(
+        db,
+        actor,
+        bounty.id,
+        creditFor(db, pr.user),
+        {
+          links: [prUrl],
+          note: `The pull request by @${pr.user.login} was merged; credited to its author.`,
+          externalKey: `pr-merged-credit:${pr.id}:${bounty.id}`,
+        },
         now,
       );
     } else if (pr.state === "open") {

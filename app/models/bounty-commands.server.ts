@@ -461,6 +461,51 @@ export function applyIntent(
 }
 
 /**
+ * GitHub sends `issues.closed` and the merged `pull_request.closed` in either order. When the
+ * issue's close completed the bounty first, nobody holding a claim, the merged PR's author is
+ * credited now, as if the PR had arrived first. A completion already credited (to the
+ * claimant, or to this author) is left alone. Acts once per externalKey.
+ */
+export function creditUpstreamCompletion(
+  db: Db,
+  actor: BountyActor,
+  bountyId: number,
+  credit: { userId: number | null; githubLogin: string | null },
+  input: { note: string; links: string[]; externalKey: string },
+  now = Date.now(),
+): boolean {
+  return writeTx(db, (tx) => {
+    const seen = tx.select({ id: bountyEvents.id }).from(bountyEvents).where(eq(bountyEvents.externalKey, input.externalKey)).get();
+    if (seen) return false;
+    const bounty = requireBounty(tx, bountyId);
+    if (bounty.status !== "completed" || bounty.completedByUserId !== null || bounty.completedByGithubLogin !== null) return false;
+    const credited = { completedByUserId: credit.userId, completedByGithubLogin: credit.userId === null ? credit.githubLogin : null };
+    tx.update(bounties)
+      .set({ ...credited, updatedAt: now })
+      .where(eq(bounties.id, bountyId))
+      .run();
+    const eventId = insertBountyEvent(tx, bountyId, actor, { type: "linked", note: input.note, links: input.links, externalKey: input.externalKey }, now);
+    if (credit.userId !== null) {
+      notify(
+        tx,
+        {
+          kind: "work_completed",
+          recipients: [credit.userId],
+          exceptUserId: actor.userId,
+          eventKey: `bounty:${bountyId}:event:${eventId}:completed`,
+          title: `Your work is completed: ${bounty.title}`,
+          body: `"${bounty.title}" is completed and credited to you. Thank you!`,
+          link: `/bounties/${bountyId}`,
+        },
+        now,
+      );
+    }
+    recordAudit(tx, actor, { action: "bounty.upstream_credit", entityType: "bounty", entityId: bountyId, before: { credit: null }, after: credited }, now);
+    return true;
+  });
+}
+
+/**
  * Records on the timeline that a command from outside (a GitHub comment) was refused, and
  * why. Acts once per externalKey.
  * @throws RateLimited: a refusal is a note the person caused, so it counts against their

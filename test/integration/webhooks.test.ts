@@ -392,6 +392,34 @@ describe("events", () => {
     expect(done.creditLabel).toBe("@carol-gh (GitHub)");
   });
 
+  it("with nobody holding a claim, the merged PR's author gets the credit whether issues.closed or the merged pull_request.closed arrives first", async () => {
+    const credits: (string | null)[] = [];
+    for (const issueFirst of [true, false]) {
+      const spec = newIssue({ labels: ["club-zero"] });
+      await deliver("issues", issuesEvent("labeled", spec));
+      const pr = {
+        repo: spec.repo,
+        id: 870_000 + spec.number,
+        number: 9300 + spec.number,
+        title: "SPIFFE",
+        body: `Fixes #${spec.number}`,
+        author: "fay-gh",
+        updatedAt: at(10),
+      };
+      await deliver("pull_request", pullEvent("opened", pr));
+      const closed = () => deliver("issues", issuesEvent("closed", { ...spec, state: "closed", stateReason: "completed", updatedAt: at(21) }));
+      const merged = () => deliver("pull_request", pullEvent("closed", { ...pr, merged: true, updatedAt: at(20) }));
+      if (issueFirst) await closed();
+      await merged();
+      if (!issueFirst) await closed();
+      await merged(); // GitHub redelivers: still one credit
+      const b = getBounty(db, getBountyForIssue(db, spec.repo, spec.number)!.id)!;
+      expect(b.status, issueFirst ? "issue closed first" : "PR merged first").toBe("completed");
+      credits.push(b.creditLabel);
+    }
+    expect(credits).toEqual(["@fay-gh (GitHub)", "@fay-gh (GitHub)"]);
+  });
+
   it("a PR whose id equals an issue's id is a different item: the issue's mirror row and bounty stay as they were", async () => {
     const spec = newIssue({ labels: ["club-zero"], id: 4_242_000_000 + issueNo });
     await deliver("issues", issuesEvent("labeled", spec));
