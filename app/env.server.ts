@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { z } from "zod";
+import { LOG_LEVELS } from "./log.server";
 
 /** Express's `trust proxy`: false (no proxy), a hop count, or addresses/CIDR ranges/named ranges. */
 export type TrustProxy = false | number | string[];
@@ -146,10 +147,30 @@ const EnvSchema = z.object({
   PAGE_CACHE_MB: wholeNumber("megabytes", 0, 4096).default(32),
   /** How long a CDN in front may serve an anonymous page without asking again (s-maxage); 0: it must always ask. */
   CDN_MAX_AGE_SECONDS: wholeNumber("seconds", 0, 3600).default(5),
+  /** How much the JSON log says: fatal, error, warn, info (one line per request and job run), debug, trace or silent. */
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  /** Bearer token that opens /metrics on the main port; unset, /metrics is not served there. */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters (e.g. openssl rand -hex 16)").optional(),
+  /** A second port, on 127.0.0.1 only, that serves /metrics without a token (for a local Prometheus or agent). */
+  METRICS_PORT: z.coerce
+    .number({ error: "must be a whole number from 1 to 65535" })
+    .int("must be a whole number from 1 to 65535")
+    .min(1, "must be a whole number from 1 to 65535")
+    .max(65535, "must be a whole number from 1 to 65535")
+    .optional(),
+  /** On SIGTERM/SIGINT: how long requests in flight and running jobs get to finish before the process exits anyway. */
+  SHUTDOWN_SECONDS: wholeNumber("seconds", 1, 300).default(10),
 });
 
 /** Variables whose values are never repeated in a message (they may carry passwords). */
-const SECRET_VARIABLES = new Set(["SMTP_URL", "GITHUB_WEBHOOK_SECRET", "GITHUB_WEBHOOK_SECRET_PREVIOUS", "GITHUB_CLIENT_SECRET", "GITHUB_TOKEN"]);
+const SECRET_VARIABLES = new Set([
+  "METRICS_TOKEN",
+  "SMTP_URL",
+  "GITHUB_WEBHOOK_SECRET",
+  "GITHUB_WEBHOOK_SECRET_PREVIOUS",
+  "GITHUB_CLIENT_SECRET",
+  "GITHUB_TOKEN",
+]);
 
 export type Env = z.infer<typeof EnvSchema> & { APP_ORIGIN: string; MAIL_FROM: string };
 
