@@ -78,3 +78,8 @@ export const TUTORIAL_STATUS_LABELS: Record<TutorialStatus, string> = {
   published: "Published",
   unpublished: "Unpublished",
 };
+
+/** The intents this viewer may send now (the buttons a page offers). */
+export function availableTutorialIntents(status: TutorialStatus, viewer: TutorialViewer): TutorialIntent[] {
+  return TUTORIAL_INTENTS.filter((intent) => tutorialRefusal(intent, viewer) === null && nextTutorialStatus(status, intent).ok);
+}

@@ -49,7 +49,8 @@ export interface TutorialText {
 
 /** A source tutorial's text plus what it is for. */
 export interface TutorialInput extends TutorialText {
-  targetIds: number[];
+  /** The targets it is for, by slug. */
+  targetSlugs: string[];
   personas: PersonaSlug[];
   /** The tutorial bounty its publication completes. */
   bountyId?: number | null;
@@ -118,11 +119,16 @@ function checkText(input: TutorialText) {
 }
 
 function checkPurpose(tx: Tx, input: TutorialInput, authors: number[]) {
-  const ids = [...new Set(input.targetIds)];
-  if (ids.length === 0) throw new InvalidField("targets", "Choose at least one target the tutorial is for.");
-  if (ids.length > TARGETS_MAX) throw new InvalidField("targets", `Choose at most ${TARGETS_MAX} targets.`);
-  const known = tx.select({ id: targets.id }).from(targets).where(inArray(targets.id, ids)).all();
-  if (known.length !== ids.length) throw new InvalidField("targets", "Choose the targets from the list.");
+  const wanted = [...new Set(input.targetSlugs)];
+  if (wanted.length === 0) throw new InvalidField("targets", "Choose at least one target the tutorial is for.");
+  if (wanted.length > TARGETS_MAX) throw new InvalidField("targets", `Choose at most ${TARGETS_MAX} targets.`);
+  const ids = tx
+    .select({ id: targets.id })
+    .from(targets)
+    .where(inArray(targets.slug, wanted))
+    .all()
+    .map((t) => t.id);
+  if (ids.length !== wanted.length) throw new InvalidField("targets", "Choose the targets from the list.");
   const slugs = [...new Set(input.personas)];
   if (slugs.length === 0) throw new InvalidField("personas", "Choose at least one persona the tutorial is for.");
   const knownPersonas = tx.select({ slug: personas.slug }).from(personas).where(inArray(personas.slug, slugs)).all();
@@ -192,10 +198,14 @@ export function formatTutorialSlug(title: string): string {
   return base || "tutorial";
 }
 
+/** Slugs that are pages of their own under /tutorials. */
+const RESERVED_SLUGS = new Set(["new"]);
+
 function freeSlug(tx: Tx, title: string): string {
   const base = formatTutorialSlug(title);
   for (let n = 1; ; n++) {
     const slug = n === 1 ? base : `${base}-${n}`;
+    if (RESERVED_SLUGS.has(slug)) continue;
     if (!tx.select({ id: tutorials.id }).from(tutorials).where(eq(tutorials.slug, slug)).get()) return slug;
   }
 }
@@ -238,22 +248,10 @@ export function createTutorial(db: Db, actor: BountyActor, input: TutorialInput,
  * a tutorial seeded once is never written again, so edits made in the app are kept.
  * Returns whether it was added.
  */
-export function seedTutorial(
-  tx: Tx,
-  seed: { key: string; creditLine: string; targetSlugs: string[] } & Omit<TutorialInput, "targetIds">,
-  actor: BountyActor,
-  now: number,
-): boolean {
+export function seedTutorial(tx: Tx, seed: { key: string; creditLine: string } & TutorialInput, actor: BountyActor, now: number): boolean {
   if (tx.select({ id: tutorials.id }).from(tutorials).where(eq(tutorials.seedKey, seed.key)).get()) return false;
   checkText(seed);
-  const targetIds = tx
-    .select({ id: targets.id })
-    .from(targets)
-    .where(inArray(targets.slug, seed.targetSlugs))
-    .all()
-    .map((t) => t.id);
-  if (targetIds.length !== seed.targetSlugs.length) throw new Error(`seed: tutorial ${seed.key} names an unknown target`);
-  const purpose = checkPurpose(tx, { ...seed, targetIds }, []);
+  const purpose = checkPurpose(tx, seed, []);
   const row = tx
     .insert(tutorials)
     .values({
@@ -291,7 +289,7 @@ export function reviseTutorial(db: Db, actor: BountyActor, id: number, input: Tu
     let sourceRevisionId: number | null = null;
     let purposeChanged = false;
     if (row.sourceTutorialId === null) {
-      const purpose = checkPurpose(tx, { ...input, targetIds: input.targetIds ?? [], personas: input.personas ?? [] }, authors);
+      const purpose = checkPurpose(tx, { ...input, targetSlugs: input.targetSlugs ?? [], personas: input.personas ?? [] }, authors);
       const before = describePurpose(tx, id);
       purposeChanged =
         JSON.stringify([...purpose.ids].sort()) !== JSON.stringify(before.targetIds) ||
