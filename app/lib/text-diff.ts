@@ -19,7 +19,10 @@ export function diffText(before: string, after: string, context = 3): { rows: Di
   const lines: DiffLine[] = [];
   let oldNumber = 1;
   let newNumber = 1;
-  for (const change of diffLines(before, after)) {
+  // A last line without its newline is the same line as one with it.
+  const withNewline = (s: string) => (s === "" || s.endsWith("\n") ? s : `${s}\n`);
+  for (const change of diffLines(withNewline(before), withNewline(after))) {
+    if (change.value === "") continue;
     const texts = change.value.replace(/\n$/, "").split("\n");
     for (const text of texts) {
       if (change.added) lines.push({ kind: "added", oldNumber: null, newNumber: newNumber++, text });
