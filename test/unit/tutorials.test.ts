@@ -89,7 +89,7 @@ describe("revision diffs", () => {
 describe("tutorial Markdown", () => {
   it("escapes raw HTML and script, and drops javascript: links", () => {
     const { html } = renderTutorialMarkdown(
-      "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[click](javascript:alert(1)) [ok](https://spiffe.io) <a href=\"javascript:alert(2)\">a</a>\n",
+      '<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[click](javascript:alert(1)) [ok](https://spiffe.io) <a href="javascript:alert(2)">a</a>\n',
     );
     expect(html).not.toMatch(/<script|<img|<a href="javascript|href="javascript/i);
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
