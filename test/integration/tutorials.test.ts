@@ -38,7 +38,7 @@ beforeAll(async () => {
 });
 
 /** A form post with repeated fields (checkbox lists). */
-function post(cookie: string | null, fields: Record<string, string | string[]>): RequestInit {
+function post(cookie: string | null, fields: Record<string, string | readonly string[]>): RequestInit {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
   const init = formInit(cookie, {});
@@ -50,7 +50,7 @@ const q = <T>(sql: string, ...args: unknown[]) => db.$client.prepare(sql).get(..
 
 const BODY =
   '## Install SPIRE\n\nRun the server.\n\n```bash\necho "start" # then\nspire-server run -config server.conf\n```\n\n## Register Envoy\n\nCreate an entry.\n';
-const fields = (over: Record<string, string | string[]> = {}) => ({
+const fields = (over: Record<string, string | readonly string[]> = {}) => ({
   title: "Envoy and SPIRE in ten minutes",
   summary: "Envoy gets its certificates from SPIRE.",
   body: BODY,
@@ -61,7 +61,7 @@ const fields = (over: Record<string, string | string[]> = {}) => ({
   ...over,
 });
 
-async function createDraft(who: Person, over: Record<string, string | string[]> = {}): Promise<string> {
+async function createDraft(who: Person, over: Record<string, string | readonly string[]> = {}): Promise<string> {
   const res = await call(newPage.action, "/tutorials/new", {}, post(who.cookie, fields(over)));
   expect(res.status, JSON.stringify(res.status === 302 ? "" : await res.clone().text())).toBe(302);
   return res.headers.get("location")!.replace("/tutorials/", "");
@@ -70,7 +70,7 @@ const act = (who: Person | null, slug: string, intent: string, extra: Record<str
   call(tutorialPage.action, `/tutorials/${slug}`, { slug }, post(who?.cookie ?? null, { intent, ...extra }));
 const view = (who: Person | null, slug: string, headers: Record<string, string> = {}) =>
   call(tutorialPage.loader, `/tutorials/${slug}`, { slug }, get(who?.cookie ?? null, headers));
-const edit = (who: Person, slug: string, over: Record<string, string | string[]> = {}) =>
+const edit = (who: Person, slug: string, over: Record<string, string | readonly string[]> = {}) =>
   call(editPage.action, `/tutorials/${slug}/edit`, { slug }, post(who.cookie, fields(over)));
 const audits = (action: string, entityId: string | number) =>
   q<{ n: number }>("select count(*) as n from audit_log where action = ? and entity_id = ?", action, String(entityId)).n;
