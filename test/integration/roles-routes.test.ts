@@ -53,7 +53,6 @@ import * as ssc from "~/app/routes/ssc";
 import * as target from "~/app/routes/targets.$slug";
 import * as newBounty from "~/app/routes/targets.$slug_.bounties.new";
 import * as catalog from "~/app/routes/targets._index";
-import * as profile from "~/app/routes/u.$username";
 import * as tutorial from "~/app/routes/tutorials.$slug";
 import * as tutorialEdit from "~/app/routes/tutorials.$slug_.edit";
 import * as tutorialHistory from "~/app/routes/tutorials.$slug_.history";
@@ -63,6 +62,7 @@ import * as translationHistory from "~/app/routes/tutorials.$slug_.translations.
 import * as tutorials from "~/app/routes/tutorials._index";
 import * as tutorialNew from "~/app/routes/tutorials.new";
 import * as tutorialFeed from "~/app/routes/tutorials[.]atom";
+import * as profile from "~/app/routes/u.$username";
 import * as unsubscribePage from "~/app/routes/unsubscribe";
 import * as verifyEmail from "~/app/routes/verify-email";
 import * as watch from "~/app/routes/watch";
