@@ -43,6 +43,12 @@ tutorialMd.renderer.rules.link_open = (tokens, idx, opts, env, self) => {
   if (!tokens[idx]!.attrGet("href")?.startsWith("#")) tokens[idx]!.attrSet("rel", "nofollow noreferrer");
   return self.renderToken(tokens, idx, opts);
 };
+// A long line scrolls its code block sideways: the block takes keyboard focus so it can be
+// scrolled without a mouse (WCAG 2.1.1; axe's scrollable-region-focusable).
+for (const rule of ["fence", "code_block"] as const) {
+  const render = tutorialMd.renderer.rules[rule]!;
+  tutorialMd.renderer.rules[rule] = (tokens, idx, opts, env, self) => render(tokens, idx, opts, env, self).replace(/^<pre>/, '<pre tabindex="0">');
+}
 tutorialMd.use(anchor, {
   level: [2, 3, 4],
   slugify: slugifyHeading,

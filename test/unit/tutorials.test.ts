@@ -98,7 +98,7 @@ describe("tutorial Markdown", () => {
 
   it("highlights code on the server without letting the code out of its block", () => {
     const { html } = renderTutorialMarkdown("```yaml\nkey: </code><script>alert(1)</script>\n```\n\n```no-such-language\n<b>bold?</b>\n```\n");
-    expect(html).toContain('<span class="hljs-attr">key:</span>');
+    expect(html).toContain('<pre tabindex="0"><code class="language-yaml"><span class="hljs-attr">key:</span>');
     expect(html).not.toMatch(/<script|<b>/);
     expect(html).toContain("&lt;b&gt;bold?&lt;/b&gt;");
   });
