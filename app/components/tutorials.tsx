@@ -265,6 +265,21 @@ export function formErrors(data: { fieldErrors?: Record<string, string>; message
   return data?.message ? { form: data.message } : {};
 }
 
+function RevisionSelect({ name, label, numbers, chosen }: { name: string; label: string; numbers: number[]; chosen: number }) {
+  return (
+    <>
+      <label htmlFor={name}>{label}</label>
+      <select id={name} name={name} defaultValue={String(chosen)}>
+        {numbers.map((n) => (
+          <option key={n} value={String(n)}>
+            {n}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
 /** A history page: the revisions, a form to pick two, and their diff. */
 export function RevisionHistory({
   revisions,
@@ -307,22 +322,8 @@ export function RevisionHistory({
       </div>
       {revisions.length > 1 ? (
         <Form method="get" className="inline-form">
-          <label htmlFor="from">Compare revision</label>
-          <select id="from" name="from" defaultValue={String(from)}>
-            {revisions.map((r) => (
-              <option key={r.number} value={String(r.number)}>
-                {r.number}
-              </option>
-            ))}
-          </select>
-          <label htmlFor="to">with revision</label>
-          <select id="to" name="to" defaultValue={String(to)}>
-            {revisions.map((r) => (
-              <option key={r.number} value={String(r.number)}>
-                {r.number}
-              </option>
-            ))}
-          </select>
+          <RevisionSelect name="from" label="Compare revision" numbers={revisions.map((r) => r.number)} chosen={from} />
+          <RevisionSelect name="to" label="with revision" numbers={revisions.map((r) => r.number)} chosen={to} />
           <button className="button button--quiet" type="submit">
             Compare
           </button>

@@ -1,6 +1,7 @@
 import hljs from "highlight.js/lib/common";
 import MarkdownIt, { type Options } from "markdown-it";
 import anchor from "markdown-it-anchor";
+import { formatSlug } from "./slugs";
 
 // html: false escapes any raw HTML in the source, and markdown-it's validateLink refuses
 // javascript:, vbscript:, file: and non-image data: URLs, so user text cannot inject script.
@@ -57,15 +58,7 @@ tutorialMd.use(anchor, {
 
 /** Headings' anchors: lowercase ASCII letters, digits and hyphens only (never an id that shadows a DOM property). */
 export function slugifyHeading(text: string): string {
-  const slug = text
-    .normalize("NFKD")
-    .toLowerCase()
-    .replace(/[^a-z0-9\s-]/g, "")
-    .trim()
-    .replace(/[\s-]+/g, "-")
-    .slice(0, 60)
-    .replace(/-+$/, "");
-  return `s-${slug || "section"}`;
+  return `s-${formatSlug(text) || "section"}`;
 }
 
 export interface TocEntry {

@@ -494,24 +494,28 @@ export function creditUpstreamCompletion(
       .where(eq(bounties.id, bountyId))
       .run();
     const eventId = insertBountyEvent(tx, bountyId, actor, { type: "linked", note: input.note, links: input.links, externalKey: input.externalKey }, now);
-    if (credit.userId !== null) {
-      notify(
-        tx,
-        {
-          kind: "work_completed",
-          recipients: [credit.userId],
-          exceptUserId: actor.userId,
-          eventKey: `bounty:${bountyId}:event:${eventId}:completed`,
-          title: `Your work is completed: ${bounty.title}`,
-          body: `"${bounty.title}" is completed and credited to you. Thank you!`,
-          link: `/bounties/${bountyId}`,
-        },
-        now,
-      );
-    }
+    tellCredited(tx, actor, bounty, eventId, credit.userId, now);
     recordAudit(tx, actor, { action: "bounty.upstream_credit", entityType: "bounty", entityId: bountyId, before: { credit: null }, after: credited }, now);
     return true;
   });
+}
+
+/** Tells the person credited with a completion (if they have an account) that it is done. */
+function tellCredited(tx: Tx, actor: BountyActor, bounty: BountyRow, eventId: number, credit: number | null, now: number) {
+  if (credit === null) return;
+  notify(
+    tx,
+    {
+      kind: "work_completed",
+      recipients: [credit],
+      exceptUserId: actor.userId,
+      eventKey: `bounty:${bounty.id}:event:${eventId}:completed`,
+      title: `Your work is completed: ${bounty.title}`,
+      body: `"${bounty.title}" is completed and credited to you. Thank you!`,
+      link: `/bounties/${bounty.id}`,
+    },
+    now,
+  );
 }
 
 /**
@@ -535,21 +539,7 @@ export function completeBountyByPublishedWork(
   const credit = claim?.userId ?? work.creditUserId;
   setStatus(tx, bounty, "completed", now, { completedByUserId: credit, completedByGithubLogin: null, completedAt: now });
   const eventId = insertBountyEvent(tx, bountyId, actor, { type: "completed", note: work.note, links: [work.link] }, now);
-  if (credit !== null) {
-    notify(
-      tx,
-      {
-        kind: "work_completed",
-        recipients: [credit],
-        exceptUserId: actor.userId,
-        eventKey: `bounty:${bountyId}:event:${eventId}:completed`,
-        title: `Your work is completed: ${bounty.title}`,
-        body: `"${bounty.title}" is completed and credited to you. Thank you!`,
-        link: `/bounties/${bountyId}`,
-      },
-      now,
-    );
-  }
+  tellCredited(tx, actor, bounty, eventId, credit, now);
   recordAudit(
     tx,
     actor,

@@ -18,6 +18,7 @@ import { db as defaultDb, writeTx, type Db, type Tx } from "../db.server";
 import { env } from "../env.server";
 import { OPEN_AND_ACTIVE } from "../lib/bounty-lifecycle";
 import { renderTutorialMarkdown, type TocEntry } from "../lib/markdown.server";
+import { formatSlug } from "../lib/slugs";
 import { diffText } from "../lib/text-diff";
 import { isPublic, NEEDS_REASON, nextTutorialStatus, tutorialRefusal, type TutorialIntent } from "../lib/tutorial-lifecycle";
 import { SOURCE_LANGUAGE } from "../lib/vocabulary";
@@ -185,24 +186,12 @@ function addRevision(tx: Tx, tutorialId: number, actor: BountyActor, input: Tuto
   return revision;
 }
 
-/** "Envoy with SPIRE's SDS" → "envoy-with-spires-sds", made unique with -2, -3… */
-export function formatTutorialSlug(title: string): string {
-  const base = title
-    .normalize("NFKD")
-    .toLowerCase()
-    .replace(/[^a-z0-9\s-]/g, "")
-    .trim()
-    .replace(/[\s-]+/g, "-")
-    .slice(0, 60)
-    .replace(/-+$/, "");
-  return base || "tutorial";
-}
-
 /** Slugs that are pages of their own under /tutorials. */
 const RESERVED_SLUGS = new Set(["new"]);
 
+/** The slug for a new tutorial's title, made unique with -2, -3… */
 function freeSlug(tx: Tx, title: string): string {
-  const base = formatTutorialSlug(title);
+  const base = formatSlug(title) || "tutorial";
   for (let n = 1; ; n++) {
     const slug = n === 1 ? base : `${base}-${n}`;
     if (RESERVED_SLUGS.has(slug)) continue;

@@ -12,8 +12,8 @@ import { InvalidField } from "../models/errors";
 import { listPersonas } from "../models/personas.server";
 import { listTargetOptions } from "../models/targets.server";
 import { getTutorial, listTutorialBountyOptions, mayEditTutorial, reviseTutorial } from "../models/tutorials.server";
-import { formToObject, parseForm, readForm } from "../schemas/form";
-import { TutorialFormSchema } from "../schemas/tutorials";
+import { readForm } from "../schemas/form";
+import { parseTutorialForm } from "../schemas/tutorials";
 
 export const meta: MetaFunction = () => pageMeta("Edit a tutorial · Club Zero");
 
@@ -46,14 +46,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, tutorial } = await requireEditable(request, params.slug);
-  const form = await readForm(request);
-  const values = formToObject(form, ["targets", "personas"]);
-  const parsed = parseForm(TutorialFormSchema, form, { arrays: ["targets", "personas"] });
+  const parsed = parseTutorialForm(await readForm(request));
+  const values = parsed.values;
   if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, values }, { status: 400 });
-  const { targets, ...rest } = parsed.data;
   return answerDomainErrors(
     () => {
-      const revision = reviseTutorial(db, webBountyActor(user), tutorial.id, { ...rest, targetSlugs: targets });
+      const revision = reviseTutorial(db, webBountyActor(user), tutorial.id, parsed.input);
       return redirectWithMessage(`/tutorials/${tutorial.slug}`, `Saved as revision ${revision.number}.`);
     },
     (error) => ({ fieldErrors: error instanceof InvalidField ? { [error.field]: error.message } : {}, values }),

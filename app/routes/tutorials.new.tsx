@@ -11,8 +11,8 @@ import { InvalidField } from "../models/errors";
 import { listPersonas } from "../models/personas.server";
 import { listTargetOptions } from "../models/targets.server";
 import { createTutorial, listTutorialBountyOptions } from "../models/tutorials.server";
-import { formToObject, parseForm, readForm } from "../schemas/form";
-import { TutorialFormSchema } from "../schemas/tutorials";
+import { readForm } from "../schemas/form";
+import { parseTutorialForm } from "../schemas/tutorials";
 
 export const meta: MetaFunction = () => pageMeta("Write a tutorial · Club Zero");
 
@@ -27,14 +27,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const form = await readForm(request);
-  const values = formToObject(form, ["targets", "personas"]);
-  const parsed = parseForm(TutorialFormSchema, form, { arrays: ["targets", "personas"] });
+  const parsed = parseTutorialForm(await readForm(request));
+  const values = parsed.values;
   if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, values }, { status: 400 });
-  const { targets, ...rest } = parsed.data;
   return answerDomainErrors(
     () => {
-      const tutorial = createTutorial(db, webBountyActor(user), { ...rest, targetSlugs: targets });
+      const tutorial = createTutorial(db, webBountyActor(user), parsed.input);
       return redirectWithMessage(`/tutorials/${tutorial.slug}`, "Draft saved. Send it for review when it is ready.");
     },
     (error) => ({ fieldErrors: error instanceof InvalidField ? { [error.field]: error.message } : {}, values }),
