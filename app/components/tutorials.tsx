@@ -131,6 +131,41 @@ export function Bylines({ authors, creditLine }: { authors: { username: string; 
   );
 }
 
+/** Checkboxes with one name, their error named in the legend's group; `#name` is the error summary's target. */
+function CheckList({
+  name,
+  legend,
+  options,
+  chosen,
+  error,
+  scroll = false,
+}: {
+  name: string;
+  legend: string;
+  options: { slug: string; name: string }[];
+  chosen: string[];
+  error?: string;
+  scroll?: boolean;
+}) {
+  return (
+    <fieldset className="checks" aria-describedby={error ? `${name}-error` : undefined}>
+      <legend>{legend}</legend>
+      {error ? (
+        <span id={`${name}-error`} className="field__error">
+          {error}
+        </span>
+      ) : null}
+      <div className={scroll ? "checks__scroll" : undefined} id={name} tabIndex={-1}>
+        {options.map((o) => (
+          <label key={o.slug}>
+            <input type="checkbox" name={name} value={o.slug} defaultChecked={chosen.includes(o.slug)} /> {o.name}
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
 export interface TutorialFormValues {
   title?: string;
   summary?: string;
@@ -188,36 +223,8 @@ export function TutorialForm({
         />
         {purpose ? (
           <>
-            <fieldset className="checks" aria-describedby={errors.targets ? "targets-error" : undefined}>
-              <legend>Targets it is for</legend>
-              {errors.targets ? (
-                <span id="targets-error" className="field__error">
-                  {errors.targets}
-                </span>
-              ) : null}
-              <div className="checks__scroll" id="targets" tabIndex={-1}>
-                {purpose.targets.map((t) => (
-                  <label key={t.slug}>
-                    <input type="checkbox" name="targets" value={t.slug} defaultChecked={values.targets?.includes(t.slug)} /> {t.name}
-                  </label>
-                ))}
-              </div>
-            </fieldset>
-            <fieldset className="checks" aria-describedby={errors.personas ? "personas-error" : undefined}>
-              <legend>Who it is for</legend>
-              {errors.personas ? (
-                <span id="personas-error" className="field__error">
-                  {errors.personas}
-                </span>
-              ) : null}
-              <div id="personas" tabIndex={-1}>
-                {purpose.personas.map((p) => (
-                  <label key={p.slug}>
-                    <input type="checkbox" name="personas" value={p.slug} defaultChecked={values.personas?.includes(p.slug)} /> {p.name}
-                  </label>
-                ))}
-              </div>
-            </fieldset>
+            <CheckList name="targets" legend="Targets it is for" options={purpose.targets} chosen={values.targets ?? []} error={errors.targets} scroll />
+            <CheckList name="personas" legend="Who it is for" options={purpose.personas} chosen={values.personas ?? []} error={errors.personas} />
             <SelectField
               label="Tutorial bounty it answers (optional)"
               name="bountyId"
