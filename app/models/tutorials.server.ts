@@ -663,18 +663,28 @@ export interface TutorialCard {
  * Published tutorials, newest first: in the source language, or with `lang` their published
  * translations into it (each flagged outdated or not). Filters by target slug and persona.
  */
-export function listTutorials(db: Db, filters: { lang?: string; target?: string; persona?: PersonaSlug } = {}): TutorialCard[] {
+export function listTutorials(db: Db, filters: { lang?: string; target?: string; persona?: PersonaSlug } = {}, limit = 500): TutorialCard[] {
   const sources = db
     .select()
     .from(tutorials)
-    .where(and(isNull(tutorials.sourceTutorialId), eq(tutorials.status, "published")))
+    .where(
+      and(
+        isNull(tutorials.sourceTutorialId),
+        eq(tutorials.status, "published"),
+        filters.target
+          ? sql`exists (select 1 from tutorial_targets tt join targets tg on tg.id = tt.target_id where tt.tutorial_id = ${tutorials.id} and tg.slug = ${filters.target})`
+          : undefined,
+        filters.persona
+          ? sql`exists (select 1 from tutorial_personas tp where tp.tutorial_id = ${tutorials.id} and tp.persona_slug = ${filters.persona})`
+          : undefined,
+      ),
+    )
     .orderBy(desc(tutorials.firstPublishedAt), desc(tutorials.id))
+    .limit(limit)
     .all();
   const cards: TutorialCard[] = [];
   for (const source of sources) {
     const view = toView(db, source);
-    if (filters.target && !view.targets.some((t) => t.slug === filters.target)) continue;
-    if (filters.persona && !view.personas.includes(filters.persona)) continue;
     const translations = db
       .select({ row: tutorials, revision: tutorialRevisions })
       .from(tutorials)
@@ -826,7 +836,8 @@ export function listTutorialsForTarget(db: Db, targetId: number): { slug: string
 
 /** Newly published tutorials for the Atom feed (in a language: its published translations). */
 export function listNewlyPublished(db: Db, lang?: string, limit = 50): TutorialCard[] {
-  return listTutorials(db, { lang })
+  // in a language, older tutorials may have newer translations: look further back
+  return listTutorials(db, { lang }, lang ? 500 : limit)
     .sort((a, b) => (b.firstPublishedAt ?? 0) - (a.firstPublishedAt ?? 0))
     .slice(0, limit);
 }
