@@ -293,6 +293,7 @@ export function reviseTutorial(db: Db, actor: BountyActor, id: number, input: Tu
       throw new Unprocessable(`Nothing changed since revision ${current.number}.`);
     }
     const revision = addRevision(tx, id, actor, input, sourceRevisionId, now);
+    if (row.sourceTutorialId === null && row.status === "published") tellAboutLiveRevision(tx, actor, row, authors, revision, now);
     recordAudit(
       tx,
       actor,
@@ -416,6 +417,44 @@ function tutorialPath(tx: Tx | Db, row: Pick<TutorialRow, "slug" | "sourceTutori
   if (row.sourceTutorialId === null) return `/tutorials/${row.slug}`;
   const source = requireTutorial(tx, row.sourceTutorialId);
   return `/tutorials/${source.slug}/translations/${row.lang}`;
+}
+
+/**
+ * A published tutorial's new revision is live at once: SSC members and admins (not its authors)
+ * are told so they can look at the diff, and every translator that their translation is now
+ * outdated.
+ */
+function tellAboutLiveRevision(tx: Tx, actor: BountyActor, row: TutorialRow, authors: number[], revision: RevisionRow, now: number) {
+  const page = `/tutorials/${row.slug}`;
+  notify(
+    tx,
+    {
+      kind: "review_needed",
+      recipients: userIdsWithRole(tx, "ssc", "admin").filter((uid) => !authors.includes(uid)),
+      exceptUserId: actor.userId,
+      eventKey: `tutorial:${row.id}:revision:${revision.number}:live`,
+      title: `A published tutorial was revised: ${revision.title}`,
+      body: `${actor.label} saved revision ${revision.number} of "${revision.title}", which readers see now. The history shows what changed.`,
+      link: `${page}/history?from=${revision.number - 1}&to=${revision.number}`,
+    },
+    now,
+  );
+  const translations = tx.select({ id: tutorials.id, lang: tutorials.lang }).from(tutorials).where(eq(tutorials.sourceTutorialId, row.id)).all();
+  for (const t of translations) {
+    notify(
+      tx,
+      {
+        kind: "watched_change",
+        recipients: authorIds(tx, t.id),
+        exceptUserId: actor.userId,
+        eventKey: `tutorial:${t.id}:source-revision:${revision.id}`,
+        title: `Your translation (${t.lang}) is outdated: ${revision.title}`,
+        body: `${actor.label} revised the original of your translation. Its page shows what changed; save the translation again to bring it up to date.`,
+        link: `${page}/translations/${t.lang}`,
+      },
+      now,
+    );
+  }
 }
 
 function tellAboutReview(

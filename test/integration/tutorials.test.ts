@@ -342,6 +342,12 @@ describe("translations", () => {
     const source = await json(await view(null, slug));
     expect((source.translations as { lang: string; outdated: boolean }[])[0]).toMatchObject({ lang: "de", outdated: true });
 
+    const told = q<{ title: string; link: string } | undefined>(
+      "select title, link from notifications where user_id = ? and kind = 'watched_change' order by id desc",
+      translator.user.id,
+    );
+    expect(told).toEqual({ title: "Your translation (de) is outdated: To be translated", link: `/tutorials/${slug}/translations/de` });
+
     expect((await translate(translator, "de", { body: "## SPIRE installieren\n\nDen Server starten. Einen Eintrag für Envoy anlegen.\n" })).status).toBe(302);
     const after = await json(await read(null, "de"));
     expect(after.freshness).toMatchObject({ outdated: false, translatedFrom: 2, sourceNow: 2 });
