@@ -163,3 +163,16 @@ export type OutboxState = (typeof OUTBOX_STATES)[number];
 /** Single-use links sent by mail. */
 export const EMAIL_TOKEN_PURPOSES = ["verify_email", "reset_password"] as const;
 export type EmailTokenPurpose = (typeof EMAIL_TOKEN_PURPOSES)[number];
+
+// Tutorials and their translations
+
+/**
+ * A tutorial's (or a translation's) state: written as a `draft`, sent `in_review`, `published`
+ * by an SSC member or admin who is not one of its authors, `unpublished` with a reason.
+ * See app/lib/tutorial-lifecycle.ts for the moves.
+ */
+export const TUTORIAL_STATUSES = ["draft", "in_review", "published", "unpublished"] as const;
+export type TutorialStatus = (typeof TUTORIAL_STATUSES)[number];
+
+/** The language tutorials are written in first; translations go from it into others. */
+export const SOURCE_LANGUAGE = "en";
