@@ -1,9 +1,17 @@
-import { DISTRIBUTIONS, type DistributionSlug } from "./vocabulary";
+import { DISTRIBUTIONS, type DistributionSlug, type PackageSource } from "./vocabulary";
 
 const NAMES = Object.fromEntries(DISTRIBUTIONS.map((d) => [d.slug, d.name])) as Record<DistributionSlug, string>;
 
 /** "EPEL / Enterprise Linux" for "epel". Shared by server and browser code. */
 export const distroName = (slug: DistributionSlug) => NAMES[slug];
+
+/** How pages name each package source. */
+export const SOURCE_NAMES: Record<PackageSource, string> = {
+  github: "GitHub releases",
+  repology: "Repology",
+  helm: "the Helm repository",
+  oci: "the container registry",
+};
 
 /** Where Repology's repository lives among our distributions, and which release it is. */
 export interface RepologyPlace {
