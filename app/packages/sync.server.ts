@@ -32,6 +32,8 @@ export interface SyncOptions {
   signal?: AbortSignal;
   /** How the registry's images are named in the matrix (`ghcr.io`); defaults to the registry URL's host. */
   registryName?: string;
+  /** The time changes are recorded at (tests pass their own clock). */
+  now?: () => number;
 }
 
 /** The settings from the environment. */
@@ -60,6 +62,7 @@ function byName(all: Software[], name: (s: Software) => string | null): Map<stri
 
 export async function syncPackages(db: Db, settings: SourceSettings, options: SyncOptions = {}): Promise<SourceReport[]> {
   const registryName = options.registryName ?? new URL(settings.ociRegistryUrl).host;
+  const now = options.now ?? Date.now;
   const reports: SourceReport[] = [];
 
   /** Runs one source: asks each URL, applies each good answer, records how it went. */
@@ -76,7 +79,7 @@ export async function syncPackages(db: Db, settings: SourceSettings, options: Sy
     const report: SourceReport = { source, skipped: false, requests: 0, unchanged: 0, changed: 0, errors: [] };
     reports.push(report);
     if (requests.length === 0) return;
-    if (options.respectBackoff && isBackingOff(db, source)) {
+    if (options.respectBackoff && isBackingOff(db, source, now())) {
       report.skipped = true;
       return;
     }
@@ -105,10 +108,10 @@ export async function syncPackages(db: Db, settings: SourceSettings, options: Sy
         continue;
       }
       // keep the answer only once it was understood, so a garbled one is asked for again
-      if (answer.kind === "fresh") saveAnswer(db, source, r.url, answer);
+      if (answer.kind === "fresh") saveAnswer(db, source, r.url, answer, now());
       report.changed += outcome;
     }
-    recordSourceRun(db, source, { error: report.errors.length > 0 ? report.errors.join(" ") : null, retryAfterMs });
+    recordSourceRun(db, source, { error: report.errors.length > 0 ? report.errors.join(" ") : null, retryAfterMs }, now());
   }
 
   const software = listSoftware(db);
@@ -123,7 +126,7 @@ export async function syncPackages(db: Db, settings: SourceSettings, options: Sy
       apply: (body) => {
         const tag = parseLatestRelease(body);
         // a draft or pre-release marked latest: nothing to compare with
-        return tag ? applyUpstreamRelease(db, repo, tag, Date.now()) : 0;
+        return tag ? applyUpstreamRelease(db, repo, tag, now()) : 0;
       },
     })),
   );
@@ -150,6 +153,7 @@ export async function syncPackages(db: Db, settings: SourceSettings, options: Sy
                 bearers.map((b) => b.slug),
                 page,
               ),
+              now(),
             ),
           0,
         );
@@ -170,7 +174,7 @@ export async function syncPackages(db: Db, settings: SourceSettings, options: Sy
               const index = parseHelmIndex(body);
               if (!index) return "The Helm repository's index.yaml was not a chart index.";
               let n = 0;
-              for (const [chart, bearers] of charts) for (const s of bearers) n += applyFound(db, "helm", s.id, foundInHelm(index, chart, settings));
+              for (const [chart, bearers] of charts) for (const s of bearers) n += applyFound(db, "helm", s.id, foundInHelm(index, chart, settings), now());
               return n;
             },
           },
@@ -185,7 +189,7 @@ export async function syncPackages(db: Db, settings: SourceSettings, options: Sy
       apply: (body) => {
         const tags = parseImageTags(body);
         if (!tags) return `The registry's tag list for ${image} was not readable.`;
-        return bearers.reduce((n, s) => n + applyFound(db, "oci", s.id, foundInRegistry(tags, image, registryName)), 0);
+        return bearers.reduce((n, s) => n + applyFound(db, "oci", s.id, foundInRegistry(tags, image, registryName), now()), 0);
       },
     })),
   );
