@@ -77,7 +77,7 @@ export default function SoftwareVersion() {
           <Field label="Helm chart" name="chartName" defaultValue={typed("chartName")} error={errors.chartName} hint="e.g. spire" />
           <Field label="Container image" name="imageName" defaultValue={typed("imageName")} error={errors.imageName} hint="e.g. spiffe/spire-server" />
           <button className="button" type="submit" name="intent" value="sources">
-            Save sources
+            Update where it is looked up
           </button>
         </Form>
       </section>
