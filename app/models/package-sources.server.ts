@@ -85,12 +85,24 @@ export function recordSourceRun(db: Db, source: PackageSource, outcome: { error:
  * - a package without a maintainer here follows the source's version;
  * - a maintained package keeps its maintainer's version; the source's is kept beside it,
  *   and the package page and its maintainer's feed flag the difference.
+ * - a package this source reported before, that nobody here maintains and that it no longer
+ *   lists, is retired (it left the distribution); a maintained one stays, its maintainer's word.
  * Every version change goes to the package's history. Returns how many packages changed:
  * an unchanged report changes nothing.
  */
 export function applyFound(db: Db, source: PackageSource, softwareId: number, found: FoundPackage[], now = Date.now()): number {
   return writeTx(db, (tx) => {
     let changed = 0;
+    const listed = new Set(found.map((f) => `${f.distro}\0${f.release}\0${f.packageName}`));
+    for (const gone of tx
+      .select({ id: packages.id, distro: packages.distro, release: packages.release, packageName: packages.packageName })
+      .from(packages)
+      .where(and(eq(packages.softwareId, softwareId), eq(packages.source, source), isNull(packages.maintainerUserId), isNull(packages.retiredAt)))
+      .all()) {
+      if (listed.has(`${gone.distro}\0${gone.release}\0${gone.packageName}`)) continue;
+      tx.update(packages).set({ retiredAt: now, updatedAt: now }).where(eq(packages.id, gone.id)).run();
+      changed++;
+    }
     for (const f of found) {
       const row = tx
         .select()

@@ -3,7 +3,7 @@
 // built from test/fixtures/packages). The steps share one database, in order: a fresh matrix
 // fills, an unchanged second sync changes nothing, an upstream release turns cells outdated,
 // maintainers and sources disagree, and sources fail.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/app/db.server";
 import { listSourceHealth } from "~/app/models/package-sources.server";
 import { getMatrix, getSoftwareBySlug, listPackages, listVersionHistory } from "~/app/models/packages.server";
@@ -41,6 +41,8 @@ beforeAll(async () => {
   fake = await startFakeSources();
 });
 afterAll(() => fake.stop());
+// a failing step must not leave a source failing for the next
+afterEach(() => fake.failures.clear());
 
 describe("syncing packages from their sources", () => {
   it("fills a fresh database's matrix from Repology, the Helm repository and the registry", async () => {
@@ -122,9 +124,12 @@ describe("syncing packages from their sources", () => {
       .map((r) => r.at)
       .sort((a, b) => a - b);
     expect(times).toHaveLength(6); // 3 projects × 2 syncs
+    // The limiter spaces the sends a second apart. Arrival at the server wobbles with the
+    // machine's load, which can shorten one gap only by lengthening another, so: no gap far
+    // below a second, and the whole run never faster than a second per request after the first.
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
-    // the limiter spaces the sends by exactly a second; arrival can wobble by the loopback's jitter
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(REPOLOGY_INTERVAL_MS - 20);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(REPOLOGY_INTERVAL_MS - 100);
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual((times.length - 1) * REPOLOGY_INTERVAL_MS - 20);
   });
 
   it("a packager claims a found package and becomes its maintainer", async () => {
@@ -251,6 +256,32 @@ describe("syncing packages from their sources", () => {
     await sync();
     expect(one("spire-agent", "alpine", "edge")).toMatchObject({ version: "1.16.0-r0", status: "newest", outdatedSince: null });
     expect(health("repology")).toMatchObject({ lastError: "Repology is rate limiting us (429).", failures: 0, retryAt: 0 });
+  });
+
+  it("a package its source no longer lists leaves the matrix, unless someone here maintains it", async () => {
+    const aur = one("spire-server", "arch", "aur");
+    const homebrew = one("ghostunnel", "homebrew"); // claimed above
+    const spire = fake.repology.get("spire") as { repo: string }[];
+    const ghostunnel = fake.repology.get("ghostunnel") as { repo: string }[];
+    fake.repology.set(
+      "spire",
+      spire.filter((e) => e.repo !== "aur"),
+    );
+    fake.repology.set(
+      "ghostunnel",
+      ghostunnel.filter((e) => e.repo !== "homebrew"),
+    );
+    await sync();
+    expect(cell("spire-server", "arch", "aur")).toEqual([]);
+    expect(cell("spire-agent", "arch", "aur")).toEqual([]);
+    expect(one("ghostunnel", "homebrew")).toMatchObject({ id: homebrew.id, version: "1.11.3" });
+    // the record stays, retired, with its history
+    expect(listVersionHistory(db, aur.id)).toHaveLength(1);
+    // back in the repository, it is found again (a new entry: the retired one keeps its history)
+    fake.repology.set("spire", spire);
+    fake.repology.set("ghostunnel", ghostunnel);
+    await sync();
+    expect(one("spire-server", "arch", "aur").id).not.toBe(aur.id);
   });
 
   it("a source answering 500 keeps the old data, records the error and backs off", async () => {
