@@ -24,10 +24,15 @@ export function parseBearerChallenge(header: string | null): { realm: string; se
   return { realm, service: params.get("service") ?? null, scope: params.get("scope") ?? null };
 }
 
-/** The `rel="next"` target of a Link header, resolved against the request's URL. */
+/**
+ * The `rel="next"` target of a Link header, resolved against the request's URL. Only on the
+ * registry itself: the next request carries its token, which no other host gets.
+ */
 export function nextLink(header: string | null, base: string): string | null {
   const m = header ? /<([^>]+)>\s*;\s*rel="?next"?/i.exec(header) : null;
-  return m ? new URL(m[1]!, base).href : null;
+  if (!m) return null;
+  const next = new URL(m[1]!, base);
+  return next.origin === new URL(base).origin ? next.href : null;
 }
 
 const TagPage = z.looseObject({ name: z.string().nullish(), tags: z.array(z.string()).nullish() });

@@ -96,6 +96,8 @@ describe("an OCI registry's tag list", () => {
     );
     expect(nextLink(null, "https://ghcr.io/")).toBeNull();
     expect(nextLink('<https://ghcr.io/x>; rel="prev"', "https://ghcr.io/")).toBeNull();
+    // the next request carries the token: never to another host
+    expect(nextLink('<https://evil.example/v2/x/tags/list?last=a>; rel="next"', "https://ghcr.io/v2/x/tags/list")).toBeNull();
   });
 
   it("takes the newest full version tag", () => {
