@@ -34,6 +34,8 @@ export interface SyncOptions {
   registryName?: string;
   /** The time changes are recorded at (tests pass their own clock). */
   now?: () => number;
+  /** Only these sources (`npm run github:sync` asks GitHub's releases alone). */
+  only?: PackageSource[];
 }
 
 /** The settings from the environment. */
@@ -76,6 +78,7 @@ export async function syncPackages(db: Db, settings: SourceSettings, options: Sy
       missingIsEmpty?: boolean;
     }[],
   ) {
+    if (options.only && !options.only.includes(source)) return;
     const report: SourceReport = { source, skipped: false, requests: 0, unchanged: 0, changed: 0, errors: [] };
     reports.push(report);
     if (requests.length === 0) return;

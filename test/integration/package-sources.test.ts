@@ -330,6 +330,20 @@ describe("where a software is looked up", () => {
   });
 });
 
+describe("npm run github:sync", () => {
+  it("also bumps upstream versions from the latest releases, and the packages behind turn outdated", async () => {
+    fake.releases.set("spiffe/spiffe-helper", "v0.12.0");
+    const from = fake.requests.length;
+    const result = await runCliAsync("db/cli/github-sync.ts", [], { GITHUB_TOKEN: "test-token", GITHUB_API_URL: fake.url });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/Read the latest releases of \d+ repositories: 1 software got a new upstream version\./);
+    expect(getSoftwareBySlug(db, "spiffe-helper")!.latestVersion).toBe("0.12.0");
+    expect(one("spiffe-helper", "homebrew")).toMatchObject({ version: "0.11.0", status: "outdated" });
+    const asked = requestsSince(from).find((r) => r.path === "/repos/spiffe/spiffe-helper/releases/latest")!;
+    expect(asked.headers.authorization).toBe("Bearer test-token");
+  });
+});
+
 describe("npm run packages:sync", () => {
   it("syncs by hand against the configured sources, and says what it did", async () => {
     const result = await runCliAsync("db/cli/packages-sync.ts", [], {
