@@ -1,4 +1,5 @@
 import { DISTRIBUTIONS, type DistributionSlug, type PackageSource } from "./vocabulary";
+import type { PackageStatus } from "./versions";
 
 const NAMES = Object.fromEntries(DISTRIBUTIONS.map((d) => [d.slug, d.name])) as Record<DistributionSlug, string>;
 
@@ -49,4 +50,24 @@ export function repologyPlace(repo: string): RepologyPlace | null {
     if (m) return place(m);
   }
   return null;
+}
+
+/**
+ * Repology's verdict on a package in our words, for when we cannot compare ourselves (no
+ * upstream version yet, or a version we cannot read): `newest` and `devel` (newer than the
+ * stable release) are newest and ahead, `outdated` and `legacy` (an older branch) outdated.
+ * `unique`, `rolling`, `noscheme` and the distrusted ones say nothing we can use.
+ */
+export function repologyVerdict(status: string | null): PackageStatus | null {
+  switch (status) {
+    case "newest":
+      return "newest";
+    case "devel":
+      return "ahead";
+    case "outdated":
+    case "legacy":
+      return "outdated";
+    default:
+      return null;
+  }
 }

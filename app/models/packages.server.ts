@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import { bounties, DISTRIBUTIONS, packages, packageVersions, software, targets, users, type DistributionSlug, type PackageSource } from "~/db/schema";
 import { writeTx, type Db, type Tx } from "../db.server";
-import { distroName } from "../lib/distros";
+import { distroName, repologyVerdict } from "../lib/distros";
 import { fitsDistribution } from "../lib/packaging-fit";
-import { compareToUpstream, compareVersions, parseVersion, type PackageStatus } from "../lib/versions";
+import { compareToUpstream, compareVersions, parseVersion, type PackageStatus, type VersionVerdict } from "../lib/versions";
 import { recordAudit } from "./audit.server";
 import { createBounty, type BountyActor } from "./bounties.server";
 import { Conflict, Forbidden, NotFound, Unprocessable } from "./errors";
@@ -75,7 +75,7 @@ function selectViews(tx: Tx | Db) {
 }
 
 function toView(r: ReturnType<ReturnType<typeof selectViews>["all"]>[number]): PackageView {
-  const verdict = compareToUpstream(r.version, r.upstreamVersion);
+  const verdict = statusOf(r, r.upstreamVersion);
   return {
     id: r.id,
     softwareSlug: r.softwareSlug,
@@ -102,6 +102,20 @@ function toView(r: ReturnType<ReturnType<typeof selectViews>["all"]>[number]): P
     // rows that fell behind before the date was kept count from the upstream release's arrival
     outdatedSince: verdict.status === "outdated" ? (r.outdatedSince ?? r.upstreamVersionAt ?? r.updatedAt) : null,
   };
+}
+
+/**
+ * A package's status: compared with upstream's latest release; when that cannot be done, and
+ * the version shown is the one Repology reported, Repology's own verdict.
+ */
+function statusOf(
+  p: { version: string; source: PackageSource | null; foundVersion: string | null; foundStatus: string | null },
+  upstream: string | null,
+): VersionVerdict {
+  const verdict = compareToUpstream(p.version, upstream);
+  if (verdict.status !== "unknown" || p.source !== "repology" || p.foundVersion !== p.version) return verdict;
+  const theirs = repologyVerdict(p.foundStatus);
+  return theirs ? { status: theirs, reason: `Repology's verdict (${p.foundStatus}): ${verdict.reason}` } : verdict;
 }
 
 /** 1.15.3 and 1.15.3-r0 are the same release; two strings that are not versions must match exactly. */
@@ -332,12 +346,19 @@ export function listVersionHistory(db: Db, packageId: number): VersionHistoryEnt
 export function refreshOutdated(tx: Tx, softwareId: number, now: number) {
   const sw = tx.select({ latestVersion: software.latestVersion }).from(software).where(eq(software.id, softwareId)).get();
   const rows = tx
-    .select({ id: packages.id, version: packages.version, outdatedSince: packages.outdatedSince })
+    .select({
+      id: packages.id,
+      version: packages.version,
+      outdatedSince: packages.outdatedSince,
+      source: packages.source,
+      foundVersion: packages.foundVersion,
+      foundStatus: packages.foundStatus,
+    })
     .from(packages)
     .where(and(eq(packages.softwareId, softwareId), isNull(packages.retiredAt)))
     .all();
   for (const p of rows) {
-    const outdated = compareToUpstream(p.version, sw?.latestVersion ?? null).status === "outdated";
+    const outdated = statusOf(p, sw?.latestVersion ?? null).status === "outdated";
     if (outdated === (p.outdatedSince !== null)) continue;
     tx.update(packages)
       .set({ outdatedSince: outdated ? now : null })

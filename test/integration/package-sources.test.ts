@@ -330,6 +330,40 @@ describe("where a software is looked up", () => {
   });
 });
 
+describe("Repology's own verdict", () => {
+  it("stands in when there is no upstream version to compare with", async () => {
+    const admin = await cookieFor((await makeUser(["admin"])).id);
+    const post = await call(
+      softwareAction,
+      "/packages/software/spiffe-csi-driver",
+      { slug: "spiffe-csi-driver" },
+      formInit(admin, { intent: "sources", repologyName: "spiffe-csi", imageName: "spiffe/spiffe-csi-driver" }),
+    );
+    expect(post.status).toBe(302);
+    expect(getSoftwareBySlug(db, "spiffe-csi-driver")!.latestVersion).toBeNull();
+    fake.repology.set("spiffe-csi", [
+      { repo: "nix_unstable", srcname: "spiffe-csi", binname: "spiffe-csi", visiblename: "spiffe-csi", version: "0.2.6", status: "outdated" },
+      {
+        repo: "alpine_edge",
+        srcname: "spiffe-csi",
+        binname: "spiffe-csi",
+        visiblename: "spiffe-csi",
+        version: "0.2.7",
+        origversion: "0.2.7-r0",
+        status: "newest",
+      },
+    ]);
+    await sync();
+    expect(one("spiffe-csi-driver", "nixpkgs")).toMatchObject({
+      status: "outdated",
+      statusReason: "Repology's verdict (outdated): The upstream version is not known yet.",
+    });
+    expect(one("spiffe-csi-driver", "alpine", "edge").status).toBe("newest");
+    // the registry's tag has no verdict: still unknown
+    expect(one("spiffe-csi-driver", "container").status).toBe("unknown");
+  });
+});
+
 describe("npm run github:sync", () => {
   it("also bumps upstream versions from the latest releases, and the packages behind turn outdated", async () => {
     fake.releases.set("spiffe/spiffe-helper", "v0.12.0");
@@ -354,7 +388,7 @@ describe("npm run packages:sync", () => {
     });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("repology: 4 requests (0 unchanged)");
+    expect(result.stdout).toContain("repology: 5 requests (0 unchanged), 0 changed"); // Repology gives no validators: asked again, nothing new
     expect(result.stdout).toContain("helm: 1 requests (1 unchanged)");
   });
 });

@@ -1,6 +1,6 @@
 // The package sources' wire formats, read by the adapters' pure parts (app/packages/*).
 import { describe, expect, it } from "vitest";
-import { repologyPlace } from "~/app/lib/distros";
+import { repologyPlace, repologyVerdict } from "~/app/lib/distros";
 import { foundInHelm, parseHelmIndex } from "~/app/packages/helm.server";
 import { parseRetryAfter } from "~/app/packages/http.server";
 import { foundInRegistry, nextLink, parseBearerChallenge, parseImageTags } from "~/app/packages/oci.server";
@@ -29,6 +29,22 @@ describe("Repology's repositories among our distributions", () => {
 
   it.each(["freebsd", "gentoo", "debian_9", "homebrew_casks", "alpine_3", "x_arch"])("%s is not one of ours", (repo) => {
     expect(repologyPlace(repo)).toBeNull();
+  });
+
+  it.each([
+    ["newest", "newest"],
+    ["devel", "ahead"],
+    ["outdated", "outdated"],
+    ["legacy", "outdated"],
+    ["unique", null],
+    ["rolling", null],
+    ["noscheme", null],
+    ["incorrect", null],
+    ["untrusted", null],
+    ["ignored", null],
+    [null, null],
+  ])("Repology's status %s is %s in our words", (status, ours) => {
+    expect(repologyVerdict(status)).toBe(ours);
   });
 
   it("reads a project, keeping origversion apart from the normalized version, and leaves out what Repology distrusts", () => {
