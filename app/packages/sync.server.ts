@@ -114,6 +114,8 @@ export async function syncPackages(db: Db, settings: SourceSettings, options: Sy
       if (answer.kind === "fresh") saveAnswer(db, source, r.url, answer, now());
       report.changed += outcome;
     }
+    // a run cut short (the job lost its lease, the server stops) is no verdict on the source
+    if (options.signal?.aborted) return;
     recordSourceRun(db, source, { error: report.errors.length > 0 ? report.errors.join(" ") : null, retryAfterMs }, now());
   }
 
