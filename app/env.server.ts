@@ -40,6 +40,12 @@ export function parseSmtpUrl(value: string): URL | null {
   }
 }
 
+/** A whole number of `unit` from min to max, with a message that says so. */
+function wholeNumber(unit: string, min: number, max: number) {
+  const rule = `must be a whole number of ${unit} from ${min} to ${max}`;
+  return z.coerce.number({ error: rule }).int(rule).min(min, rule).max(max, rule);
+}
+
 /**
  * Configuration, read once from the environment. A bad value stops start-up with a
  * message naming the variable, rather than failing later in some request.
@@ -134,6 +140,12 @@ const EnvSchema = z.object({
     .min(1_000, "must be at least 1000")
     .max(3_600_000, "must be at most 3600000 (an hour)")
     .default(60_000),
+  /** Server processes on the one port (node's cluster); background jobs still run in one at a time. */
+  WEB_CONCURRENCY: wholeNumber("processes", 1, 64).default(1),
+  /** Memory for anonymous pages rendered once and served until the data changes; 0 turns the page cache off. */
+  PAGE_CACHE_MB: wholeNumber("megabytes", 0, 4096).default(32),
+  /** How long a CDN in front may serve an anonymous page without asking again (s-maxage); 0: it must always ask. */
+  CDN_MAX_AGE_SECONDS: wholeNumber("seconds", 0, 3600).default(5),
   /** Hours between package syncs from the sources (Repology, Helm, OCI registry, GitHub releases); 0 turns the job off. */
   PACKAGES_SYNC_HOURS: z.coerce
     .number({ error: "must be a number of hours (0 turns the sync off)" })

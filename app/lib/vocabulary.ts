@@ -1,5 +1,6 @@
 // The words of each domain: statuses, kinds, roles. Pure data shared by the database schema,
 // the models, the forms and the UI (so no page imports the schema to name a status).
+import { PACKAGE_STATUSES } from "./versions";
 
 // Catalog
 
@@ -41,6 +42,8 @@ export type BountyKind = (typeof BOUNTY_KINDS)[number];
 
 /** See app/lib/bounty-lifecycle.ts for the transitions between them. */
 export const BOUNTY_STATUSES = ["proposed", "declined", "open", "claimed", "in_progress", "in_review", "completed", "cancelled"] as const;
+/** The statuses the public board filters by (proposals and declined ones live in the queue). */
+export const BOARD_STATUSES = ["open", "claimed", "in_progress", "in_review", "completed", "cancelled"] as const;
 export type BountyStatus = (typeof BOUNTY_STATUSES)[number];
 
 export const DIFFICULTIES = ["easy", "medium", "hard"] as const;
@@ -95,6 +98,8 @@ export type DistributionSlug = (typeof DISTRIBUTIONS)[number]["slug"];
 
 /** Who publishes a package: the distribution itself, or a third party's repository for it. */
 export const PACKAGE_ORIGINS = ["distribution", "third-party"] as const;
+/** What the package matrix filters by: a package's status, or no package at all. */
+export const MATRIX_STATUSES = [...PACKAGE_STATUSES, "missing"] as const;
 export type PackageOrigin = (typeof PACKAGE_ORIGINS)[number];
 
 /**

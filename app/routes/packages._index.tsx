@@ -10,13 +10,13 @@ import { distroName } from "../lib/distros";
 import { redirectWithMessage } from "../lib/flash.server";
 import { pageMeta } from "../lib/meta";
 import { answerDomainErrors, badRequest } from "../lib/responses";
-import { DISTRIBUTIONS, DISTRIBUTION_SLUGS } from "../lib/vocabulary";
+import { DISTRIBUTIONS, DISTRIBUTION_SLUGS, MATRIX_STATUSES } from "../lib/vocabulary";
 import { webBountyActor } from "../models/bounties.server";
 import { listSourceHealth } from "../models/package-sources.server";
 import { getMatrix, listSoftware, requestPackaging } from "../models/packages.server";
 import { parseSearchParams, type QueryError } from "../schemas/catalog";
 import { readForm } from "../schemas/form";
-import { MATRIX_STATUSES, MatrixQuerySchema } from "../schemas/packages";
+import { MatrixQuerySchema } from "../schemas/packages";
 
 export const meta: MetaFunction = () => pageMeta("Packages · Club Zero");
 

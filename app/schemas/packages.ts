@@ -1,10 +1,8 @@
 import { z } from "zod";
-import { PACKAGE_STATUSES } from "../lib/versions";
-import { DISTRIBUTION_SLUGS, PACKAGE_ORIGINS } from "../lib/vocabulary";
+import { DISTRIBUTION_SLUGS, MATRIX_STATUSES, PACKAGE_ORIGINS } from "../lib/vocabulary";
 import { choice, form, isoDate, text } from "./fields";
 
 const choices = (values: readonly string[]) => values.join(", ");
-export const MATRIX_STATUSES = [...PACKAGE_STATUSES, "missing"] as const;
 
 export const MatrixQuerySchema = form({
   software: z.string().trim().max(64, "is too long").optional(),

@@ -33,8 +33,8 @@ const one = (software: string, distro: string, release = "") => {
   return found[0]!;
 };
 const health = (source: string) => listSourceHealth(db).find((s) => s.source === source)!;
-// what a sync may touch even when nothing changed: the sources' health and cached answers
-const digest = () => contentDigest(db.$client, ["sessions", "login_failures", "package_sources", "package_source_responses"]);
+// what a sync may touch even when nothing changed: the sources' health and cached answers (and so the page cache's data version)
+const digest = () => contentDigest(db.$client, ["sessions", "login_failures", "package_sources", "package_source_responses", "data_version"]);
 const requestsSince = (n: number) => fake.requests.slice(n);
 
 beforeAll(async () => {
