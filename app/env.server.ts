@@ -160,6 +160,18 @@ const EnvSchema = z.object({
     .optional(),
   /** On SIGTERM/SIGINT: how long requests in flight and running jobs get to finish before the process exits anyway. */
   SHUTDOWN_SECONDS: wholeNumber("seconds", 1, 300).default(10),
+  /** Hours between package syncs from the sources (Repology, Helm, OCI registry, GitHub releases); 0 turns the job off. */
+  PACKAGES_SYNC_HOURS: z.coerce
+    .number({ error: "must be a number of hours (0 turns the sync off)" })
+    .min(0, "must be 0 (off) or more")
+    .max(720, "must be at most 720 (30 days)")
+    .default(24),
+  /** Repology's site; its API is under /api/v1. Tests point these three at local servers. */
+  REPOLOGY_URL: z.url({ error: "must be a URL" }).default("https://repology.org"),
+  /** The Helm chart repository whose index.yaml lists the SPIFFE charts. */
+  HELM_REPO_URL: z.url({ error: "must be a URL" }).default("https://spiffe.github.io/helm-charts-hardened"),
+  /** The OCI registry the SPIFFE images are on (its /v2/ API). */
+  OCI_REGISTRY_URL: z.url({ error: "must be a URL" }).default("https://ghcr.io"),
 });
 
 /** Variables whose values are never repeated in a message (they may carry passwords). */

@@ -165,6 +165,9 @@ export function seedCatalog(db: SeedDb): SeedReport {
             targetId: target.id,
             latestVersion: sw.latestVersion,
             latestVersionAt: sw.latestVersion ? now : null,
+            repologyName: sw.repologyName,
+            chartName: sw.chartName,
+            imageName: sw.imageName,
             createdAt: now,
           })
           .onConflictDoNothing()

@@ -102,6 +102,16 @@ export const PACKAGE_ORIGINS = ["distribution", "third-party"] as const;
 export const MATRIX_STATUSES = [...PACKAGE_STATUSES, "missing"] as const;
 export type PackageOrigin = (typeof PACKAGE_ORIGINS)[number];
 
+/**
+ * Where package versions are read from without anyone typing them (app/packages/): GitHub
+ * releases (the upstream version), Repology (distribution repositories), a Helm chart
+ * repository's index.yaml, and an OCI registry's tag list.
+ */
+export const PACKAGE_SOURCES = ["github", "repology", "helm", "oci"] as const;
+export type PackageSource = (typeof PACKAGE_SOURCES)[number];
+/** Who changed a package's version: its source (a sync) or a person (register, edit, claim). */
+export const PACKAGE_VERSION_SIDES = ["source", "person"] as const;
+
 // The community fund
 
 export const LEDGER_KINDS = ["donation", "reimbursement", "reversal"] as const;

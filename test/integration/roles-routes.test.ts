@@ -481,6 +481,23 @@ const actions: Row[] = [
     form: () => ({ intent: "save", software: "" }),
     expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: 400 },
   },
+  // claiming asks for the packager role first, then for the package
+  {
+    name: "POST /packages/:id (claim a package that does not exist)",
+    handler: pkgOne.action,
+    path: "/packages/999999",
+    params: { id: "999999" },
+    form: () => ({ intent: "claim" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 404, ssc: 403, admin: 404 },
+  },
+  {
+    name: "POST /packages/software/:slug (source names, invalid)",
+    handler: pkgSoftware.action,
+    path: "/packages/software/spire-server",
+    params: { slug: "spire-server" },
+    form: () => ({ intent: "sources", imageName: "Not An Image" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: 400 },
+  },
   {
     name: "POST /packages/software/:slug (invalid)",
     handler: pkgSoftware.action,

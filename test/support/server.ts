@@ -43,6 +43,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     env: {
       ...process.env,
       NODE_ENV: "production",
+      // no package sync against the public sources from a test server
+      PACKAGES_SYNC_HOURS: "0",
       PORT: String(port),
       HOST: "127.0.0.1",
       APP_ORIGIN: `http://127.0.0.1:${port}`,
