@@ -1,5 +1,7 @@
 // The server's background jobs. Each runs in one process at a time (app/jobs/runner.server.ts);
 // /admin shows their health. Later jobs (GitHub sync, package sync) are added here.
+import { githubConfigured } from "../github/auth.server";
+import { syncGithub } from "../github/sync.server";
 import { expireClaims, remindExpiringClaims } from "../models/bounties.server";
 import { queueDigests } from "../models/notifications.server";
 import { holdQueued, releaseHeld } from "../models/outbox.server";
@@ -44,5 +46,16 @@ export function serverJobs(db: Db, env: Env): { jobs: JobDefinition[]; close: ()
       },
     },
   ];
+  if (githubConfigured() && env.GITHUB_SYNC_MINUTES > 0) {
+    jobs.push({
+      // Linked GitHub issues and PRs of repositories that never send us a webhook.
+      name: "github-sync",
+      intervalMs: Math.round(env.GITHUB_SYNC_MINUTES * 60_000),
+      run: async ({ signal }) => {
+        const report = await syncGithub(db, { signal });
+        if (report.failed.length > 0) throw new Error(`GitHub sync failed for ${report.failed.map((f) => f.repo).join(", ")} (see /admin).`);
+      },
+    });
+  }
   return { jobs, close: () => sender?.close() };
 }

@@ -1,10 +1,15 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "../auth/session.server";
+import { GithubSyncHealth } from "../components/github";
 import { db } from "../db.server";
+import { env } from "../env.server";
+import { githubAuth } from "../github/auth.server";
 import { webhooksConfigured } from "../github/verify.server";
 import { formatRelative } from "../lib/dates";
 import { pageMeta } from "../lib/meta";
+import { listInstallations } from "../models/github-installations.server";
+import { listSyncHealth } from "../models/github-sync.server";
 import { getWebhookHealth } from "../models/github.server";
 import { listJobHealth } from "../models/jobs.server";
 import { countOutboxByState } from "../models/outbox.server";
@@ -13,11 +18,19 @@ export const meta: MetaFunction = () => pageMeta("Admin · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
-  return json({ configured: webhooksConfigured, health: getWebhookHealth(db), jobs: listJobHealth(db), outbox: countOutboxByState(db), now: Date.now() });
+  return json({
+    configured: webhooksConfigured,
+    health: getWebhookHealth(db),
+    jobs: listJobHealth(db),
+    outbox: countOutboxByState(db),
+    sync: { mode: githubAuth.mode, minutes: env.GITHUB_SYNC_MINUTES, repos: listSyncHealth(db) },
+    installations: listInstallations(db),
+    now: Date.now(),
+  });
 }
 
 export default function AdminHome() {
-  const { configured, health, jobs, outbox, now } = useLoaderData<typeof loader>();
+  const { configured, health, jobs, outbox, sync, installations, now } = useLoaderData<typeof loader>();
   return (
     <>
       <header className="page-header">
@@ -64,6 +77,7 @@ export default function AdminHome() {
           </table>
         )}
       </section>
+      <GithubSyncHealth sync={sync} installations={installations} now={now} />
       <ul className="target-list">
         <li className="card">
           <Link to="/admin/outbox">Outbox</Link> — {outbox.queued ?? 0} queued, {outbox.held ?? 0} held, {outbox.failed ?? 0} failed, {outbox.sent ?? 0} sent.

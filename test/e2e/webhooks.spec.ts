@@ -31,7 +31,7 @@ describe("GitHub webhooks, seen by people", () => {
 
     const page = ctx.page;
     await page.goto(`${ctx.server.url}/targets/prometheus`);
-    await page.getByText(/Synced with GitHub just now/).waitFor();
+    await page.getByText(/Synced from GitHub just now/).waitFor();
     await page.getByRole("link", { name: "Scrape targets with SPIFFE mTLS" }).first().click();
     await page.getByText("claimed by @hubot-dev (GitHub)").first().waitFor();
     await page.getByRole("region", { name: "Timeline" }).getByText("via github").first().waitFor();
