@@ -22,6 +22,8 @@ export interface RecordedRequest {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The status this fake answered with (set once the answer is sent). */
+  status?: number;
 }
 
 export interface FakeIssue {
@@ -251,7 +253,9 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
-      requests.push({ method: req.method ?? "", path: req.url ?? "", headers: { ...req.headers }, body });
+      const recorded: RecordedRequest = { method: req.method ?? "", path: req.url ?? "", headers: { ...req.headers }, body };
+      requests.push(recorded);
+      res.on("finish", () => (recorded.status = res.statusCode));
       try {
         handle(req, res, body);
       } catch (error) {
