@@ -31,11 +31,9 @@ export function recordInstallation(tx: Tx | Db, action: string, facts: Installat
     .values({ installationId: facts.id, ...values })
     .onConflictDoUpdate({ target: githubInstallations.installationId, set: values })
     .run();
-  if (action === "deleted") tx.delete(githubInstallationRepos).where(eq(githubInstallationRepos.installationId, facts.id)).run();
-  if (repositories) {
-    tx.delete(githubInstallationRepos).where(eq(githubInstallationRepos.installationId, facts.id)).run();
-    addRepos(tx, facts.id, repositories, now);
-  }
+  // uninstalled: it reaches nothing any more (the payload still lists what it reached)
+  if (action === "deleted" || repositories) tx.delete(githubInstallationRepos).where(eq(githubInstallationRepos.installationId, facts.id)).run();
+  if (repositories && action !== "deleted") addRepos(tx, facts.id, repositories, now);
 }
 
 function addRepos(tx: Tx | Db, installationId: number, repos: Repo[], now: number) {

@@ -23,7 +23,11 @@ export function trackedItems(client: Database.Database): TrackedItem[] {
 }
 
 /** Every tracked item on the fake, last changed `updatedAt` (default: a day ago) unless GitHub says otherwise later. */
-export function seedFakeFrom(client: Database.Database, fake: FakeGithub, updatedAt = new Date(Date.now() - 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z")) {
+export function seedFakeFrom(
+  client: Database.Database,
+  fake: FakeGithub,
+  updatedAt = new Date(Date.now() - 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z"),
+) {
   const items = trackedItems(client);
   for (const item of items) {
     fake.putIssue(item.repo, {
