@@ -63,6 +63,8 @@ export interface FakeGithub {
   setRateLimit(limit: { remaining: number; resetInSeconds: number }): void;
   /** The next `count` API requests get a secondary-limit 403 (with Retry-After when given). */
   secondaryLimit(count: number, retryAfterSeconds?: number): void;
+  /** Repository API answers wait this long (a slow GitHub). */
+  setDelay(ms: number): void;
   clientId: string;
   clientSecret: string;
   requests: RecordedRequest[];
@@ -234,6 +236,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
   /** per-token budget; one shared clock, as a test changes it for everyone */
   let budget = { limit: 5000, remaining: 5000, reset: Math.floor(Date.now() / 1000) + 3600 };
   let secondary = { count: 0, retryAfter: undefined as number | undefined };
+  let delayMs = 0;
   let app: FakeApp | null = null;
   let appPublicKey: crypto.KeyObject | null = null;
   if (options.app) {
@@ -371,7 +374,10 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     }
 
     if (url.pathname.startsWith("/app/") || /^\/repos\/[^/]+\/[^/]+\/installation$/.test(url.pathname)) return handleApp(req, res, url);
-    if (url.pathname.startsWith("/repos/")) return handleRepos(req, res, url);
+    if (url.pathname.startsWith("/repos/")) {
+      if (delayMs > 0) return void setTimeout(() => handleRepos(req, res, url), delayMs);
+      return handleRepos(req, res, url);
+    }
     sendJson(res, 404, NOT_FOUND);
   }
 
@@ -551,6 +557,9 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     },
     secondaryLimit(count, retryAfterSeconds) {
       secondary = { count, retryAfter: retryAfterSeconds };
+    },
+    setDelay(ms) {
+      delayMs = ms;
     },
     clientId,
     clientSecret,
