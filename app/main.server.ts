@@ -47,13 +47,14 @@ const runner = startJobs(db, jobs, {
   onLease: (job) => console.log(`job ${job}: this process took the lease`),
 });
 console.log(
-  `Background jobs: ${jobs.map((j) => j.name).join(", ")} (holder ${runner.holder}); mail ${env.SMTP_URL ? "goes out through SMTP" : "is held in the outbox (no SMTP_URL)"}.`,
+  `Background jobs: ${jobs.map((j) => j.name).join(", ")} (holder ${runner.holder}); mail ${env.SMTP_URL ? "goes out through SMTP" : "is held in the outbox (no SMTP_URL)"}; GitHub sync ${jobs.some((j) => j.name === "github-sync") ? `every ${env.GITHUB_SYNC_MINUTES} minutes` : "off (no GITHUB_TOKEN or GitHub App, or GITHUB_SYNC_MINUTES=0)"}.`,
 );
 
 const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../public");
 const production = env.NODE_ENV === "production";
 
-const formTargets = env.GITHUB_CLIENT_ID ? [new URL(env.GITHUB_OAUTH_URL).origin] : [];
+// GitHub sign-in posts to GitHub's authorize page; /admin/github-app posts the app manifest to GitHub.
+const formTargets = [new URL(env.GITHUB_OAUTH_URL).origin];
 
 const app = express();
 app.disable("x-powered-by");

@@ -86,6 +86,9 @@ export default function AdminHome() {
           <Link to="/admin/users">Users and roles</Link> — grant roles, disable accounts, see the audit trail.
         </li>
         <li className="card">
+          <Link to="/admin/github-app">GitHub App</Link> — create Club Zero's GitHub App from its manifest in a few clicks.
+        </li>
+        <li className="card">
           <Link to="/admin/webhooks">Webhook deliveries</Link> — every delivery, its payload and outcome; replay one.
         </li>
         <li className="card">

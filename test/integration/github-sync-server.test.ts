@@ -46,6 +46,22 @@ afterAll(async () => {
   await fake?.stop();
 });
 
+let admin: string | null = null;
+async function adminCookie(): Promise<string> {
+  if (admin) return admin;
+  const made = runCli("db/cli/user-add.ts", ["linker", "--role", "admin"], { DATABASE_PATH: server.databasePath, CLUBZERO_PASSWORD: PASSWORD });
+  expect(made.code, made.stderr).toBe(0);
+  const login = await fetch(`${server.url}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ username: "linker", password: PASSWORD }),
+  });
+  expect(login.status).toBe(302);
+  admin = login.headers.get("set-cookie")!.split(";")[0]!;
+  return admin;
+}
+
 describe("the server's scheduled GitHub sync", () => {
   it("an issue changed upstream appears on its target page within one sync interval", { retry: 2 }, async () => {
     // the first sync has run: the page says how fresh it is
@@ -68,16 +84,7 @@ describe("the server's scheduled GitHub sync", () => {
   });
 
   it("a pasted issue is fetched at once; when GitHub is too slow the link is made and the next sync fetches it", async () => {
-    const made = runCli("db/cli/user-add.ts", ["linker", "--role", "admin"], { DATABASE_PATH: server.databasePath, CLUBZERO_PASSWORD: PASSWORD });
-    expect(made.code, made.stderr).toBe(0);
-    const login = await fetch(`${server.url}/login`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ username: "linker", password: PASSWORD }),
-    });
-    expect(login.status).toBe(302);
-    const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+    const cookie = await adminCookie();
     const link = (url: string) =>
       fetch(`${server.url}/targets/${pick.slug}?_data=routes%2Ftargets.%24slug`, {
         method: "POST",
@@ -101,5 +108,44 @@ describe("the server's scheduled GitHub sync", () => {
     });
     fake.setDelay(0);
     await until("the scheduled sync to fetch the pasted issue", async () => (await pageText(`/targets/${pick.slug}`)).includes("SPIRE agent as a sidecar"));
+  });
+});
+
+describe("creating the GitHub App from its manifest", () => {
+  it("the admin page posts this deployment's manifest to GitHub, and GitHub's redirect back shows the new app's settings once", async () => {
+    const cookie = await adminCookie();
+    const page = await fetch(`${server.url}/admin/github-app?org=spiffe`, { headers: { Cookie: cookie } });
+    expect(page.status).toBe(200);
+    const stateCookie = page.headers.get("set-cookie")!.split(";")[0]!;
+    const html = (await page.text()).replaceAll("<!-- -->", "");
+    const action = /<form method="post" action="(https:[^"]+)"/.exec(html)![1]!.replaceAll("&amp;", "&");
+    expect(action).toMatch(/^https:\/\/github\.com\/organizations\/spiffe\/settings\/apps\/new\?state=[0-9a-f]{32}$/);
+    const manifest = JSON.parse(/name="manifest" value="([^"]+)"/.exec(html)![1]!.replaceAll("&quot;", '"').replaceAll("&amp;", "&").replaceAll("&#x27;", "'"));
+    expect(manifest).toMatchObject({
+      url: server.url,
+      hook_attributes: { url: `${server.url}/webhooks/github`, active: true },
+      redirect_url: `${server.url}/admin/github-app/created`,
+      default_permissions: { issues: "write", pull_requests: "read", metadata: "read" },
+      default_events: expect.arrayContaining(["issues", "issue_comment", "pull_request"]),
+    });
+
+    // GitHub sends the admin back with a single-use code and the state it was given
+    const state = new URL(action).searchParams.get("state")!;
+    const code = fake.manifestCode(JSON.stringify(manifest));
+    const forged = await fetch(`${server.url}/admin/github-app/created?code=${code}&state=${"0".repeat(32)}`, {
+      headers: { Cookie: `${cookie}; ${stateCookie}` },
+    });
+    expect(forged.status).toBe(400);
+    const created = await fetch(`${server.url}/admin/github-app/created?code=${code}&state=${state}`, { headers: { Cookie: `${cookie}; ${stateCookie}` } });
+    expect(created.status).toBe(200);
+    expect(created.headers.get("cache-control")).toBe("private, no-store");
+    const shown = (await created.text()).replaceAll("<!-- -->", "");
+    expect(shown).toContain("GITHUB_APP_ID=990099");
+    expect(shown).toContain("-----BEGIN RSA PRIVATE KEY-----");
+    expect(shown).toMatch(/GITHUB_WEBHOOK_SECRET=[0-9a-f]{40}/);
+    // the code works once
+    const again = await fetch(`${server.url}/admin/github-app/created?code=${code}&state=${state}`, { headers: { Cookie: `${cookie}; ${stateCookie}` } });
+    expect(again.status).toBe(502);
+    expect(await again.text()).toContain("GitHub did not accept the code");
   });
 });

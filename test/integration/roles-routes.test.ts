@@ -11,6 +11,8 @@ import { getTarget } from "~/app/models/targets.server";
 import { joinAccount } from "~/app/models/users.server";
 import * as home from "~/app/routes/_index";
 import * as adminHome from "~/app/routes/admin._index";
+import * as adminGithubApp from "~/app/routes/admin.github-app";
+import * as adminGithubAppCreated from "~/app/routes/admin.github-app_.created";
 import * as adminOutbox from "~/app/routes/admin.outbox";
 import * as adminOutboxMessage from "~/app/routes/admin.outbox_.$id";
 import * as adminUsers from "~/app/routes/admin.users";
@@ -160,6 +162,19 @@ const loaders: Row[] = [
     expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK },
   },
   { name: "GET /admin", handler: adminHome.loader, path: "/admin", expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
+  {
+    name: "GET /admin/github-app",
+    handler: adminGithubApp.loader,
+    path: "/admin/github-app",
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK },
+  },
+  {
+    // without GitHub's code (and the state cookie) there is nothing to trade: 400, and GitHub is never asked
+    name: "GET /admin/github-app/created",
+    handler: adminGithubAppCreated.loader,
+    path: "/admin/github-app/created?state=x",
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: 400 },
+  },
   {
     name: "GET /admin/webhooks",
     handler: adminWebhooks.loader,

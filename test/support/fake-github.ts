@@ -63,6 +63,8 @@ export interface FakeGithub {
   setRateLimit(limit: { remaining: number; resetInSeconds: number }): void;
   /** The next `count` API requests get a secondary-limit 403 (with Retry-After when given). */
   secondaryLimit(count: number, retryAfterSeconds?: number): void;
+  /** A code GitHub's manifest flow would hand back for this manifest (JSON text), valid once. */
+  manifestCode(manifest: string): string;
   /** Repository API answers wait this long (a slow GitHub). */
   setDelay(ms: number): void;
   clientId: string;
@@ -250,6 +252,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     };
   }
   const issuedTokens: FakeGithub["issuedTokens"] = [];
+  const manifestCodes = new Map<string, string>();
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -373,6 +376,32 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
       );
     }
 
+    const conversion = /^\/app-manifests\/([^/]+)\/conversions$/.exec(url.pathname);
+    if (req.method === "POST" && conversion) {
+      const manifest = manifestCodes.get(conversion[1]!);
+      if (!manifest) return sendJson(res, 404, NOT_FOUND);
+      manifestCodes.delete(conversion[1]!);
+      const m = JSON.parse(manifest) as { name: string; default_permissions?: object; default_events?: string[]; description?: string; url?: string };
+      const pair = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+      return sendJson(res, 201, {
+        id: 990099,
+        slug: m.name.toLowerCase().replace(/\s+/g, "-"),
+        node_id: "A_kwDOABCD",
+        owner: userObject("spiffe", 8_000_001),
+        name: m.name,
+        description: m.description ?? "",
+        external_url: m.url,
+        html_url: `https://github.com/apps/${m.name.toLowerCase().replace(/\s+/g, "-")}`,
+        created_at: isoSeconds(Date.now()),
+        updated_at: isoSeconds(Date.now()),
+        permissions: m.default_permissions ?? {},
+        events: m.default_events ?? [],
+        client_id: "Iv1.0123456789abcdef",
+        client_secret: random(20),
+        webhook_secret: random(20),
+        pem: pair.privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
+      });
+    }
     if (url.pathname.startsWith("/app/") || /^\/repos\/[^/]+\/[^/]+\/installation$/.test(url.pathname)) return handleApp(req, res, url);
     if (url.pathname.startsWith("/repos/")) {
       if (delayMs > 0) return void setTimeout(() => handleRepos(req, res, url), delayMs);
@@ -557,6 +586,11 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     },
     secondaryLimit(count, retryAfterSeconds) {
       secondary = { count, retryAfter: retryAfterSeconds };
+    },
+    manifestCode(manifest) {
+      const code = random(10);
+      manifestCodes.set(code, manifest);
+      return code;
     },
     setDelay(ms) {
       delayMs = ms;
