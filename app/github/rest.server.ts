@@ -144,6 +144,72 @@ export async function restGet(url: string, headers: Record<string, string>, opti
   return { kind: "error", message: `GitHub answered ${res.status}.` };
 }
 
+/** GitHub asked for a wait longer than the caller will wait in-run: stop, and come back after `until`. */
+export class RateLimitWait extends Error {
+  constructor(
+    message: string,
+    readonly until: number,
+  ) {
+    super(message);
+  }
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done);
+  });
+
+export interface BudgetOptions {
+  /** Budgets GitHub has closed in this run (shared by every caller on the run), until when (ms). */
+  closed: Map<string, number>;
+  /** The budget these headers draw on (`token`, `installation:42`, `installation:42:search`…). */
+  budget: string;
+  headers: Record<string, string>;
+  /** Waits up to this long in-run; a longer wait throws RateLimitWait. */
+  maxWaitMs: number;
+  signal?: AbortSignal;
+  clock?: () => number;
+}
+
+/**
+ * GETs on one rate-limit budget: a closed budget (no requests left, Retry-After, secondary
+ * limit) is waited out when the wait is short, and the same request is made again; a long
+ * one throws RateLimitWait. An answer saying no requests are left closes the budget before
+ * anyone asks again. Never returns `rate_limited`.
+ */
+export function budgetedGet(options: BudgetOptions) {
+  const clock = options.clock ?? Date.now;
+  const { closed, budget } = options;
+  return async (
+    url: string,
+    conditional: { etag?: string | null; lastModified?: string | null } = {},
+  ): Promise<Exclude<RestAnswer, { kind: "rate_limited" }>> => {
+    for (;;) {
+      const closedUntil = closed.get(budget) ?? 0;
+      if (closedUntil > clock()) {
+        if (closedUntil - clock() > options.maxWaitMs)
+          throw new RateLimitWait(`GitHub's rate limit is reached until ${new Date(closedUntil).toISOString()}.`, closedUntil);
+        await sleep(closedUntil - clock(), options.signal);
+        if (options.signal?.aborted) throw new RateLimitWait("Stopped while waiting for GitHub's rate limit.", closedUntil);
+      }
+      const answer = await restGet(url, options.headers, { ...conditional, signal: options.signal, clock });
+      if (answer.kind === "rate_limited") {
+        closed.set(budget, answer.until);
+        if (answer.until - clock() > options.maxWaitMs) throw new RateLimitWait(answer.message, answer.until);
+        continue;
+      }
+      if (answer.kind === "ok" && answer.exhaustedUntil) closed.set(budget, answer.exhaustedUntil);
+      return answer;
+    }
+  };
+}
+
 export type FetchResult =
   | { ok: true; snapshot: IssueSnapshot }
   | { ok: false; reason: "not_found" | "unauthorized" | "error"; message: string }

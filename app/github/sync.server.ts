@@ -20,7 +20,7 @@ import {
 } from "../models/github-sync.server";
 import { applySnapshot } from "../models/github.server";
 import { githubAuth, GithubAuthError, type GithubAuth, type GithubCredentials } from "./auth.server";
-import { fetchIssue, parseRestIssue, restGet, type FetchResult } from "./rest.server";
+import { budgetedGet, fetchIssue, parseRestIssue, RateLimitWait, type FetchResult } from "./rest.server";
 import type { Db } from "../db.server";
 
 export interface SyncOptions {
@@ -49,26 +49,12 @@ export interface SyncReport {
 /** A repository's clock skew allowance: `since` starts this much before we last knew the items were current. */
 const CURSOR_SLACK_MS = 5 * 60_000;
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done);
-  });
-
 /** GitHub's label for a Club Zero link: worth mirroring even when nobody linked the item yet. */
 const carriesClubZeroLabel = (labels: string[]) => labels.some((l) => /^club-zero(?::|$)/i.test(l));
 
+/** The repository's turn ends here: GitHub's answer was an error, recorded on the repository. */
 class Stop {
-  constructor(
-    readonly kind: "wait" | "error",
-    readonly message: string,
-    readonly until = 0,
-  ) {}
+  constructor(readonly message: string) {}
 }
 
 export async function syncGithub(db: Db, options: SyncOptions = {}): Promise<SyncReport> {
@@ -97,52 +83,32 @@ export async function syncGithub(db: Db, options: SyncOptions = {}): Promise<Syn
       continue;
     }
     if (!credentials) break;
-    const budget = credentials.budget;
-    const headers = credentials.headers;
 
-    /** One GET on this repository's budget, waiting out short limits; throws Stop for long ones. */
-    const get = async (url: string, conditional: { etag?: string | null; lastModified?: string | null } = {}) => {
-      for (;;) {
-        const closedUntil = closed.get(budget) ?? 0;
-        if (closedUntil > clock()) {
-          if (closedUntil - clock() > maxWaitMs)
-            throw new Stop("wait", `GitHub's rate limit is reached until ${new Date(closedUntil).toISOString()}.`, closedUntil);
-          await sleep(closedUntil - clock(), options.signal);
-          if (options.signal?.aborted) throw new Stop("error", "The sync was stopped.");
-        }
-        const answer = await restGet(url, headers, { ...conditional, signal: options.signal, clock });
-        if (answer.kind === "rate_limited") {
-          closed.set(budget, answer.until);
-          if (answer.until - clock() > maxWaitMs) throw new Stop("wait", answer.message, answer.until);
-          continue;
-        }
-        if (answer.kind === "ok") {
-          report.full++;
-          if (answer.exhaustedUntil) closed.set(budget, answer.exhaustedUntil);
-        }
-        if (answer.kind === "not_modified") report.notModified++;
-        return answer;
-      }
+    const budgeted = budgetedGet({ closed, budget: credentials.budget, headers: credentials.headers, maxWaitMs, signal: options.signal, clock });
+    const get: Get = async (url, conditional) => {
+      const answer = await budgeted(url, conditional);
+      if (answer.kind === "ok") report.full++;
+      if (answer.kind === "not_modified") report.notModified++;
+      return answer;
     };
 
     try {
       await syncRepo(db, state, apiUrl, get, report, clock);
       report.synced++;
     } catch (error) {
-      if (!(error instanceof Stop)) throw error;
-      if (error.kind === "wait") {
+      if (error instanceof RateLimitWait) {
         recordRepoWait(db, state.repo, error.until, error.message, clock());
         report.waiting.push({ repo: state.repo, until: error.until });
-      } else {
+      } else if (error instanceof Stop) {
         recordRepoError(db, state.repo, error.message, clock());
         report.failed.push({ repo: state.repo, message: error.message });
-      }
+      } else throw error;
     }
   }
   return report;
 }
 
-type Get = (url: string, conditional?: { etag?: string | null; lastModified?: string | null }) => ReturnType<typeof restGet>;
+type Get = ReturnType<typeof budgetedGet>;
 
 async function syncRepo(db: Db, state: SyncRepoRow, apiUrl: string, get: Get, report: SyncReport, clock: () => number) {
   const repo = state.repo;
@@ -158,7 +124,7 @@ async function syncRepo(db: Db, state: SyncRepoRow, apiUrl: string, get: Get, re
       if (snapshot && applySnapshot(db, snapshot)) report.updated++;
       else if (!snapshot) problems.push(`#${number}: GitHub's answer did not look like an issue.`);
     } else if (answer.kind !== "not_modified") {
-      if (answer.kind === "error") throw new Stop("error", `#${number}: ${answer.message}`);
+      if (answer.kind === "error") throw new Stop(`#${number}: ${answer.message}`);
       problems.push(`#${number}: ${answer.message}`);
     }
   }
@@ -181,8 +147,8 @@ async function syncRepo(db: Db, state: SyncRepoRow, apiUrl: string, get: Get, re
       validators = { etag: state.etag, lastModified: state.lastModified };
       break;
     }
-    if (answer.kind !== "ok") throw new Stop("error", answer.message);
-    if (!Array.isArray(answer.body)) throw new Stop("error", "GitHub's answer to the issue listing was not a list.");
+    if (answer.kind !== "ok") throw new Stop(answer.message);
+    if (!Array.isArray(answer.body)) throw new Stop("GitHub's answer to the issue listing was not a list.");
     for (const item of answer.body) {
       const snapshot = parseRestIssue(item, repo);
       if (!snapshot) continue;

@@ -158,3 +158,7 @@ export type OutboxState = (typeof OUTBOX_STATES)[number];
 /** Single-use links sent by mail. */
 export const EMAIL_TOKEN_PURPOSES = ["verify_email", "reset_password"] as const;
 export type EmailTokenPurpose = (typeof EMAIL_TOKEN_PURPOSES)[number];
+
+/** A discovered upstream issue waiting for an SSC member or admin: linked to its target, or dismissed (remembered). */
+export const SUGGESTION_STATUSES = ["suggested", "linked", "dismissed"] as const;
+export type SuggestionStatus = (typeof SUGGESTION_STATUSES)[number];

@@ -1,5 +1,10 @@
 // The scheduled GitHub sync's place in each repository, and the GitHub App's installations.
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { SUGGESTION_STATUSES } from "~/app/lib/vocabulary";
+import { users } from "./accounts";
+import { targets } from "./catalog";
+import { sqlList } from "./columns";
 
 /**
  * One row per repository with a linked issue or PR (app/github/sync.server.ts). The sync
@@ -58,4 +63,48 @@ export const githubInstallationRepos = sqliteTable(
     addedAt: integer("added_at").notNull(),
   },
   (t) => [primaryKey({ name: "github_installation_repos_pk", columns: [t.installationId, t.repoId] })],
+);
+
+/** Discovery's place per upstream repository (GitHub's search API, its own 30-a-minute limit). */
+export const githubDiscoveryRepos = sqliteTable("github_discovery_repos", {
+  /** owner/name, lowercase. */
+  repo: text("repo").primaryKey(),
+  lastSearchedAt: integer("last_searched_at"),
+  lastError: text("last_error"),
+  lastErrorAt: integer("last_error_at"),
+  nextAllowedAt: integer("next_allowed_at"),
+});
+
+/**
+ * An open upstream issue or PR that mentions SPIFFE, SPIRE or workload identity, suggested for a
+ * target whose upstream repository it is in. One row per (target, issue) forever: a dismissed one
+ * is never suggested again.
+ */
+export const githubSuggestions = sqliteTable(
+  "github_suggestions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    targetId: integer("target_id")
+      .notNull()
+      .references(() => targets.id, { onDelete: "cascade" }),
+    repo: text("repo").notNull(),
+    number: integer("number").notNull(),
+    kind: text("kind", { enum: ["issue", "pull"] }).notNull(),
+    githubId: integer("github_id").notNull(),
+    title: text("title").notNull(),
+    url: text("url").notNull(),
+    authorLogin: text("author_login"),
+    labelsJson: text("labels_json"),
+    githubUpdatedAt: integer("github_updated_at").notNull(),
+    foundAt: integer("found_at").notNull(),
+    status: text("status", { enum: SUGGESTION_STATUSES }).notNull().default("suggested"),
+    decidedByUserId: integer("decided_by_user_id").references(() => users.id),
+    decidedAt: integer("decided_at"),
+  },
+  (t) => [
+    uniqueIndex("github_suggestions_target_issue_unique").on(t.targetId, sql`lower(${t.repo})`, t.number),
+    index("github_suggestions_status_idx").on(t.status, t.foundAt),
+    check("github_suggestions_status_check", sql`${t.status} in (${sqlList(SUGGESTION_STATUSES)})`),
+    check("github_suggestions_kind_check", sql`${t.kind} in ('issue', 'pull')`),
+  ],
 );
