@@ -94,6 +94,12 @@ const EnvSchema = z.object({
     .min(0, "must be 0 (off) or more")
     .max(1440, "must be at most 1440 (a day)")
     .default(15),
+  /** Minutes between searches for upstream issues mentioning SPIFFE/SPIRE (the "Suggested issues" queue); 0 turns it off. */
+  GITHUB_DISCOVERY_MINUTES: z.coerce
+    .number({ error: "must be a number of minutes (0 turns discovery off)" })
+    .min(0, "must be 0 (off) or more")
+    .max(10_080, "must be at most 10080 (a week)")
+    .default(1440),
   FUND_NAME: z.string().min(1).max(100).default("Travel & Conference Fund"),
   FUND_CURRENCY: z
     .string()

@@ -165,9 +165,15 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener("abort", done);
   });
 
+/**
+ * Budgets GitHub has closed, until when (ms), for this process: a later run (the next job tick)
+ * does not ask again before the reset either.
+ */
+export const closedBudgets = new Map<string, number>();
+
 export interface BudgetOptions {
-  /** Budgets GitHub has closed in this run (shared by every caller on the run), until when (ms). */
-  closed: Map<string, number>;
+  /** Budgets GitHub has closed (default: this process's), until when (ms). */
+  closed?: Map<string, number>;
   /** The budget these headers draw on (`token`, `installation:42`, `installation:42:search`…). */
   budget: string;
   headers: Record<string, string>;
@@ -185,7 +191,8 @@ export interface BudgetOptions {
  */
 export function budgetedGet(options: BudgetOptions) {
   const clock = options.clock ?? Date.now;
-  const { closed, budget } = options;
+  const { budget } = options;
+  const closed = options.closed ?? closedBudgets;
   return async (
     url: string,
     conditional: { etag?: string | null; lastModified?: string | null } = {},

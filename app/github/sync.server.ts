@@ -64,8 +64,6 @@ export async function syncGithub(db: Db, options: SyncOptions = {}): Promise<Syn
   const maxWaitMs = options.maxWaitMs ?? 60_000;
   const repos = listSyncRepos(db);
   const report: SyncReport = { repos: repos.length, synced: 0, updated: 0, full: 0, notModified: 0, waiting: [], failed: [] };
-  /** Rate-limit budgets GitHub has closed in this run, until when. */
-  const closed = new Map<string, number>();
 
   for (const state of repos) {
     if (options.signal?.aborted) break;
@@ -84,7 +82,7 @@ export async function syncGithub(db: Db, options: SyncOptions = {}): Promise<Syn
     }
     if (!credentials) break;
 
-    const budgeted = budgetedGet({ closed, budget: credentials.budget, headers: credentials.headers, maxWaitMs, signal: options.signal, clock });
+    const budgeted = budgetedGet({ budget: credentials.budget, headers: credentials.headers, maxWaitMs, signal: options.signal, clock });
     const get: Get = async (url, conditional) => {
       const answer = await budgeted(url, conditional);
       if (answer.kind === "ok") report.full++;

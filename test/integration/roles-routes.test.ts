@@ -51,6 +51,7 @@ import * as resetPassword from "~/app/routes/reset-password";
 import * as settings from "~/app/routes/settings";
 import * as notificationSettings from "~/app/routes/settings_.notifications";
 import * as ssc from "~/app/routes/ssc";
+import * as suggestions from "~/app/routes/suggestions";
 import * as target from "~/app/routes/targets.$slug";
 import * as newBounty from "~/app/routes/targets.$slug_.bounties.new";
 import * as catalog from "~/app/routes/targets._index";
@@ -160,6 +161,12 @@ const loaders: Row[] = [
     handler: adminUsers.loader,
     path: "/admin/users",
     expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK },
+  },
+  {
+    name: "GET /suggestions",
+    handler: suggestions.loader,
+    path: "/suggestions",
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: OK, admin: OK },
   },
   { name: "GET /admin", handler: adminHome.loader, path: "/admin", expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
   {
@@ -298,6 +305,14 @@ const actions: Row[] = [
     path: "/settings",
     form: () => ({ intent: "profile", displayName: "Someone", email: `p${Math.random()}@example.org`, githubLogin: "" }),
     expect: signedIn(LOGIN, OK),
+  },
+  {
+    // no such suggestion: who may is decided (403) before what exists (404); nothing changes
+    name: "POST /suggestions (link)",
+    handler: suggestions.action,
+    path: "/suggestions",
+    form: () => ({ id: "999999", decision: "link" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 404, admin: 404 },
   },
   {
     name: "POST /admin/users (grant)",

@@ -37,6 +37,7 @@ export interface FakeIssue {
   pull?: { mergedAt: string | null };
   /** ISO seconds, as GitHub writes them. */
   updatedAt?: string;
+  body?: string | null;
 }
 
 export interface FakeApp {
@@ -63,6 +64,10 @@ export interface FakeGithub {
   setRateLimit(limit: { remaining: number; resetInSeconds: number }): void;
   /** The next `count` API requests get a secondary-limit 403 (with Retry-After when given). */
   secondaryLimit(count: number, retryAfterSeconds?: number): void;
+  /** The search API's budget (GitHub: 30 a minute). */
+  setSearchLimit(limit: { limit?: number; remaining: number; resetInSeconds: number }): void;
+  /** The `q` of every search answered (not those refused for the rate limit). */
+  searches: string[];
   /** A code GitHub's manifest flow would hand back for this manifest (JSON text), valid once. */
   manifestCode(manifest: string): string;
   /** Repository API answers wait this long (a slow GitHub). */
@@ -184,7 +189,7 @@ function issueObject(repo: string, issue: FakeIssue & { id: number; createdAt: s
           },
         }
       : {}),
-    body: null,
+    body: issue.body ?? null,
     reactions: {
       url: `${api}/issues/${issue.number}/reactions`,
       total_count: 0,
@@ -239,6 +244,8 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
   let budget = { limit: 5000, remaining: 5000, reset: Math.floor(Date.now() / 1000) + 3600 };
   let secondary = { count: 0, retryAfter: undefined as number | undefined };
   let delayMs = 0;
+  /** the search API's own budget: 30 a minute */
+  let searchBudget = { limit: 30, remaining: 30, reset: Math.floor(Date.now() / 1000) + 60 };
   let app: FakeApp | null = null;
   let appPublicKey: crypto.KeyObject | null = null;
   if (options.app) {
@@ -253,6 +260,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
   }
   const issuedTokens: FakeGithub["issuedTokens"] = [];
   const manifestCodes = new Map<string, string>();
+  const searches: string[] = [];
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -403,6 +411,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
       });
     }
     if (url.pathname.startsWith("/app/") || /^\/repos\/[^/]+\/[^/]+\/installation$/.test(url.pathname)) return handleApp(req, res, url);
+    if (req.method === "GET" && url.pathname === "/search/issues") return handleSearch(req, res, url);
     if (url.pathname.startsWith("/repos/")) {
       if (delayMs > 0) return void setTimeout(() => handleRepos(req, res, url), delayMs);
       return handleRepos(req, res, url);
@@ -479,6 +488,42 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
       });
     }
     sendJson(res, 404, NOT_FOUND);
+  }
+
+  /** GET /search/issues?q=repo:o/r is:open A OR B OR "c d": its own 30-a-minute budget. */
+  function handleSearch(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+    if (!tokenValid(bearer(req))) return sendJson(res, 401, BAD_CREDENTIALS);
+    const now = Math.floor(Date.now() / 1000);
+    if (now >= searchBudget.reset) searchBudget = { ...searchBudget, remaining: searchBudget.limit, reset: now + 60 };
+    const headers = () => ({
+      "X-RateLimit-Limit": String(searchBudget.limit),
+      "X-RateLimit-Remaining": String(searchBudget.remaining),
+      "X-RateLimit-Reset": String(searchBudget.reset),
+      "X-RateLimit-Used": String(searchBudget.limit - searchBudget.remaining),
+      "X-RateLimit-Resource": "search",
+    });
+    if (searchBudget.remaining <= 0) return sendJson(res, 403, RATE_LIMITED, headers());
+    searchBudget.remaining--;
+    searches.push(url.searchParams.get("q") ?? "");
+    const q = url.searchParams.get("q") ?? "";
+    const repo = /(?:^|\s)repo:(\S+)/.exec(q)?.[1]?.toLowerCase() ?? "";
+    const onlyOpen = /(?:^|\s)is:open(?:\s|$)/.test(q);
+    const terms = q
+      .replace(/(?:^|\s)(?:repo|is):\S+/g, " ")
+      .split(/\s+OR\s+/)
+      .map((t) => t.trim().replace(/^"|"$/g, "").toLowerCase())
+      .filter(Boolean);
+    const found = [...(repos.get(repo)?.values() ?? [])].filter(
+      (i) => (!onlyOpen || i.state === "open") && terms.some((t) => `${i.title}\n${i.body ?? ""}`.toLowerCase().includes(t)),
+    );
+    found.sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt));
+    const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? 30));
+    sendJson(
+      res,
+      200,
+      { total_count: found.length, incomplete_results: false, items: found.slice(0, perPage).map((i) => ({ ...issueObject(repo, i), score: 1.0 })) },
+      headers(),
+    );
   }
 
   function handleRepos(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
@@ -567,6 +612,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     url: baseUrl,
     app,
     issuedTokens,
+    searches,
     putIssue(repo, issue) {
       const key = repo.toLowerCase();
       if (!repos.has(key)) repos.set(key, new Map());
@@ -586,6 +632,9 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     },
     secondaryLimit(count, retryAfterSeconds) {
       secondary = { count, retryAfter: retryAfterSeconds };
+    },
+    setSearchLimit(limit) {
+      searchBudget = { limit: limit.limit ?? searchBudget.limit, remaining: limit.remaining, reset: Math.floor(Date.now() / 1000) + limit.resetInSeconds };
     },
     manifestCode(manifest) {
       const code = random(10);
