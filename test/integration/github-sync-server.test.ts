@@ -39,7 +39,12 @@ const pick = db.$client
 beforeAll(async () => {
   fake = await startFakeGithub({ tokens: [TOKEN] });
   seedFakeFrom(db.$client, fake);
-  server = await startServer({ GITHUB_TOKEN: TOKEN, GITHUB_API_URL: fake.url, GITHUB_SYNC_MINUTES: String(INTERVAL_MS / 60_000) });
+  server = await startServer({
+    GITHUB_TOKEN: TOKEN,
+    GITHUB_API_URL: fake.url,
+    GITHUB_SYNC_MINUTES: String(INTERVAL_MS / 60_000),
+    GITHUB_DISCOVERY_MINUTES: "0",
+  });
 });
 afterAll(async () => {
   await server?.stop();
@@ -108,6 +113,27 @@ describe("the server's scheduled GitHub sync", () => {
     });
     fake.setDelay(0);
     await until("the scheduled sync to fetch the pasted issue", async () => (await pageText(`/targets/${pick.slug}`)).includes("SPIRE agent as a sidecar"));
+  });
+});
+
+describe("a new bounty for a pasted issue", () => {
+  it("fetches the issue at once, and the bounty page says how fresh it is", async () => {
+    const cookie = await adminCookie();
+    fake.putIssue(pick.repo, { number: 990003, title: "Document SPIFFE federation", state: "open" });
+    const created = await fetch(`${server.url}/targets/${pick.slug}/bounties/new`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { Origin: server.url, Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        title: "Federation guide",
+        description: "Write the federation guide: done when it is merged upstream.",
+        kind: "docs",
+        github: `https://github.com/${pick.repo}/issues/990003`,
+      }),
+    });
+    expect(created.status).toBe(302);
+    const page = await pageText(created.headers.get("location")!);
+    expect(page).toMatch(/Synced from GitHub (just now|\d+ seconds? ago)\./);
   });
 });
 
