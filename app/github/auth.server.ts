@@ -78,7 +78,12 @@ export function createGithubAuth(config: GithubAuthConfig): GithubAuth {
   const appAuth = createAppAuth({
     appId: config.app.appId,
     privateKey: config.app.privateKey,
-    request: octokitRequest.defaults({ baseUrl: config.apiUrl.replace(/\/$/, ""), headers: { "user-agent": "club-zero" } }),
+    request: octokitRequest.defaults({
+      baseUrl: config.apiUrl.replace(/\/$/, ""),
+      headers: { "user-agent": "club-zero" },
+      // a token request that hangs must not hold the sync (or a pasted link) forever
+      request: { fetch: (url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(15_000) }) },
+    }),
     cache: expiryCache(clock),
   });
   const installations = new Map<string, { id: number | null; at: number }>();

@@ -183,7 +183,14 @@ export async function refreshIssueNow(
   ref: { repo: string; number: number },
   options: { auth?: GithubAuth; apiUrl?: string; timeoutMs?: number } = {},
 ): Promise<FetchResult> {
-  const result = await fetchIssue(ref.repo, ref.number, { ...options, timeoutMs: options.timeoutMs ?? 3_000 });
+  const timeoutMs = options.timeoutMs ?? 3_000;
+  // the whole of it, the app's installation lookup and token included, within the limit
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<FetchResult>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, reason: "error", message: "GitHub did not answer in time." }), timeoutMs);
+  });
+  const result = await Promise.race([fetchIssue(ref.repo, ref.number, { ...options, timeoutMs }), late]);
+  clearTimeout(timer);
   if (result.ok) applySnapshot(db, result.snapshot);
   return result;
 }
