@@ -6,6 +6,7 @@ import { createGithubAuth } from "~/app/github/auth.server";
 import { syncGithub } from "~/app/github/sync.server";
 import { getSyncRepo, getTargetFreshness } from "~/app/models/github-sync.server";
 import { getIssue } from "~/app/models/github.server";
+import { loader as adminLoader } from "~/app/routes/admin._index";
 import { action as targetAction } from "~/app/routes/targets.$slug";
 import { runCli, runCliAsync } from "../support/cli";
 import { staleOpenFlags, staleTargetCounts } from "../support/counts";
@@ -126,6 +127,17 @@ describe("the scheduled sync", () => {
     const spent = apiRequests(from);
     expect(spent.filter((r) => r.status === 200)).toHaveLength(1);
     expect(spent.filter((r) => r.status === 403)).toHaveLength(0);
+
+    // /admin shows the wait and that the repository resumes where it stopped
+    const admin = await makeUser(["admin"]);
+    const health = await (await call(adminLoader, "/admin", {}, { headers: { Cookie: await cookieFor(admin.id) } })).json();
+    expect(health.sync.mode).toBe(null); // this test process has no GITHUB_TOKEN; the runs above were given one
+    expect(health.sync.repos.find((r: { repo: string }) => r.repo === repo)).toMatchObject({
+      failing: true,
+      resuming: true,
+      nextAllowedAt: kafka.nextAllowedAt,
+      lastError: expect.stringMatching(/rate limit is reached until/),
+    });
 
     // asked again before the reset: nothing is sent for the waiting repositories
     const early = fake.requests.length;
