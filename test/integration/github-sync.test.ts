@@ -101,6 +101,25 @@ describe("the scheduled sync", () => {
     expect(staleTargetCounts()).toEqual([]);
   });
 
+  it("an upstream issue nobody linked but labelled club-zero is mirrored and linked to the repository's target", async () => {
+    const target = db.$client
+      .prepare(
+        `select t.id, t.slug, t.repo from targets t where t.repo is not null and exists (select 1 from target_issues ti join github_issues gi on gi.id = ti.issue_id
+           where ti.target_id = t.id and lower(gi.repo) = lower(t.repo)) order by t.slug limit 1`,
+      )
+      .get() as { id: number; slug: string; repo: string };
+    fake.putIssue(target.repo, { number: 880001, title: "Labelled upstream for Club Zero", state: "open", labels: ["club-zero"] });
+    fake.putIssue(target.repo, { number: 880002, title: "Not labelled", state: "open" });
+    await run();
+    expect(getIssue(db, target.repo, 880001)).toMatchObject({ title: "Labelled upstream for Club Zero" });
+    expect(getIssue(db, target.repo, 880002)).toBeNull();
+    const linked = db.$client
+      .prepare("select count(*) as n from target_issues ti join github_issues gi on gi.id = ti.issue_id where ti.target_id = ? and gi.number = 880001")
+      .get(target.id) as { n: number };
+    expect(linked.n).toBe(1);
+    expect(staleTargetCounts()).toEqual([]);
+  });
+
   it("target pages say how fresh their GitHub data is", async () => {
     const target = db.$client.prepare("select id from targets where slug = 'kafka'").get() as { id: number };
     const freshness = getTargetFreshness(db, target.id);
