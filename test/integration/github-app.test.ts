@@ -22,7 +22,7 @@ let fake: FakeGithub;
 let installedRepo = "";
 
 beforeAll(async () => {
-  fake = await startFakeGithub({ app: { appId: 31337, installations: [], tokenLifetimeMs: 3_000 } });
+  fake = await startFakeGithub({ app: { appId: 31337, installations: [], tokenLifetimeMs: 8_000 } });
   const items = seedFakeFrom(db.$client, fake);
   installedRepo = items[0]!.repo;
   fake.app!.installations.push({ id: 501, account: installedRepo.split("/")[0]!, repos: [installedRepo] }, { id: 502, account: "spiffe", repos: [] });
@@ -47,7 +47,7 @@ describe("GitHub App authentication", () => {
   });
 
   it("installation tokens are fetched once and reused until they expire", { retry: 2 }, async () => {
-    // a first sync fetches every item once (slow); the fake's 3-second tokens are measured on later, quick ones
+    // a first sync fetches every item once (slow); the fake's 8-second tokens are measured on later, quick ones
     await syncGithub(db, { auth: appAuth(), apiUrl: fake.url });
     const auth = appAuth();
     const before = fake.issuedTokens.length;
@@ -63,8 +63,8 @@ describe("GitHub App authentication", () => {
     expect(repoCalls.length).toBeGreaterThan(0);
     expect(repoCalls.every((r) => r.headers.authorization === `Bearer ${token}`)).toBe(true);
 
-    // the fake's tokens last 3 s: the next sync after that asks for a new one, and never sends the old
-    await new Promise((r) => setTimeout(r, 3_000));
+    // the fake's tokens last 8 s: the next sync after that asks for a new one, and never sends the old
+    await new Promise((r) => setTimeout(r, 8_000));
     const later = fake.requests.length;
     const third = await syncGithub(db, { auth, apiUrl: fake.url });
     expect(third.failed).toEqual([]);
