@@ -1,0 +1,147 @@
+// Gathers each target's ladder facts (app/lib/ladder.ts) from what Club Zero holds: linked
+// issues and pull requests, upstream releases, registered packages, the status history and
+// tutorials. A handful of grouped queries for any number of targets, so the catalog can
+// filter and sort thousands of them by the rung they reached.
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import {
+  bounties,
+  githubIssues,
+  packages,
+  repoReleases,
+  software,
+  targetIssues,
+  targetRepositories,
+  targetStatusChanges,
+  targets,
+  type BountyKind,
+} from "~/db/schema";
+import { distroName } from "../lib/distros";
+import { computeLadder, type Ladder, type LadderFacts } from "../lib/ladder";
+import { publicBountiesOnly } from "./permissions.server";
+import type { Db } from "../db.server";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+
+/** What the tutorials know about a target: links to its published and translated tutorials, if any. */
+export interface TutorialFacts {
+  targetId: number;
+  publishedTutorialUrl?: string;
+  translatedTutorialUrl?: string;
+}
+
+/**
+ * Tutorial facts for these targets. The tutorials branch (issue #16 items 2 and 3) wires this
+ * to its published tutorials and translations; until then no target has any, so the
+ * "documented" and "translated" rungs stay unmet. Keep the signature: the lead connects it at merge.
+ */
+export function tutorialFactsForTargets(_db: Db, targetIds: number[]): TutorialFacts[] {
+  return targetIds.map((targetId) => ({ targetId }));
+}
+
+// Above this many ids, read every row and keep the wanted ones: an IN list that long costs
+// more than the scan (and SQLite caps bound parameters).
+const IN_LIST_MAX = 500;
+
+function within<T extends { targetId: number }>(rows: T[], ids: Set<number> | null): T[] {
+  return ids ? rows.filter((r) => ids.has(r.targetId)) : rows;
+}
+
+/** Ladder facts for each of these targets (all of them when `targetIds` is null). */
+export function gatherLadderFacts(db: Db, targetIds: number[] | null): Map<number, LadderFacts> {
+  const few = targetIds !== null && targetIds.length <= IN_LIST_MAX;
+  const keep = targetIds && !few ? new Set(targetIds) : null;
+  const idFilter = (column: SQLiteColumn) => (few ? inArray(column, targetIds!) : undefined);
+  if (targetIds !== null && targetIds.length === 0) return new Map();
+
+  const facts = new Map<number, LadderFacts>();
+  for (const t of within(db.select({ targetId: targets.id, status: targets.status }).from(targets).where(idFilter(targets.id)).all(), keep)) {
+    facts.set(t.targetId, { status: t.status, statusHistory: [], linked: [], releases: [], packages: [] });
+  }
+
+  const history = db
+    .select({
+      targetId: targetStatusChanges.targetId,
+      fromStatus: targetStatusChanges.fromStatus,
+      toStatus: targetStatusChanges.toStatus,
+      evidenceUrl: targetStatusChanges.evidenceUrl,
+      at: targetStatusChanges.createdAt,
+    })
+    .from(targetStatusChanges)
+    .where(idFilter(targetStatusChanges.targetId))
+    .orderBy(asc(targetStatusChanges.createdAt), asc(targetStatusChanges.id))
+    .all();
+  for (const { targetId, ...h } of within(history, keep)) facts.get(targetId)?.statusHistory.push(h);
+
+  const linked = db
+    .select({
+      targetId: targetIssues.targetId,
+      url: githubIssues.url,
+      title: githubIssues.title,
+      kind: githubIssues.kind,
+      state: githubIssues.state,
+      mergedAt: githubIssues.mergedAt,
+    })
+    .from(targetIssues)
+    .innerJoin(githubIssues, eq(githubIssues.id, targetIssues.issueId))
+    .where(idFilter(targetIssues.targetId))
+    .orderBy(asc(targetIssues.createdAt), asc(githubIssues.id))
+    .all();
+  for (const { targetId, ...item } of within(linked, keep)) facts.get(targetId)?.linked.push(item);
+
+  // repo_releases keeps owner/name in lowercase
+  const releases = db
+    .select({
+      targetId: targetRepositories.targetId,
+      repo: repoReleases.repo,
+      tag: repoReleases.tag,
+      url: repoReleases.url,
+      publishedAt: repoReleases.publishedAt,
+    })
+    .from(targetRepositories)
+    .innerJoin(repoReleases, eq(repoReleases.repo, sql`lower(${targetRepositories.repo})`))
+    .where(idFilter(targetRepositories.targetId))
+    .all();
+  for (const { targetId, ...r } of within(releases, keep)) facts.get(targetId)?.releases.push(r);
+
+  const pkgs = db
+    .select({
+      targetId: software.targetId,
+      id: packages.id,
+      softwareName: software.name,
+      distro: packages.distro,
+      version: packages.version,
+    })
+    .from(packages)
+    .innerJoin(software, eq(software.id, packages.softwareId))
+    .where(and(isNull(packages.retiredAt), idFilter(software.targetId)))
+    .orderBy(asc(packages.id))
+    .all();
+  for (const p of within(pkgs, keep)) {
+    facts.get(p.targetId)?.packages.push({ label: `${p.softwareName} ${p.version} in ${distroName(p.distro)}`, url: `/packages/${p.id}` });
+  }
+
+  for (const t of tutorialFactsForTargets(db, [...facts.keys()])) {
+    const f = facts.get(t.targetId);
+    if (!f) continue;
+    if (t.publishedTutorialUrl) f.publishedTutorialUrl = t.publishedTutorialUrl;
+    if (t.translatedTutorialUrl) f.translatedTutorialUrl = t.translatedTutorialUrl;
+  }
+  return facts;
+}
+
+/** Each target's ladder (all targets when `targetIds` is null). */
+export function getLadders(db: Db, targetIds: number[] | null): Map<number, Ladder> {
+  return new Map([...gatherLadderFacts(db, targetIds)].map(([id, f]) => [id, computeLadder(f)]));
+}
+
+/** An unfinished bounty of each kind on this target: what an unmet rung offers. */
+export function listOfferedBounties(db: Db, targetId: number): Partial<Record<BountyKind, { id: number; title: string }>> {
+  const rows = db
+    .select({ id: bounties.id, title: bounties.title, kind: bounties.kind })
+    .from(bounties)
+    .where(and(eq(bounties.targetId, targetId), sql`${bounties.status} in ('open', 'claimed', 'in_progress', 'in_review')`, publicBountiesOnly()))
+    .orderBy(asc(bounties.id))
+    .all();
+  const out: Partial<Record<BountyKind, { id: number; title: string }>> = {};
+  for (const r of rows) out[r.kind] ??= { id: r.id, title: r.title };
+  return out;
+}
