@@ -103,20 +103,27 @@ export const TargetFormSchema = form({
   bridgeUrl: z.array(text("the bridge's link").trim(), { error: "Give each bridge's link as text." }).default([]),
   bridgeNote: z.array(Line("the bridge's note", 500), { error: "Give each bridge's note as text." }).default([]),
 })
-  .superRefine((v, ctx) => {
-    const rows = Math.max(v.bridgeName.length, v.bridgeUrl.length, v.bridgeNote.length);
-    let filled = 0;
-    for (let i = 0; i < rows; i += 1) {
-      const [name, url, note] = [v.bridgeName[i] ?? "", v.bridgeUrl[i] ?? "", v.bridgeNote[i] ?? ""];
-      if (!name && !url && !note) continue;
-      filled += 1;
-      if (!name) ctx.addIssue({ code: "custom", path: ["bridgeName"], message: `Give bridge ${i + 1} a name (e.g. spiffe-helper, Ghostunnel).` });
-      if (!httpsUrl("the link").safeParse(url).success)
-        ctx.addIssue({ code: "custom", path: ["bridgeUrl"], message: `Give bridge ${i + 1}${name ? ` (${name})` : ""} a full https:// link.` });
-    }
-    if (filled > MAX_BRIDGES) ctx.addIssue({ code: "custom", path: ["bridgeName"], message: `List at most ${MAX_BRIDGES} bridges.` });
-    if (new Set(v.personas).size !== v.personas.length) ctx.addIssue({ code: "custom", path: ["personas"], message: "Choose each persona once." });
-  })
+  // Runs even when other fields failed (`when`), so one submit names every problem; the
+  // values may then be unparsed, hence the checks that each list is a list of text.
+  .superRefine(
+    (v, ctx) => {
+      const list = (x: unknown) => (Array.isArray(x) ? x.map((s) => (typeof s === "string" ? s.trim() : "")) : []);
+      const [names, urls, notes] = [list(v.bridgeName), list(v.bridgeUrl), list(v.bridgeNote)];
+      let filled = 0;
+      for (let i = 0; i < Math.max(names.length, urls.length, notes.length); i += 1) {
+        const [name, url, note] = [names[i] ?? "", urls[i] ?? "", notes[i] ?? ""];
+        if (!name && !url && !note) continue;
+        filled += 1;
+        if (!name) ctx.addIssue({ code: "custom", path: ["bridgeName"], message: `Give bridge ${i + 1} a name (e.g. spiffe-helper, Ghostunnel).` });
+        if (!httpsUrl("the link").safeParse(url).success)
+          ctx.addIssue({ code: "custom", path: ["bridgeUrl"], message: `Give bridge ${i + 1}${name ? ` (${name})` : ""} a full https:// link.` });
+      }
+      if (filled > MAX_BRIDGES) ctx.addIssue({ code: "custom", path: ["bridgeName"], message: `List at most ${MAX_BRIDGES} bridges.` });
+      const personas = list(v.personas);
+      if (new Set(personas).size !== personas.length) ctx.addIssue({ code: "custom", path: ["personas"], message: "Choose each persona once." });
+    },
+    { when: () => true },
+  )
   .transform(({ bridgeName, bridgeUrl, bridgeNote, personas, ...rest }) => {
     const bridges = bridgeName
       .map((name, i) => ({ name, url: (bridgeUrl[i] ?? "").trim(), note: bridgeNote[i] || null }))
