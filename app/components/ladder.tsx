@@ -50,7 +50,7 @@ export function LadderSection({
                     <Link to={`/bounties/${bounty.id}`}>Bounty: {bounty.title}</Link>
                   ) : signedIn && canPropose ? (
                     <Link className="button button--small button--quiet" to={`/targets/${targetSlug}/bounties/new?kind=${r.bountyKind}`}>
-                      Propose a {KIND_LABELS[r.bountyKind].toLowerCase()} bounty
+                      Propose {/^[aeiou]/i.test(KIND_LABELS[r.bountyKind]) ? "an" : "a"} {KIND_LABELS[r.bountyKind].toLowerCase()} bounty
                     </Link>
                   ) : !signedIn ? (
                     <Link to={`/login?redirectTo=/targets/${targetSlug}`}>Sign in to propose a bounty for it.</Link>

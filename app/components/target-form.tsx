@@ -167,7 +167,7 @@ export function TargetForm({
                 <input type="checkbox" name="personas" value={p.slug} defaultChecked={v.personas.includes(p.slug)} /> {p.name}
               </label>
               <TextAreaField
-                label={`How a ${p.name.toLowerCase()} can help`}
+                label={`How ${p.name.toLowerCase()} can help`}
                 name={`help-${p.slug}`}
                 rows={2}
                 defaultValue={v.help(p.slug)}

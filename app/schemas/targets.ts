@@ -83,7 +83,7 @@ const common = {
 export const SuggestTargetSchema = form(common);
 export type TargetSuggestionInput = z.infer<typeof SuggestTargetSchema>;
 
-const helpFields = Object.fromEntries(PERSONA_SLUGS.map((p) => [`help-${p}`, Line(`how a ${p} can help`, 500).optional()])) as Record<
+const helpFields = Object.fromEntries(PERSONA_SLUGS.map((p) => [`help-${p}`, Line(`the help text for ${p}`, 500).optional()])) as Record<
   `help-${(typeof PERSONA_SLUGS)[number]}`,
   z.ZodOptional<ReturnType<typeof Line>>
 >;
