@@ -25,6 +25,7 @@ const EVERYONE = [
   "/targets",
   "/targets?persona=packager&sort=issues",
   "/targets/envoy",
+  "/targets?sort=closest&rung=requested",
   "/personas",
   "/personas/developer",
   "/bounties",
@@ -39,7 +40,7 @@ const EVERYONE = [
   "/targets/nope",
 ];
 const SIGNED_OUT = ["/login", "/join", "/login?redirectTo=%2Fme"];
-const SIGNED_IN = ["/me", "/settings", "/expenses", "/expenses/new", "/targets/kafka/bounties/new"];
+const SIGNED_IN = ["/me", "/settings", "/expenses", "/expenses/new", "/targets/kafka/bounties/new", "/targets/suggest"];
 const BY_ROLE: Record<Who, string[]> = {
   "signed-out": SIGNED_OUT,
   contributor: [...SIGNED_IN, "/queue"],
@@ -52,6 +53,8 @@ const BY_ROLE: Record<Who, string[]> = {
     "/expenses/1",
     "/packages/new",
     "/packages/software/spire-server",
+    "/targets/new",
+    "/targets/kafka/edit",
     "/admin",
     "/admin/users",
     "/admin/webhooks",
