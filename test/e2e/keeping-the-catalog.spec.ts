@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { axe } from "../support/axe";
 import { signIn, useServerAndBrowser } from "../support/browser";
 import { runCli } from "../support/cli";
 
@@ -6,9 +7,13 @@ describe("keeping the catalog in the browser", () => {
   const ctx = useServerAndBrowser();
   const PASSWORD = "catalog keeper passphrase";
 
-  it("an admin adds a target, changes its status with evidence, and its page shows the history and its road to done", async () => {
+  // runs after the server has started (useServerAndBrowser's beforeAll was registered first)
+  beforeAll(() => {
     const made = runCli("db/cli/user-add.ts", ["kim", "--role", "admin"], { DATABASE_PATH: ctx.server.databasePath, CLUBZERO_PASSWORD: PASSWORD });
     expect(made.code, made.stderr).toBe(0);
+  });
+
+  it("an admin adds a target, changes its status with evidence, and its page shows the history and its road to done", async () => {
     const page = ctx.page;
     await signIn(page, ctx.server.url, "kim", PASSWORD);
 
@@ -75,5 +80,40 @@ describe("keeping the catalog in the browser", () => {
     await page.getByRole("heading", { level: 1, name: "Valkey", exact: true }).waitFor();
     await page.goto(`${ctx.server.url}/targets/valkey`);
     expect(page.url()).toBe(`${ctx.server.url}/targets/valkey-server`);
+  });
+
+  // The pages this issue added, checked like every other page (test/e2e/accessibility.spec.ts):
+  // no serious or critical axe violation, on a desktop and a dark-mode phone, with a failed form shown.
+  it("the catalog keepers' pages have no serious or critical accessibility violation", async () => {
+    const problems: string[] = [];
+    for (const viewport of [
+      { width: 1280, height: 900, colorScheme: "light" as const },
+      { width: 390, height: 844, colorScheme: "dark" as const },
+    ]) {
+      const context = await ctx.browser.newContext({ viewport, colorScheme: viewport.colorScheme, bypassCSP: true });
+      const page = await context.newPage();
+      await signIn(page, ctx.server.url, "kim", PASSWORD);
+      const check = async (label: string) => {
+        for (const v of await axe(page))
+          if (v.impact === "serious" || v.impact === "critical") problems.push(`${viewport.width}px ${label}: ${v.id} (${v.help})`);
+      };
+      for (const path of [
+        "/targets/new",
+        "/targets/kafka/edit",
+        "/targets/suggest",
+        "/targets/kafka",
+        "/targets?sort=closest&rung=requested",
+        "/bounties/proposals",
+      ]) {
+        await page.goto(`${ctx.server.url}${path}`);
+        await check(path);
+      }
+      await page.goto(`${ctx.server.url}/targets/new`);
+      await page.getByRole("button", { name: "Add target" }).click();
+      await page.getByRole("alert").waitFor();
+      await check("/targets/new with errors");
+      await context.close();
+    }
+    expect(problems).toEqual([]);
   });
 });
