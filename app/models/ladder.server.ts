@@ -3,20 +3,9 @@
 // tutorials. A handful of grouped queries for any number of targets, so the catalog can
 // filter and sort thousands of them by the rung they reached.
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
-import {
-  bounties,
-  githubIssues,
-  packages,
-  repoReleases,
-  software,
-  targetIssues,
-  targetRepositories,
-  targetStatusChanges,
-  targets,
-  type BountyKind,
-} from "~/db/schema";
+import { bounties, packages, repoReleases, software, targetRepositories, targetStatusChanges, targets, type BountyKind } from "~/db/schema";
 import { distroName } from "../lib/distros";
-import { computeLadder, type Ladder, type LadderFacts } from "../lib/ladder";
+import { computeLadder, type Ladder, type LadderFacts, type LinkedItemFact } from "../lib/ladder";
 import { publicBountiesOnly } from "./permissions.server";
 import type { Db } from "../db.server";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
@@ -45,6 +34,34 @@ function within<T extends { targetId: number }>(rows: T[], ids: Set<number> | nu
   return ids ? rows.filter((r) => ids.has(r.targetId)) : rows;
 }
 
+/**
+ * Prepared once per database handle, as plain SQL: the catalog runs them for every matching
+ * target. Measured at bench scale (2,000 targets, 200,000 linked items): through drizzle the
+ * walks took 190 ms and the merged pull requests 200-300 ms; as better-sqlite3 statements,
+ * 32 ms and 69 ms.
+ */
+const prepared = new WeakMap<Db, ReturnType<typeof prepareLinked>>();
+function prepareLinked(db: Db) {
+  const select = `select gi.url as url, gi.title as title, gi.kind as kind, gi.state as state, gi.merged_at as mergedAt
+    from target_issues ti join github_issues gi on gi.id = ti.issue_id where ti.target_id = ?`;
+  // the target page's order: open first, then the most recently linked (target_issues_listing_idx)
+  const listing = "order by ti.open desc, ti.created_at desc, ti.issue_id desc limit 1";
+  const statement = (text: string) => {
+    const st = db.$client.prepare<[number], LinkedItemFact>(text);
+    return { get: (targetId: number) => st.get(targetId) };
+  };
+  const allMerged = db.$client.prepare<[], LinkedItemFact & { targetId: number }>(
+    `select ti.target_id as targetId, gi.url as url, gi.title as title, gi.kind as kind, gi.state as state, gi.merged_at as mergedAt
+      from github_issues gi join target_issues ti on ti.issue_id = gi.id where gi.kind = 'pull' and gi.state = 'merged'`,
+  );
+  return {
+    allMerged: () => allMerged.all(),
+    first: statement(`${select} ${listing}`),
+    issue: statement(`${select} and gi.kind = 'issue' ${listing}`),
+    merged: statement(`${select} and ti.open = 0 and gi.kind = 'pull' and gi.state = 'merged' order by gi.merged_at is null, gi.merged_at desc limit 1`),
+  };
+}
+
 /** Ladder facts for each of these targets (all of them when `targetIds` is null). */
 export function gatherLadderFacts(db: Db, targetIds: number[] | null): Map<number, LadderFacts> {
   const few = targetIds !== null && targetIds.length <= IN_LIST_MAX;
@@ -52,6 +69,8 @@ export function gatherLadderFacts(db: Db, targetIds: number[] | null): Map<numbe
   const idFilter = (column: SQLiteColumn) => (few ? inArray(column, targetIds!) : undefined);
   if (targetIds !== null && targetIds.length === 0) return new Map();
 
+  const linkedQueries = prepared.get(db) ?? prepareLinked(db);
+  prepared.set(db, linkedQueries);
   const facts = new Map<number, LadderFacts>();
   for (const t of within(db.select({ targetId: targets.id, status: targets.status }).from(targets).where(idFilter(targets.id)).all(), keep)) {
     facts.set(t.targetId, { status: t.status, statusHistory: [], linked: [], releases: [], packages: [] });
@@ -71,21 +90,29 @@ export function gatherLadderFacts(db: Db, targetIds: number[] | null): Map<numbe
     .all();
   for (const { targetId, ...h } of within(history, keep)) facts.get(targetId)?.statusHistory.push(h);
 
-  const linked = db
-    .select({
-      targetId: targetIssues.targetId,
-      url: githubIssues.url,
-      title: githubIssues.title,
-      kind: githubIssues.kind,
-      state: githubIssues.state,
-      mergedAt: githubIssues.mergedAt,
-    })
-    .from(targetIssues)
-    .innerJoin(githubIssues, eq(githubIssues.id, targetIssues.issueId))
-    .where(idFilter(targetIssues.targetId))
-    .orderBy(asc(targetIssues.createdAt), asc(githubIssues.id))
-    .all();
-  for (const { targetId, ...item } of within(linked, keep)) facts.get(targetId)?.linked.push(item);
+  // Linked items: a target can have thousands (5,000 at bench scale), and the ladder needs at
+  // most three: its best issue (an open one first), its most recently merged pull request, and
+  // when it has neither, the item its page lists first. Each is a walk of
+  // target_issues_listing_idx that stops at the first match; for many targets at once the merged
+  // pull requests come from github_issues_merged_pulls_idx instead (15,000 of 200,000 items at
+  // bench scale), since a target without one would have all its closed items read.
+  const mergedByTarget = new Map<number, LinkedItemFact>();
+  if (!few) {
+    for (const { targetId, ...pull } of linkedQueries.allMerged()) {
+      const held = mergedByTarget.get(targetId);
+      if (!held || (pull.mergedAt ?? -1) > (held.mergedAt ?? -1)) mergedByTarget.set(targetId, pull);
+    }
+  }
+  for (const [targetId, f] of facts) {
+    const issue = linkedQueries.issue.get(targetId);
+    const merged = few ? linkedQueries.merged.get(targetId) : mergedByTarget.get(targetId);
+    if (issue) f.linked.push(issue);
+    if (merged) f.linked.push(merged);
+    if (!issue && !merged) {
+      const first = linkedQueries.first.get(targetId);
+      if (first) f.linked.push(first);
+    }
+  }
 
   // repo_releases keeps owner/name in lowercase
   const releases = db

@@ -68,6 +68,7 @@ ALTER TABLE `targets` ADD `summary_html` text;--> statement-breakpoint
 ALTER TABLE `targets` ADD `updated_at` integer;--> statement-breakpoint
 ALTER TABLE `targets` ADD `retired_at` integer;--> statement-breakpoint
 CREATE INDEX `targets_unrendered_idx` ON `targets` (`id`) WHERE "targets"."summary_html" is null;--> statement-breakpoint
+CREATE INDEX `github_issues_merged_pulls_idx` ON `github_issues` (`id`) WHERE "github_issues"."kind" = 'pull' and "github_issues"."state" = 'merged';--> statement-breakpoint
 -- Targets that existed before: their one repository is their first upstream repository.
 INSERT INTO `target_repositories` (`target_id`, `repo`, `position`) SELECT `id`, `repo`, 0 FROM `targets` WHERE `repo` IS NOT NULL AND `repo` <> '';
 --> statement-breakpoint

@@ -97,6 +97,10 @@ export const githubIssues = sqliteTable(
     // GitHub repository names are case-insensitive; lookups use lower(repo).
     index("github_issues_lower_repo_number_idx").on(sql`lower(${t.repo})`, t.number),
     index("github_issues_github_id_idx").on(t.githubId),
+    // the ladder's "fix merged" rung for many targets at once (app/models/ladder.server.ts)
+    index("github_issues_merged_pulls_idx")
+      .on(t.id)
+      .where(sql`${t.kind} = 'pull' and ${t.state} = 'merged'`),
     check("github_issues_kind_check", sql`${t.kind} in (${sqlList(GITHUB_ITEM_KINDS)})`),
     check("github_issues_state_check", sql`${t.state} in (${sqlList(GITHUB_ITEM_STATES)})`),
   ],

@@ -471,6 +471,14 @@ describe("the road to done", () => {
     // the tutorial rungs wait for the tutorials (wired at merge)
     expect(ladder.next).toBe("documented");
 
+    // many targets at once take another path (merged pull requests from their own index): same ladders
+    const every = getLadders(db, null);
+    expect(every.get(t.id)!.reached).toBe(5);
+    const ids = [...every.keys()];
+    expect(ids.length).toBeGreaterThan(50);
+    const oneByOne = new Map(ids.flatMap((id) => [...getLadders(db, [id])]));
+    expect(every).toEqual(oneByOne);
+
     const packaged = await json(await call(catalog.loader, "/targets?rung=packaged&sort=closest"));
     const rows = packaged.rows as { slug: string; ladderReached: number }[];
     expect(rows.map((r) => r.slug)).toContain(t.slug);
