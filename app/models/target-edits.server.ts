@@ -2,7 +2,7 @@
 // anyone signed in suggests one, and the suggestion waits in the proposals queue. Each change
 // is one transaction with its audit record; every status change adds a dated history entry
 // with its evidence and who made it.
-import { and, asc, eq, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import {
   targetBridges,
   targetPersonas,
@@ -404,7 +404,7 @@ export function findRenamedTarget(db: Db, oldSlug: string): { slug: string } | n
       .select({ slug: targets.slug })
       .from(targetSlugRedirects)
       .innerJoin(targets, eq(targets.id, targetSlugRedirects.targetId))
-      .where(and(eq(targetSlugRedirects.slug, oldSlug)))
+      .where(eq(targetSlugRedirects.slug, oldSlug))
       .get() ?? null
   );
 }
