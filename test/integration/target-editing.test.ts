@@ -256,6 +256,36 @@ describe("editing a target", () => {
   });
 });
 
+describe("labels on GitHub", () => {
+  it("`club-zero` links issues from any of a target's upstream repositories, and `club-zero:<slug>` still works with the slug it had before a rename", () => {
+    const t = createTarget(db, admin, input({ slug: "label-before", repos: ["acme/label-main", "acme/label-extra"] }), { status: "none", evidenceUrl: null });
+    updateTarget(db, admin, t.id, input({ slug: "label-after", repos: ["acme/label-main", "acme/label-extra"] }));
+    const snapshot = (repo: string, number: number, labels: string[]) => ({
+      githubId: 77_000 + number,
+      repo,
+      number,
+      kind: "issue" as const,
+      title: `Labelled ${number}`,
+      state: "open" as const,
+      stateReason: null,
+      labels,
+      assignees: [],
+      author: "octocat",
+      url: `https://github.com/${repo}/issues/${number}`,
+      updatedAt: Date.now(),
+      mergedAt: null,
+    });
+    applySnapshot(db, snapshot("acme/label-extra", 1, ["club-zero"]));
+    applySnapshot(db, snapshot("elsewhere/repo", 2, ["club-zero:label-before"]));
+    applySnapshot(db, snapshot("elsewhere/repo", 3, ["club-zero"]));
+    const linked = db.$client
+      .prepare("select gi.number from target_issues ti join github_issues gi on gi.id = ti.issue_id where ti.target_id = ? order by gi.number")
+      .pluck()
+      .all(t.id);
+    expect(linked).toEqual([1, 2]);
+  });
+});
+
 describe("retiring a target", () => {
   it("drops it from the catalog's default view; its page still answers, saying retired; its bounties keep working; it takes no new ones", async () => {
     const t = createTarget(db, admin, input({ name: "Retiring Soon" }), { status: "none", evidenceUrl: null });
