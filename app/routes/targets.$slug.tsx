@@ -170,6 +170,38 @@ export default function TargetPage() {
         ) : null}
       </section>
 
+      <section aria-labelledby="bounties-heading" className="section">
+        <h2 id="bounties-heading">Bounties</h2>
+        <ProgressMeter completed={progress.completed} total={progress.total} />
+        {bounties.length === 0 ? (
+          <p className="empty">No bounties for {target.name} yet.</p>
+        ) : (
+          <ul className="target-list">
+            {bounties.map((b) => (
+              <BountyCard key={b.id} bounty={b} personaNames={personaNames} now={now} />
+            ))}
+          </ul>
+        )}
+        {bountyTotal > bounties.length ? (
+          <p>
+            <Link to={`/bounties?target=${target.slug}`}>
+              All {bountyTotal} bounties for {target.name} →
+            </Link>
+          </p>
+        ) : null}
+        <p>
+          {retired ? null : signedIn ? (
+            <Link className="button button--quiet" to={`/targets/${target.slug}/bounties/new`}>
+              {canCreate ? "Create a bounty" : "Propose a bounty"}
+            </Link>
+          ) : (
+            <>
+              <Link to={`/login?redirectTo=/targets/${target.slug}`}>Sign in</Link> to propose a bounty.
+            </>
+          )}
+        </p>
+      </section>
+
       <LadderSection ladder={ladder} targetSlug={target.slug} offered={offered} signedIn={signedIn} canPropose={!retired} />
 
       {parts.bridges.length > 0 ? (
@@ -205,38 +237,6 @@ export default function TargetPage() {
             </li>
           ))}
         </ol>
-      </section>
-
-      <section aria-labelledby="bounties-heading" className="section">
-        <h2 id="bounties-heading">Bounties</h2>
-        <ProgressMeter completed={progress.completed} total={progress.total} />
-        {bounties.length === 0 ? (
-          <p className="empty">No bounties for {target.name} yet.</p>
-        ) : (
-          <ul className="target-list">
-            {bounties.map((b) => (
-              <BountyCard key={b.id} bounty={b} personaNames={personaNames} now={now} />
-            ))}
-          </ul>
-        )}
-        {bountyTotal > bounties.length ? (
-          <p>
-            <Link to={`/bounties?target=${target.slug}`}>
-              All {bountyTotal} bounties for {target.name} →
-            </Link>
-          </p>
-        ) : null}
-        <p>
-          {retired ? null : signedIn ? (
-            <Link className="button button--quiet" to={`/targets/${target.slug}/bounties/new`}>
-              {canCreate ? "Create a bounty" : "Propose a bounty"}
-            </Link>
-          ) : (
-            <>
-              <Link to={`/login?redirectTo=/targets/${target.slug}`}>Sign in</Link> to propose a bounty.
-            </>
-          )}
-        </p>
       </section>
 
       <FundRecord records={fundRecord} />
