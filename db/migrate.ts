@@ -56,6 +56,11 @@ export function fillRenderedMarkdown(db: { $client: Database.Database }): number
       ),
       store: sqlite.prepare<[string, number]>("update bounties set description_html = ? where id = ?"),
     },
+    // migration 0024: target summaries became Markdown
+    {
+      pick: sqlite.prepare<[], { id: number; source: string }>("select id, summary as source from targets where summary_html is null order by id limit 500"),
+      store: sqlite.prepare<[string, number]>("update targets set summary_html = ? where id = ?"),
+    },
   ];
   let rendered = 0;
   for (const { pick, store } of jobs) {

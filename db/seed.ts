@@ -1,4 +1,5 @@
 import { and, count, eq } from "drizzle-orm";
+import { renderMarkdown } from "../app/lib/markdown.server";
 import { descriptionColumns, insertBountyEvent, systemActor } from "../app/models/bounties.server";
 import { seedTutorial } from "../app/models/tutorials.server";
 import { recountTargetIssues } from "./issue-counts";
@@ -60,7 +61,8 @@ function starterBounty(t: SeedTarget): { key: string; title: string; description
 /**
  * Loads the catalog seed (db/seed/*.json). Idempotent: natural keys (persona slug,
  * target slug, repo + number) decide what already exists, and existing targets keep
- * any edits made since. Returns how many rows were newly inserted.
+ * any edits made since: a target edited, renamed (its seed slug now redirects) or retired in
+ * the app is never written over. Returns how many rows were newly inserted.
  */
 export function seedCatalog(db: SeedDb): SeedReport {
   const report: SeedReport = { personas: 0, targets: 0, issues: 0, links: 0, bounties: 0, software: 0, packages: 0, tutorials: 0 };
@@ -79,27 +81,48 @@ export function seedCatalog(db: SeedDb): SeedReport {
       });
 
       for (const t of targetRows) {
-        const inserted = tx
-          .insert(schema.targets)
-          .values({
-            slug: t.slug,
-            name: t.name,
-            category: t.category,
-            status: t.status as schema.TargetStatus, // checked by parse in the seed test and by the CHECK constraint
-            summary: t.summary,
-            repo: t.repo,
-            homepage: t.homepage,
-          })
-          .onConflictDoNothing()
-          .run();
+        // A target renamed in the app keeps its seed slug as a redirect: it is the same target,
+        // not a missing one to insert again (and its edits stand).
+        const renamed = tx
+          .select({ id: schema.targetSlugRedirects.targetId })
+          .from(schema.targetSlugRedirects)
+          .where(eq(schema.targetSlugRedirects.slug, t.slug))
+          .get();
+        const inserted = renamed
+          ? { changes: 0 }
+          : tx
+              .insert(schema.targets)
+              .values({
+                slug: t.slug,
+                name: t.name,
+                category: t.category,
+                status: t.status as schema.TargetStatus, // checked by parse in the seed test and by the CHECK constraint
+                summary: t.summary,
+                summaryHtml: renderMarkdown(t.summary),
+                repo: t.repo,
+                homepage: t.homepage,
+              })
+              .onConflictDoNothing()
+              .run();
         report.targets += inserted.changes;
-        const target = tx.select({ id: schema.targets.id }).from(schema.targets).where(eq(schema.targets.slug, t.slug)).get();
+        const target = renamed ?? tx.select({ id: schema.targets.id }).from(schema.targets).where(eq(schema.targets.slug, t.slug)).get();
         if (!target) throw new Error(`seed: target ${t.slug} vanished`);
 
         if (inserted.changes > 0) {
           t.personas.forEach((personaSlug, rank) => {
             tx.insert(schema.targetPersonas).values({ targetId: target.id, personaSlug, rank }).onConflictDoNothing().run();
           });
+          if (t.repo) tx.insert(schema.targetRepositories).values({ targetId: target.id, repo: t.repo, position: 0 }).run();
+          tx.insert(schema.targetStatusChanges)
+            .values({
+              targetId: target.id,
+              fromStatus: null,
+              toStatus: t.status as schema.TargetStatus,
+              note: "Status as first catalogued.",
+              actorLabel: "seed",
+              createdAt: Date.now(),
+            })
+            .run();
         }
 
         for (const issue of t.issues) {

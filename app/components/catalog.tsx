@@ -1,5 +1,6 @@
 import { Link } from "@remix-run/react";
 import { STATUS_DESCRIPTIONS, STATUS_LABELS, formatCount, type TargetSummary } from "../lib/catalog";
+import { formatReached } from "../lib/ladder";
 import type { PersonaSlug, TargetStatus } from "../lib/vocabulary";
 
 export function StatusBadge({ status }: { status: TargetStatus }) {
@@ -40,6 +41,14 @@ export function TargetCard({ target, personaNames }: { target: TargetSummary; pe
         <span>{formatCount(target.openIssues, "open issue")}</span>
         <span aria-hidden="true"> · </span>
         <span>{target.closedIssues} closed</span>
+        <span aria-hidden="true"> · </span>
+        <span className="ladder-reached">Road to done: {formatReached(target.ladderReached)}</span>
+        {target.retiredAt !== null ? (
+          <>
+            <span aria-hidden="true"> · </span>
+            <span>Retired</span>
+          </>
+        ) : null}
       </p>
       <p className="target-card__summary">{target.summary}</p>
       <PersonaChips personas={target.personas} names={personaNames} />

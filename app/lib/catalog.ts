@@ -10,6 +10,10 @@ export interface TargetSummary {
   openIssues: number;
   closedIssues: number;
   personas: PersonaSlug[];
+  /** How many rungs of its road to "done" it has reached (app/lib/ladder.ts). */
+  ladderReached: number;
+  /** When it was retired, or null. */
+  retiredAt: number | null;
 }
 
 export const STATUS_LABELS: Record<TargetStatus, string> = {
@@ -26,7 +30,7 @@ export const STATUS_DESCRIPTIONS: Record<TargetStatus, string> = {
   none: "No SPIFFE support and no request yet.",
 };
 
-export const CATALOG_SORTS = ["relevance", "name", "status", "issues"] as const;
+export const CATALOG_SORTS = ["relevance", "name", "status", "issues", "closest"] as const;
 export type CatalogSort = (typeof CATALOG_SORTS)[number];
 
 export const SORT_LABELS: Record<CatalogSort, string> = {
@@ -34,6 +38,7 @@ export const SORT_LABELS: Record<CatalogSort, string> = {
   name: "Name",
   status: "SPIFFE status",
   issues: "Open issues",
+  closest: "Closest to done",
 };
 
 export const CATALOG_PAGE_SIZE = 50;

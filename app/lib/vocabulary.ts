@@ -26,6 +26,10 @@ export const GITHUB_ITEM_KINDS = ["issue", "pull"] as const;
 export const GITHUB_ITEM_STATES = ["open", "closed", "merged"] as const;
 export const LINK_SOURCES = ["seed", "manual", "label"] as const;
 
+/** A suggested new target: waiting in the proposals queue, then accepted (a target exists) or declined with a reason. */
+export const TARGET_SUGGESTION_STATUSES = ["proposed", "accepted", "declined"] as const;
+export type TargetSuggestionStatus = (typeof TARGET_SUGGESTION_STATUSES)[number];
+
 // Accounts, sessions and the audit log
 
 /** Roles a user can be granted. Everyone is a contributor; that role is implicit. */

@@ -1,6 +1,17 @@
 import { and, count, desc, eq, gte, inArray, max, sql } from "drizzle-orm";
 import { adjustTargetIssues } from "~/db/issue-counts";
-import { githubHooks, githubIssues, pullLinks, repoReleases, targetIssues, targets, webhookDeliveries, type DeliveryStatus } from "~/db/schema";
+import {
+  githubHooks,
+  githubIssues,
+  pullLinks,
+  repoReleases,
+  targetIssues,
+  targetRepositories,
+  targets,
+  targetSlugRedirects,
+  webhookDeliveries,
+  type DeliveryStatus,
+} from "~/db/schema";
 import { writeTx, type Db, type Tx } from "../db.server";
 import { githubIssueUrl } from "../lib/links";
 import { compareVersions } from "../lib/versions";
@@ -120,26 +131,29 @@ function linkedTargets(tx: Tx | Db, issueId: number): number[] {
 export const labelsOf = (row: IssueRow): string[] => (row.labelsJson ? (JSON.parse(row.labelsJson) as string[]) : []);
 
 /**
- * Links an issue to the targets its labels name: `club-zero` on the target's upstream
- * repository, or `club-zero:<target-slug>` anywhere. Returns the ids of every target the
+ * Links an issue to the targets its labels name: `club-zero` on one of the target's upstream
+ * repositories, or `club-zero:<target-slug>` anywhere (a slug the target had before a rename
+ * still counts: labels on GitHub are not renamed with it). Returns the ids of every target the
  * issue is linked to (including earlier links).
  */
 export function linkByLabels(tx: Tx | Db, issue: IssueRow, now: number): number[] {
   const labels = labelsOf(issue).map((l) => l.toLowerCase());
-  const wanted: number[] = [];
+  const wanted = new Set<number>();
   if (labels.includes("club-zero")) {
     for (const t of tx
-      .select({ id: targets.id })
-      .from(targets)
-      .where(sql`lower(${targets.repo}) = ${issue.repo.toLowerCase()}`)
+      .select({ id: targetRepositories.targetId })
+      .from(targetRepositories)
+      .where(sql`lower(${targetRepositories.repo}) = ${issue.repo.toLowerCase()}`)
       .all())
-      wanted.push(t.id);
+      wanted.add(t.id);
   }
   const slugs = labels.filter((l) => l.startsWith("club-zero:")).map((l) => l.slice("club-zero:".length));
   if (slugs.length > 0) {
-    for (const t of tx.select({ id: targets.id }).from(targets).where(inArray(targets.slug, slugs)).all()) wanted.push(t.id);
+    for (const t of tx.select({ id: targets.id }).from(targets).where(inArray(targets.slug, slugs)).all()) wanted.add(t.id);
+    for (const t of tx.select({ id: targetSlugRedirects.targetId }).from(targetSlugRedirects).where(inArray(targetSlugRedirects.slug, slugs)).all())
+      wanted.add(t.id);
   }
-  const added = wanted.filter(
+  const added = [...wanted].filter(
     (targetId) =>
       tx
         .insert(targetIssues)

@@ -7,6 +7,7 @@ import { formatClaimantLabel } from "../lib/claims";
 import { listProposals } from "./bounty-queries.server";
 import { expenseQueueColumns, listAwaitingVote, type Person } from "./expenses.server";
 import { isBountyReviewer } from "./permissions.server";
+import { listOpenSuggestions } from "./target-edits.server";
 
 /** Which queues a person may act on: the same rules the actions enforce. */
 export function queueAccess(person: Pick<Person, "roles">) {
@@ -69,6 +70,8 @@ export function listAwaitingPayment(db: Db, payerUserId: number) {
 
 export interface Queue {
   proposals: ReturnType<typeof listProposals> | null;
+  /** Suggested new targets: they wait with the proposals, for the same reviewers. */
+  targetSuggestions: ReturnType<typeof listOpenSuggestions> | null;
   inReview: ReturnType<typeof listInReview> | null;
   awaitingVote: ReturnType<typeof listAwaitingVote> | null;
   awaitingPayment: ReturnType<typeof listAwaitingPayment> | null;
@@ -80,6 +83,7 @@ export function listQueue(db: Db, person: Person): Queue {
   const userId = person.userId ?? -1;
   return {
     proposals: access.bounties ? listProposals(db) : null,
+    targetSuggestions: access.bounties ? listOpenSuggestions(db) : null,
     inReview: access.bounties ? listInReview(db) : null,
     awaitingVote: access.votes ? listAwaitingVote(db, userId) : null,
     awaitingPayment: access.payments ? listAwaitingPayment(db, userId) : null,
@@ -90,5 +94,11 @@ export function listQueue(db: Db, person: Person): Queue {
 export function countQueue(db: Db, person: Person): number {
   if (!hasQueue(person)) return 0;
   const q = listQueue(db, person);
-  return (q.proposals?.length ?? 0) + (q.inReview?.length ?? 0) + (q.awaitingVote?.length ?? 0) + (q.awaitingPayment?.length ?? 0);
+  return (
+    (q.proposals?.length ?? 0) +
+    (q.targetSuggestions?.length ?? 0) +
+    (q.inReview?.length ?? 0) +
+    (q.awaitingVote?.length ?? 0) +
+    (q.awaitingPayment?.length ?? 0)
+  );
 }

@@ -1,6 +1,20 @@
-import { and, asc, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
-import { githubIssues, targetIssues, targetPersonas, targets, TARGET_STATUSES, type PersonaSlug, type TargetStatus } from "~/db/schema";
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
+import {
+  githubIssues,
+  targetBridges,
+  targetIssues,
+  targetPersonas,
+  targetRepositories,
+  targets,
+  targetStatusChanges,
+  users,
+  TARGET_STATUSES,
+  type PersonaSlug,
+  type TargetStatus,
+} from "~/db/schema";
 import { CATALOG_PAGE_SIZE, type CatalogSort, type TargetSummary } from "../lib/catalog";
+import { RUNGS, type Rung } from "../lib/ladder";
+import { getLadders } from "./ladder.server";
 import type { Db } from "../db.server";
 
 export interface CatalogFilters {
@@ -9,6 +23,10 @@ export interface CatalogFilters {
   status?: TargetStatus;
   q?: string;
   sort: CatalogSort;
+  /** Only targets whose road to "done" reached at least this rung. */
+  rung?: Rung;
+  /** "only": retired targets alone; otherwise retired targets are left out. */
+  retired?: "only";
   page: number;
 }
 
@@ -44,7 +62,7 @@ function likePattern(q: string) {
  * the most help (requested, none, partial, native), then the most open issues, then name.
  */
 export function listTargets(db: Db, filters: CatalogFilters): { rows: CatalogRow[]; total: number } {
-  const where: SQL[] = [];
+  const where: SQL[] = [filters.retired === "only" ? isNotNull(targets.retiredAt) : isNull(targets.retiredAt)];
   if (filters.category) where.push(eq(targets.category, filters.category));
   if (filters.status) where.push(eq(targets.status, filters.status));
   if (filters.q) {
@@ -65,6 +83,7 @@ export function listTargets(db: Db, filters: CatalogFilters): { rows: CatalogRow
       order.push(desc(targets.openIssues), asc(sql`lower(${targets.name})`));
       break;
     case "relevance":
+    case "closest":
       if (personaJoin) order.push(asc(targetPersonas.rank));
       order.push(asc(needOrder), desc(targets.openIssues), asc(sql`lower(${targets.name})`));
       break;
@@ -74,13 +93,30 @@ export function listTargets(db: Db, filters: CatalogFilters): { rows: CatalogRow
   // page's ids are chosen first (only the sort keys are computed for all matching targets),
   // then the display columns are read for those 50 rows alone.
   const idQuery = db.select({ id: targets.id }).from(targets);
-  const pageIds = (personaJoin ? idQuery.innerJoin(targetPersonas, personaJoin) : idQuery)
-    .where(and(...where))
-    .orderBy(...order)
-    .limit(CATALOG_PAGE_SIZE)
-    .offset((filters.page - 1) * CATALOG_PAGE_SIZE)
-    .all()
-    .map((r) => r.id);
+  const matching = (personaJoin ? idQuery.innerJoin(targetPersonas, personaJoin) : idQuery).where(and(...where)).orderBy(...order);
+  const offset = (filters.page - 1) * CATALOG_PAGE_SIZE;
+  let pageIds: number[];
+  let ladderTotal: number | null = null;
+  let ladders;
+  if (filters.rung || filters.sort === "closest") {
+    // The ladder is computed, not stored (it follows issues, releases, packages and tutorials
+    // as they change), so filtering or sorting by it reads every matching target's facts in a
+    // few grouped queries and pages here; ties keep the relevance order.
+    const ids = matching.all().map((r) => r.id);
+    ladders = getLadders(db, ids);
+    const min = filters.rung ? RUNGS.indexOf(filters.rung) + 1 : 0;
+    const kept = ids.filter((id) => (ladders!.get(id)?.reached ?? 0) >= min);
+    if (filters.sort === "closest") kept.sort((a, b) => ladders!.get(b)!.reached - ladders!.get(a)!.reached);
+    ladderTotal = kept.length;
+    pageIds = kept.slice(offset, offset + CATALOG_PAGE_SIZE);
+  } else {
+    pageIds = matching
+      .limit(CATALOG_PAGE_SIZE)
+      .offset(offset)
+      .all()
+      .map((r) => r.id);
+    ladders = getLadders(db, pageIds);
+  }
   const byId = new Map(
     (pageIds.length === 0
       ? []
@@ -94,6 +130,7 @@ export function listTargets(db: Db, filters: CatalogFilters): { rows: CatalogRow
             summary: targets.summary,
             openIssues: targets.openIssues,
             closedIssues: targets.closedIssues,
+            retiredAt: targets.retiredAt,
             personas: personaList,
           })
           .from(targets)
@@ -103,19 +140,16 @@ export function listTargets(db: Db, filters: CatalogFilters): { rows: CatalogRow
   );
   const rows = pageIds.map((id) => byId.get(id)!);
 
-  // A persona alone is counted from its index (every target_personas row has its target).
   const countBase = db.select({ n: count() }).from(targets);
-  const counted =
-    filters.persona && where.length === 0
-      ? db.select({ n: count() }).from(targetPersonas).where(eq(targetPersonas.personaSlug, filters.persona)).get()
-      : (personaJoin ? countBase.innerJoin(targetPersonas, personaJoin) : countBase).where(and(...where)).get();
+  const counted = ladderTotal === null ? (personaJoin ? countBase.innerJoin(targetPersonas, personaJoin) : countBase).where(and(...where)).get() : null;
 
   return {
     rows: rows.map((r) => ({
       ...r,
       personas: (r.personas ? r.personas.split(",") : []) as PersonaSlug[],
+      ladderReached: ladders.get(r.id)?.reached ?? 0,
     })),
-    total: counted?.n ?? 0,
+    total: ladderTotal ?? counted?.n ?? 0,
   };
 }
 
@@ -146,6 +180,51 @@ export type TargetDetail = typeof targets.$inferSelect & {
 
 /** How many linked issues a target page lists at a time. */
 export const TARGET_ISSUES_PAGE_SIZE = 50;
+
+/** A target's status history, newest first, with who made each change. */
+export function listStatusHistory(db: Db, targetId: number) {
+  return db
+    .select({
+      id: targetStatusChanges.id,
+      fromStatus: targetStatusChanges.fromStatus,
+      toStatus: targetStatusChanges.toStatus,
+      evidenceUrl: targetStatusChanges.evidenceUrl,
+      note: targetStatusChanges.note,
+      actorLabel: targetStatusChanges.actorLabel,
+      actorUsername: users.username,
+      createdAt: targetStatusChanges.createdAt,
+    })
+    .from(targetStatusChanges)
+    .leftJoin(users, eq(users.id, targetStatusChanges.actorUserId))
+    .where(eq(targetStatusChanges.targetId, targetId))
+    .orderBy(desc(targetStatusChanges.createdAt), desc(targetStatusChanges.id))
+    .all();
+}
+
+/** What an editor changes besides the row: upstream repositories, personas with their help text, bridges. */
+export function getTargetParts(db: Db, targetId: number) {
+  return {
+    repos: db
+      .select({ repo: targetRepositories.repo })
+      .from(targetRepositories)
+      .where(eq(targetRepositories.targetId, targetId))
+      .orderBy(asc(targetRepositories.position))
+      .all()
+      .map((r) => r.repo),
+    personaHelp: db
+      .select({ slug: targetPersonas.personaSlug, helpText: targetPersonas.helpText })
+      .from(targetPersonas)
+      .where(eq(targetPersonas.targetId, targetId))
+      .orderBy(asc(targetPersonas.rank))
+      .all() as { slug: PersonaSlug; helpText: string | null }[],
+    bridges: db
+      .select({ name: targetBridges.name, url: targetBridges.url, note: targetBridges.note })
+      .from(targetBridges)
+      .where(eq(targetBridges.targetId, targetId))
+      .orderBy(asc(targetBridges.position))
+      .all(),
+  };
+}
 
 /** The target with this slug (its row only), or null. */
 export function findTarget(db: Db, slug: string): typeof targets.$inferSelect | null {

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { requireRole } from "../auth/session.server";
 import { DemoBadge } from "../components/demo";
 import { Field, FormError } from "../components/form";
+import { TargetSuggestionList } from "../components/target-suggestions";
 import { db } from "../db.server";
 import { KIND_LABELS } from "../lib/bounty-lifecycle";
 import { formatDate } from "../lib/dates";
@@ -51,7 +52,7 @@ export default function QueuePage() {
   const { queue, today } = useLoaderData<typeof loader>();
   const failed = useActionData<{ expenseId: number | null; fieldErrors: Record<string, string>; message?: string | null }>();
   const busy = useNavigation().state === "submitting";
-  const { proposals, inReview, awaitingVote, awaitingPayment } = queue;
+  const { proposals, targetSuggestions, inReview, awaitingVote, awaitingPayment } = queue;
   return (
     <>
       <header className="page-header">
@@ -62,7 +63,7 @@ export default function QueuePage() {
             {proposals ? (
               <li>
                 <a className="chip" href="#proposals-heading">
-                  Proposals ({proposals.length})
+                  Proposals ({proposals.length + (targetSuggestions?.length ?? 0)})
                 </a>
               </li>
             ) : null}
@@ -113,6 +114,7 @@ export default function QueuePage() {
               ))}
             </ul>
           )}
+          {targetSuggestions && targetSuggestions.length > 0 ? <TargetSuggestionList suggestions={targetSuggestions} /> : null}
           <p className="small">
             <Link to="/bounties/proposals">All proposals</Link>
           </p>

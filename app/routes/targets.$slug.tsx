@@ -1,4 +1,4 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getUser, hasRole, requireRole } from "../auth/session.server";
 import { BountyCard, ProgressMeter } from "../components/bounties";
@@ -7,13 +7,15 @@ import { Pagination } from "../components/filters";
 import { ActionResult } from "../components/form";
 import { FundRecord } from "../components/fund";
 import { SyncFreshness } from "../components/github";
+import { LadderSection } from "../components/ladder";
 import { GitHubLink, WebLink } from "../components/links";
 import { TargetTutorials } from "../components/tutorials";
 import { WatchButton } from "../components/watch";
 import { db } from "../db.server";
 import { githubConfigured } from "../github/auth.server";
 import { refreshIssueNow } from "../github/sync.server";
-import { STATUS_DESCRIPTIONS } from "../lib/catalog";
+import { STATUS_DESCRIPTIONS, STATUS_LABELS } from "../lib/catalog";
+import { formatDate } from "../lib/dates";
 import { pageMeta } from "../lib/meta";
 import { badRequest, notFound } from "../lib/responses";
 import { webActor } from "../models/audit.server";
@@ -21,9 +23,11 @@ import { expireClaims, getTargetProgress, listBounties } from "../models/bountie
 import { listPublicExpensesFor } from "../models/expenses.server";
 import { getTargetFreshness } from "../models/github-sync.server";
 import { linkIssueManually } from "../models/github.server";
+import { getLadders, listOfferedBounties } from "../models/ladder.server";
 import { isWatching } from "../models/notifications.server";
 import { listPersonas } from "../models/personas.server";
-import { findTarget, getTarget, TARGET_ISSUES_PAGE_SIZE } from "../models/targets.server";
+import { findRenamedTarget } from "../models/target-edits.server";
+import { findTarget, getTarget, getTargetParts, listStatusHistory, TARGET_ISSUES_PAGE_SIZE } from "../models/targets.server";
 import { listTutorialsForTarget } from "../models/tutorials.server";
 import { parseGithubIssueRef } from "../schemas/bounties";
 import { parseSearchParams, TargetPageQuerySchema } from "../schemas/catalog";
@@ -36,7 +40,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!query.ok) throw badRequest(query.errors.map((e) => e.message).join(" "));
   const page = query.data.page;
   const target = getTarget(db, params.slug ?? "", page);
-  if (!target) throw notFound(`There is no target called "${params.slug}" in the catalog.`);
+  if (!target) {
+    // a renamed target: its old address keeps working
+    const renamed = findRenamedTarget(db, params.slug ?? "");
+    if (renamed) throw redirect(`/targets/${renamed.slug}${new URL(request.url).search}`, 301);
+    throw notFound(`There is no target called "${params.slug}" in the catalog.`);
+  }
   if (page > target.issuePages)
     throw notFound(`${target.name} has ${target.issuePages} ${target.issuePages === 1 ? "page" : "pages"} of linked issues, not ${page}.`);
   const now = Date.now();
@@ -59,6 +68,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     fundRecord: listPublicExpensesFor(db, { targetId: target.id }),
     watching: user ? isWatching(db, user.id, "target", target.id) : null,
     tutorials: listTutorialsForTarget(db, target.id),
+    parts: getTargetParts(db, target.id),
+    history: listStatusHistory(db, target.id),
+    ladder: getLadders(db, [target.id]).get(target.id)!,
+    offered: listOfferedBounties(db, target.id),
     now,
   });
 }
@@ -93,8 +106,25 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const STATE_LABELS = { open: "Open", closed: "Closed", merged: "Merged" } as const;
 
 export default function TargetPage() {
-  const { target, personas, bounties, bountyTotal, progress, signedIn, canCreate, freshness, fundRecord, now, watching, tutorials } =
-    useLoaderData<typeof loader>();
+  const {
+    target,
+    personas,
+    bounties,
+    bountyTotal,
+    progress,
+    signedIn,
+    canCreate,
+    freshness,
+    fundRecord,
+    now,
+    watching,
+    tutorials,
+    parts,
+    history,
+    ladder,
+    offered,
+  } = useLoaderData<typeof loader>();
+  const retired = target.retiredAt !== null;
   const linked = useActionData<typeof action>();
   const personaNames = Object.fromEntries(personas.map((p) => [p.slug, p.name]));
   const open = target.issueCounts.open;
@@ -107,19 +137,35 @@ export default function TargetPage() {
       <header className="page-header">
         <p className="eyebrow">{target.category}</p>
         <h1>{target.name}</h1>
+        {retired ? (
+          <p className="alert" role="note">
+            Retired on {formatDate(target.retiredAt!)}: this target is no longer in the catalog's list. Its history and bounties stay here.
+          </p>
+        ) : null}
         <p className="status-line">
           <StatusBadge status={target.status} /> <span className="muted">{STATUS_DESCRIPTIONS[target.status]}</span>
         </p>
-        <p className="lede">{target.summary}</p>
+        {target.summaryHtml ? (
+          <div className="lede prose" dangerouslySetInnerHTML={{ __html: target.summaryHtml }} />
+        ) : (
+          <p className="lede">{target.summary}</p>
+        )}
+        {canCreate ? (
+          <p>
+            <Link className="button button--small button--quiet" to={`/targets/${target.slug}/edit`}>
+              Edit target
+            </Link>
+          </p>
+        ) : null}
         {watching !== null ? <WatchButton subject="target" id={target.id} watching={watching} returnTo={`/targets/${target.slug}`} /> : null}
         <ul className="links-inline">
-          {target.repo ? (
-            <li>
-              <a href={`https://github.com/${target.repo}`} rel="noreferrer">
-                {target.repo} on GitHub
+          {parts.repos.map((repo) => (
+            <li key={repo}>
+              <a href={`https://github.com/${repo}`} rel="noreferrer">
+                {repo} on GitHub
               </a>
             </li>
-          ) : null}
+          ))}
           {target.homepage ? (
             <li>
               <WebLink url={target.homepage}>Project homepage</WebLink>
@@ -131,6 +177,18 @@ export default function TargetPage() {
       <section aria-labelledby="personas-heading" className="section">
         <h2 id="personas-heading">Who can help</h2>
         <PersonaChips personas={target.personas} names={personaNames} />
+        {parts.personaHelp.some((p) => p.helpText) ? (
+          <dl className="persona-help">
+            {parts.personaHelp
+              .filter((p) => p.helpText)
+              .map((p) => (
+                <div key={p.slug}>
+                  <dt>{personaNames[p.slug] ?? p.slug}</dt>
+                  <dd>{p.helpText}</dd>
+                </div>
+              ))}
+          </dl>
+        ) : null}
       </section>
 
       <section aria-labelledby="bounties-heading" className="section">
@@ -153,7 +211,7 @@ export default function TargetPage() {
           </p>
         ) : null}
         <p>
-          {signedIn ? (
+          {retired ? null : signedIn ? (
             <Link className="button button--quiet" to={`/targets/${target.slug}/bounties/new`}>
               {canCreate ? "Create a bounty" : "Propose a bounty"}
             </Link>
@@ -166,6 +224,43 @@ export default function TargetPage() {
       </section>
 
       <TargetTutorials targetSlug={target.slug} targetName={target.name} tutorials={tutorials} signedIn={signedIn} />
+
+      <LadderSection ladder={ladder} targetSlug={target.slug} offered={offered} signedIn={signedIn} canPropose={!retired} />
+
+      {parts.bridges.length > 0 ? (
+        <section aria-labelledby="bridges-heading" className="section">
+          <h2 id="bridges-heading">Bridges that work today</h2>
+          <ul>
+            {parts.bridges.map((b) => (
+              <li key={b.url + b.name}>
+                <WebLink url={b.url}>{b.name}</WebLink>
+                {b.note ? <span className="muted"> — {b.note}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="history-heading" className="section">
+        <h2 id="history-heading">Status history</h2>
+        <ol className="status-history" reversed>
+          {history.map((h) => (
+            <li key={h.id}>
+              <time dateTime={new Date(h.createdAt).toISOString()}>{formatDate(h.createdAt)}</time>:{" "}
+              {h.fromStatus ? `${STATUS_LABELS[h.fromStatus]} → ${STATUS_LABELS[h.toStatus]}` : `started as ${STATUS_LABELS[h.toStatus]}`}
+              {" · "}
+              {h.actorUsername ? <Link to={`/u/${h.actorUsername}`}>@{h.actorUsername}</Link> : h.actorLabel}
+              {h.evidenceUrl ? (
+                <>
+                  {" · "}
+                  <WebLink url={h.evidenceUrl}>evidence</WebLink>
+                </>
+              ) : null}
+              {h.note ? <span className="muted"> — {h.note}</span> : null}
+            </li>
+          ))}
+        </ol>
+      </section>
 
       <FundRecord records={fundRecord} />
 

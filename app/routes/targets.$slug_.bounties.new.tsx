@@ -35,6 +35,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const target = findTarget(db, params.slug ?? "");
   if (!target) throw notFound(`There is no target called "${params.slug}" in the catalog.`);
+  // a retired target keeps the bounties it has, and takes no new ones
+  if (target.retiredAt !== null) return json({ fieldErrors: { title: `${target.name} is retired: it takes no new bounties.` }, values: {} }, { status: 409 });
   const parsed = parseForm(NewBountySchema, await readForm(request), { arrays: ["personas"] });
   if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, values: parsed.values }, { status: 400 });
   const bounty = createBounty(db, webBountyActor(user), { targetId: target.id, ...parsed.data });

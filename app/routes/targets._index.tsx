@@ -1,9 +1,11 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { getUser, hasRole } from "../auth/session.server";
 import { TargetCard } from "../components/catalog";
 import { FilterActions, FilterSelect, Pagination, QueryErrors } from "../components/filters";
 import { db } from "../db.server";
 import { CATALOG_PAGE_SIZE, CATALOG_SORTS, SORT_LABELS, STATUS_LABELS, formatCount } from "../lib/catalog";
+import { RUNG_LABELS, RUNGS } from "../lib/ladder";
 import { pageMeta } from "../lib/meta";
 import { TARGET_STATUSES } from "../lib/vocabulary";
 import { listPersonas } from "../models/personas.server";
@@ -12,7 +14,9 @@ import { CatalogQuerySchema, parseSearchParams, type QueryError } from "../schem
 
 export const meta: MetaFunction = () => pageMeta("Catalog · Club Zero");
 
-export function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  const who = { signedIn: Boolean(user), keeper: hasRole(user, "ssc", "admin") };
   const params = new URL(request.url).searchParams;
   const personas = listPersonas(db);
   const categories = listCategories(db);
@@ -27,7 +31,7 @@ export function loader({ request }: LoaderFunctionArgs) {
     });
   }
   if (!query || errors.length > 0) {
-    return json({ errors, query: Object.fromEntries(params), personas, categories, rows: [], total: 0, page: 1 }, { status: 400 });
+    return json({ errors, query: Object.fromEntries(params), personas, categories, rows: [], total: 0, page: 1, who }, { status: 400 });
   }
   const { rows, total } = listTargets(db, query);
   return json({
@@ -38,11 +42,12 @@ export function loader({ request }: LoaderFunctionArgs) {
     rows,
     total,
     page: query.page,
+    who,
   });
 }
 
 export default function Catalog() {
-  const { errors, query, personas, categories, rows, total, page } = useLoaderData<typeof loader>();
+  const { errors, query, personas, categories, rows, total, page, who } = useLoaderData<typeof loader>();
   const personaNames = Object.fromEntries(personas.map((p) => [p.slug, p.name]));
   const persona = personas.find((p) => p.slug === query.persona);
   const pages = Math.max(1, Math.ceil(total / CATALOG_PAGE_SIZE));
@@ -59,6 +64,20 @@ export default function Catalog() {
         ) : (
           <p className="lede">Projects that could speak SPIFFE, how far each one is, and where the work is tracked.</p>
         )}
+        {query.retired === "only" ? <p>Retired targets: out of the catalog's list, kept for their history and bounties.</p> : null}
+        {who.keeper ? (
+          <p>
+            <Link className="button button--small" to="/targets/new">
+              Add a target
+            </Link>
+          </p>
+        ) : who.signedIn ? (
+          <p>
+            <Link className="button button--small button--quiet" to="/targets/suggest">
+              Suggest a target
+            </Link>
+          </p>
+        ) : null}
       </header>
 
       <QueryErrors errors={errors} clearTo="/targets" />
@@ -93,6 +112,14 @@ export default function Catalog() {
           choices={categories.map((c) => ({ value: c.category, label: `${c.category} (${c.targets})` }))}
         />
         <FilterSelect
+          name="rung"
+          label="Road to done reached"
+          value={query.rung}
+          any="Any"
+          invalid={Boolean(errorFor("rung"))}
+          choices={RUNGS.map((r) => ({ value: r, label: RUNG_LABELS[r] }))}
+        />
+        <FilterSelect
           name="sort"
           label="Sort by"
           value={query.sort ?? "relevance"}
@@ -120,6 +147,9 @@ export default function Catalog() {
             </ul>
           )}
           <Pagination query={query} page={page} pages={pages} />
+          <p className="small">
+            {query.retired === "only" ? <Link to="/targets">Back to the catalog</Link> : <Link to="/targets?retired=only">Retired targets</Link>}
+          </p>
         </section>
       ) : null}
     </>

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CATALOG_SORTS } from "../lib/catalog";
+import { RUNGS } from "../lib/ladder";
 import { PERSONA_SLUGS, TARGET_STATUSES } from "../lib/vocabulary";
 
 const choices = (values: readonly string[]) => values.join(", ");
@@ -18,6 +19,10 @@ export const CatalogQuerySchema = z.object({
   status: z.enum(TARGET_STATUSES, { error: `choose one of ${choices(TARGET_STATUSES)}` }).optional(),
   q: z.string().trim().max(100, "must be 100 characters or fewer").optional(),
   sort: z.enum(CATALOG_SORTS, { error: `choose one of ${choices(CATALOG_SORTS)}` }).default("relevance"),
+  /** Targets whose road to "done" has reached at least this rung. */
+  rung: z.enum(RUNGS, { error: `choose one of ${choices(RUNGS)}` }).optional(),
+  /** Retired targets are out of the default view; `retired=only` lists them. */
+  retired: z.enum(["only"], { error: "use retired=only to list retired targets" }).optional(),
   page: pageParam,
 });
 

@@ -1,7 +1,8 @@
 // Catalog
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { TARGET_STATUSES, GITHUB_ITEM_KINDS, GITHUB_ITEM_STATES, LINK_SOURCES } from "~/app/lib/vocabulary";
+import { TARGET_STATUSES, GITHUB_ITEM_KINDS, GITHUB_ITEM_STATES, LINK_SOURCES, TARGET_SUGGESTION_STATUSES } from "~/app/lib/vocabulary";
+import { users } from "./accounts";
 import { createdAt, sqlList } from "./columns";
 
 export const personas = sqliteTable("personas", {
@@ -29,8 +30,17 @@ export const targets = sqliteTable(
      */
     openIssues: integer("open_issues").notNull().default(0),
     closedIssues: integer("closed_issues").notNull().default(0),
+    /** The summary (Markdown) rendered once at write time; null only for rows older than the column (db/migrate.ts fills them). */
+    summaryHtml: text("summary_html"),
+    /** When an SSC member or admin last changed it in the app; null for a target as the seed wrote it. */
+    updatedAt: integer("updated_at"),
+    /** Retired targets leave the catalog's default view; their page and bounties stay. */
+    retiredAt: integer("retired_at"),
   },
   (t) => [
+    index("targets_unrendered_idx")
+      .on(t.id)
+      .where(sql`${t.summaryHtml} is null`),
     uniqueIndex("targets_slug_unique").on(t.slug),
     index("targets_lower_repo_idx").on(sql`lower(${t.repo})`),
     index("targets_category_idx").on(t.category),
@@ -50,6 +60,8 @@ export const targetPersonas = sqliteTable(
       .notNull()
       .references(() => personas.slug),
     rank: integer("rank").notNull(),
+    /** What this persona can do for this target ("how you can help"); null falls back to the persona's general text. */
+    helpText: text("help_text"),
   },
   (t) => [primaryKey({ name: "target_personas_pk", columns: [t.targetId, t.personaSlug] }), index("target_personas_persona_idx").on(t.personaSlug, t.rank)],
 );
@@ -85,6 +97,10 @@ export const githubIssues = sqliteTable(
     // GitHub repository names are case-insensitive; lookups use lower(repo).
     index("github_issues_lower_repo_number_idx").on(sql`lower(${t.repo})`, t.number),
     index("github_issues_github_id_idx").on(t.githubId),
+    // the ladder's "fix merged" rung for many targets at once (app/models/ladder.server.ts)
+    index("github_issues_merged_pulls_idx")
+      .on(t.id)
+      .where(sql`${t.kind} = 'pull' and ${t.state} = 'merged'`),
     check("github_issues_kind_check", sql`${t.kind} in (${sqlList(GITHUB_ITEM_KINDS)})`),
     check("github_issues_state_check", sql`${t.state} in (${sqlList(GITHUB_ITEM_STATES)})`),
   ],
@@ -111,5 +127,96 @@ export const targetIssues = sqliteTable(
     // a target page: open first, then the most recently linked (created_at is the link's time)
     index("target_issues_listing_idx").on(t.targetId, t.open, t.createdAt, t.issueId),
     check("target_issues_source_check", sql`${t.source} in (${sqlList(LINK_SOURCES)})`),
+  ],
+);
+
+/** A target's upstream repositories (owner/name), in order; position 0 is also kept in targets.repo. */
+export const targetRepositories = sqliteTable(
+  "target_repositories",
+  {
+    targetId: integer("target_id")
+      .notNull()
+      .references(() => targets.id, { onDelete: "cascade" }),
+    repo: text("repo").notNull(),
+    position: integer("position").notNull(),
+  },
+  (t) => [primaryKey({ name: "target_repositories_pk", columns: [t.targetId, t.repo] }), index("target_repositories_lower_repo_idx").on(sql`lower(${t.repo})`)],
+);
+
+/** What works today where native support is missing: spiffe-helper, Ghostunnel, Envoy SDS, a Helm chart… */
+export const targetBridges = sqliteTable(
+  "target_bridges",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    targetId: integer("target_id")
+      .notNull()
+      .references(() => targets.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    url: text("url").notNull(),
+    note: text("note"),
+    position: integer("position").notNull(),
+  },
+  (t) => [index("target_bridges_target_idx").on(t.targetId, t.position)],
+);
+
+/** Every SPIFFE status a target has had: when, from what, on what evidence, and who said so. Append-only (migration triggers). */
+export const targetStatusChanges = sqliteTable(
+  "target_status_changes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    targetId: integer("target_id")
+      .notNull()
+      .references(() => targets.id),
+    /** null for the status a target started with. */
+    fromStatus: text("from_status", { enum: TARGET_STATUSES }),
+    toStatus: text("to_status", { enum: TARGET_STATUSES }).notNull(),
+    /** An https link showing the change (a release note, a merged PR, docs); null only for the seed's starting status. */
+    evidenceUrl: text("evidence_url"),
+    note: text("note"),
+    actorUserId: integer("actor_user_id").references(() => users.id),
+    actorLabel: text("actor_label").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    index("target_status_changes_target_idx").on(t.targetId, t.createdAt),
+    check("target_status_changes_to_check", sql`${t.toStatus} in (${sqlList(TARGET_STATUSES)})`),
+    check("target_status_changes_evidence_check", sql`${t.evidenceUrl} is null or ${t.evidenceUrl} like 'https://%'`),
+  ],
+);
+
+/** A slug a target used to have: its old links answer with a redirect to the current one. */
+export const targetSlugRedirects = sqliteTable("target_slug_redirects", {
+  slug: text("slug").primaryKey(),
+  targetId: integer("target_id")
+    .notNull()
+    .references(() => targets.id, { onDelete: "cascade" }),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** A new target someone signed in suggested; it waits in the proposals queue for an SSC member or admin. */
+export const targetSuggestions = sqliteTable(
+  "target_suggestions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull(),
+    category: text("category").notNull(),
+    /** Upstream repositories, owner/name, one per line. */
+    repos: text("repos").notNull().default(""),
+    summary: text("summary").notNull(),
+    homepage: text("homepage"),
+    status: text("status", { enum: TARGET_SUGGESTION_STATUSES }).notNull().default("proposed"),
+    suggestedByUserId: integer("suggested_by_user_id")
+      .notNull()
+      .references(() => users.id),
+    decidedByUserId: integer("decided_by_user_id").references(() => users.id),
+    decidedAt: integer("decided_at"),
+    declineReason: text("decline_reason"),
+    /** The target accepting it created. */
+    targetId: integer("target_id").references(() => targets.id),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    index("target_suggestions_status_idx").on(t.status, t.createdAt),
+    check("target_suggestions_status_check", sql`${t.status} in (${sqlList(TARGET_SUGGESTION_STATUSES)})`),
   ],
 );

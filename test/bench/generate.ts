@@ -186,6 +186,8 @@ export async function generate(file: string, seed = 1): Promise<GenerateReport> 
     "insert into targets (slug, name, category, status, summary, repo, homepage, created_at) values (?, ?, ?, ?, ?, ?, ?, ?) returning id",
   );
   const insertTargetPersona = sqlite.prepare("insert into target_personas (target_id, persona_slug, rank) values (?, ?, ?)");
+  // a target's upstream repositories: `club-zero` labels link through them (app/models/github.server.ts)
+  const insertTargetRepo = sqlite.prepare("insert into target_repositories (target_id, repo, position) values (?, ?, 0)");
   const extraTargets = SIZES.targets - count("targets");
   const targetIds: number[] = []; // index n-1 holds bench-target-n
   chunked(sqlite, extraTargets, 5_000, (i) => {
@@ -213,6 +215,7 @@ export async function generate(file: string, seed = 1): Promise<GenerateReport> 
       now - Math.floor(rand() * 700) * DAY,
     ) as { id: number };
     targetIds.push(row.id);
+    insertTargetRepo.run(row.id, repo);
     const personas = new Set<string>();
     if (rand() < 0.5) personas.add("developer");
     const wanted = 1 + Math.floor(rand() * 3);

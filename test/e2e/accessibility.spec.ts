@@ -1,14 +1,11 @@
 // axe (WCAG 2.2 A and AA) on every page of README's "Pages" table, signed out and in every
 // role, on a desktop and a phone: no serious or critical violation anywhere. One server, one
 // browser, one context per role and width.
-import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { axe } from "../support/axe";
 import { signIn, useServerAndBrowser } from "../support/browser";
 import { runCli } from "../support/cli";
-import { repoRoot } from "../support/server";
-import type { Page } from "playwright-core";
 
-const AXE = path.join(repoRoot, "node_modules/axe-core/axe.min.js");
 const PASSWORD = "accessible to everyone here";
 const ROLES = ["signed-out", "contributor", "packager", "ssc", "admin"] as const;
 type Who = (typeof ROLES)[number];
@@ -25,6 +22,7 @@ const EVERYONE = [
   "/targets",
   "/targets?persona=packager&sort=issues",
   "/targets/envoy",
+  "/targets?sort=closest&rung=requested",
   "/personas",
   "/personas/developer",
   "/bounties",
@@ -39,7 +37,7 @@ const EVERYONE = [
   "/targets/nope",
 ];
 const SIGNED_OUT = ["/login", "/join", "/login?redirectTo=%2Fme"];
-const SIGNED_IN = ["/me", "/settings", "/expenses", "/expenses/new", "/targets/kafka/bounties/new"];
+const SIGNED_IN = ["/me", "/settings", "/expenses", "/expenses/new", "/targets/kafka/bounties/new", "/targets/suggest"];
 const BY_ROLE: Record<Who, string[]> = {
   "signed-out": SIGNED_OUT,
   contributor: [...SIGNED_IN, "/queue"],
@@ -52,6 +50,8 @@ const BY_ROLE: Record<Who, string[]> = {
     "/expenses/1",
     "/packages/new",
     "/packages/software/spire-server",
+    "/targets/new",
+    "/targets/kafka/edit",
     "/admin",
     "/admin/users",
     "/admin/webhooks",
@@ -60,27 +60,6 @@ const BY_ROLE: Record<Who, string[]> = {
   ],
 };
 const USERS: Record<Exclude<Who, "signed-out">, string> = { contributor: "cora", packager: "pat", ssc: "sid", admin: "ally-admin" };
-
-interface Finding {
-  id: string;
-  impact: string;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-async function axe(page: Page): Promise<Finding[]> {
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
-    const run = (window as unknown as { axe: { run: (c: Document, o: unknown) => Promise<{ violations: Finding[] }> } }).axe.run;
-    const result = await run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
-      // experimental in axe 4, and the rule behind "a link's name must contain its visible text"
-      rules: { "label-content-name-mismatch": { enabled: true } },
-      resultTypes: ["violations"],
-    });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target })) }));
-  });
-}
 
 describe("accessibility in the browser", () => {
   const ctx = useServerAndBrowser();

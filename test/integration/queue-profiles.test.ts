@@ -68,7 +68,7 @@ describe("the work queue", () => {
 
     // contributors have no queue at all
     expect(queueAccess(contributor)).toEqual({ bounties: false, votes: false, payments: false });
-    expect(listQueue(db, contributor)).toEqual({ proposals: null, inReview: null, awaitingVote: null, awaitingPayment: null });
+    expect(listQueue(db, contributor)).toEqual({ proposals: null, targetSuggestions: null, inReview: null, awaitingVote: null, awaitingPayment: null });
     expect(countQueue(db, contributor)).toBe(0);
 
     // the header's count is the sum of the lists

@@ -7,6 +7,7 @@ import { requestPasswordReset } from "~/app/models/email-tokens.server";
 import { actOnExpense, createExpense } from "~/app/models/expenses.server";
 import { recordDonation } from "~/app/models/ledger.server";
 import { unsubscribeToken } from "~/app/models/notifications.server";
+import { createTarget, suggestTarget, updateTarget } from "~/app/models/target-edits.server";
 import { getTarget } from "~/app/models/targets.server";
 import { actOnTutorial, createTutorial, startTranslation } from "~/app/models/tutorials.server";
 import { joinAccount } from "~/app/models/users.server";
@@ -55,7 +56,11 @@ import * as ssc from "~/app/routes/ssc";
 import * as suggestions from "~/app/routes/suggestions";
 import * as target from "~/app/routes/targets.$slug";
 import * as newBounty from "~/app/routes/targets.$slug_.bounties.new";
+import * as editTarget from "~/app/routes/targets.$slug_.edit";
 import * as catalog from "~/app/routes/targets._index";
+import * as newTarget from "~/app/routes/targets.new";
+import * as suggestTargetPage from "~/app/routes/targets.suggest";
+import * as targetSuggestion from "~/app/routes/targets.suggestions.$id";
 import * as tutorial from "~/app/routes/tutorials.$slug";
 import * as tutorialEdit from "~/app/routes/tutorials.$slug_.edit";
 import * as tutorialHistory from "~/app/routes/tutorials.$slug_.history";
@@ -85,7 +90,7 @@ let targetUsername = "";
 /** Someone else's expenses: one approved (to pay), one waiting for votes. */
 const expenseIds = { approved: 0, submitted: 0 };
 /** A mail in the outbox, someone's proposal (private to them and the reviewers), someone's unsubscribe link. */
-const ids = { outboxMessage: 0, proposal: 0, target: 0, token: "", verifyLink: "", resetLink: "" };
+const ids = { outboxMessage: 0, proposal: 0, target: 0, token: "", verifyLink: "", resetLink: "", suggestion: 0 };
 /** A seeded published tutorial (no authors), someone's draft, and someone's published German translation of the first. */
 const tut = { published: "", draft: "" };
 const FORGED_EMAIL_TOKEN = `${"A".repeat(43)}.${"A".repeat(22)}`;
@@ -143,6 +148,40 @@ beforeAll(async () => {
   const german = startTranslation(db, writer, sourceId, "de", { title: "Envoy mit SPIRE", summary: "Kurz.", body: "Text." });
   actOnTutorial(db, writer, german.id, "submit");
   actOnTutorial(db, ssc1, german.id, "publish");
+  // someone's target suggestion (private to them and the reviewers), and a renamed target
+  ids.suggestion = suggestTarget(db, requester, {
+    name: "Suggested Thing",
+    category: "database",
+    repos: [],
+    summary: "A suggestion to see the roles against.",
+    homepage: null,
+  }).id;
+  const keeper = { ...ssc1, roles: ["ssc" as const] };
+  const renamed = createTarget(
+    db,
+    keeper,
+    {
+      name: "Renamed",
+      slug: "renamed-from",
+      category: "proxy",
+      repos: [],
+      summary: "A target that changed its slug.",
+      homepage: null,
+      personas: [],
+      bridges: [],
+    },
+    { status: "none", evidenceUrl: null },
+  );
+  updateTarget(db, keeper, renamed.id, {
+    name: "Renamed",
+    slug: "renamed-to",
+    category: "proxy",
+    repos: [],
+    summary: "A target that changed its slug.",
+    homepage: null,
+    personas: [],
+    bridges: [],
+  });
   // someone's verification and reset links, as mailed (read back from the outbox)
   const linkFrom = (kind: string) =>
     /\/(?:verify-email|reset-password)\?token=[A-Za-z0-9_.-]+/.exec(
@@ -174,6 +213,34 @@ const loaders: Row[] = [
   { name: "GET /", handler: home.loader, path: "/", expect: all(OK) },
   { name: "GET /targets", handler: catalog.loader, path: "/targets", expect: all(OK) },
   { name: "GET /targets/:slug", handler: target.loader, path: "/targets/envoy", params: { slug: "envoy" }, expect: all(OK) },
+  { name: "GET /targets/:slug (a renamed slug)", handler: target.loader, path: "/targets/renamed-from", params: { slug: "renamed-from" }, expect: all(301) },
+  { name: "GET /targets?rung=issue&sort=closest", handler: catalog.loader, path: "/targets?rung=issue&sort=closest", expect: all(OK) },
+  {
+    name: "GET /targets/new",
+    handler: newTarget.loader,
+    path: "/targets/new",
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: OK, admin: OK },
+  },
+  {
+    name: "GET /targets/:slug/edit",
+    handler: editTarget.loader,
+    path: "/targets/kafka/edit",
+    params: { slug: "kafka" },
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: OK, admin: OK },
+  },
+  { name: "GET /targets/suggest", handler: suggestTargetPage.loader, path: "/targets/suggest", expect: signedIn(LOGIN, OK) },
+  // someone else's suggestion is private: to other contributors it does not exist
+  {
+    name: "GET /targets/suggestions/:id (someone's suggestion)",
+    handler: targetSuggestion.loader,
+    get path() {
+      return `/targets/suggestions/${ids.suggestion}`;
+    },
+    get params() {
+      return { id: String(ids.suggestion) };
+    },
+    expect: { anonymous: LOGIN, contributor: 404, packager: 404, ssc: OK, admin: OK },
+  },
   { name: "GET /personas", handler: personas.loader, path: "/personas", expect: all(OK) },
   { name: "GET /personas/:persona", handler: persona.loader, path: "/personas/sysadmin", params: { persona: "sysadmin" }, expect: all(OK) },
   { name: "GET /healthz", handler: healthz.loader, path: "/healthz", expect: all(OK) },
@@ -494,6 +561,76 @@ const actions: Row[] = [
     params: { slug: "envoy" },
     form: () => ({ url: "https://github.com/envoyproxy/envoy/issues/3883" }),
     expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: OK, admin: OK },
+  },
+  {
+    name: "POST /targets/new (invalid)",
+    handler: newTarget.action,
+    path: "/targets/new",
+    form: () => ({ name: "", slug: "Bad Slug" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 400, admin: 400 },
+  },
+  {
+    name: "POST /targets/:slug/edit (save, invalid)",
+    handler: editTarget.action,
+    path: "/targets/kafka/edit",
+    params: { slug: "kafka" },
+    form: () => ({ intent: "save", name: "Kafka", slug: "kafka", summary: "" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 400, admin: 400 },
+  },
+  {
+    name: "POST /targets/:slug/edit (status, evidence not https)",
+    handler: editTarget.action,
+    path: "/targets/kafka/edit",
+    params: { slug: "kafka" },
+    form: () => ({ intent: "status", status: "native", evidence: "http://example.org/" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 400, admin: 400 },
+  },
+  {
+    name: "POST /targets/:slug/edit (retire, no reason)",
+    handler: editTarget.action,
+    path: "/targets/kafka/edit",
+    params: { slug: "kafka" },
+    form: () => ({ intent: "retire", reason: "" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 400, admin: 400 },
+  },
+  {
+    name: "POST /targets/:slug/edit (restore a target that is not retired)",
+    handler: editTarget.action,
+    path: "/targets/kafka/edit",
+    params: { slug: "kafka" },
+    form: () => ({ intent: "restore" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 409, admin: 409 },
+  },
+  {
+    name: "POST /targets/suggest (invalid)",
+    handler: suggestTargetPage.action,
+    path: "/targets/suggest",
+    form: () => ({ name: "" }),
+    expect: signedIn(LOGIN, 400),
+  },
+  {
+    name: "POST /targets/suggestions/:id (decline, no reason)",
+    handler: targetSuggestion.action,
+    get path() {
+      return `/targets/suggestions/${ids.suggestion}`;
+    },
+    get params() {
+      return { id: String(ids.suggestion) };
+    },
+    form: () => ({ intent: "decline", reason: "" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 400, admin: 400 },
+  },
+  {
+    name: "POST /targets/suggestions/:id (accept, bad slug)",
+    handler: targetSuggestion.action,
+    get path() {
+      return `/targets/suggestions/${ids.suggestion}`;
+    },
+    get params() {
+      return { id: String(ids.suggestion) };
+    },
+    form: () => ({ intent: "accept", slug: "Not A Slug" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 400, admin: 400 },
   },
   {
     name: "POST /packages/new (invalid)",

@@ -1,0 +1,119 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { axe } from "../support/axe";
+import { signIn, useServerAndBrowser } from "../support/browser";
+import { runCli } from "../support/cli";
+
+describe("keeping the catalog in the browser", () => {
+  const ctx = useServerAndBrowser();
+  const PASSWORD = "catalog keeper passphrase";
+
+  // runs after the server has started (useServerAndBrowser's beforeAll was registered first)
+  beforeAll(() => {
+    const made = runCli("db/cli/user-add.ts", ["kim", "--role", "admin"], { DATABASE_PATH: ctx.server.databasePath, CLUBZERO_PASSWORD: PASSWORD });
+    expect(made.code, made.stderr).toBe(0);
+  });
+
+  it("an admin adds a target, changes its status with evidence, and its page shows the history and its road to done", async () => {
+    const page = ctx.page;
+    await signIn(page, ctx.server.url, "kim", PASSWORD);
+
+    await page.goto(`${ctx.server.url}/targets`);
+    await page.getByRole("link", { name: "Add a target" }).click();
+    await page.getByRole("heading", { level: 1, name: "Add a target" }).waitFor();
+    await page.getByLabel("Name", { exact: true }).fill("Valkey");
+    await page.getByLabel("Category").fill("database");
+    await page.getByLabel("Upstream repositories").fill("valkey-io/valkey");
+    await page.getByLabel("Summary (Markdown)").fill("Valkey is a key-value store. Its TLS client authentication could take **X.509 SVIDs**.");
+    await page.getByLabel("Slug").fill("valkey");
+    await page.getByRole("checkbox", { name: "System administrators" }).check();
+    await page.getByLabel("How system administrators can help").fill("Run Valkey behind spiffe-helper and report what breaks.");
+    await page.getByLabel("Bridge 1 name").fill("spiffe-helper");
+    await page.getByLabel("Bridge 1 link").fill("https://github.com/spiffe/spiffe-helper");
+    // a bad evidence link is refused, naming the field, and the form keeps what was typed
+    await page.getByLabel("SPIFFE status").selectOption("requested");
+    await page.getByLabel("Evidence for the status").fill("http://example.org/not-https");
+    await page.getByRole("button", { name: "Add target" }).click();
+    await page.getByRole("alert").getByText("Give the evidence as a full https:// link.").waitFor();
+    expect(await page.getByLabel("Name", { exact: true }).inputValue()).toBe("Valkey");
+    await page.getByLabel("Evidence for the status").fill("https://github.com/valkey-io/valkey/issues/1");
+    await page.getByRole("button", { name: "Add target" }).click();
+
+    await page.getByRole("heading", { level: 1, name: "Valkey", exact: true }).waitFor();
+    expect(page.url()).toBe(`${ctx.server.url}/targets/valkey`);
+    expect(await page.locator(".lede strong").textContent()).toBe("X.509 SVIDs");
+    await page.getByRole("link", { name: "spiffe-helper" }).waitFor();
+    await page.getByText("Run Valkey behind spiffe-helper and report what breaks.").waitFor();
+
+    await page.getByRole("link", { name: "Edit target" }).click();
+    await page.getByLabel("New status").selectOption("partial");
+    await page.getByLabel("Evidence", { exact: true }).fill("https://valkey.io/topics/encryption/");
+    await page.getByLabel("Note (optional)").fill("Client certificates work; SPIFFE IDs are not checked yet.");
+    await page.getByRole("button", { name: "Change status" }).click();
+    await page.getByRole("heading", { level: 1, name: "Valkey", exact: true }).waitFor();
+
+    const history = page.getByRole("region", { name: "Status history" });
+    const entries = history.getByRole("listitem");
+    expect(await entries.count()).toBe(2);
+    expect(await entries.nth(0).textContent()).toMatch(/Requested → Partial · @kim · evidence — Client certificates work/);
+    expect(await entries.nth(0).getByRole("link", { name: "evidence" }).getAttribute("href")).toBe("https://valkey.io/topics/encryption/");
+    expect(await entries.nth(1).textContent()).toMatch(/started as Requested · @kim/);
+
+    const ladder = page.getByRole("list", { name: "Road to done" });
+    const requested = ladder.locator('[data-rung="requested"]');
+    expect(await requested.textContent()).toMatch(/SPIFFE support requested — met/);
+    expect(await requested.getByRole("link").getAttribute("href")).toBe("https://valkey.io/topics/encryption/");
+    const issue = ladder.locator('[data-rung="issue"]');
+    expect(await issue.textContent()).toMatch(/Upstream issue open — not yet/);
+    await issue.getByRole("link", { name: "Propose an advocacy bounty" }).waitFor();
+
+    // the catalog shows how far it is, and filters by it
+    await page.goto(`${ctx.server.url}/targets?q=valkey&rung=requested`);
+    await page.getByRole("link", { name: "Valkey" }).waitFor();
+    expect(await page.locator(".ladder-reached").first().textContent()).toBe("Road to done: 1 of 7: SPIFFE support requested");
+    await page.goto(`${ctx.server.url}/targets?q=valkey&rung=merged`);
+    await page.getByText("Nothing matches these filters.").waitFor();
+
+    // an old slug keeps working after a rename
+    await page.goto(`${ctx.server.url}/targets/valkey/edit`);
+    await page.getByLabel("Slug").fill("valkey-server");
+    await page.getByRole("button", { name: "Save target" }).click();
+    await page.getByRole("heading", { level: 1, name: "Valkey", exact: true }).waitFor();
+    await page.goto(`${ctx.server.url}/targets/valkey`);
+    expect(page.url()).toBe(`${ctx.server.url}/targets/valkey-server`);
+  });
+
+  // The pages this issue added, checked like every other page (test/e2e/accessibility.spec.ts):
+  // no serious or critical axe violation, on a desktop and a dark-mode phone, with a failed form shown.
+  it("the catalog keepers' pages have no serious or critical accessibility violation", async () => {
+    const problems: string[] = [];
+    for (const viewport of [
+      { width: 1280, height: 900, colorScheme: "light" as const },
+      { width: 390, height: 844, colorScheme: "dark" as const },
+    ]) {
+      const context = await ctx.browser.newContext({ viewport, colorScheme: viewport.colorScheme, bypassCSP: true });
+      const page = await context.newPage();
+      await signIn(page, ctx.server.url, "kim", PASSWORD);
+      const check = async (label: string) => {
+        for (const v of await axe(page))
+          if (v.impact === "serious" || v.impact === "critical") problems.push(`${viewport.width}px ${label}: ${v.id} (${v.help})`);
+      };
+      for (const path of [
+        "/targets/new",
+        "/targets/kafka/edit",
+        "/targets/suggest",
+        "/targets/kafka",
+        "/targets?sort=closest&rung=requested",
+        "/bounties/proposals",
+      ]) {
+        await page.goto(`${ctx.server.url}${path}`);
+        await check(path);
+      }
+      await page.goto(`${ctx.server.url}/targets/new`);
+      await page.getByRole("button", { name: "Add target" }).click();
+      await page.getByRole("alert").waitFor();
+      await check("/targets/new with errors");
+      await context.close();
+    }
+    expect(problems).toEqual([]);
+  });
+});
