@@ -40,6 +40,15 @@ const jpeg = concat(
   new Uint8Array([0xff, 0xd9]),
 );
 
+// A fresh directory for each test's files.
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), "receipts-"));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
 function refusal(result: ReturnType<typeof sniffReceipt>): string {
   if (result.ok) throw new Error(`expected a refusal, got ${result.type.mime}`);
   return result.reason;
@@ -169,14 +178,6 @@ describe("keeping the uploader's file name as metadata", () => {
 });
 
 describe("storing receipt files on disk", () => {
-  let root: string;
-  beforeEach(async () => {
-    root = await mkdtemp(path.join(os.tmpdir(), "receipts-"));
-  });
-  afterEach(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
-
   it("a stored receipt gets a random 32-hex name, mode 0600, identical bytes and no temp file left", async () => {
     const dir = path.join(root, "uploads");
     const stored = await storeReceiptFile(dir, pdf);
@@ -406,14 +407,6 @@ describe("naming a receipt in a download header: the edges", () => {
 });
 
 describe("receipt files on disk: failures and neighbours", () => {
-  let root: string;
-  beforeEach(async () => {
-    root = await mkdtemp(path.join(os.tmpdir(), "receipts-"));
-  });
-  afterEach(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
-
   const openFiles = () => readdirSync("/proc/self/fd").length;
 
   it("checking and storing receipts leaves no file open", async () => {
@@ -497,14 +490,6 @@ function pngHeaderOnly(width: number, height: number, depth: number, colourType:
 }
 
 describe("re-encoding image receipts", () => {
-  let root: string;
-  beforeEach(async () => {
-    root = await mkdtemp(path.join(os.tmpdir(), "receipts-"));
-  });
-  afterEach(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
-
   async function reencode(bytes: Uint8Array, type: typeof PNG_TYPE | typeof JPEG_TYPE, name: string) {
     await writeFile(path.join(root, "in"), bytes);
     const result = await reencodeImageReceipt(path.join(root, "in"), path.join(root, "out"), type, name);
