@@ -173,6 +173,9 @@ export async function readMultipartForm<T>(
 
   // fileSize applies to text parts too (they arrive as streams): it must let the largest text part through.
   const partLimit = Math.max(limits.maxFileBytes, limits.maxFieldBytes);
+  // A part nobody reads. A body that ends inside a part errors the part's stream: that is a 400
+  // (a stream handed to onFile reports it there), never an uncaught error.
+  const readToNowhere = (stream: Readable) => stream.on("error", () => fail(unreadable())).resume();
   let busboy: InstanceType<typeof Busboy>;
   try {
     busboy = new Busboy({
@@ -188,11 +191,10 @@ export async function readMultipartForm<T>(
   const finished = new Promise<void>((resolve) => busboy.once("finish", resolve));
   busboy.on("error", () => fail(unreadable()));
   busboy.on("file", (field, stream, filename, _encoding, mimeType) => {
-    // A body that ends inside a part errors the part's stream: that is a 400, not an uncaught error.
-    stream.on("error", () => fail(unreadable()));
-    if (refusal) return void stream.resume();
+    if (refusal) return void readToNowhere(stream);
     if (++parts > limits.maxFields) return fail(tooManyFields(limits.maxFields));
     if (filename === undefined) {
+      stream.on("error", () => fail(unreadable()));
       const chunks: Buffer[] = [];
       let length = 0;
       stream.on("data", (chunk: Buffer) => {
@@ -208,10 +210,10 @@ export async function readMultipartForm<T>(
     if (filename === "") {
       // A file input left empty: browsers send a nameless, empty part. Skip it, bounded all the same.
       stream.on("limit", () => fail(fileTooLarge(partLimit)));
-      return void stream.resume();
+      return void readToNowhere(stream);
     }
     if (++files > limits.maxFiles) {
-      stream.resume();
+      readToNowhere(stream);
       return fail(limits.maxFiles === 0 ? refuseForm(400, "This form takes no files.") : refuseForm(422, `Attach at most ${limits.maxFiles} receipts.`));
     }
     open.push(stream);
