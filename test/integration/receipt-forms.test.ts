@@ -4,18 +4,9 @@ import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readFormWithReceipts, withStoredReceipts, type CheckedReceipt } from "~/app/lib/uploads.server";
 import { file, pdfBytes, realJpeg } from "../support/files";
+import { formRefusal } from "../support/remix";
 
 const uploads = () => (fs.existsSync(process.env.UPLOADS_DIR!) ? fs.readdirSync(process.env.UPLOADS_DIR!).sort() : []);
-
-async function refusal(promise: Promise<unknown>): Promise<{ status: number; message: string }> {
-  try {
-    await promise;
-  } catch (thrown) {
-    if (thrown instanceof Response) return { status: thrown.status, message: (await thrown.json()).message };
-    throw thrown;
-  }
-  throw new Error("expected the form to be refused, but it was read");
-}
 
 /** The form as a browser would send it, but arriving one part at a time, each a moment after the last. */
 async function partByPart(form: FormData): Promise<Request> {
@@ -89,8 +80,8 @@ describe("reading a form with receipts", () => {
       const head = `--b0undary\r\nContent-Disposition: form-data; name="receipts"; filename="archive.pdf"\r\nContent-Type: application/pdf\r\n\r\n${first}`;
       const rest = first === "%PD" ? "X-1.4 not a PDF" : "";
       const request = streamed(type, (n) => (n === 0 ? Buffer.from(head, "latin1") : n === 1 ? Buffer.from(rest) : new Uint8Array(64 * 1024)), counter);
-      const refused = await refusal(readFormWithReceipts(request, async () => "handled"));
-      expect(refused, first).toEqual({ status: 422, message: '"archive.pdf" is not a PDF, PNG or JPEG file.' });
+      const refused = await formRefusal(readFormWithReceipts(request, async () => "handled"));
+      expect(refused, first).toMatchObject({ status: 422, message: '"archive.pdf" is not a PDF, PNG or JPEG file.' });
       expect(counter.pulled, first).toBeLessThan(10); // of an endless body
     }
     expect(uploads()).toEqual([]);
@@ -99,7 +90,10 @@ describe("reading a form with receipts", () => {
   it("a sixth receipt refuses the form and removes the five already received", async () => {
     const form = new FormData();
     for (let i = 1; i <= 6; i++) form.append("receipts", file(pdfBytes(`receipt ${i}`), `r${i}.pdf`, "application/pdf"));
-    expect(await refusal(readFormWithReceipts(await partByPart(form), async () => "handled"))).toEqual({ status: 422, message: "Attach at most 5 receipts." });
+    expect(await formRefusal(readFormWithReceipts(await partByPart(form), async () => "handled"))).toMatchObject({
+      status: 422,
+      message: "Attach at most 5 receipts.",
+    });
     expect(uploads()).toEqual([]);
   });
 

@@ -3,19 +3,10 @@
 import { describe, expect, it } from "vitest";
 import { readMultipartForm, readUrlEncodedForm, type FormLimits, type IncomingFile } from "~/app/lib/form-body.server";
 import { formToObject } from "~/app/schemas/form";
+import { formRefusal } from "../support/remix";
 
 const LIMITS: FormLimits = { maxBytes: 1000, maxFields: 3, maxFieldBytes: 10, maxTextBytes: 1000, maxFiles: 2, maxFileBytes: 100 };
 const enc = (s: string) => new TextEncoder().encode(s);
-
-async function refusal(promise: Promise<unknown>): Promise<{ status: number; message: string }> {
-  try {
-    await promise;
-  } catch (thrown) {
-    if (thrown instanceof Response) return { status: thrown.status, message: (await thrown.json()).message };
-    throw thrown;
-  }
-  throw new Error("expected the form to be refused, but it was read");
-}
 
 /** A body that arrives in the given pieces. */
 function piecewise(...pieces: string[]): ReadableStream<Uint8Array> {
@@ -40,44 +31,47 @@ describe("reading a urlencoded form against its limits", () => {
   });
 
   it("a field one byte over the limit is refused with its name", async () => {
-    expect(await refusal(urlencoded("a=1&bb=12345678"))).toEqual({
+    expect(await formRefusal(urlencoded("a=1&bb=12345678"))).toMatchObject({
       status: 413,
       message: 'The field "bb" is too long: each field may hold at most 0.009765625 KiB.',
     });
   });
 
   it("a field that grows over the limit across pieces is refused", async () => {
-    expect((await refusal(urlencoded(piecewise("a=12345", "678901")))).status).toBe(413);
+    expect((await formRefusal(urlencoded(piecewise("a=12345", "678901")))).status).toBe(413);
   });
 
   it("the field named in the message is decoded as the browser encoded it, and cut to 40 characters", async () => {
     const limits = { maxFieldBytes: 100 };
     const long = "n".repeat(60);
-    expect((await refusal(urlencoded(`${long}=${"x".repeat(100)}`, limits))).message).toContain(`The field "${"n".repeat(40)}" is too long`);
-    expect((await refusal(urlencoded(`caf%C3%A9+au+lait=${"x".repeat(100)}`, limits))).message).toContain('The field "café au lait" is too long');
-    expect((await refusal(urlencoded(`bad%E0%A4=${"x".repeat(100)}`, limits))).message).toContain('The field "bad%E0%A4" is too long');
+    expect((await formRefusal(urlencoded(`${long}=${"x".repeat(100)}`, limits))).message).toContain(`The field "${"n".repeat(40)}" is too long`);
+    expect((await formRefusal(urlencoded(`caf%C3%A9+au+lait=${"x".repeat(100)}`, limits))).message).toContain('The field "café au lait" is too long');
+    expect((await formRefusal(urlencoded(`bad%E0%A4=${"x".repeat(100)}`, limits))).message).toContain('The field "bad%E0%A4" is too long');
   });
 
   it("a field with no name, or no = at all, is refused as 'A field'", async () => {
     for (const body of [`=${"x".repeat(20)}`, "x".repeat(20)]) {
-      expect((await refusal(urlencoded(body))).message, body).toBe("A field is too long: each field may hold at most 0.009765625 KiB.");
+      expect((await formRefusal(urlencoded(body))).message, body).toBe("A field is too long: each field may hold at most 0.009765625 KiB.");
     }
   });
 
   it("as many fields as the limit are read, and one more is refused", async () => {
     expect(await urlencoded("a=1&b=2&c=3")).toEqual({ a: "1", b: "2", c: "3" });
-    expect(await refusal(urlencoded("a=1&b=2&c=3&d=4"))).toEqual({ status: 413, message: "That form has too many fields: the limit is 3." });
+    expect(await formRefusal(urlencoded("a=1&b=2&c=3&d=4"))).toMatchObject({ status: 413, message: "That form has too many fields: the limit is 3." });
   });
 
   it("a body of exactly the size limit is read, and one byte more is refused", async () => {
     const limits = { maxBytes: 20, maxFieldBytes: 100, maxTextBytes: 20 };
     expect(await urlencoded(`a=${"x".repeat(18)}`, limits)).toEqual({ a: "x".repeat(18) });
-    expect(await refusal(urlencoded(`a=${"x".repeat(19)}`, limits))).toEqual({ status: 413, message: "That form is too large: the limit is 0.01953125 KiB." });
+    expect(await formRefusal(urlencoded(`a=${"x".repeat(19)}`, limits))).toMatchObject({
+      status: 413,
+      message: "That form is too large: the limit is 0.01953125 KiB.",
+    });
   });
 
   it("when the text limit is below the body limit, the text limit is the one that refuses, and says so", async () => {
     const limits = { maxBytes: 2048, maxFieldBytes: 4096, maxTextBytes: 1024 };
-    expect(await refusal(urlencoded(`a=${"x".repeat(1500)}`, limits))).toEqual({
+    expect(await formRefusal(urlencoded(`a=${"x".repeat(1500)}`, limits))).toMatchObject({
       status: 413,
       message: "The form's text is too long: all fields together may hold at most 1 KiB.",
     });
@@ -90,7 +84,7 @@ describe("reading a urlencoded form against its limits", () => {
         controller.error(new Error("socket hang up"));
       },
     });
-    expect(await refusal(urlencoded(broken))).toEqual({ status: 400, message: "The form could not be read." });
+    expect(await formRefusal(urlencoded(broken))).toMatchObject({ status: 400, message: "The form could not be read." });
   });
 });
 
@@ -163,7 +157,7 @@ describe("reading a multipart form against its limits", () => {
 
   it("a text field one byte over its limit is refused with its name", async () => {
     const { read } = reader();
-    expect(await refusal(read(multipartRequest(multipartBody([{ name: "title", body: "12345678901" }]))))).toEqual({
+    expect(await formRefusal(read(multipartRequest(multipartBody([{ name: "title", body: "12345678901" }]))))).toMatchObject({
       status: 413,
       message: 'The field "title" is too long: each field may hold at most 0.009765625 KiB.',
     });
@@ -177,7 +171,7 @@ describe("reading a multipart form against its limits", () => {
     ];
     expect(formToObject((await read(multipartRequest(multipartBody(atLimit)))).form)).toEqual({ a: "1234567890", b: "1234567890" });
     const over = [...atLimit, { name: "c", body: "1" }];
-    expect(await refusal(read(multipartRequest(multipartBody(over))))).toEqual({
+    expect(await formRefusal(read(multipartRequest(multipartBody(over))))).toMatchObject({
       status: 413,
       message: "The form's text is too long: all fields together may hold at most 0.01953125 KiB.",
     });
@@ -189,14 +183,14 @@ describe("reading a multipart form against its limits", () => {
       { name: "receipts", filename: "a.pdf", body: "ok" },
       { name: "receipts", filename: "b.pdf", body: "x".repeat(101) },
     ]);
-    expect(await refusal(read(multipartRequest(partByPart(body))))).toEqual({ status: 413, message: "Each file must be 0.09765625 KiB or smaller." });
+    expect(await formRefusal(read(multipartRequest(partByPart(body))))).toMatchObject({ status: 413, message: "Each file must be 0.09765625 KiB or smaller." });
     expect(discarded).toEqual(["a.pdf:ok"]);
   });
 
   it("one file more than the limit is refused with 422, and the others are discarded", async () => {
     const { read, discarded } = reader();
     const body = multipartBody(["a", "b", "c"].map((n) => ({ name: "receipts", filename: `${n}.pdf`, body: n })));
-    expect(await refusal(read(multipartRequest(partByPart(body))))).toEqual({ status: 422, message: "Attach at most 2 receipts." });
+    expect(await formRefusal(read(multipartRequest(partByPart(body))))).toMatchObject({ status: 422, message: "Attach at most 2 receipts." });
     expect(discarded.sort()).toEqual(["a.pdf:a", "b.pdf:b"]);
   });
 
@@ -213,7 +207,7 @@ describe("reading a multipart form against its limits", () => {
   it("a nameless file part that is not empty is still held to the file limit", async () => {
     const { read } = reader();
     const body = multipartBody([{ name: "receipts", filename: "", body: "x".repeat(101) }]);
-    expect(await refusal(read(multipartRequest(body)))).toEqual({ status: 413, message: "Each file must be 0.09765625 KiB or smaller." });
+    expect(await formRefusal(read(multipartRequest(body)))).toMatchObject({ status: 413, message: "Each file must be 0.09765625 KiB or smaller." });
   });
 
   it("once a form is refused, the files after the refusal are not received", async () => {
@@ -222,7 +216,7 @@ describe("reading a multipart form against its limits", () => {
       { name: "title", body: "much too long for the field" },
       { name: "receipts", filename: "a.pdf", body: "a" },
     ]);
-    expect((await refusal(read(multipartRequest(body)))).status).toBe(413);
+    expect((await formRefusal(read(multipartRequest(body)))).status).toBe(413);
     expect(received).toEqual([]);
   });
 
@@ -233,7 +227,7 @@ describe("reading a multipart form against its limits", () => {
     const exact = fill(LIMITS.maxBytes - base.length);
     expect(exact).toHaveLength(LIMITS.maxBytes);
     expect(formToObject((await read(multipartRequest(exact))).form)).toEqual({ a: "" });
-    expect(await refusal(read(multipartRequest(fill(LIMITS.maxBytes - base.length + 1))))).toEqual({
+    expect(await formRefusal(read(multipartRequest(fill(LIMITS.maxBytes - base.length + 1))))).toMatchObject({
       status: 413,
       message: "That form is too large: the limit is 0.9765625 KiB.",
     });
@@ -250,7 +244,7 @@ describe("reading a multipart form against its limits", () => {
     });
     const notAReceipt = Response.json({ message: "not a receipt" }, { status: 422 });
     const { read } = reader({ maxBytes: 100 * 1024 * 1024, maxFileBytes: 50 * 1024 * 1024 }, () => Promise.reject(notAReceipt));
-    expect(await refusal(read(multipartRequest(body)))).toEqual({ status: 422, message: "not a receipt" });
+    expect(await formRefusal(read(multipartRequest(body)))).toMatchObject({ status: 422, message: "not a receipt" });
     expect(pulled).toBeLessThan(50);
   });
 
@@ -264,6 +258,6 @@ describe("reading a multipart form against its limits", () => {
       new Request("http://localhost/expenses/new", { method: "POST", headers: { "Content-Type": "multipart/form-data" }, body: "x" }),
     ],
   ])("%s is refused with 400", async (_label, request) => {
-    expect(await refusal(reader().read(request))).toEqual({ status: 400, message: "The form could not be read." });
+    expect(await formRefusal(reader().read(request))).toMatchObject({ status: 400, message: "The form could not be read." });
   });
 });
