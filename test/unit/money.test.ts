@@ -29,7 +29,8 @@ describe("money", () => {
 
   it("sums only whole cents within the safe range", () => {
     expect(sumCents([10000, -3000, -3000])).toBe(4000);
-    expect(() => sumCents([1.5])).toThrow(RangeError);
-    expect(() => sumCents([Number.MAX_SAFE_INTEGER, 1])).toThrow(RangeError);
+    expect(() => sumCents([1.5])).toThrow(new RangeError("not a whole number of cents: 1.5"));
+    expect(() => sumCents([0, Number.NaN])).toThrow(new RangeError("not a whole number of cents: NaN"));
+    expect(() => sumCents([Number.MAX_SAFE_INTEGER, 1])).toThrow(new RangeError("sum of cents out of safe range"));
   });
 });
