@@ -113,8 +113,7 @@ export function couldBeReceipt(head: Uint8Array): boolean {
 }
 
 function baseName(name: string): string {
-  const parts = name.split(/[/\\]/);
-  return parts[parts.length - 1] ?? "";
+  return name.split(/[/\\]/).at(-1)!; // split always gives at least one part
 }
 
 function typeLabel(type: ReceiptType): string {
@@ -193,7 +192,7 @@ function judgeReceipt(
     return { ok: false, reason: `${shown} is a ${typeLabel(type)} file, so its name must end in .${type.ext}.` };
   }
 
-  const declared = (declaredType.split(";")[0] ?? "").trim().toLowerCase();
+  const declared = declaredType.split(";")[0]!.trim().toLowerCase();
   if (declared !== "" && declared !== "application/octet-stream" && !DECLARED_TYPES[type.ext].includes(declared)) {
     return { ok: false, reason: `${shown} was sent as ${declared.slice(0, 80)} but is a ${typeLabel(type)} file.` };
   }
@@ -261,9 +260,8 @@ export function sanitizeFilename(name: string): string {
   const chars = Array.from(cleaned); // code points, so a surrogate pair is never split
   const max = 100;
   if (chars.length <= max) return cleaned;
-  const dot = cleaned.lastIndexOf(".");
-  const ext = dot > 0 ? Array.from(cleaned.slice(dot)) : [];
-  if (ext.length === 0 || ext.length > 16) return chars.slice(0, max).join("").trim();
+  const extension = Array.from(path.extname(cleaned)); // none when the only dot starts the name
+  const ext = extension.length > 16 ? [] : extension; // that long, it is just part of the name
   return (
     chars
       .slice(0, max - ext.length)

@@ -1,9 +1,10 @@
 // Reading a form that carries receipts (app/lib/uploads.server.ts) in-process, with real Requests:
 // what reaches the handler, what is left on disk (UPLOADS_DIR is this file's temp directory).
 import fs from "node:fs";
+import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { readFormWithReceipts, withStoredReceipts, type CheckedReceipt } from "~/app/lib/uploads.server";
-import { file, pdfBytes, realJpeg } from "../support/files";
+import { file, pdfBytes, pngBytes, realJpeg } from "../support/files";
 import { formRefusal } from "../support/remix";
 
 const uploads = () => (fs.existsSync(process.env.UPLOADS_DIR!) ? fs.readdirSync(process.env.UPLOADS_DIR!).sort() : []);
@@ -58,6 +59,31 @@ describe("reading a form with receipts", () => {
       { name: "meal.jpg", mime: "image/jpeg", mode: expect.any(Number) },
     ]);
     expect(seen.onDisk).toBe(2); // the photo's received copy is replaced by its re-encoded one
+    expect(uploads()).toEqual([]);
+  });
+
+  it("the photo the handler gets is re-encoded: its EXIF (with the GPS position) is gone", async () => {
+    const form = new FormData();
+    form.append("receipts", file(await realJpeg({ gps: true }), "meal.jpg", "image/jpeg"));
+    const exif = await readFormWithReceipts(post(form), async (_fields, files) => (await sharp(files[0]!.tempPath).metadata()).exif);
+    expect(exif).toBeUndefined();
+  });
+
+  it.each([
+    ["a PNG that does not decode", "broken.png", pngBytes(), "image/png", '"broken.png" could not be read as a PNG image; it may be damaged.'],
+    [
+      "a PDF with no end-of-file marker",
+      "cut.pdf",
+      new TextEncoder().encode("%PDF-1.4\n1 0 obj << >> endobj\n"),
+      "application/pdf",
+      '"cut.pdf" is not a PDF, PNG or JPEG file.',
+    ],
+  ])("%s after a good receipt refuses the form, and neither file is left on disk", async (_label, name, bytes, type, message) => {
+    const form = new FormData();
+    form.append("receipts", file(pdfBytes(), "good.pdf", "application/pdf"));
+    form.append("receipts", file(await realJpeg(), "good.jpg", "image/jpeg"));
+    form.append("receipts", file(bytes, name, type));
+    expect(await formRefusal(readFormWithReceipts(post(form), async () => "handled"))).toMatchObject({ status: 422, message });
     expect(uploads()).toEqual([]);
   });
 

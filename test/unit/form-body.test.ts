@@ -210,6 +210,52 @@ describe("reading a multipart form against its limits", () => {
     expect(await formRefusal(read(multipartRequest(body)))).toMatchObject({ status: 413, message: "Each file must be 0.09765625 KiB or smaller." });
   });
 
+  it("after a file over the limit, the next file in the same body is not received", async () => {
+    const { read, received, discarded } = reader();
+    const body = multipartBody([
+      { name: "receipts", filename: "big.pdf", body: "x".repeat(101) },
+      { name: "receipts", filename: "next.pdf", body: "n" },
+    ]);
+    expect((await formRefusal(read(multipartRequest(body)))).status).toBe(413);
+    expect([received, discarded]).toEqual([[], []]);
+  });
+
+  it("a file refused by its handler once it has all arrived refuses the form, and the other files are discarded", async () => {
+    const { read, discarded } = reader({}, async (file) => {
+      let bytes = "";
+      for await (const chunk of file.stream) bytes += String(chunk);
+      if (file.filename === "bad.pdf") throw Response.json({ message: "bad.pdf is not a receipt" }, { status: 422 });
+      return `${file.filename}:${bytes}`;
+    });
+    const body = multipartBody([
+      { name: "receipts", filename: "good.pdf", body: "g" },
+      { name: "receipts", filename: "bad.pdf", body: "b" },
+    ]);
+    expect(await formRefusal(read(multipartRequest(body)))).toMatchObject({ status: 422, message: "bad.pdf is not a receipt" });
+    expect(discarded).toEqual(["good.pdf:g"]);
+  });
+
+  it("a file larger than the stream buffers arrives whole", async () => {
+    const size = 5 * 1024 * 1024;
+    const { read } = reader({ maxBytes: 2 * size, maxFileBytes: 2 * size }, async (file) => {
+      let length = 0;
+      for await (const chunk of file.stream) length += (chunk as Buffer).length;
+      return String(length);
+    });
+    const { files } = await read(multipartRequest(multipartBody([{ name: "receipts", filename: "scan.pdf", body: "s".repeat(size) }])));
+    expect(files).toEqual([String(size)]);
+  });
+
+  it("a multipart body that breaks off in transit is refused with 400", async () => {
+    const broken = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(enc(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="a"\r\n\r\nx`));
+        controller.error(new Error("socket hang up"));
+      },
+    });
+    expect(await formRefusal(reader().read(multipartRequest(broken)))).toMatchObject({ status: 400, message: "The form could not be read." });
+  });
+
   it("once a form is refused, the files after the refusal are not received", async () => {
     const { read, received } = reader();
     const body = multipartBody([

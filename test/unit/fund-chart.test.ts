@@ -36,4 +36,10 @@ describe("the fund's balance chart", () => {
     const days = [day("2026-01-05", 10), day("2026-01-06", 20), day("someday", 5), day("2026-01-07", 30)];
     expect(chartSeries(days, 3)).toEqual({ series: [day("2026-01-06", 20), day("someday", 5), day("2026-01-07", 30)], step: "week" });
   });
+
+  it("a week that spans two months is one point", () => {
+    // 2026-01-26 is a Monday; 02-01 the Sunday of that week
+    const days = [day("2026-01-26", 10), day("2026-01-29", 20), day("2026-02-01", 30), day("2026-02-02", 40)];
+    expect(chartSeries(days, 2)).toEqual({ series: [day("2026-02-01", 30), day("2026-02-02", 40)], step: "week" });
+  });
 });

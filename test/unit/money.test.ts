@@ -19,6 +19,8 @@ describe("money", () => {
 
   it("reads back exactly what it formats, for any amount", () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 999_999_999_999_999 }), (n) => parseMoney(formatDecimal(n)) === n));
+    // a refund or correction on the ledger is negative; zero has no sign
+    expect([formatDecimal(-1250), formatDecimal(-5), formatDecimal(0)]).toEqual(["-12.50", "-0.05", "0.00"]);
   });
 
   it("formats for people with the currency", () => {

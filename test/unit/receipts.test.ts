@@ -326,9 +326,16 @@ describe("the limits on what a receipt file is", () => {
     expect(refusal(sniffReceipt(bytes, "photo.jpg", "image/jpeg"))).toBe('"photo.jpg" is not a PDF, PNG or JPEG file.');
   });
 
-  it("an image whose bytes happen to hold HTML is accepted: only PDFs are searched, images are re-encoded", () => {
+  it("an image whose bytes happen to hold HTML is accepted: only PDFs are searched, images are re-encoded", async () => {
     const withComment = concat(jpeg.subarray(0, 2), new Uint8Array([0xff, 0xfe, 0, 20]), text("<script>x</script"), jpeg.subarray(2));
     expect(sniffReceipt(withComment, "photo.jpg", "image/jpeg")).toEqual({ ok: true, type: JPEG_TYPE });
+    await writeFile(path.join(root, "photo.jpg"), withComment);
+    expect(await sniffReceiptFile(path.join(root, "photo.jpg"), "photo.jpg", "image/jpeg")).toEqual({ ok: true, type: JPEG_TYPE });
+    // refused for its name, not for the HTML-like bytes
+    expect(await sniffReceiptFile(path.join(root, "photo.jpg"), "photo.pdf", "")).toEqual({
+      ok: false,
+      reason: '"photo.pdf" is a JPEG file, so its name must end in .jpg.',
+    });
   });
 
   it("a file called just .pdf is refused: it has a name but no extension", () => {

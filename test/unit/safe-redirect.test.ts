@@ -136,5 +136,7 @@ describe("redirects after sign-in stay on this site", () => {
     expect(safeRedirect(`${env.APP_ORIGIN}/bounties`)).toBe("/");
     expect(safeRedirect("/bounties", "/settings")).toBe("/bounties");
     expect(safeRedirect("/.//evil.com", "/settings")).toBe("/settings");
+    // another host gives the fallback, not that host's path
+    expect(formatSafeRedirect("//evil.com/bounties", APP, "/settings")).toBe("/settings");
   });
 });
