@@ -38,6 +38,7 @@ export const isUpstreamIntent = (i: BountyIntent): i is UpstreamIntent => i.star
 
 /** Intents a person can send from the bounty page or a GitHub comment. */
 export type WebIntent = Exclude<BountyIntent, "expire" | UpstreamIntent>;
+const WEB_INTENTS = BOUNTY_INTENTS.filter((i): i is WebIntent => i !== "expire" && !isUpstreamIntent(i));
 
 export const ACTIVE_STATUSES = ["claimed", "in_progress", "in_review"] as const satisfies readonly BountyStatus[];
 export const OPEN_AND_ACTIVE = ["open", ...ACTIVE_STATUSES] as const satisfies readonly BountyStatus[];
@@ -134,11 +135,9 @@ export function mayAct(intent: WebIntent, viewer: Viewer): boolean {
 
 /** The intents this viewer could send for a bounty in this status: the buttons to show. */
 export function availableIntents(status: BountyStatus, viewer: Viewer): WebIntent[] {
-  return BOUNTY_INTENTS.filter(
-    (i): i is WebIntent =>
-      i !== "expire" &&
-      !isUpstreamIntent(i) &&
-      mayAct(i as WebIntent, viewer) &&
+  return WEB_INTENTS.filter(
+    (i) =>
+      mayAct(i, viewer) &&
       nextStatus(status, i).ok &&
       // nobody confirms their own work
       !(i === "complete" && viewer.isClaimant),

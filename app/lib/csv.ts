@@ -18,7 +18,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  * Then quoted as RFC 4180 asks when it holds a quote, comma or line break.
  */
 export function csvCell(value: CsvValue): string {
-  const s = value === null || value === undefined ? "" : String(value);
+  const s = String(value ?? "");
   const safe = FORMULA_START.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

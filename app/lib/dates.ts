@@ -13,7 +13,9 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 export function formatRelative(at: number, now = Date.now()): string {
   const diff = at - now;
   for (const [unit, ms] of UNITS) {
-    if (Math.abs(diff) >= ms) return rtf.format(Math.round(diff / ms), unit);
+    // Round the size, not the signed value: Math.round(-1.5) is -1, which made 90 minutes
+    // ago "1 hour ago" but 90 minutes ahead "in 2 hours".
+    if (Math.abs(diff) >= ms) return rtf.format(Math.sign(diff) * Math.round(Math.abs(diff) / ms), unit);
   }
   return "just now";
 }

@@ -57,6 +57,7 @@ export const tooManyFields = (limit: number) => refuseForm(413, `That form has t
 const fieldTooLong = (name: string | null, limit: number) =>
   refuseForm(413, `${name ? `The field "${name.slice(0, 40)}"` : "A field"} is too long: each field may hold at most ${size(limit)}.`);
 const textTooLarge = (limit: number) => refuseForm(413, `The form's text is too long: all fields together may hold at most ${size(limit)}.`);
+const fileTooLarge = (limit: number) => refuseForm(413, `Each file must be ${size(limit)} or smaller.`);
 const unreadable = () => refuseForm(400, "The form could not be read.");
 
 function asBuffer(chunk: Uint8Array): Buffer {
@@ -121,9 +122,9 @@ export async function readUrlEncodedForm(body: ReadableStream<Uint8Array> | null
 // The name of the pair that went over its limit, for the message (best effort: when the pair
 // began in an earlier chunk, its name is not at hand).
 function pairName(chunk: Buffer, from: number): string | null {
-  const head = chunk.subarray(from, Math.min(chunk.length, from + 200)).toString("latin1");
+  const head = chunk.subarray(from, from + 200).toString();
   const eq = head.indexOf("=");
-  if (eq <= 0) return null;
+  if (eq === -1) return null; // (an empty name, "=value", comes out as "" below)
   const name = head.slice(0, eq).replace(/\+/g, " ");
   try {
     return decodeURIComponent(name);
@@ -153,7 +154,7 @@ export async function readMultipartForm<T>(
 ): Promise<{ form: FormData; files: T[] }> {
   const form = new FormData();
   const pending: Promise<T>[] = [];
-  const open = new Set<Readable>();
+  const open: Readable[] = []; // file streams, destroyed on a refusal (destroying an ended one is harmless)
   let refusal: unknown = null;
   let parts = 0;
   let files = 0;
@@ -170,6 +171,11 @@ export async function readMultipartForm<T>(
     onRefusal();
   };
 
+  // fileSize applies to text parts too (they arrive as streams): it must let the largest text part through.
+  const partLimit = Math.max(limits.maxFileBytes, limits.maxFieldBytes);
+  // A part nobody reads. A body that ends inside a part errors the part's stream: that is a 400
+  // (a stream handed to onFile reports it there), never an uncaught error.
+  const readToNowhere = (stream: Readable) => stream.on("error", () => fail(unreadable())).resume();
   let busboy: InstanceType<typeof Busboy>;
   try {
     busboy = new Busboy({
@@ -177,8 +183,7 @@ export async function readMultipartForm<T>(
       // Every part arrives as a stream, text too, so a text part's size is checked as it grows
       // (busboy's own field limit only truncates, and says so at the part's end).
       isPartAFile: () => true,
-      // fileSize applies to text parts too (they arrive as streams): it must let the largest text part through.
-      limits: { fieldNameSize: 200, fileSize: Math.max(limits.maxFileBytes, limits.maxFieldBytes), headerPairs: 20 },
+      limits: { fieldNameSize: 200, fileSize: partLimit, headerPairs: 20 },
     });
   } catch {
     throw unreadable();
@@ -186,36 +191,33 @@ export async function readMultipartForm<T>(
   const finished = new Promise<void>((resolve) => busboy.once("finish", resolve));
   busboy.on("error", () => fail(unreadable()));
   busboy.on("file", (field, stream, filename, _encoding, mimeType) => {
-    if (refusal) return void stream.resume();
+    if (refusal) return void readToNowhere(stream);
     if (++parts > limits.maxFields) return fail(tooManyFields(limits.maxFields));
     if (filename === undefined) {
+      stream.on("error", () => fail(unreadable()));
       const chunks: Buffer[] = [];
       let length = 0;
       stream.on("data", (chunk: Buffer) => {
-        if (refusal) return;
         length += chunk.length;
         text += chunk.length;
         if (length > limits.maxFieldBytes) return fail(fieldTooLong(field, limits.maxFieldBytes));
         if (text > limits.maxTextBytes) return fail(textTooLarge(limits.maxTextBytes));
         chunks.push(chunk);
       });
-      stream.on("end", () => {
-        if (!refusal) form.append(field, Buffer.concat(chunks).toString("utf8"));
-      });
+      stream.on("end", () => form.append(field, Buffer.concat(chunks).toString("utf8"))); // unused after a refusal
       return;
     }
     if (filename === "") {
       // A file input left empty: browsers send a nameless, empty part. Skip it, bounded all the same.
-      stream.on("limit", () => fail(tooLarge(limits.maxFileBytes)));
-      return void stream.resume();
+      stream.on("limit", () => fail(fileTooLarge(partLimit)));
+      return void readToNowhere(stream);
     }
     if (++files > limits.maxFiles) {
-      stream.resume();
+      readToNowhere(stream);
       return fail(limits.maxFiles === 0 ? refuseForm(400, "This form takes no files.") : refuseForm(422, `Attach at most ${limits.maxFiles} receipts.`));
     }
-    open.add(stream);
-    stream.on("limit", () => fail(refuseForm(413, `Each file must be ${size(limits.maxFileBytes)} or smaller.`)));
-    stream.on("close", () => open.delete(stream));
+    open.push(stream);
+    stream.on("limit", () => fail(fileTooLarge(limits.maxFileBytes)));
     const received = onFile({ field, filename, mimeType, stream, signal: abort.signal });
     received.catch((error: unknown) => fail(error));
     pending.push(received);
@@ -245,14 +247,11 @@ export async function readMultipartForm<T>(
     fail(unreadable());
   }
   if (!refusal) {
-    const settled = await Promise.allSettled(pending);
-    if (!refusal) {
-      return { form, files: settled.map((s) => (s.status === "fulfilled" ? s.value : (undefined as never))) }; // a rejection set `refusal` above
-    }
+    await Promise.allSettled(pending);
+    if (!refusal) return { form, files: await Promise.all(pending) }; // all fulfilled: a rejection sets `refusal` first
   }
   // Stop reading but do not cancel: cancelling destroys the socket before the answer is sent.
   reader?.releaseLock();
-  busboy.removeAllListeners("file");
   busboy.destroy();
   const settled = await Promise.allSettled(pending);
   await Promise.all(settled.map((s) => (s.status === "fulfilled" ? discard(s.value).catch(() => undefined) : undefined)));

@@ -10,14 +10,12 @@
  */
 export const GITHUB_WEB_ORIGIN = "https://github.com";
 
+// Stored URLs are taken exactly: surrounding whitespace (which the URL parser would strip) or
+// credentials make it no link.
 function parseUrl(raw: string | null | undefined): URL | null {
-  if (typeof raw !== "string" || raw === "" || raw.trim() !== raw) return null;
-  try {
-    const url = new URL(raw);
-    return url.username || url.password ? null : url;
-  } catch {
-    return null;
-  }
+  if (typeof raw !== "string" || raw.trim() !== raw || !URL.canParse(raw)) return null;
+  const url = new URL(raw);
+  return url.username || url.password ? null : url;
 }
 
 /**
@@ -37,11 +35,11 @@ export function safeWebUrl(raw: string | null | undefined): string | null {
  */
 export function safeGitHubUrl(raw: string | null | undefined): string | null {
   const url = parseUrl(raw);
-  return url && url.protocol === "https:" && url.origin === GITHUB_WEB_ORIGIN ? url.href : null;
+  return url?.origin === GITHUB_WEB_ORIGIN ? url.href : null; // the origin includes the scheme: https only
 }
 
 /** The canonical page of an issue or pull request, built from its repository and number. */
-export function githubIssueUrl(repo: string, number: number, kind: "issue" | "pull" = "issue"): string {
+export function githubIssueUrl(repo: string, number: number, kind?: "issue" | "pull"): string {
   return `${GITHUB_WEB_ORIGIN}/${repo.split("/").map(encodeURIComponent).join("/")}/${kind === "pull" ? "pull" : "issues"}/${number}`;
 }
 

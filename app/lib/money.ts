@@ -25,11 +25,7 @@ const formatters = new Map<string, Intl.NumberFormat>();
 
 /** "$1,234.50" — for people. */
 export function formatMoney(cents: number, currency: string): string {
-  let f = formatters.get(currency);
-  if (!f) {
-    f = new Intl.NumberFormat("en-US", { style: "currency", currency });
-    formatters.set(currency, f);
-  }
+  const f = formatters.get(currency) ?? formatters.set(currency, new Intl.NumberFormat("en-US", { style: "currency", currency })).get(currency)!;
   // Intl takes a number of whole units; cents / 100 is exact for display at this scale.
   return f.format(cents / 100);
 }

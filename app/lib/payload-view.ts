@@ -39,7 +39,7 @@ export function formatPayload(raw: string, limits: { maxDepth?: number; maxChars
   const maxChars = limits.maxChars ?? PAYLOAD_MAX_CHARS;
   const maxString = limits.maxString ?? PAYLOAD_MAX_STRING;
   const cutMarker = (total?: number) =>
-    `\n… truncated: only the first ${plural(maxChars, "character", "characters")}${total === undefined ? "" : ` of ${plural(total, "character", "characters")}`} are shown. Download the raw body to see it all.`;
+    `\n… truncated: only the first ${plural(maxChars, "character", "characters")}${total === undefined ? "" : ` of ${total.toLocaleString("en")} characters`} are shown. Download the raw body to see it all.`;
 
   let value: Json;
   try {
@@ -53,8 +53,8 @@ export function formatPayload(raw: string, limits: { maxDepth?: number; maxChars
   let length = 0;
   let truncated = false;
   let full = false;
+  // once full, every write is cut to nothing
   const write = (s: string) => {
-    if (full) return;
     if (length + s.length > maxChars) {
       out.push(s.slice(0, maxChars - length));
       length = maxChars;

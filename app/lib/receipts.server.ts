@@ -85,9 +85,8 @@ function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
 }
 
-function startsWith(bytes: Uint8Array, prefix: readonly number[], offset = 0): boolean {
-  if (bytes.length < offset + prefix.length) return false;
-  return prefix.every((b, i) => bytes[offset + i] === b);
+function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
+  return prefix.every((b, i) => bytes[i] === b);
 }
 
 /** Whether latin1 text (lowercased here) holds an HTML marker. */
@@ -97,18 +96,13 @@ function hasHtmlMarker(text: string): boolean {
 }
 
 // What the first and last KiB of a file say it is (the PDF's HTML check is separate: it needs the
-// whole file). `head` and `tail` are the same bytes for a file under a KiB.
+// whole file). For a file under a KiB, `head` and `tail` are both the whole file.
 function detectType(head: Uint8Array, tail: Uint8Array): ReceiptType | null {
   if (latin1(head.subarray(0, 5)) === "%PDF-") return latin1(tail).includes("%%EOF") ? PDF : null;
   // PNG: signature, then the first chunk's 4-byte length, then its type, which must be IHDR.
   if (startsWith(head, PNG_SIGNATURE)) return latin1(head.subarray(12, 16)) === "IHDR" ? PNG : null;
-  if (startsWith(head, [0xff, 0xd8, 0xff])) {
-    // The end-of-image marker must be in the last KiB (after the start-of-image marker).
-    const from = Math.max(0, tail.length - TAIL_WINDOW);
-    for (let i = tail.length - 2; i >= from; i--) {
-      if (tail[i] === 0xff && tail[i + 1] === 0xd9 && (tail !== head || i >= 2)) return JPEG;
-    }
-  }
+  // JPEG: start-of-image marker, and the end-of-image marker somewhere in the last KiB.
+  if (startsWith(head, [0xff, 0xd8, 0xff])) return latin1(tail).includes("\xff\xd9") ? JPEG : null;
   return null;
 }
 
@@ -119,8 +113,7 @@ export function couldBeReceipt(head: Uint8Array): boolean {
 }
 
 function baseName(name: string): string {
-  const parts = name.split(/[/\\]/);
-  return parts[parts.length - 1] ?? "";
+  return name.split(/[/\\]/).at(-1)!; // split always gives at least one part
 }
 
 function typeLabel(type: ReceiptType): string {
@@ -134,9 +127,8 @@ function typeLabel(type: ReceiptType): string {
  * reencodeImageReceipt, which refuses what does not decode.)
  */
 export function sniffReceipt(bytes: Uint8Array, filename: string, declaredType: string): { ok: true; type: ReceiptType } | { ok: false; reason: string } {
-  const head = bytes.subarray(0, TAIL_WINDOW);
-  const tail = bytes.length <= TAIL_WINDOW ? head : bytes.subarray(bytes.length - TAIL_WINDOW);
-  return judgeReceipt({ head, tail, size: bytes.length, htmlInside: () => hasHtmlMarker(latin1(bytes)) }, filename, declaredType);
+  const file = { head: bytes.subarray(0, TAIL_WINDOW), tail: bytes.subarray(-TAIL_WINDOW), size: bytes.length };
+  return judgeReceipt({ ...file, htmlInside: () => hasHtmlMarker(latin1(bytes)) }, filename, declaredType);
 }
 
 /** sniffReceipt for a file on disk: reads its first and last KiB, and streams a PDF whole. */
@@ -146,30 +138,31 @@ export async function sniffReceiptFile(
   declaredType: string,
 ): Promise<{ ok: true; type: ReceiptType } | { ok: false; reason: string }> {
   const handle = await open(filePath, "r");
-  let head: Uint8Array;
-  let tail: Uint8Array;
-  let size: number;
+  let file: { head: Uint8Array; tail: Uint8Array; size: number };
   try {
-    size = (await handle.stat()).size;
-    head = new Uint8Array(Math.min(size, TAIL_WINDOW));
-    await handle.read(head, 0, head.length, 0);
-    tail = size <= TAIL_WINDOW ? head : new Uint8Array(TAIL_WINDOW);
-    if (tail !== head) await handle.read(tail, 0, TAIL_WINDOW, size - TAIL_WINDOW);
+    const { size } = await handle.stat();
+    file = { head: await readWindow(handle, 0), tail: await readWindow(handle, Math.max(0, size - TAIL_WINDOW)), size };
   } finally {
     await handle.close();
   }
-  const verdict = judgeReceipt({ head, tail, size, htmlInside: () => false }, filename, declaredType);
+  const verdict = judgeReceipt(file, filename, declaredType);
   if (verdict.ok && verdict.type === PDF && (await fileHasHtmlMarker(filePath))) {
     return { ok: false, reason: `"${sanitizeFilename(filename)}" is not a PDF, PNG or JPEG file.` };
   }
   return verdict;
 }
 
-// Searches a file for the HTML markers chunk by chunk; chunks overlap by a marker's length so a
-// marker split between two reads is still found.
+// Up to a KiB of a file from `position`.
+async function readWindow(handle: FileHandle, position: number): Promise<Uint8Array> {
+  const { buffer, bytesRead } = await handle.read(new Uint8Array(TAIL_WINDOW), 0, TAIL_WINDOW, position);
+  return buffer.subarray(0, bytesRead);
+}
+
+// Searches a file for the HTML markers chunk by chunk (64 KiB, the stream's default); chunks overlap
+// by a marker's length so a marker split between two reads is still found.
 async function fileHasHtmlMarker(filePath: string): Promise<boolean> {
   let carry = "";
-  for await (const chunk of createReadStream(filePath, { highWaterMark: 64 * 1024 })) {
+  for await (const chunk of createReadStream(filePath)) {
     const text = carry + latin1(chunk as Buffer);
     if (hasHtmlMarker(text)) return true;
     carry = text.slice(-(LONGEST_MARKER - 1));
@@ -178,7 +171,8 @@ async function fileHasHtmlMarker(filePath: string): Promise<boolean> {
 }
 
 function judgeReceipt(
-  file: { head: Uint8Array; tail: Uint8Array; size: number; htmlInside: () => boolean },
+  // htmlInside: whether a PDF's bytes hold HTML, when they are at hand (a file on disk is searched after)
+  file: { head: Uint8Array; tail: Uint8Array; size: number; htmlInside?: () => boolean },
   filename: string,
   declaredType: string,
 ): { ok: true; type: ReceiptType } | { ok: false; reason: string } {
@@ -190,17 +184,15 @@ function judgeReceipt(
   if (file.size > RECEIPT_MAX_BYTES) return { ok: false, reason: `${shown} is larger than 10 MB.` };
 
   const detected = detectType(file.head, file.tail);
-  const type = detected === PDF && file.htmlInside() ? null : detected;
+  const type = detected === PDF && file.htmlInside?.() ? null : detected;
   if (!type) return { ok: false, reason: `${shown} is not a PDF, PNG or JPEG file.` };
 
-  const base = baseName(filename);
-  const dot = base.lastIndexOf(".");
-  const ext = dot > 0 ? base.slice(dot + 1).toLowerCase() : "";
+  const ext = path.extname(baseName(filename)).slice(1).toLowerCase(); // "" for ".pdf" and "invoice"
   if (!EXTENSIONS[type.ext].includes(ext)) {
     return { ok: false, reason: `${shown} is a ${typeLabel(type)} file, so its name must end in .${type.ext}.` };
   }
 
-  const declared = (declaredType.split(";")[0] ?? "").trim().toLowerCase();
+  const declared = declaredType.split(";")[0]!.trim().toLowerCase();
   if (declared !== "" && declared !== "application/octet-stream" && !DECLARED_TYPES[type.ext].includes(declared)) {
     return { ok: false, reason: `${shown} was sent as ${declared.slice(0, 80)} but is a ${typeLabel(type)} file.` };
   }
@@ -228,8 +220,9 @@ export async function reencodeImageReceipt(
   const shown = `"${sanitizeFilename(filename)}"`;
   const run = async (): Promise<{ ok: true } | { ok: false; reason: string }> => {
     try {
-      const image = sharp(srcPath, { limitInputPixels: RECEIPT_MAX_PIXELS, failOn: "error", sequentialRead: true });
-      const { format, width = 0, height = 0, channels = 4, depth = "uchar" } = await image.metadata();
+      // The header alone, with no pixel limit: an image over the limit gets the sentence below, not
+      // sharp's "exceeds pixel limit" (which would read as a damaged file).
+      const { format, width = 0, height = 0, channels = 4, depth = "uchar" } = await sharp(srcPath, { limitInputPixels: false }).metadata();
       if (format !== (type.ext === "png" ? "png" : "jpeg")) return { ok: false, reason: `${shown} is not a PDF, PNG or JPEG file.` };
       if (width * height > RECEIPT_MAX_PIXELS) {
         return { ok: false, reason: `${shown} is ${width} x ${height} pixels; images may have at most 25 million. Send a smaller image or a PDF.` };
@@ -241,6 +234,8 @@ export async function reencodeImageReceipt(
         };
       }
       // 8 bits a sample in sRGB: a receipt needs no more, and a 16-bit image is not kept as one.
+      // failOn "error": a photo with a damaged data segment (libjpeg only warns) is still taken.
+      const image = sharp(srcPath, { limitInputPixels: RECEIPT_MAX_PIXELS, failOn: "error", sequentialRead: true });
       const out = image.rotate().toColourspace("srgb");
       await (type.ext === "png" ? out.png({ compressionLevel: 9 }) : out.jpeg({ quality: 90 })).toFile(destPath);
       return { ok: true };
@@ -265,9 +260,8 @@ export function sanitizeFilename(name: string): string {
   const chars = Array.from(cleaned); // code points, so a surrogate pair is never split
   const max = 100;
   if (chars.length <= max) return cleaned;
-  const dot = cleaned.lastIndexOf(".");
-  const ext = dot > 0 ? Array.from(cleaned.slice(dot)) : [];
-  if (ext.length === 0 || ext.length > 16) return chars.slice(0, max).join("").trim();
+  const extension = Array.from(path.extname(cleaned)); // none when the only dot starts the name
+  const ext = extension.length > 16 ? [] : extension; // that long, it is just part of the name
   return (
     chars
       .slice(0, max - ext.length)

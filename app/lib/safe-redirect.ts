@@ -27,10 +27,6 @@ export function formatSafeRedirect(to: unknown, origin: string, fallback = "/"):
 
 const startsLikeAnotherHost = (path: string) => /^[/\\][\u0000-\u001f\u007f]*[/\\]/.test(path);
 
-function decodeOnce(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path; // a stray "%" is not an escape; the path stays as the parser left it
-  }
-}
+// Each %XX escape decoded to one character (bytes over 0x7f become Latin-1, which the check ignores):
+// unlike decodeURIComponent, a stray "%" elsewhere in the path does not stop the rest being decoded.
+const decodeOnce = (path: string) => path.replace(/%([0-9a-f]{2})/gi, (_escape, hex: string) => String.fromCharCode(parseInt(hex, 16)));

@@ -17,3 +17,14 @@ export async function call(handler: Handler, pathAndQuery: string, params: Recor
     throw thrown;
   }
 }
+
+/** What a form reader refused with: the thrown Response's status and message (fails if it read the form). */
+export async function formRefusal(promise: Promise<unknown>): Promise<{ status: number; message: string; headers: Headers }> {
+  try {
+    await promise;
+  } catch (thrown) {
+    if (thrown instanceof Response) return { status: thrown.status, message: (await thrown.json()).message, headers: thrown.headers };
+    throw thrown;
+  }
+  throw new Error("expected the form to be refused, but it was read");
+}

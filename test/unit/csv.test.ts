@@ -33,6 +33,7 @@ describe("CSV cells a spreadsheet would run as formulas are defused", () => {
     ['say "hi"', '"say ""hi"""'],
     ["KubeCon EU 2026", "KubeCon EU 2026"],
     [null, ""],
+    [undefined, ""],
     ["", ""],
   ])("%j stays itself: %j", (input, expected) => expect(csvCell(input)).toBe(expected));
 

@@ -1,18 +1,9 @@
 // The one reader every form goes through (app/schemas/form.ts readForm), with real Requests.
 import { describe, expect, it } from "vitest";
 import { formToObject, readForm } from "~/app/schemas/form";
+import { formRefusal } from "../support/remix";
 
 const URLENCODED = { "Content-Type": "application/x-www-form-urlencoded" };
-
-async function refusal(promise: Promise<unknown>): Promise<{ status: number; message: string; headers: Headers }> {
-  try {
-    await promise;
-  } catch (thrown) {
-    if (thrown instanceof Response) return { status: thrown.status, message: (await thrown.json()).message, headers: thrown.headers };
-    throw thrown;
-  }
-  throw new Error("expected the form to be refused, but it was read");
-}
 
 /** A body streamed in `chunks` pieces with no Content-Length; counts how many pieces were pulled. */
 function streamedBody(piece: Uint8Array, chunks: number) {
@@ -31,7 +22,7 @@ describe("reading a submitted form", () => {
   it("a form of 60,000 fields is refused with 413 and a reason, in well under a second", async () => {
     const body = Array.from({ length: 60_000 }, (_, i) => `f${i}=x`).join("&");
     const start = performance.now();
-    const refused = await refusal(readForm(new Request("http://localhost/login", { method: "POST", headers: URLENCODED, body })));
+    const refused = await formRefusal(readForm(new Request("http://localhost/login", { method: "POST", headers: URLENCODED, body })));
     expect(performance.now() - start).toBeLessThan(500);
     expect(refused.status).toBe(413);
     expect(refused.message).toBe("That form has too many fields: the limit is 200.");
@@ -48,7 +39,7 @@ describe("reading a submitted form", () => {
   it("a multipart form of 201 fields is refused with 413 while it is read", async () => {
     const form = new FormData();
     for (let i = 0; i < 201; i++) form.append(`f${i}`, "x");
-    const refused = await refusal(readForm(new Request("http://localhost/settings", { method: "POST", body: form })));
+    const refused = await formRefusal(readForm(new Request("http://localhost/settings", { method: "POST", body: form })));
     expect(refused.status).toBe(413);
     expect(refused.message).toBe("That form has too many fields: the limit is 200.");
   });
@@ -57,7 +48,7 @@ describe("reading a submitted form", () => {
     const piece = new TextEncoder().encode(`a=${"x".repeat(64 * 1024 - 3)}&`); // 64 KiB a piece
     const { body, pulled } = streamedBody(piece, 64); // 4 MiB in all
     const request = new Request("http://localhost/login", { method: "POST", headers: URLENCODED, body, duplex: "half" } as RequestInit);
-    const refused = await refusal(readForm(request));
+    const refused = await formRefusal(readForm(request));
     expect(refused.status).toBe(413);
     expect(refused.message).toBe("That form is too large: the limit is 1 MiB.");
     expect(pulled()).toBeLessThan(20);
@@ -67,7 +58,7 @@ describe("reading a submitted form", () => {
     const form = new FormData();
     form.set("intent", "profile");
     form.set("avatar", new File(["x"], "x.png", { type: "image/png" }));
-    const refused = await refusal(readForm(new Request("http://localhost/settings", { method: "POST", body: form })));
+    const refused = await formRefusal(readForm(new Request("http://localhost/settings", { method: "POST", body: form })));
     expect(refused).toMatchObject({ status: 400, message: "This form takes no files." });
   });
 

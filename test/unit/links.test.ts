@@ -37,4 +37,15 @@ describe("links from GitHub", () => {
     expect(githubReleaseUrl("spiffe/spire", "v1.0.0")).toBe("https://github.com/spiffe/spire/releases/tag/v1.0.0");
     expect(safeGitHubUrl(githubIssueUrl('a/b?x="y', 1))).not.toBeNull();
   });
+
+  it("no address is a link when it is missing, has a user name or password, or whitespace around it", () => {
+    for (const check of [safeGitHubUrl, safeWebUrl]) {
+      expect(check(null)).toBeNull();
+      expect(check(undefined)).toBeNull();
+      expect(check("https://someone@github.com/spiffe/spire")).toBeNull();
+      expect(check("https://:secret@github.com/spiffe/spire")).toBeNull();
+      expect(check(" https://github.com/spiffe/spire")).toBeNull();
+      expect(check("https://github.com/spiffe/spire\n")).toBeNull();
+    }
+  });
 });

@@ -19,6 +19,8 @@ describe("money", () => {
 
   it("reads back exactly what it formats, for any amount", () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 999_999_999_999_999 }), (n) => parseMoney(formatDecimal(n)) === n));
+    // a refund or correction on the ledger is negative; zero has no sign
+    expect([formatDecimal(-1250), formatDecimal(-5), formatDecimal(0)]).toEqual(["-12.50", "-0.05", "0.00"]);
   });
 
   it("formats for people with the currency", () => {
@@ -29,7 +31,8 @@ describe("money", () => {
 
   it("sums only whole cents within the safe range", () => {
     expect(sumCents([10000, -3000, -3000])).toBe(4000);
-    expect(() => sumCents([1.5])).toThrow(RangeError);
-    expect(() => sumCents([Number.MAX_SAFE_INTEGER, 1])).toThrow(RangeError);
+    expect(() => sumCents([1.5])).toThrow(new RangeError("not a whole number of cents: 1.5"));
+    expect(() => sumCents([0, Number.NaN])).toThrow(new RangeError("not a whole number of cents: NaN"));
+    expect(() => sumCents([Number.MAX_SAFE_INTEGER, 1])).toThrow(new RangeError("sum of cents out of safe range"));
   });
 });

@@ -69,3 +69,38 @@ describe("formatPayload", () => {
     bounded(view.text);
   });
 });
+
+describe("formatPayload at its limits", () => {
+  it("text exactly at the size cap is shown whole; one character more is cut and says so", () => {
+    expect(formatPayload("abc", { maxChars: 3 })).toEqual({ text: "abc", truncated: false });
+    const pretty = '{\n  "a": 1\n}';
+    expect(formatPayload('{"a":1}', { maxChars: pretty.length })).toEqual({ text: pretty, truncated: false });
+    expect(formatPayload('{"a":1}', { maxChars: pretty.length - 1 })).toEqual({
+      text: `${pretty.slice(0, -1)}\n… truncated: only the first 11 characters are shown. Download the raw body to see it all.`,
+      truncated: true,
+    });
+  });
+
+  it("a cap of one character is spelled in the singular", () => {
+    expect(formatPayload("ab", { maxChars: 1 }).text).toBe(
+      "a\n… truncated: only the first 1 character of 2 characters are shown. Download the raw body to see it all.",
+    );
+  });
+
+  it("a string exactly at the string limit is shown whole; one character more says how many were left out", () => {
+    expect(formatPayload('["abc"]', { maxString: 3 })).toEqual({ text: '[\n  "abc"\n]', truncated: false });
+    expect(formatPayload('["abcd"]', { maxString: 3 })).toEqual({ text: '[\n  "abc" … truncated: 1 more character\n]', truncated: true });
+  });
+
+  it("containers deeper than the depth limit are summarised with their kind and size", () => {
+    const deeper = (inner: string) => formatPayload(`{"a":${inner}}`, { maxDepth: 1 }).text;
+    expect(deeper('{"x":1}')).toBe('{\n  "a": {… truncated: 1 key nested deeper than 1 levels}\n}');
+    expect(deeper('{"x":1,"y":2}')).toBe('{\n  "a": {… truncated: 2 keys nested deeper than 1 levels}\n}');
+    expect(deeper("[1]")).toBe('{\n  "a": [… truncated: 1 item nested deeper than 1 levels]\n}');
+    expect(deeper("[1,2]")).toBe('{\n  "a": [… truncated: 2 items nested deeper than 1 levels]\n}');
+  });
+
+  it.each(["42", '"hello"', "null", "[]", "{}"])("a payload that is just %s is shown as it is", (raw) => {
+    expect(formatPayload(raw)).toEqual({ text: raw, truncated: false });
+  });
+});

@@ -124,9 +124,19 @@ describe("redirects after sign-in stay on this site", () => {
     );
   });
 
+  it("an encoded double slash is refused even when a stray % elsewhere would stop a strict decoder", () => {
+    for (const to of ["/%2f/evil.com/100%", "/%5C%5Cevil.com%zz", "/%2F%2fevil.com?q=%"]) expect(formatSafeRedirect(to, APP), to).toBe("/");
+  });
+
+  it.each(["/targets//kafka", "/search/100%", "/docs/%2f-is-a-slash"])("a path with a double slash or a percent sign later on, %j, is kept", (to) => {
+    expect(formatSafeRedirect(to, APP)).toBe(to);
+  });
+
   it("uses APP_ORIGIN: a full URL is refused even when it names the app's own origin", () => {
     expect(safeRedirect(`${env.APP_ORIGIN}/bounties`)).toBe("/");
     expect(safeRedirect("/bounties", "/settings")).toBe("/bounties");
     expect(safeRedirect("/.//evil.com", "/settings")).toBe("/settings");
+    // another host gives the fallback, not that host's path
+    expect(formatSafeRedirect("//evil.com/bounties", APP, "/settings")).toBe("/settings");
   });
 });
