@@ -13,9 +13,8 @@ import { InvalidField } from "../models/errors";
 import { listPersonas } from "../models/personas.server";
 import { changeTargetStatus, findRenamedTarget, restoreTarget, retireTarget, updateTarget } from "../models/target-edits.server";
 import { findTarget, getTargetParts, listCategories } from "../models/targets.server";
-import { choice, form as formSchema } from "../schemas/fields";
 import { parseForm, readForm } from "../schemas/form";
-import { formValues, RetireSchema, StatusChangeSchema, TARGET_FORM_ARRAYS, TargetFormSchema } from "../schemas/targets";
+import { formValues, RetireSchema, StatusChangeSchema, TARGET_FORM_ARRAYS, TargetEditIntentSchema as IntentSchema, TargetFormSchema } from "../schemas/targets";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(data ? `Edit ${data.target.name} · Club Zero` : "Not found · Club Zero");
 
@@ -36,8 +35,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     categories: listCategories(db).map((c) => c.category),
   });
 }
-
-const IntentSchema = formSchema({ intent: choice(["save", "status", "retire", "restore"], "That action was not understood: use the page's buttons.") });
 
 /** SSC members and admins: save the fields, change the status with evidence, retire or restore. */
 export async function action({ request, params }: ActionFunctionArgs) {

@@ -10,14 +10,16 @@ import { answerDomainErrors, notFound } from "../lib/responses";
 import { webPerson } from "../models/audit.server";
 import { InvalidField } from "../models/errors";
 import { acceptSuggestion, declineSuggestion, getSuggestionFor, isCatalogKeeper } from "../models/target-edits.server";
-import { choice, form as formSchema, wholeNumber } from "../schemas/fields";
 import { parseForm, readForm } from "../schemas/form";
-import { AcceptSuggestionSchema, DeclineSuggestionSchema, suggestSlug } from "../schemas/targets";
+import {
+  AcceptSuggestionSchema,
+  DeclineSuggestionSchema,
+  SuggestionIdSchema as IdSchema,
+  SuggestionIntentSchema as IntentSchema,
+  suggestSlug,
+} from "../schemas/targets";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(data ? `Suggestion: ${data.suggestion.name} · Club Zero` : "Not found · Club Zero");
-
-const IdSchema = formSchema({ id: wholeNumber("There is no such suggestion.") });
-const IntentSchema = formSchema({ intent: choice(["accept", "decline"], "That action was not understood: use the page's buttons.") });
 
 function suggestionId(params: { id?: string }): number {
   const parsed = IdSchema.safeParse({ id: params.id });

@@ -2,7 +2,7 @@
 // the reviewers' decisions on suggestions. Every message names its field.
 import { z } from "zod";
 import { PERSONA_SLUGS, TARGET_STATUSES } from "../lib/vocabulary";
-import { choice, form, text } from "./fields";
+import { choice, form, text, wholeNumber } from "./fields";
 
 /** Slugs that would shadow a page under /targets/. */
 export const RESERVED_TARGET_SLUGS = ["new", "suggest", "suggestions"] as const;
@@ -190,3 +190,11 @@ export function formValues(form: FormData): Record<string, string | string[] | u
   }
   return out;
 }
+
+// The edit and suggestion pages' intents, here rather than in the routes: a schema built at a
+// route module's top level would ship zod to the browser with the page.
+export const TargetEditIntentSchema = form({
+  intent: choice(["save", "status", "retire", "restore"], "That action was not understood: use the page's buttons."),
+});
+export const SuggestionIdSchema = form({ id: wholeNumber("There is no such suggestion.") });
+export const SuggestionIntentSchema = form({ intent: choice(["accept", "decline"], "That action was not understood: use the page's buttons.") });
