@@ -1,5 +1,6 @@
 // The server's background jobs. Each runs in one process at a time (app/jobs/runner.server.ts);
 // /admin shows their health. Later jobs (GitHub sync, package sync) are added here.
+import { runScheduledBackup } from "../models/backups.server";
 import { expireClaims, remindExpiringClaims } from "../models/bounties.server";
 import { queueDigests } from "../models/notifications.server";
 import { holdQueued, releaseHeld } from "../models/outbox.server";
@@ -44,5 +45,16 @@ export function serverJobs(db: Db, env: Env): { jobs: JobDefinition[]; close: ()
       },
     },
   ];
+  if (env.BACKUP_DIR && env.BACKUP_HOURS > 0) {
+    const dir = env.BACKUP_DIR;
+    jobs.push({
+      // A verified copy of the database and its receipts every BACKUP_HOURS, the newest BACKUP_KEEP kept.
+      name: "backup",
+      intervalMs: env.BACKUP_HOURS * 3_600_000,
+      run: async () => {
+        await runScheduledBackup(db, { dir, keep: env.BACKUP_KEEP, uploadsDir: env.UPLOADS_DIR });
+      },
+    });
+  }
   return { jobs, close: () => sender?.close() };
 }

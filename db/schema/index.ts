@@ -7,4 +7,5 @@ export * from "./github";
 export * from "./packages";
 export * from "./fund";
 export * from "./notifications";
+export * from "./operations";
 export * from "~/app/lib/vocabulary";
