@@ -2,9 +2,11 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "../auth/session.server";
 import { db } from "../db.server";
+import { env } from "../env.server";
 import { webhooksConfigured } from "../github/verify.server";
 import { formatRelative } from "../lib/dates";
 import { pageMeta } from "../lib/meta";
+import { lastBackup } from "../models/backups.server";
 import { getWebhookHealth } from "../models/github.server";
 import { listJobHealth } from "../models/jobs.server";
 import { countOutboxByState } from "../models/outbox.server";
@@ -13,11 +15,21 @@ export const meta: MetaFunction = () => pageMeta("Admin · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
-  return json({ configured: webhooksConfigured, health: getWebhookHealth(db), jobs: listJobHealth(db), outbox: countOutboxByState(db), now: Date.now() });
+  return json({
+    configured: webhooksConfigured,
+    health: getWebhookHealth(db),
+    jobs: listJobHealth(db),
+    outbox: countOutboxByState(db),
+    backup: lastBackup(db),
+    backupHours: env.BACKUP_DIR ? env.BACKUP_HOURS : 0,
+    now: Date.now(),
+  });
 }
 
+const megabytes = new Intl.NumberFormat("en", { style: "unit", unit: "megabyte", maximumFractionDigits: 1 });
+
 export default function AdminHome() {
-  const { configured, health, jobs, outbox, now } = useLoaderData<typeof loader>();
+  const { configured, health, jobs, outbox, backup, backupHours, now } = useLoaderData<typeof loader>();
   return (
     <>
       <header className="page-header">
@@ -26,6 +38,14 @@ export default function AdminHome() {
       <p className={`alert ${health.failures24h > 0 || !configured ? "alert--error" : "alert--ok"}`} role="status">
         GitHub webhooks: {configured ? "configured" : "not configured (set GITHUB_WEBHOOK_SECRET)"}. Last delivery{" "}
         {health.lastDeliveryAt ? formatRelative(health.lastDeliveryAt, now) : "never"}; {health.failures24h} failed in the last 24 hours.
+      </p>
+      <p className={`alert ${backup?.ok ? "alert--ok" : "alert--error"}`} role="status">
+        {backup === null
+          ? "Last backup: none yet."
+          : backup.ok
+            ? `Last backup: ${formatRelative(backup.at, now)}, ${megabytes.format((backup.sizeBytes ?? 0) / 1_000_000)}, verified (${backup.file}).`
+            : `Last backup failed ${formatRelative(backup.at, now)}: ${backup.error ?? "no reason recorded"} (${backup.file}).`}{" "}
+        {backupHours > 0 ? `Scheduled every ${backupHours === 1 ? "hour" : `${backupHours} hours`}.` : "No scheduled backups (set BACKUP_DIR)."}
       </p>
       <section aria-labelledby="jobs-heading" className="section">
         <h2 id="jobs-heading">Background jobs</h2>
