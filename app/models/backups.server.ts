@@ -18,6 +18,10 @@ const { backups } = schema;
 
 /** The scheduled job's names: `club-zero-2026-11-30T12-00-00Z.sqlite`. Pruning touches nothing else. */
 const SCHEDULED_NAME = /^club-zero-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.sqlite$/;
+/** What a scheduled run that was cut short (a kill, a power cut) leaves: swept at the next run. */
+const SCHEDULED_LEFTOVER = /^club-zero-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.(?:sqlite\.partial(?:\.sha256|-journal)?|uploads\.partial)$/;
+/** better-sqlite3's largest step: the rest of the database at once. */
+const ALL_PAGES = 0x7fffffff;
 /** Receipt files are stored under 32 random hex characters (app/lib/receipts.server.ts). */
 const RECEIPT_NAME = /^[0-9a-f]{32}$/;
 
@@ -159,7 +163,10 @@ export async function writeBackup(db: Db, target: string, uploadsDir: string): P
   cleanUp(); // what a run that died half-way left
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   try {
-    await db.$client.backup(partial);
+    // All pages in one step, from one read snapshot: copied in steps, the backup starts over each
+    // time another connection writes, and under steady writes it would never finish. One step
+    // holds the event loop for as long as the copy takes (milliseconds for a fund's database).
+    await db.$client.backup(partial, { progress: () => ALL_PAGES });
     fs.chmodSync(partial, 0o600); // password hashes and sessions are in it
     const copy = new Database(partial);
     let names: string[];
@@ -266,6 +273,11 @@ export function pruneBackups(dir: string, keep: number): string[] {
  */
 export async function runScheduledBackup(db: Db, options: { dir: string; keep: number; uploadsDir: string; now?: () => number }): Promise<BackupRun> {
   const now = options.now ?? Date.now;
+  // one scheduled run at a time (the job's lease), so any leftover is from a run that died
+  if (fs.existsSync(options.dir)) {
+    for (const name of fs.readdirSync(options.dir).filter((n) => SCHEDULED_LEFTOVER.test(n)))
+      fs.rmSync(path.join(options.dir, name), { recursive: true, force: true });
+  }
   const run = await backUpAndRecord(db, path.join(options.dir, scheduledBackupName(now())), options.uploadsDir, "schedule", now);
   if (!run.ok) throw new BackupRefused(`backup ${run.file} failed: ${run.error}`);
   pruneBackups(options.dir, options.keep);
@@ -341,7 +353,7 @@ export async function restoreBackup(live: Db, options: { backupFile: string; dat
     const source = new Database(backupFile, { readonly: true, fileMustExist: true });
     try {
       ledgerEntries = source.prepare("select count(*) from ledger_entries").pluck().get() as number;
-      await source.backup(incoming);
+      await source.backup(incoming, { progress: () => ALL_PAGES });
       fs.chmodSync(incoming, 0o600);
     } finally {
       source.close();

@@ -148,6 +148,37 @@ describe("restore drill", () => {
   });
 });
 
+describe("a backup under write load (DB-4)", () => {
+  it("a backup taken while another connection keeps posting donations verifies, and holds a prefix of the ledger", async () => {
+    const live = await liveInstance();
+    const writer = live.open();
+    const reader = live.open();
+    const admin = { ...webPerson({ id: 0, username: "treasurer", roles: ["admin"] }), userId: null, label: "load" };
+    let posted = 0;
+    const post = () =>
+      recordDonation(writer, admin, { date: "2026-11-20", donor: "Load", amountCents: 100, currency: "USD", reference: `LOAD-${++refNo}`, note: null });
+    const load = setInterval(() => {
+      for (let i = 0; i < 5; i++, posted++) post();
+    }, 1);
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      const run = await runScheduledBackup(reader, { dir: path.join(live.dir, "backups"), keep: 14, uploadsDir: live.uploads });
+      expect(run.ok).toBe(true);
+      await new Promise((r) => setTimeout(r, 50));
+      clearInterval(load);
+      const inBackup = ledgerAndReceipts(run.file).ledger;
+      const nowLive = ledgerAndReceipts(live.file).ledger;
+      expect(posted).toBeGreaterThan(0);
+      expect(inBackup.length).toBeLessThan(nowLive.length); // writes went on while it ran and after
+      expect(nowLive.slice(0, inBackup.length)).toEqual(inBackup);
+    } finally {
+      clearInterval(load);
+      writer.$client.close();
+      reader.$client.close();
+    }
+  });
+});
+
 describe("a backup that does not verify", () => {
   async function liveWithBackup() {
     const requester = await makeUser();
@@ -215,10 +246,13 @@ describe("a backup that does not verify", () => {
 });
 
 describe("scheduled backups", () => {
-  it("keeps exactly BACKUP_KEEP of its own backups, newest first, and never touches files it did not write", async () => {
+  it("keeps exactly BACKUP_KEEP of its own backups, newest first, sweeps a killed run's leftovers, and never touches files it did not write", async () => {
     const dir = freshFolder("keep");
     const foreign = ["club-zero-manual.sqlite", "notes.txt", "club-zero-2026-01-01T00-00-00Z.sqlite.bak"];
     for (const name of foreign) fs.writeFileSync(path.join(dir, name), "someone else's");
+    // what a run killed half-way leaves behind
+    fs.writeFileSync(path.join(dir, "club-zero-2026-11-29T00-00-00Z.sqlite.partial"), "half a database");
+    fs.mkdirSync(path.join(dir, "club-zero-2026-11-29T00-00-00Z.uploads.partial"));
     const start = Date.UTC(2026, 10, 30, 0, 0, 0);
     const times = [0, 1, 2, 3, 4].map((h) => start + h * 3_600_000);
     for (const at of times) {
