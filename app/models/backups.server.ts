@@ -274,7 +274,7 @@ export function pruneBackups(dir: string, keep: number): string[] {
 export async function runScheduledBackup(db: Db, options: { dir: string; keep: number; uploadsDir: string; now?: () => number }): Promise<BackupRun> {
   const now = options.now ?? Date.now;
   // one scheduled run at a time (the job's lease), so any leftover is from a run that died
-  if (fs.existsSync(options.dir)) {
+  if (fs.statSync(options.dir, { throwIfNoEntry: false })?.isDirectory()) {
     for (const name of fs.readdirSync(options.dir).filter((n) => SCHEDULED_LEFTOVER.test(n)))
       fs.rmSync(path.join(options.dir, name), { recursive: true, force: true });
   }
