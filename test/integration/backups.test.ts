@@ -148,6 +148,25 @@ describe("restore drill", () => {
   });
 });
 
+describe("npm run db:backup", () => {
+  it("writes the same verified backup as the job (database, checksum, receipts), records it, and will not overwrite a file", async () => {
+    const target = path.join(freshFolder("cli"), "by-hand.sqlite");
+    const env = { DATABASE_PATH: process.env.DATABASE_PATH!, UPLOADS_DIR: process.env.UPLOADS_DIR! };
+    const made = await runCliAsync("db/cli/backup.ts", [target], env);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stdout).toContain(`Backed up to ${target} and`);
+    expect(made.stdout).toContain("verified: integrity ok, ledger ok, receipts match.");
+    expect(fs.existsSync(checksumFileFor(target))).toBe(true);
+    expect(fs.statSync(uploadsFolderFor(target)).isDirectory()).toBe(true);
+    expect(uploadsFolderFor(target)).toBe(target.replace(/\.sqlite$/, ".uploads"));
+    expect(lastBackup(db)).toMatchObject({ file: target, ok: true });
+
+    const again = await runCliAsync("db/cli/backup.ts", [target], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`Backup failed: ${target} exists already; choose a new file name`);
+  });
+});
+
 describe("a backup under write load (DB-4)", () => {
   it("a backup taken while another connection keeps posting donations verifies, and holds a prefix of the ledger", async () => {
     const live = await liveInstance();
