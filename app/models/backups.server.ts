@@ -296,7 +296,8 @@ export interface LastBackup {
 
 /** The latest backup attempt (scheduled or by hand), for /admin and /metrics; null before the first. */
 export function lastBackup(db: Db): LastBackup | null {
-  const row = db.select().from(backups).orderBy(desc(backups.finishedAt), desc(backups.id)).limit(1).get();
+  // the last one recorded (ids only grow), whatever clock it was given
+  const row = db.select().from(backups).orderBy(desc(backups.id)).limit(1).get();
   if (!row) return null;
   return { at: row.finishedAt, file: row.file, sizeBytes: row.sizeBytes, ok: row.verified, ...(row.error ? { error: row.error } : {}) };
 }
