@@ -178,16 +178,9 @@ export async function writeBackup(db: Db, target: string, uploadsDir: string): P
     } finally {
       copy.close();
     }
-    fs.mkdirSync(partialUploads, { mode: 0o700 });
+    copyReceipts(uploadsDir, partialUploads, names);
     let sizeBytes = fs.statSync(partial).size;
-    for (const name of names) {
-      const source = path.join(uploadsDir, name);
-      // A receipt missing from UPLOADS_DIR is left out here and named by the verification below.
-      if (!RECEIPT_NAME.test(name) || !fs.existsSync(source)) continue;
-      fs.copyFileSync(source, path.join(partialUploads, name), fs.constants.COPYFILE_EXCL);
-      fs.chmodSync(path.join(partialUploads, name), 0o600);
-      sizeBytes += fs.statSync(source).size;
-    }
+    for (const name of fs.readdirSync(partialUploads)) sizeBytes += fs.statSync(path.join(partialUploads, name)).size;
     fs.writeFileSync(checksumFileFor(partial), `${sha256File(partial)}  ${path.basename(file)}\n`, { mode: 0o600 });
     const findings = verifyBackup(partial, partialUploads);
     if (findings.length > 0) throw new BackupRefused(`the backup did not verify`, findings);
@@ -195,7 +188,7 @@ export async function writeBackup(db: Db, target: string, uploadsDir: string): P
     fs.renameSync(partialUploads, uploadsFolder);
     fs.renameSync(checksumFileFor(partial), checksumFileFor(file));
     fs.renameSync(partial, file);
-    syncFolder(path.dirname(file));
+    syncPath(path.dirname(file));
     return { file, uploadsFolder, sizeBytes, receiptFiles: names.length };
   } catch (error) {
     cleanUp();
@@ -203,14 +196,32 @@ export async function writeBackup(db: Db, target: string, uploadsDir: string): P
   }
 }
 
-/** Makes renames in `dir` durable (a directory's entries are data too). */
-function syncFolder(dir: string) {
-  const fd = fs.openSync(dir, "r");
+/** Makes a file's bytes, or a folder's entries (renames), durable before what depends on them. */
+function syncPath(file: string) {
+  const fd = fs.openSync(file, "r");
   try {
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** Copies receipt files (stored names only) into a new folder, each 0600 and synced; returns how many. */
+function copyReceipts(from: string, to: string, names: string[]): number {
+  fs.mkdirSync(to, { recursive: true, mode: 0o700 });
+  let copied = 0;
+  for (const name of names) {
+    const source = path.join(from, name);
+    // A receipt missing from the source is left out here; verification names it.
+    if (!RECEIPT_NAME.test(name) || !fs.existsSync(source)) continue;
+    const target = path.join(to, name);
+    fs.copyFileSync(source, target, fs.constants.COPYFILE_EXCL);
+    fs.chmodSync(target, 0o600);
+    syncPath(target);
+    copied += 1;
+  }
+  syncPath(to);
+  return copied;
 }
 
 export type BackupRun = ({ ok: true } & WrittenBackup) | { ok: false; file: string; error: string };
@@ -348,7 +359,7 @@ export async function restoreBackup(live: Db, options: { backupFile: string; dat
   const cleanUp = () => {
     for (const leftover of [incoming, `${incoming}-journal`, incomingUploads]) fs.rmSync(leftover, { recursive: true, force: true });
   };
-  let receiptFiles = 0;
+  let receiptFiles: number;
   let ledgerEntries: number;
   try {
     const source = new Database(backupFile, { readonly: true, fileMustExist: true });
@@ -359,13 +370,7 @@ export async function restoreBackup(live: Db, options: { backupFile: string; dat
     } finally {
       source.close();
     }
-    fs.mkdirSync(incomingUploads, { recursive: true, mode: 0o700 });
-    for (const name of fs.existsSync(backupUploads) ? fs.readdirSync(backupUploads) : []) {
-      if (!RECEIPT_NAME.test(name)) continue;
-      fs.copyFileSync(path.join(backupUploads, name), path.join(incomingUploads, name), fs.constants.COPYFILE_EXCL);
-      fs.chmodSync(path.join(incomingUploads, name), 0o600);
-      receiptFiles += 1;
-    }
+    receiptFiles = copyReceipts(backupUploads, incomingUploads, fs.existsSync(backupUploads) ? fs.readdirSync(backupUploads) : []);
 
     // Everything committed goes into the main file; the last connection's close then removes
     // -wal and -shm. If they are still there, another process has the database open.
@@ -390,8 +395,8 @@ export async function restoreBackup(live: Db, options: { backupFile: string; dat
   }
   fs.mkdirSync(path.dirname(uploadsDir), { recursive: true });
   fs.renameSync(incomingUploads, uploadsDir);
-  syncFolder(path.dirname(databasePath));
-  syncFolder(path.dirname(uploadsDir));
+  syncPath(path.dirname(databasePath));
+  syncPath(path.dirname(uploadsDir));
   return { backupFile, databasePath, databaseAside, uploadsDir, uploadsAside, receiptFiles, ledgerEntries };
 }
 
