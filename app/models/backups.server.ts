@@ -318,6 +318,15 @@ export function lastVerifiedBackupAt(db: Db): number | null {
   return (db.$client.prepare("select max(finished_at) from backups where verified = 1").pluck().get() as number | null) ?? null;
 }
 
+/**
+ * Scheduled backups are on (`hours` > 0) and no backup has verified for two of their intervals:
+ * the job stopped running, or keeps failing. A missed run alone is not overdue.
+ */
+export function isBackupOverdue(db: Db, hours: number, now = Date.now()): boolean {
+  if (hours <= 0) return false;
+  return (lastVerifiedBackupAt(db) ?? 0) < now - 2 * hours * 3_600_000;
+}
+
 export interface RestoreReport {
   backupFile: string;
   databasePath: string;

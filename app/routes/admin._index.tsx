@@ -6,7 +6,7 @@ import { env } from "../env.server";
 import { webhooksConfigured } from "../github/verify.server";
 import { formatRelative } from "../lib/dates";
 import { pageMeta } from "../lib/meta";
-import { lastBackup } from "../models/backups.server";
+import { isBackupOverdue, lastBackup } from "../models/backups.server";
 import { getWebhookHealth } from "../models/github.server";
 import { listJobHealth } from "../models/jobs.server";
 import { countOutboxByState } from "../models/outbox.server";
@@ -22,6 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     outbox: countOutboxByState(db),
     backup: lastBackup(db),
     backupHours: env.BACKUP_DIR ? env.BACKUP_HOURS : 0,
+    backupOverdue: isBackupOverdue(db, env.BACKUP_DIR ? env.BACKUP_HOURS : 0),
     now: Date.now(),
   });
 }
@@ -29,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const megabytes = new Intl.NumberFormat("en", { style: "unit", unit: "megabyte", maximumFractionDigits: 1 });
 
 export default function AdminHome() {
-  const { configured, health, jobs, outbox, backup, backupHours, now } = useLoaderData<typeof loader>();
+  const { configured, health, jobs, outbox, backup, backupHours, backupOverdue, now } = useLoaderData<typeof loader>();
   return (
     <>
       <header className="page-header">
@@ -39,13 +40,14 @@ export default function AdminHome() {
         GitHub webhooks: {configured ? "configured" : "not configured (set GITHUB_WEBHOOK_SECRET)"}. Last delivery{" "}
         {health.lastDeliveryAt ? formatRelative(health.lastDeliveryAt, now) : "never"}; {health.failures24h} failed in the last 24 hours.
       </p>
-      <p className={`alert ${backup?.ok ? "alert--ok" : "alert--error"}`} role="status">
+      <p className={`alert ${backup?.ok && !backupOverdue ? "alert--ok" : "alert--error"}`} role="status">
         {backup === null
           ? "Last backup: none yet."
           : backup.ok
             ? `Last backup: ${formatRelative(backup.at, now)}, ${megabytes.format((backup.sizeBytes ?? 0) / 1_000_000)}, verified (${backup.file}).`
             : `Last backup failed ${formatRelative(backup.at, now)}: ${backup.error ?? "no reason recorded"} (${backup.file}).`}{" "}
         {backupHours > 0 ? `Scheduled every ${backupHours === 1 ? "hour" : `${backupHours} hours`}.` : "No scheduled backups (set BACKUP_DIR)."}
+        {backupOverdue ? ` Overdue: no backup has verified in the last ${2 * backupHours} hours.` : ""}
       </p>
       <section aria-labelledby="jobs-heading" className="section">
         <h2 id="jobs-heading">Background jobs</h2>

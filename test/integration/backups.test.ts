@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { db, openDatabase, type Db } from "~/app/db.server";
 import { storeReceiptFile } from "~/app/lib/receipts.server";
 import { webPerson } from "~/app/models/audit.server";
-import { checksumFileFor, lastBackup, runScheduledBackup, scheduledBackupName, uploadsFolderFor } from "~/app/models/backups.server";
+import { checksumFileFor, isBackupOverdue, lastBackup, runScheduledBackup, scheduledBackupName, uploadsFolderFor } from "~/app/models/backups.server";
 import { createExpense, type ExpenseInput } from "~/app/models/expenses.server";
 import { recordDonation, verifyLedger } from "~/app/models/ledger.server";
 import { loader as adminLoader } from "~/app/routes/admin._index";
@@ -297,6 +297,21 @@ describe("scheduled backups", () => {
 
     const good = await runScheduledBackup(db, { dir: freshFolder("good"), keep: 3, uploadsDir: process.env.UPLOADS_DIR! });
     expect((await page()).backup).toMatchObject({ ok: true, file: good.file, sizeBytes: fs.statSync(good.file).size });
+  });
+
+  it("scheduled backups are overdue once none has verified for two intervals, and never when they are off", async () => {
+    const good = await runScheduledBackup(db, { dir: freshFolder("overdue"), keep: 3, uploadsDir: process.env.UPLOADS_DIR! });
+    expect(good.ok).toBe(true);
+    const at = lastBackup(db)!.at;
+    expect(isBackupOverdue(db, 24, at + 47 * 3_600_000)).toBe(false); // one run missed: not yet
+    expect(isBackupOverdue(db, 24, at + 49 * 3_600_000)).toBe(true);
+    expect(isBackupOverdue(db, 1, at + 3 * 3_600_000)).toBe(true);
+    expect(isBackupOverdue(db, 0, at + 1_000 * 3_600_000)).toBe(false);
+    // a failure does not reset the clock: only a verified backup does
+    const blocker = path.join(freshFolder("overdue-fail"), "not-a-folder");
+    fs.writeFileSync(blocker, "a file where the backup folder should be");
+    await expect(runScheduledBackup(db, { dir: blocker, keep: 3, uploadsDir: process.env.UPLOADS_DIR!, now: () => at + 48 * 3_600_000 })).rejects.toThrow();
+    expect(isBackupOverdue(db, 24, at + 49 * 3_600_000)).toBe(true);
   });
 
   it("a server started with BACKUP_DIR backs up at once, shows it on /admin, and db:restore refuses to run under it", { retry: 2 }, async () => {
