@@ -1,5 +1,7 @@
+import fs from "node:fs";
 import { isIP } from "node:net";
 import { z } from "zod";
+import { LOG_LEVELS } from "./log.server";
 
 /** Express's `trust proxy`: false (no proxy), a hop count, or addresses/CIDR ranges/named ranges. */
 export type TrustProxy = false | number | string[];
@@ -80,6 +82,31 @@ const EnvSchema = z.object({
   GITHUB_WEBHOOK_SECRET_PREVIOUS: z.string().min(32, "must be at least 32 characters").optional(),
   /** Optional GitHub token: lets Club Zero fetch an issue's state when it is linked, and `npm run github:sync`. */
   GITHUB_TOKEN: z.string().min(1).optional(),
+  /** The GitHub App (the recommended setup): its id, and its private key as PEM text or a file holding it. */
+  GITHUB_APP_ID: z.coerce
+    .number({ error: "must be the App ID shown on the app's settings page (a number)" })
+    .int("must be a whole number")
+    .positive()
+    .optional(),
+  GITHUB_APP_PRIVATE_KEY: z
+    .string()
+    // a key pasted into one line of an env file has "\n" where its line breaks were
+    .transform((value) => value.replace(/\\n/g, "\n"))
+    .refine((value) => /-----BEGIN (?:RSA )?PRIVATE KEY-----/.test(value), "must be the PEM private key downloaded from the app's settings page")
+    .optional(),
+  GITHUB_APP_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  /** Minutes between scheduled syncs of linked GitHub issues (fractions allowed); 0 turns the sync off. */
+  GITHUB_SYNC_MINUTES: z.coerce
+    .number({ error: "must be a number of minutes (0 turns the sync off)" })
+    .min(0, "must be 0 (off) or more")
+    .max(1440, "must be at most 1440 (a day)")
+    .default(15),
+  /** Minutes between searches for upstream issues mentioning SPIFFE/SPIRE (the "Suggested issues" queue); 0 turns it off. */
+  GITHUB_DISCOVERY_MINUTES: z.coerce
+    .number({ error: "must be a number of minutes (0 turns discovery off)" })
+    .min(0, "must be 0 (off) or more")
+    .max(10_080, "must be at most 10080 (a week)")
+    .default(1440),
   FUND_NAME: z.string().min(1).max(100).default("Travel & Conference Fund"),
   FUND_CURRENCY: z
     .string()
@@ -152,10 +179,43 @@ const EnvSchema = z.object({
   BACKUP_HOURS: wholeNumber("hours", 0, 8760).optional(),
   /** How many of its own backups the job keeps in BACKUP_DIR; older ones are removed. */
   BACKUP_KEEP: wholeNumber("backups", 1, 1000).default(14),
+  /** How much the JSON log says: fatal, error, warn, info (one line per request and job run), debug, trace or silent. */
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  /** Bearer token that opens /metrics on the main port; unset, /metrics is not served there. */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters (e.g. openssl rand -hex 16)").optional(),
+  /** A second port, on 127.0.0.1 only, that serves /metrics without a token (for a local Prometheus or agent). */
+  METRICS_PORT: z.coerce
+    .number({ error: "must be a whole number from 1 to 65535" })
+    .int("must be a whole number from 1 to 65535")
+    .min(1, "must be a whole number from 1 to 65535")
+    .max(65535, "must be a whole number from 1 to 65535")
+    .optional(),
+  /** On SIGTERM/SIGINT: how long requests in flight and running jobs get to finish before the process exits anyway. */
+  SHUTDOWN_SECONDS: wholeNumber("seconds", 1, 300).default(10),
+  /** Hours between package syncs from the sources (Repology, Helm, OCI registry, GitHub releases); 0 turns the job off. */
+  PACKAGES_SYNC_HOURS: z.coerce
+    .number({ error: "must be a number of hours (0 turns the sync off)" })
+    .min(0, "must be 0 (off) or more")
+    .max(720, "must be at most 720 (30 days)")
+    .default(24),
+  /** Repology's site; its API is under /api/v1. Tests point these three at local servers. */
+  REPOLOGY_URL: z.url({ error: "must be a URL" }).default("https://repology.org"),
+  /** The Helm chart repository whose index.yaml lists the SPIFFE charts. */
+  HELM_REPO_URL: z.url({ error: "must be a URL" }).default("https://spiffe.github.io/helm-charts-hardened"),
+  /** The OCI registry the SPIFFE images are on (its /v2/ API). */
+  OCI_REGISTRY_URL: z.url({ error: "must be a URL" }).default("https://ghcr.io"),
 });
 
 /** Variables whose values are never repeated in a message (they may carry passwords). */
-const SECRET_VARIABLES = new Set(["SMTP_URL", "GITHUB_WEBHOOK_SECRET", "GITHUB_WEBHOOK_SECRET_PREVIOUS", "GITHUB_CLIENT_SECRET", "GITHUB_TOKEN"]);
+const SECRET_VARIABLES = new Set([
+  "METRICS_TOKEN",
+  "SMTP_URL",
+  "GITHUB_WEBHOOK_SECRET",
+  "GITHUB_WEBHOOK_SECRET_PREVIOUS",
+  "GITHUB_CLIENT_SECRET",
+  "GITHUB_TOKEN",
+  "GITHUB_APP_PRIVATE_KEY",
+]);
 
 export type Env = Omit<z.infer<typeof EnvSchema>, "BACKUP_HOURS"> & { APP_ORIGIN: string; MAIL_FROM: string; BACKUP_HOURS: number };
 
@@ -163,6 +223,16 @@ export class EnvError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "EnvError";
+  }
+}
+
+/** A PEM key read from a file, or null when it cannot be read or is not one. */
+function readKeyFile(file: string): string | null {
+  try {
+    const text = fs.readFileSync(file, "utf8");
+    return /-----BEGIN (?:RSA )?PRIVATE KEY-----/.test(text) ? text : null;
+  } catch {
+    return null;
   }
 }
 
@@ -177,6 +247,19 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (Boolean(data.GITHUB_CLIENT_ID) !== Boolean(data.GITHUB_CLIENT_SECRET)) {
       problems.push("GITHUB_CLIENT_SECRET: GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET must be set together");
     }
+    if (data.GITHUB_APP_PRIVATE_KEY && data.GITHUB_APP_PRIVATE_KEY_FILE) {
+      problems.push("GITHUB_APP_PRIVATE_KEY_FILE: set GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE, not both");
+    }
+    let appKey = data.GITHUB_APP_PRIVATE_KEY;
+    if (data.GITHUB_APP_PRIVATE_KEY_FILE && !appKey) {
+      appKey = readKeyFile(data.GITHUB_APP_PRIVATE_KEY_FILE) ?? undefined;
+      if (!appKey)
+        problems.push(`GITHUB_APP_PRIVATE_KEY_FILE=${JSON.stringify(data.GITHUB_APP_PRIVATE_KEY_FILE)}: must be a readable file holding a PEM private key`);
+    }
+    if (Boolean(data.GITHUB_APP_ID) !== Boolean(data.GITHUB_APP_PRIVATE_KEY || data.GITHUB_APP_PRIVATE_KEY_FILE)) {
+      problems.push("GITHUB_APP_ID: GITHUB_APP_ID and a private key (GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE) must be set together");
+    }
+    data.GITHUB_APP_PRIVATE_KEY = appKey;
     if (data.SEED_DEMO === "1" && data.NODE_ENV === "production") {
       problems.push(
         "SEED_DEMO=1: demo fund history is never seeded with NODE_ENV=production (the ledger is append-only: demo money could never be taken out again); unset SEED_DEMO",

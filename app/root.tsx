@@ -144,6 +144,9 @@ export function Layout({ children }: { children: ReactNode }) {
                   </NavLink>
                 </li>
                 <li>
+                  <NavLink to="/tutorials">Tutorials</NavLink>
+                </li>
+                <li>
                   <NavLink to="/packages">Packages</NavLink>
                 </li>
                 <li>
@@ -169,6 +172,11 @@ export function Layout({ children }: { children: ReactNode }) {
                         <span className="sr-only"> waiting</span>
                       </span>
                     </NavLink>
+                  </li>
+                ) : null}
+                {user?.roles.includes("ssc") || user?.roles.includes("admin") ? (
+                  <li>
+                    <NavLink to="/suggestions">Suggested issues</NavLink>
                   </li>
                 ) : null}
                 {user?.roles.includes("admin") ? (

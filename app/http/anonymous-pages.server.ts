@@ -30,6 +30,8 @@ export interface AnonymousPagesOptions {
   /** Absolute origin the render sees (APP_ORIGIN), never the client's Host header. */
   origin: string;
   cdnMaxAgeSeconds: number;
+  /** Told what happened to each request it answered. */
+  count?: (result: "hit" | "miss" | "pass") => void;
 }
 
 export function anonymousPages(options: AnonymousPagesOptions) {
@@ -72,6 +74,7 @@ export function anonymousPages(options: AnonymousPagesOptions) {
     res.vary("Accept-Language");
     res.vary("Cookie");
     res.setHeader("X-Page-Cache", state);
+    options.count?.(state);
     if (entry.status !== 200) {
       res.status(entry.status).end(entry.identity);
       return;

@@ -1,9 +1,13 @@
 // The server's background jobs. Each runs in one process at a time (app/jobs/runner.server.ts);
 // /admin shows their health. Later jobs (GitHub sync, package sync) are added here.
+import { githubConfigured } from "../github/auth.server";
+import { discoverIssues } from "../github/discovery.server";
+import { syncGithub } from "../github/sync.server";
 import { runScheduledBackup } from "../models/backups.server";
 import { expireClaims, remindExpiringClaims } from "../models/bounties.server";
 import { queueDigests } from "../models/notifications.server";
 import { holdQueued, releaseHeld } from "../models/outbox.server";
+import { sourceSettingsFrom, syncPackages } from "../packages/sync.server";
 import { deliverOutbox } from "./deliver.server";
 import { createSmtpSender } from "./smtp.server";
 import type { Db } from "../db.server";
@@ -53,6 +57,40 @@ export function serverJobs(db: Db, env: Env): { jobs: JobDefinition[]; close: ()
       intervalMs: env.BACKUP_HOURS * 3_600_000,
       run: async () => {
         await runScheduledBackup(db, { dir, keep: env.BACKUP_KEEP, uploadsDir: env.UPLOADS_DIR });
+      },
+    });
+  }
+  if (env.PACKAGES_SYNC_HOURS > 0) {
+    const settings = sourceSettingsFrom(env);
+    jobs.push({
+      // Package versions from Repology, the Helm repository, the registry and GitHub releases.
+      // A source that failed is left alone until its backoff is over.
+      name: "packages-sync",
+      intervalMs: Math.round(env.PACKAGES_SYNC_HOURS * 3_600_000),
+      run: async ({ signal }) => {
+        await syncPackages(db, settings, { respectBackoff: true, signal });
+      },
+    });
+  }
+  if (githubConfigured() && env.GITHUB_SYNC_MINUTES > 0) {
+    jobs.push({
+      // Linked GitHub issues and PRs of repositories that never send us a webhook.
+      name: "github-sync",
+      intervalMs: Math.round(env.GITHUB_SYNC_MINUTES * 60_000),
+      run: async ({ signal }) => {
+        const report = await syncGithub(db, { signal });
+        if (report.failed.length > 0) throw new Error(`GitHub sync failed for ${report.failed.map((f) => f.repo).join(", ")} (see /admin).`);
+      },
+    });
+  }
+  if (githubConfigured() && env.GITHUB_DISCOVERY_MINUTES > 0) {
+    jobs.push({
+      // Upstream issues mentioning SPIFFE/SPIRE, for the "Suggested issues" queue (search: 30 a minute).
+      name: "github-discovery",
+      intervalMs: Math.round(env.GITHUB_DISCOVERY_MINUTES * 60_000),
+      run: async ({ signal }) => {
+        const report = await discoverIssues(db, { signal });
+        if (report.failed.length > 0) throw new Error(`GitHub discovery failed for ${report.failed.map((f) => f.repo).join(", ")}.`);
       },
     });
   }

@@ -102,6 +102,16 @@ export const PACKAGE_ORIGINS = ["distribution", "third-party"] as const;
 export const MATRIX_STATUSES = [...PACKAGE_STATUSES, "missing"] as const;
 export type PackageOrigin = (typeof PACKAGE_ORIGINS)[number];
 
+/**
+ * Where package versions are read from without anyone typing them (app/packages/): GitHub
+ * releases (the upstream version), Repology (distribution repositories), a Helm chart
+ * repository's index.yaml, and an OCI registry's tag list.
+ */
+export const PACKAGE_SOURCES = ["github", "repology", "helm", "oci"] as const;
+export type PackageSource = (typeof PACKAGE_SOURCES)[number];
+/** Who changed a package's version: its source (a sync) or a person (register, edit, claim). */
+export const PACKAGE_VERSION_SIDES = ["source", "person"] as const;
+
 // The community fund
 
 export const LEDGER_KINDS = ["donation", "reimbursement", "reversal"] as const;
@@ -167,3 +177,18 @@ export type EmailTokenPurpose = (typeof EMAIL_TOKEN_PURPOSES)[number];
 /** Who made a backup: the scheduled `backup` job, or `npm run db:backup` by hand. */
 export const BACKUP_SOURCES = ["schedule", "command"] as const;
 export type BackupSource = (typeof BACKUP_SOURCES)[number];
+// Tutorials and their translations
+
+/**
+ * A tutorial's (or a translation's) state: written as a `draft`, sent `in_review`, `published`
+ * by an SSC member or admin who is not one of its authors, `unpublished` with a reason.
+ * See app/lib/tutorial-lifecycle.ts for the moves.
+ */
+export const TUTORIAL_STATUSES = ["draft", "in_review", "published", "unpublished"] as const;
+export type TutorialStatus = (typeof TUTORIAL_STATUSES)[number];
+
+/** The language tutorials are written in first; translations go from it into others. */
+export const SOURCE_LANGUAGE = "en";
+/** A discovered upstream issue waiting for an SSC member or admin: linked to its target, or dismissed (remembered). */
+export const SUGGESTION_STATUSES = ["suggested", "linked", "dismissed"] as const;
+export type SuggestionStatus = (typeof SUGGESTION_STATUSES)[number];

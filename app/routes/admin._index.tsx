@@ -1,15 +1,21 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "../auth/session.server";
+import { GithubSyncHealth } from "../components/github";
 import { db } from "../db.server";
 import { env } from "../env.server";
+import { githubAuth } from "../github/auth.server";
 import { webhooksConfigured } from "../github/verify.server";
 import { formatRelative } from "../lib/dates";
+import { SOURCE_NAMES } from "../lib/distros";
 import { pageMeta } from "../lib/meta";
 import { isBackupOverdue, lastBackup } from "../models/backups.server";
+import { listInstallations } from "../models/github-installations.server";
+import { listSyncHealth } from "../models/github-sync.server";
 import { getWebhookHealth } from "../models/github.server";
 import { listJobHealth } from "../models/jobs.server";
 import { countOutboxByState } from "../models/outbox.server";
+import { listSourceHealth } from "../models/package-sources.server";
 
 export const meta: MetaFunction = () => pageMeta("Admin · Club Zero");
 
@@ -23,6 +29,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     backup: lastBackup(db),
     backupHours: env.BACKUP_DIR ? env.BACKUP_HOURS : 0,
     backupOverdue: isBackupOverdue(db, env.BACKUP_DIR ? env.BACKUP_HOURS : 0),
+    sources: listSourceHealth(db),
+    sync: { mode: githubAuth.mode, minutes: env.GITHUB_SYNC_MINUTES, repos: listSyncHealth(db) },
+    installations: listInstallations(db),
     now: Date.now(),
   });
 }
@@ -30,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const megabytes = new Intl.NumberFormat("en", { style: "unit", unit: "megabyte", maximumFractionDigits: 1 });
 
 export default function AdminHome() {
-  const { configured, health, jobs, outbox, backup, backupHours, backupOverdue, now } = useLoaderData<typeof loader>();
+  const { configured, health, jobs, outbox, sources, sync, installations, backup, backupHours, backupOverdue, now } = useLoaderData<typeof loader>();
   return (
     <>
       <header className="page-header">
@@ -86,12 +95,45 @@ export default function AdminHome() {
           </table>
         )}
       </section>
+      <GithubSyncHealth sync={sync} installations={installations} now={now} />
+      <section aria-labelledby="sources-heading" className="section">
+        <h2 id="sources-heading">Package sources</h2>
+        <p className="muted">
+          Read by the <code>packages-sync</code> job (every <code>PACKAGES_SYNC_HOURS</code>) and by <code>npm run packages:sync</code>. A failing source keeps
+          its last data and is left alone until its retry time.
+        </p>
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Source</th>
+              <th scope="col">Last success</th>
+              <th scope="col">Last error</th>
+              <th scope="col">Failures in a row</th>
+              <th scope="col">Next try</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sources.map((s) => (
+              <tr key={s.source}>
+                <th scope="row">{SOURCE_NAMES[s.source]}</th>
+                <td>{s.lastSuccessAt ? formatRelative(s.lastSuccessAt, now) : "never"}</td>
+                <td>{s.lastError && s.lastErrorAt ? `${formatRelative(s.lastErrorAt, now)}: ${s.lastError}` : ""}</td>
+                <td>{s.failures}</td>
+                <td>{s.retryAt > now ? formatRelative(s.retryAt, now) : "at the next sync"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
       <ul className="target-list">
         <li className="card">
           <Link to="/admin/outbox">Outbox</Link> — {outbox.queued ?? 0} queued, {outbox.held ?? 0} held, {outbox.failed ?? 0} failed, {outbox.sent ?? 0} sent.
         </li>
         <li className="card">
           <Link to="/admin/users">Users and roles</Link> — grant roles, disable accounts, see the audit trail.
+        </li>
+        <li className="card">
+          <Link to="/admin/github-app">GitHub App</Link> — create Club Zero's GitHub App from its manifest in a few clicks.
         </li>
         <li className="card">
           <Link to="/admin/webhooks">Webhook deliveries</Link> — every delivery, its payload and outcome; replay one.

@@ -550,6 +550,8 @@ async function main() {
       GITHUB_WEBHOOK_SECRET: secret,
       SEED_DEMO: "0",
       CLUBZERO_QUIET_LOG: "1",
+      // measured without the package sync asking the public sources
+      PACKAGES_SYNC_HOURS: "0",
       WEB_CONCURRENCY: String(WORKERS),
     },
     "is listening on",

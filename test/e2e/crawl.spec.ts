@@ -34,6 +34,13 @@ const PAGES = [
   "/admin/users",
   "/admin/webhooks",
   "/targets/nope",
+  "/tutorials",
+  "/tutorials?lang=de",
+  "/tutorials/new?target=envoy",
+  "/tutorials/envoy-with-spires-sds-certificates-that-rotate-themselves",
+  "/tutorials/envoy-with-spires-sds-certificates-that-rotate-themselves/edit",
+  "/tutorials/envoy-with-spires-sds-certificates-that-rotate-themselves/history",
+  "/tutorials/envoy-with-spires-sds-certificates-that-rotate-themselves/translations/de/edit",
 ];
 
 describe("every page in the browser", () => {
