@@ -314,32 +314,43 @@ describe("scheduled backups", () => {
     expect(isBackupOverdue(db, 24, at + 49 * 3_600_000)).toBe(true);
   });
 
-  it("a server started with BACKUP_DIR backs up at once, shows it on /admin, and db:restore refuses to run under it", { retry: 2 }, async () => {
-    const dir = freshFolder("server");
-    const backupDir = path.join(dir, "backups");
-    const uploads = path.join(dir, "uploads");
-    const server = await startServer({ BACKUP_DIR: backupDir, UPLOADS_DIR: uploads });
-    try {
-      const deadline = Date.now() + 20_000;
-      let written: string | undefined;
-      while (!written && Date.now() < deadline) {
-        written = fs.existsSync(backupDir) ? fs.readdirSync(backupDir).find((name) => /^club-zero-.*Z\.sqlite$/.test(name)) : undefined;
-        if (!written) await new Promise((r) => setTimeout(r, 100));
+  it(
+    "a server started with BACKUP_DIR backs up at once, shows it on /admin and in /metrics, and db:restore refuses to run under it",
+    { retry: 2 },
+    async () => {
+      const dir = freshFolder("server");
+      const backupDir = path.join(dir, "backups");
+      const uploads = path.join(dir, "uploads");
+      const metricsToken = "backup-metrics-token-0123456789";
+      const server = await startServer({ BACKUP_DIR: backupDir, UPLOADS_DIR: uploads, METRICS_TOKEN: metricsToken });
+      try {
+        const deadline = Date.now() + 20_000;
+        let written: string | undefined;
+        while (!written && Date.now() < deadline) {
+          written = fs.existsSync(backupDir) ? fs.readdirSync(backupDir).find((name) => /^club-zero-.*Z\.sqlite$/.test(name)) : undefined;
+          if (!written) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(written, server.output()).toBeDefined();
+
+        const cookie = await addUserAndSignIn(server, "backup-admin", "a long enough admin passphrase", ["--role", "admin"]);
+        const html = await (await fetch(`${server.url}/admin`, { headers: { Cookie: cookie } })).text();
+        expect(html).toMatch(/Last backup: just now, [\d.]+ MB, verified/);
+        expect(html).toContain("Scheduled every 24 hours.");
+
+        const metrics = await (await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${metricsToken}` } })).text();
+        expect(metrics).toMatch(/^clubzero_backup_last_ok 1$/m);
+        const at = Number(/^clubzero_backup_last_verified_timestamp_seconds (\S+)$/m.exec(metrics)?.[1]);
+        expect(Math.abs(at - fs.statSync(path.join(backupDir, written!)).mtimeMs / 1000)).toBeLessThan(60);
+        expect(Number(/^clubzero_backup_last_size_bytes (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(fs.statSync(path.join(backupDir, written!)).size);
+
+        const refused = await restore(path.join(backupDir, written!), { file: server.databasePath, uploads });
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toMatch(/Restore refused: a server is running on .* \(process .*:\d+:[0-9a-f]+ holds the ".+" job until .*\); stop it first/);
+        const res = await fetch(`${server.url}/healthz`);
+        expect(res.status).toBe(200);
+      } finally {
+        await server.stop();
       }
-      expect(written, server.output()).toBeDefined();
-
-      const cookie = await addUserAndSignIn(server, "backup-admin", "a long enough admin passphrase", ["--role", "admin"]);
-      const html = await (await fetch(`${server.url}/admin`, { headers: { Cookie: cookie } })).text();
-      expect(html).toMatch(/Last backup: just now, [\d.]+ MB, verified/);
-      expect(html).toContain("Scheduled every 24 hours.");
-
-      const refused = await restore(path.join(backupDir, written!), { file: server.databasePath, uploads });
-      expect(refused.code).toBe(1);
-      expect(refused.stderr).toMatch(/Restore refused: a server is running on .* \(process .*:\d+:[0-9a-f]+ holds the ".+" job until .*\); stop it first/);
-      const res = await fetch(`${server.url}/healthz`);
-      expect(res.status).toBe(200);
-    } finally {
-      await server.stop();
-    }
-  });
+    },
+  );
 });
