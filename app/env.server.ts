@@ -173,6 +173,12 @@ const EnvSchema = z.object({
   PAGE_CACHE_MB: wholeNumber("megabytes", 0, 4096).default(32),
   /** How long a CDN in front may serve an anonymous page without asking again (s-maxage); 0: it must always ask. */
   CDN_MAX_AGE_SECONDS: wholeNumber("seconds", 0, 3600).default(5),
+  /** Where the `backup` job writes verified copies of the database and receipts; unset: no scheduled backups. */
+  BACKUP_DIR: z.string().min(1).optional(),
+  /** Hours between scheduled backups; unset: 24 with BACKUP_DIR, else 0 (off). */
+  BACKUP_HOURS: wholeNumber("hours", 0, 8760).optional(),
+  /** How many of its own backups the job keeps in BACKUP_DIR; older ones are removed. */
+  BACKUP_KEEP: wholeNumber("backups", 1, 1000).default(14),
   /** How much the JSON log says: fatal, error, warn, info (one line per request and job run), debug, trace or silent. */
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   /** Bearer token that opens /metrics on the main port; unset, /metrics is not served there. */
@@ -211,7 +217,7 @@ const SECRET_VARIABLES = new Set([
   "GITHUB_APP_PRIVATE_KEY",
 ]);
 
-export type Env = z.infer<typeof EnvSchema> & { APP_ORIGIN: string; MAIL_FROM: string };
+export type Env = Omit<z.infer<typeof EnvSchema>, "BACKUP_HOURS"> & { APP_ORIGIN: string; MAIL_FROM: string; BACKUP_HOURS: number };
 
 export class EnvError extends Error {
   constructor(readonly problems: string[]) {
@@ -259,12 +265,16 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
         "SEED_DEMO=1: demo fund history is never seeded with NODE_ENV=production (the ledger is append-only: demo money could never be taken out again); unset SEED_DEMO",
       );
     }
+    if (data.BACKUP_HOURS !== undefined && data.BACKUP_HOURS > 0 && !data.BACKUP_DIR) {
+      problems.push(`BACKUP_HOURS=${data.BACKUP_HOURS}: scheduled backups need BACKUP_DIR, the folder to write them to`);
+    }
     if (problems.length > 0) throw new EnvError(problems);
     const origin = new URL(data.APP_ORIGIN ?? `http://localhost:${data.PORT}`).origin;
     return {
       ...data,
       APP_ORIGIN: origin,
       MAIL_FROM: data.MAIL_FROM ?? `Club Zero <noreply@${new URL(origin).hostname}>`,
+      BACKUP_HOURS: data.BACKUP_HOURS ?? (data.BACKUP_DIR ? 24 : 0),
     };
   }
   throw new EnvError(

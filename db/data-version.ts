@@ -21,6 +21,7 @@ export const TABLES_NO_PAGE_SHOWS = new Set([
   "notifications",
   "notification_preferences",
   "app_keys",
+  "backups",
   "data_version",
   "__drizzle_migrations",
 ]);

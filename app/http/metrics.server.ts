@@ -5,6 +5,7 @@
 import cluster from "node:cluster";
 import { timingSafeEqual } from "node:crypto";
 import client from "prom-client";
+import { lastBackup, lastVerifiedBackupAt } from "../models/backups.server";
 import { listJobHealth } from "../models/jobs.server";
 import { getFundSummary } from "../models/ledger.server";
 import { countOutboxByState } from "../models/outbox.server";
@@ -80,6 +81,37 @@ export function registerDataGauges(db: Db) {
   jobGauge("clubzero_job_failures", "Failed runs of each background job since the database was created.", (j) => j.failures);
   jobGauge("clubzero_job_failing", "1 while a job's last run failed.", (j) => (j.failing ? 1 : 0));
   jobGauge("clubzero_job_leased", "1 while some process holds the job's lease (is looking after it).", (j) => (j.leased ? 1 : 0));
+  // Backups (app/models/backups.server.ts): absent until the first one was tried.
+  new client.Gauge({
+    name: "clubzero_backup_last_verified_timestamp_seconds",
+    help: "When the newest backup that verified was finished (Unix seconds).",
+    aggregator: "first",
+    collect() {
+      this.reset();
+      const at = lastVerifiedBackupAt(db);
+      if (at !== null) this.set(at / 1000);
+    },
+  });
+  new client.Gauge({
+    name: "clubzero_backup_last_ok",
+    help: "1 if the last backup attempt was written and verified, 0 if it failed.",
+    aggregator: "first",
+    collect() {
+      this.reset();
+      const last = lastBackup(db);
+      if (last) this.set(last.ok ? 1 : 0);
+    },
+  });
+  new client.Gauge({
+    name: "clubzero_backup_last_size_bytes",
+    help: "Bytes of the last verified backup: the database copy plus its receipt files.",
+    aggregator: "first",
+    collect() {
+      this.reset();
+      const last = lastBackup(db);
+      if (last?.ok && last.sizeBytes !== null) this.set(last.sizeBytes);
+    },
+  });
   new client.Gauge({
     name: "clubzero_outbox_messages",
     help: "Messages in the outbox by state (queued and held wait; failed gave up).",

@@ -3,6 +3,7 @@
 import { githubConfigured } from "../github/auth.server";
 import { discoverIssues } from "../github/discovery.server";
 import { syncGithub } from "../github/sync.server";
+import { runScheduledBackup } from "../models/backups.server";
 import { expireClaims, remindExpiringClaims } from "../models/bounties.server";
 import { queueDigests } from "../models/notifications.server";
 import { holdQueued, releaseHeld } from "../models/outbox.server";
@@ -48,6 +49,17 @@ export function serverJobs(db: Db, env: Env): { jobs: JobDefinition[]; close: ()
       },
     },
   ];
+  if (env.BACKUP_DIR && env.BACKUP_HOURS > 0) {
+    const dir = env.BACKUP_DIR;
+    jobs.push({
+      // A verified copy of the database and its receipts every BACKUP_HOURS, the newest BACKUP_KEEP kept.
+      name: "backup",
+      intervalMs: env.BACKUP_HOURS * 3_600_000,
+      run: async () => {
+        await runScheduledBackup(db, { dir, keep: env.BACKUP_KEEP, uploadsDir: env.UPLOADS_DIR });
+      },
+    });
+  }
   if (env.PACKAGES_SYNC_HOURS > 0) {
     const settings = sourceSettingsFrom(env);
     jobs.push({

@@ -178,6 +178,9 @@ export type OutboxState = (typeof OUTBOX_STATES)[number];
 export const EMAIL_TOKEN_PURPOSES = ["verify_email", "reset_password"] as const;
 export type EmailTokenPurpose = (typeof EMAIL_TOKEN_PURPOSES)[number];
 
+/** Who made a backup: the scheduled `backup` job, or `npm run db:backup` by hand. */
+export const BACKUP_SOURCES = ["schedule", "command"] as const;
+export type BackupSource = (typeof BACKUP_SOURCES)[number];
 // Tutorials and their translations
 
 /**

@@ -9,6 +9,7 @@ import { webhooksConfigured } from "../github/verify.server";
 import { formatRelative } from "../lib/dates";
 import { SOURCE_NAMES } from "../lib/distros";
 import { pageMeta } from "../lib/meta";
+import { isBackupOverdue, lastBackup } from "../models/backups.server";
 import { listInstallations } from "../models/github-installations.server";
 import { listSyncHealth } from "../models/github-sync.server";
 import { getWebhookHealth } from "../models/github.server";
@@ -25,6 +26,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     health: getWebhookHealth(db),
     jobs: listJobHealth(db),
     outbox: countOutboxByState(db),
+    backup: lastBackup(db),
+    backupHours: env.BACKUP_DIR ? env.BACKUP_HOURS : 0,
+    backupOverdue: isBackupOverdue(db, env.BACKUP_DIR ? env.BACKUP_HOURS : 0),
     sources: listSourceHealth(db),
     sync: { mode: githubAuth.mode, minutes: env.GITHUB_SYNC_MINUTES, repos: listSyncHealth(db) },
     installations: listInstallations(db),
@@ -32,8 +36,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
 }
 
+const megabytes = new Intl.NumberFormat("en", { style: "unit", unit: "megabyte", maximumFractionDigits: 1 });
+
 export default function AdminHome() {
-  const { configured, health, jobs, outbox, sources, sync, installations, now } = useLoaderData<typeof loader>();
+  const { configured, health, jobs, outbox, sources, sync, installations, backup, backupHours, backupOverdue, now } = useLoaderData<typeof loader>();
   return (
     <>
       <header className="page-header">
@@ -42,6 +48,15 @@ export default function AdminHome() {
       <p className={`alert ${health.failures24h > 0 || !configured ? "alert--error" : "alert--ok"}`} role="status">
         GitHub webhooks: {configured ? "configured" : "not configured (set GITHUB_WEBHOOK_SECRET)"}. Last delivery{" "}
         {health.lastDeliveryAt ? formatRelative(health.lastDeliveryAt, now) : "never"}; {health.failures24h} failed in the last 24 hours.
+      </p>
+      <p className={`alert ${backup?.ok && !backupOverdue ? "alert--ok" : "alert--error"}`} role="status">
+        {backup === null
+          ? "Last backup: none yet."
+          : backup.ok
+            ? `Last backup: ${formatRelative(backup.at, now)}, ${megabytes.format((backup.sizeBytes ?? 0) / 1_000_000)}, verified (${backup.file}).`
+            : `Last backup failed ${formatRelative(backup.at, now)}: ${backup.error ?? "no reason recorded"} (${backup.file}).`}{" "}
+        {backupHours > 0 ? `Scheduled every ${backupHours === 1 ? "hour" : `${backupHours} hours`}.` : "No scheduled backups (set BACKUP_DIR)."}
+        {backupOverdue ? ` Overdue: no backup has verified in the last ${2 * backupHours} hours.` : ""}
       </p>
       <section aria-labelledby="jobs-heading" className="section">
         <h2 id="jobs-heading">Background jobs</h2>

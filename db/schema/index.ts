@@ -8,5 +8,6 @@ export * from "./github-sync";
 export * from "./packages";
 export * from "./fund";
 export * from "./notifications";
+export * from "./operations";
 export * from "./tutorials";
 export * from "~/app/lib/vocabulary";

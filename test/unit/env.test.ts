@@ -89,6 +89,16 @@ describe("configuration", () => {
     expect(() => parseEnv({ OUTBOX_POLL_MS: "soon" })).toThrowError(/OUTBOX_POLL_MS="soon"/);
   });
 
+  it("backs up every 24 hours once BACKUP_DIR is set, keeps 14, and never without a folder", () => {
+    expect(parseEnv({})).toMatchObject({ BACKUP_HOURS: 0, BACKUP_KEEP: 14 });
+    expect(parseEnv({ BACKUP_DIR: "/var/backups/club-zero" })).toMatchObject({ BACKUP_HOURS: 24, BACKUP_KEEP: 14 });
+    expect(parseEnv({ BACKUP_DIR: "/b", BACKUP_HOURS: "0" }).BACKUP_HOURS).toBe(0);
+    expect(parseEnv({ BACKUP_DIR: "/b", BACKUP_HOURS: "6", BACKUP_KEEP: "28" })).toMatchObject({ BACKUP_HOURS: 6, BACKUP_KEEP: 28 });
+    expect(() => parseEnv({ BACKUP_HOURS: "6" })).toThrowError(/BACKUP_HOURS=6: scheduled backups need BACKUP_DIR/);
+    expect(() => parseEnv({ BACKUP_DIR: "/b", BACKUP_HOURS: "1.5" })).toThrowError(/BACKUP_HOURS="1.5": must be a whole number of hours from 0 to 8760/);
+    expect(() => parseEnv({ BACKUP_DIR: "/b", BACKUP_KEEP: "0" })).toThrowError(/BACKUP_KEEP="0": must be a whole number of backups from 1 to 1000/);
+  });
+
   it("syncs packages daily from the public sources unless told otherwise, and refuses a bad setting by name", () => {
     expect(parseEnv({})).toMatchObject({
       PACKAGES_SYNC_HOURS: 24,
