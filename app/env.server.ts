@@ -74,6 +74,11 @@ const EnvSchema = z.object({
   GITHUB_WEBHOOK_SECRET_PREVIOUS: z.string().min(32, "must be at least 32 characters").optional(),
   /** Optional GitHub token: lets Club Zero fetch an issue's state when it is linked, and `npm run github:sync`. */
   GITHUB_TOKEN: z.string().min(1).optional(),
+  /**
+   * Answer GitHub comment commands with a comment on the issue (needs a token or the GitHub
+   * App to post). `off` queues no replies.
+   */
+  GITHUB_REPLIES: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
   FUND_NAME: z.string().min(1).max(100).default("Travel & Conference Fund"),
   FUND_CURRENCY: z
     .string()

@@ -79,12 +79,18 @@ export const githubIssues = sqliteTable(
     mergedAt: integer("merged_at"),
     /** When a webhook or a sync last told us about it. */
     syncedAt: integer("synced_at"),
+    /**
+     * GitHub's id of the repository: a renamed repository keeps it, so rows are matched by it,
+     * not by `repo` (null for rows pasted before GitHub told us about them).
+     */
+    repoId: integer("repo_id"),
   },
   (t) => [
     uniqueIndex("github_issues_repo_number_unique").on(t.repo, t.number),
     // GitHub repository names are case-insensitive; lookups use lower(repo).
     index("github_issues_lower_repo_number_idx").on(sql`lower(${t.repo})`, t.number),
     index("github_issues_github_id_idx").on(t.githubId),
+    index("github_issues_repo_id_idx").on(t.repoId),
     check("github_issues_kind_check", sql`${t.kind} in (${sqlList(GITHUB_ITEM_KINDS)})`),
     check("github_issues_state_check", sql`${t.state} in (${sqlList(GITHUB_ITEM_STATES)})`),
   ],
