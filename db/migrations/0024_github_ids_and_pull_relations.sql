@@ -1,5 +1,6 @@
 ALTER TABLE `github_issues` ADD `repo_id` integer;--> statement-breakpoint
-CREATE INDEX `github_issues_repo_id_idx` ON `github_issues` (`repo_id`);--> statement-breakpoint
+CREATE INDEX `github_issues_repo_id_idx` ON `github_issues` (`repo_id`,`repo`);--> statement-breakpoint
+CREATE INDEX `github_issues_unknown_repo_idx` ON `github_issues` (lower("repo")) WHERE "github_issues"."repo_id" is null;--> statement-breakpoint
 PRAGMA foreign_keys=OFF;--> statement-breakpoint
 CREATE TABLE `__new_pull_links` (
 	`pull_id` integer NOT NULL,

@@ -90,7 +90,12 @@ export const githubIssues = sqliteTable(
     // GitHub repository names are case-insensitive; lookups use lower(repo).
     index("github_issues_lower_repo_number_idx").on(sql`lower(${t.repo})`, t.number),
     index("github_issues_github_id_idx").on(t.githubId),
-    index("github_issues_repo_id_idx").on(t.repoId),
+    // a renamed repository is found by its id: the names its rows carry, read from the index alone
+    index("github_issues_repo_id_idx").on(t.repoId, t.repo),
+    // rows stored before their repository's id was known (usually none), claimed by name
+    index("github_issues_unknown_repo_idx")
+      .on(sql`lower(${t.repo})`)
+      .where(sql`${t.repoId} is null`),
     check("github_issues_kind_check", sql`${t.kind} in (${sqlList(GITHUB_ITEM_KINDS)})`),
     check("github_issues_state_check", sql`${t.state} in (${sqlList(GITHUB_ITEM_STATES)})`),
   ],

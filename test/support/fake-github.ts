@@ -3,6 +3,7 @@
 // Point GITHUB_OAUTH_URL and GITHUB_API_URL at `url`.
 import crypto from "node:crypto";
 import http from "node:http";
+import { createFakeComments, type FakeComments } from "./fake-github-comments";
 import type { AddressInfo } from "node:net";
 
 export interface FakeGithubUser {
@@ -24,6 +25,8 @@ export interface FakeGithub {
   clientId: string;
   clientSecret: string;
   requests: RecordedRequest[];
+  /** Issue comments posted through the REST API (with `apiToken`). */
+  comments: FakeComments;
   setUser(u: FakeGithubUser): void;
   /** While on, /user answers 403 "API rate limit exceeded", as api.github.com does when a token's hourly budget is spent. */
   exhaustRateLimit(on: boolean): void;
@@ -34,6 +37,8 @@ export interface FakeGithubOptions {
   clientId?: string;
   clientSecret?: string;
   user?: FakeGithubUser;
+  /** A personal access token the REST API accepts (issue comments). */
+  apiToken?: string;
 }
 
 const BAD_CODE = {
@@ -72,6 +77,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
   const tokens = new Map<string, FakeGithubUser>();
   let baseUrl = "";
   let rateLimited = false;
+  const comments = createFakeComments(() => baseUrl, options.apiToken);
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -193,6 +199,8 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
       );
     }
 
+    if (comments.handle(req, res, url, body)) return;
+
     sendJson(res, 404, NOT_FOUND);
   }
 
@@ -208,6 +216,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     clientId,
     clientSecret,
     requests,
+    comments,
     setUser(u) {
       user = { ...u };
     },
