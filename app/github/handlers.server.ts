@@ -25,6 +25,7 @@ import {
   followRepository,
   labelsOf,
   linkByLabels,
+  demoteOtherLinks,
   linkPull,
   listIssuesForPull,
   listPullsFor,
@@ -500,10 +501,15 @@ function handlePull(db: Db, payload: unknown, now: number): Outcome {
     const key = `${ref.repo.toLowerCase()}#${ref.number}`;
     relations.set(key, { repo: ref.repo, number: ref.number, fixes: (relations.get(key)?.fixes ?? false) || (ref.closes && intoDefault) });
   }
-  for (const ref of relations.values()) {
-    linkPull(db, row.id, ensureIssuePlaceholder(db, ref.repo, ref.number).id, ref.fixes ? "fixes" : "related", now);
-  }
+  // an older snapshot's text does not replace the newer one's links
   if (!fresh) return { status: "processed", note: "older than what we have" };
+  const linked = [...relations.values()].map((ref) => {
+    const issueId = ensureIssuePlaceholder(db, ref.repo, ref.number).id;
+    linkPull(db, row.id, issueId, ref.fixes ? "fixes" : "related", now);
+    return issueId;
+  });
+  // an issue the PR no longer names with a keyword (edited body, another base) is only related now
+  demoteOtherLinks(db, row.id, linked);
 
   const actor = upstreamActor(sender.login);
   for (const issue of listIssuesForPull(db, row.id)) {

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, inArray, isNull, max, ne, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, isNull, max, ne, notInArray, or, sql } from "drizzle-orm";
 import { adjustTargetIssues } from "~/db/issue-counts";
 import {
   bounties,
@@ -190,6 +190,14 @@ export function linkPull(tx: Tx | Db, pullId: number, issueId: number, relation:
   tx.insert(pullLinks)
     .values({ pullId, issueId, relation, createdAt: now })
     .onConflictDoUpdate({ target: [pullLinks.pullId, pullLinks.issueId], set: { relation } })
+    .run();
+}
+
+/** Links of this PR to issues other than `keep` become `related`: its current text no longer names them as fixed. */
+export function demoteOtherLinks(tx: Tx | Db, pullId: number, keep: number[]) {
+  tx.update(pullLinks)
+    .set({ relation: "related" })
+    .where(and(eq(pullLinks.pullId, pullId), keep.length > 0 ? notInArray(pullLinks.issueId, keep) : undefined))
     .run();
 }
 

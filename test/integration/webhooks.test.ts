@@ -620,6 +620,12 @@ describe("GitHub's semantics: moved issues, renamed repositories, closing keywor
     expect(getBounty(db, id)!.status).toBe("in_review");
     const after = await (await call(bountyPage, `/bounties/${id}`, { id: String(id) })).json();
     expect(after.pulls.find((p: { number: number }) => p.number === fix.number).relation).toBe("fixes");
+
+    // retargeted to another branch, it is only related from then on (an older event changes nothing back)
+    await deliver("pull_request", pullEvent("edited", { ...fix, base: "release-2.55", updatedAt: at(40) }));
+    await deliver("pull_request", pullEvent("opened", fix));
+    const retargeted = await (await call(bountyPage, `/bounties/${id}`, { id: String(id) })).json();
+    expect(retargeted.pulls.find((p: { number: number }) => p.number === fix.number).relation).toBe("related");
   });
 });
 
