@@ -240,7 +240,22 @@ function handleIssues(db: Db, payload: unknown, now: number): Outcome {
   const overrides: Partial<IssueSnapshot> = action === "deleted" ? { state: "closed", stateReason: "deleted" } : {};
   const { row, fresh } = upsertIssue(db, snapshotOf(issue, repository, overrides), now);
 
-  if (action === "transferred") return handleTransfer(db, p.data, row, now);
+  // A transfer comes as `transferred` (the old issue, the new one under `changes`) and as
+  // `opened` (the new issue, the old one under `changes`), in either order: whichever comes
+  // first moves the bounty, so the new issue never gets a bounty of its own.
+  const moved = p.data.changes;
+  if (action === "transferred") {
+    if (!moved?.new_issue || !moved.new_repository) return { status: "processed", note: "transferred without the new issue" };
+    follow(db, moved.new_repository, sender.login, now);
+    const { row: to } = upsertIssue(db, snapshotOf(moved.new_issue, moved.new_repository), now);
+    moveIssue(db, row, to, issue.id, sender.login, now);
+    return { status: "processed" };
+  }
+  if (action === "opened" && moved?.old_issue && moved.old_repository) {
+    follow(db, moved.old_repository, sender.login, now);
+    const { row: from } = upsertIssue(db, snapshotOf(moved.old_issue, moved.old_repository), now);
+    moveIssue(db, from, row, moved.old_issue.id, sender.login, now);
+  }
 
   const targetIds = linkByLabels(db, row, now);
   const bounty = ensureBounty(db, row, targetIds, sender.login, now);
@@ -318,33 +333,27 @@ function clubZeroLabelAdded(db: Db, actor: BountyActor, bounty: BountyRef, issue
 }
 
 /**
- * `issues.transferred`: the issue lives on in another repository under a new id and number.
- * The new issue is mirrored, the old row closed, and the bounty follows it; later events on
- * the new issue act on the bounty.
+ * The issue lives on in another repository under a new id and number: the old row is
+ * closed, its targets and its bounty follow the new issue (the timeline says where it went),
+ * and later events on the new issue act on the bounty. Acts once, whichever event of the
+ * transfer comes first.
  */
-function handleTransfer(db: Db, data: z.infer<typeof IssuesEvent>, from: IssueRow, now: number): Outcome {
-  const newIssue = data.changes?.new_issue;
-  const newRepository = data.changes?.new_repository;
-  if (!newIssue || !newRepository) return { status: "processed", note: "transferred without the new issue" };
-  follow(db, newRepository, data.sender.login, now);
-  const { row: to } = upsertIssue(db, snapshotOf(newIssue, newRepository), now);
+function moveIssue(db: Db, from: IssueRow, to: IssueRow, oldIssueId: number, sender: string, now: number) {
   const bountyId = transferIssue(db, from, to, now);
   linkByLabels(db, to, now);
-  if (bountyId !== null) {
-    recordUpstreamNote(
-      db,
-      upstreamActor(data.sender.login),
-      bountyId,
-      {
-        note: `The issue moved on GitHub from ${from.repo}#${from.number} to ${to.repo}#${to.number}.`,
-        links: [to.url],
-        externalKey: `issues:${data.issue.id}:transferred`,
-        audit: { action: "bounty.issue_transferred", before: { issue: `${from.repo}#${from.number}` }, after: { issue: `${to.repo}#${to.number}` } },
-      },
-      now,
-    );
-  }
-  return { status: "processed" };
+  if (bountyId === null) return;
+  recordUpstreamNote(
+    db,
+    upstreamActor(sender),
+    bountyId,
+    {
+      note: `The issue moved on GitHub from ${from.repo}#${from.number} to ${to.repo}#${to.number}.`,
+      links: [to.url],
+      externalKey: `issues:${oldIssueId}:transferred`,
+      audit: { action: "bounty.issue_transferred", before: { issue: `${from.repo}#${from.number}` }, after: { issue: `${to.repo}#${to.number}` } },
+    },
+    now,
+  );
 }
 
 const COMMAND_INTENTS: Record<Command["kind"], WebIntent> = { claim: "claim", release: "release", progress: "progress", submit: "submit" };

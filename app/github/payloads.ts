@@ -39,6 +39,9 @@ export const IssuesEvent = z.looseObject({
     .looseObject({
       new_issue: IssuePayloadIssue.optional(),
       new_repository: Repo.optional(),
+      // `opened` for the new issue of a transfer
+      old_issue: IssuePayloadIssue.optional(),
+      old_repository: Repo.optional(),
     })
     .nullish(),
 });

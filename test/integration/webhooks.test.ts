@@ -26,6 +26,7 @@ import {
   pullEvent,
   sign,
   transferEvent,
+  transferOpenedEvent,
   type IssueSpec,
 } from "../support/github-webhooks";
 import { call } from "../support/remix";
@@ -560,6 +561,34 @@ describe("GitHub's semantics: moved issues, renamed repositories, closing keywor
     expect(getBounty(db, id)).toMatchObject({ status: "completed", creditLabel: "@moss-gh (GitHub)" });
     expect(staleTargetCounts()).toEqual([]);
     expect(staleOpenFlags()).toEqual([]);
+  });
+
+  it("GitHub also sends `opened` for the moved issue, before or after `transferred`: either way one bounty, moved, even into a target's repository", async () => {
+    for (const openedFirst of [true, false]) {
+      const n = openedFirst ? 3201 : 3202;
+      const from = { repo: "hashicorp/consul", number: n, labels: ["club-zero"], title: `SPIFFE CA ${n}`, updatedAt: at(0) };
+      const to = { repo: "hashicorp/vault", number: n + 100, labels: ["club-zero"], title: `SPIFFE CA ${n}`, updatedAt: at(5) };
+      await deliver("issues", issuesEvent("labeled", from));
+      await deliver("issue_comment", commentEvent({ ...from, updatedAt: at(1) }, { id: n * 100, body: "/claim", login: "uma-gh", createdAt: at(1) }));
+      const id = bountyOf(from).id;
+      const opened = () => deliver("issues", transferOpenedEvent({ ...from, updatedAt: at(5) }, to));
+      const transferred = () => deliver("issues", transferEvent({ ...from, updatedAt: at(5) }, to));
+      if (openedFirst) await opened();
+      await transferred();
+      if (!openedFirst) await opened();
+      const both = db.$client.prepare("select id, github_repo, github_number, status from bounties where title = ?").all(`SPIFFE CA ${n}`) as {
+        id: number;
+        github_repo: string;
+        github_number: number;
+        status: string;
+      }[];
+      expect(both, openedFirst ? "opened first" : "transferred first").toEqual([
+        { id, github_repo: "hashicorp/vault", github_number: n + 100, status: "claimed" },
+      ]);
+      expect(getIssue(db, from.repo, from.number)).toMatchObject({ state: "closed", stateReason: "transferred" });
+      expect(getBounty(db, id)!.events.filter((e) => e.type === "linked")).toHaveLength(1);
+    }
+    expect(staleTargetCounts()).toEqual([]);
   });
 
   it("a renamed repository (same id, new name) is the same repository: no second bounty, and its new issues reach the same target", async () => {

@@ -4,10 +4,10 @@ import examples from "@octokit/webhooks-examples";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- GitHub payloads are open-ended JSON
 
-/** A deep copy of GitHub's example for this event and action. */
-export function example(event: string, action?: string): Json {
+/** A deep copy of GitHub's example for this event and action (the first, or the first that `where` accepts). */
+export function example(event: string, action?: string, where: (x: Json) => boolean = () => true): Json {
   const spec = (examples as { name: string; examples: Json[] }[]).find((e) => e.name === event);
-  const found = spec?.examples.find((x) => (action === undefined ? true : x.action === action));
+  const found = spec?.examples.find((x) => (action === undefined ? true : x.action === action) && where(x));
   if (!found) throw new Error(`no example for ${event}.${action}`);
   return structuredClone(found);
 }
@@ -117,6 +117,22 @@ export function transferEvent(from: IssueSpec, to: IssueSpec, sender = "maintain
   const issue = structuredClone(p.issue);
   applyIssue(issue, to);
   p.changes = { new_issue: issue, new_repository: holder.repository };
+  return p;
+}
+
+/**
+ * `issues.opened` for the new issue of a transfer: GitHub sends it as well as `transferred`, in
+ * either order, with the old issue and repository under `changes`.
+ */
+export function transferOpenedEvent(from: IssueSpec, to: IssueSpec, sender = "maintainer"): Json {
+  const p = example("issues", "opened", (x) => Boolean(x.changes?.old_issue));
+  applyRepo(p, to.repo);
+  applyIssue(p.issue, to);
+  const old = { repository: p.changes.old_repository };
+  applyRepo(old, from.repo);
+  applyIssue(p.changes.old_issue, from);
+  p.sender.login = sender;
+  p.sender.type = "User";
   return p;
 }
 
