@@ -246,13 +246,22 @@ export function listPullsForBounty(db: Db, bounty: { githubRepo: string | null; 
  * upstream it is, its latest release. Rows stored before their repository id was known are
  * claimed by name first. Returns the old names it replaced (audited), usually none.
  */
-export function followRepository(tx: Tx | Db, repository: { id: number; fullName: string }, actor: Actor, now: number): string[] {
+export function followRepository(db: Db, repository: { id: number; fullName: string }, actor: Actor, now: number): string[] {
   const { id, fullName } = repository;
-  tx.update(githubIssues)
-    .set({ repoId: id })
-    .where(and(isNull(githubIssues.repoId), sql`lower(${githubIssues.repo}) = ${fullName.toLowerCase()}`))
-    .run();
-  const oldNames = tx
+  // Every event comes through here: plain SQL (compiled once, cached) on indexes only, whatever
+  // the repository's size. INDEXED BY: the planner would otherwise walk every row whose
+  // repository id is unknown (github_issues_repo_id_idx on repo_id = null).
+  db.$client
+    .prepare("update github_issues indexed by github_issues_unknown_repo_idx set repo_id = ? where repo_id is null and lower(repo) = ?")
+    .run(id, fullName.toLowerCase());
+  const renamed = db.$client
+    .prepare(
+      "select exists (select 1 from github_issues where repo_id = ? and repo < ?) or exists (select 1 from github_issues where repo_id = ? and repo > ?)",
+    )
+    .pluck()
+    .get(id, fullName, id, fullName);
+  if (renamed !== 1) return [];
+  const oldNames = db
     .selectDistinct({ repo: githubIssues.repo })
     .from(githubIssues)
     .where(and(eq(githubIssues.repoId, id), ne(githubIssues.repo, fullName)))
@@ -261,20 +270,20 @@ export function followRepository(tx: Tx | Db, repository: { id: number; fullName
   for (const old of oldNames) {
     // OR IGNORE: a row already stored under the new name (a placeholder for "Fixes new/name#12"
     // seen first) keeps its place rather than failing the delivery.
-    tx.run(
+    db.run(
       sql`update or ignore ${githubIssues} set ${sql.identifier("repo")} = ${fullName}, ${sql.identifier("repo_id")} = ${id} where lower(${githubIssues.repo}) = ${old.toLowerCase()}`,
     );
-    tx.update(bounties)
+    db.update(bounties)
       .set({ githubRepo: fullName, updatedAt: now })
       .where(sql`lower(${bounties.githubRepo}) = ${old.toLowerCase()}`)
       .run();
-    tx.update(targets)
+    db.update(targets)
       .set({ repo: fullName })
       .where(sql`lower(${targets.repo}) = ${old.toLowerCase()}`)
       .run();
-    tx.run(sql`update or ignore ${repoReleases} set ${sql.identifier("repo")} = ${fullName.toLowerCase()} where ${repoReleases.repo} = ${old.toLowerCase()}`);
+    db.run(sql`update or ignore ${repoReleases} set ${sql.identifier("repo")} = ${fullName.toLowerCase()} where ${repoReleases.repo} = ${old.toLowerCase()}`);
     recordAudit(
-      tx,
+      db,
       actor,
       { action: "github.repository_renamed", entityType: "github_repository", entityId: id, before: { repo: old }, after: { repo: fullName } },
       now,
