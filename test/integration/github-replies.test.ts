@@ -2,7 +2,7 @@
 // This file's process has a GitHub token, so replies are on (GITHUB_REPLIES defaults to on).
 // Posting them, and a kill -9 between queueing and posting: github-replies-server.test.ts.
 import crypto from "node:crypto";
-import { describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { db } from "~/app/db.server";
 import { getBountyForIssue } from "~/app/models/bounties.server";
 import { getDeliveryByGuid } from "~/app/models/github.server";
@@ -12,8 +12,15 @@ import { commentEvent, deliveryHeaders, issuesEvent, type IssueSpec } from "../s
 import { call } from "../support/remix";
 import { cookieFor, makeUser } from "../support/users";
 
-vi.hoisted(() => {
+// set before app/env.server.ts is imported, and put back for whichever file runs next in this worker
+const previousToken = vi.hoisted(() => {
+  const previous = process.env.GITHUB_TOKEN;
   process.env.GITHUB_TOKEN = "ghp_testtokenforreplies0000000000000000";
+  return previous;
+});
+afterAll(() => {
+  if (previousToken === undefined) delete process.env.GITHUB_TOKEN;
+  else process.env.GITHUB_TOKEN = previousToken;
 });
 
 const SECRET = process.env.GITHUB_WEBHOOK_SECRET!;
