@@ -5,6 +5,7 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import * as schema from "../db/schema";
 import { cacheStatements } from "../db/statement-cache";
 import { env } from "./env.server";
+import { writeLockWait } from "./http/sqlite-metrics.server";
 
 /**
  * Opens the SQLite file (creating its folder) with the pragmas every connection needs.
@@ -35,7 +36,15 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
  * a Promise-returning callback is a type error.
  */
 export function writeTx<T>(db: Db, fn: (tx: Tx) => T extends Promise<unknown> ? never : T): T {
-  return db.transaction(fn, { behavior: "immediate" });
+  const asked = performance.now();
+  return db.transaction(
+    (tx) => {
+      // BEGIN IMMEDIATE has returned: the lock is ours. Waiting here means another process had it.
+      writeLockWait.observe((performance.now() - asked) / 1000);
+      return fn(tx);
+    },
+    { behavior: "immediate" },
+  );
 }
 
 export const db = openDatabase(env.DATABASE_PATH);

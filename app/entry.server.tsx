@@ -1,6 +1,8 @@
 import { RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
+import { countIfBusy } from "./http/sqlite-metrics.server";
+import { logger } from "./log.server";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 
 /**
@@ -38,5 +40,15 @@ export default function handleRequest(
 /** Every unexpected loader/action/render error lands here: the log gets the stack. */
 export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return;
-  console.error(`[${new Date().toISOString()}] ${request.method} ${new URL(request.url).pathname}`, error);
+  countIfBusy(error);
+  logger.error(
+    {
+      event: "request.error",
+      method: request.method,
+      path: new URL(request.url).pathname,
+      error: error instanceof Error ? error.message : String(error),
+      stack: error instanceof Error ? error.stack : undefined,
+    },
+    "unexpected error",
+  );
 };

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { z } from "zod";
+import { LOG_LEVELS } from "./log.server";
 
 /** Express's `trust proxy`: false (no proxy), a hop count, or addresses/CIDR ranges/named ranges. */
 export type TrustProxy = false | number | string[];
@@ -38,6 +39,12 @@ export function parseSmtpUrl(value: string): URL | null {
   } catch {
     return null;
   }
+}
+
+/** A whole number of `unit` from min to max, with a message that says so. */
+function wholeNumber(unit: string, min: number, max: number) {
+  const rule = `must be a whole number of ${unit} from ${min} to ${max}`;
+  return z.coerce.number({ error: rule }).int(rule).min(min, rule).max(max, rule);
 }
 
 /**
@@ -139,10 +146,48 @@ const EnvSchema = z.object({
     .min(1_000, "must be at least 1000")
     .max(3_600_000, "must be at most 3600000 (an hour)")
     .default(60_000),
+  /** Server processes on the one port (node's cluster); background jobs still run in one at a time. */
+  WEB_CONCURRENCY: wholeNumber("processes", 1, 64).default(1),
+  /** Memory for anonymous pages rendered once and served until the data changes; 0 turns the page cache off. */
+  PAGE_CACHE_MB: wholeNumber("megabytes", 0, 4096).default(32),
+  /** How long a CDN in front may serve an anonymous page without asking again (s-maxage); 0: it must always ask. */
+  CDN_MAX_AGE_SECONDS: wholeNumber("seconds", 0, 3600).default(5),
+  /** How much the JSON log says: fatal, error, warn, info (one line per request and job run), debug, trace or silent. */
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  /** Bearer token that opens /metrics on the main port; unset, /metrics is not served there. */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters (e.g. openssl rand -hex 16)").optional(),
+  /** A second port, on 127.0.0.1 only, that serves /metrics without a token (for a local Prometheus or agent). */
+  METRICS_PORT: z.coerce
+    .number({ error: "must be a whole number from 1 to 65535" })
+    .int("must be a whole number from 1 to 65535")
+    .min(1, "must be a whole number from 1 to 65535")
+    .max(65535, "must be a whole number from 1 to 65535")
+    .optional(),
+  /** On SIGTERM/SIGINT: how long requests in flight and running jobs get to finish before the process exits anyway. */
+  SHUTDOWN_SECONDS: wholeNumber("seconds", 1, 300).default(10),
+  /** Hours between package syncs from the sources (Repology, Helm, OCI registry, GitHub releases); 0 turns the job off. */
+  PACKAGES_SYNC_HOURS: z.coerce
+    .number({ error: "must be a number of hours (0 turns the sync off)" })
+    .min(0, "must be 0 (off) or more")
+    .max(720, "must be at most 720 (30 days)")
+    .default(24),
+  /** Repology's site; its API is under /api/v1. Tests point these three at local servers. */
+  REPOLOGY_URL: z.url({ error: "must be a URL" }).default("https://repology.org"),
+  /** The Helm chart repository whose index.yaml lists the SPIFFE charts. */
+  HELM_REPO_URL: z.url({ error: "must be a URL" }).default("https://spiffe.github.io/helm-charts-hardened"),
+  /** The OCI registry the SPIFFE images are on (its /v2/ API). */
+  OCI_REGISTRY_URL: z.url({ error: "must be a URL" }).default("https://ghcr.io"),
 });
 
 /** Variables whose values are never repeated in a message (they may carry passwords). */
-const SECRET_VARIABLES = new Set(["SMTP_URL", "GITHUB_WEBHOOK_SECRET", "GITHUB_WEBHOOK_SECRET_PREVIOUS", "GITHUB_CLIENT_SECRET", "GITHUB_TOKEN"]);
+const SECRET_VARIABLES = new Set([
+  "METRICS_TOKEN",
+  "SMTP_URL",
+  "GITHUB_WEBHOOK_SECRET",
+  "GITHUB_WEBHOOK_SECRET_PREVIOUS",
+  "GITHUB_CLIENT_SECRET",
+  "GITHUB_TOKEN",
+]);
 
 export type Env = z.infer<typeof EnvSchema> & { APP_ORIGIN: string; MAIL_FROM: string };
 

@@ -144,6 +144,9 @@ export function Layout({ children }: { children: ReactNode }) {
                   </NavLink>
                 </li>
                 <li>
+                  <NavLink to="/tutorials">Tutorials</NavLink>
+                </li>
+                <li>
                   <NavLink to="/packages">Packages</NavLink>
                 </li>
                 <li>

@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { renderMarkdown } from "../app/lib/markdown.server";
+import { installDataVersionTriggers } from "./data-version";
 import type Database from "better-sqlite3";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 
@@ -23,12 +24,14 @@ export function findMigrationsFolder(from = path.dirname(fileURLToPath(import.me
 }
 
 /**
- * Applies every committed migration not yet applied (each runs in a transaction), then
- * renders the Markdown of rows older than the rendered columns.
+ * Applies every committed migration not yet applied (each runs in a transaction), renders
+ * the Markdown of rows older than the rendered columns, and gives every table its
+ * data-version triggers (the page cache's notion of "unchanged", db/data-version.ts).
  */
 export function runMigrations(db: BetterSQLite3Database<Record<string, unknown>> & { $client: Database.Database }) {
   migrate(db, { migrationsFolder: findMigrationsFolder() });
   fillRenderedMarkdown(db);
+  installDataVersionTriggers(db.$client);
 }
 
 /**

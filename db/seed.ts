@@ -1,10 +1,12 @@
 import { and, count, eq } from "drizzle-orm";
 import { descriptionColumns, insertBountyEvent, systemActor } from "../app/models/bounties.server";
+import { seedTutorial } from "../app/models/tutorials.server";
 import { recountTargetIssues } from "./issue-counts";
 import * as schema from "./schema";
 import packageSeed from "./seed/packages.json";
 import personaRows from "./seed/personas.json";
 import integrationTargets from "./seed/targets.json";
+import tutorialSeed from "./seed/tutorials.json";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 
 /** Integration targets, then SPIFFE's own projects (the software distributions package). */
@@ -22,6 +24,7 @@ export interface SeedReport {
   bounties: number;
   software: number;
   packages: number;
+  tutorials: number;
 }
 
 /** Starter bounties, one per target that most needs it, keyed so a re-seed adds none twice. */
@@ -60,7 +63,7 @@ function starterBounty(t: SeedTarget): { key: string; title: string; description
  * any edits made since. Returns how many rows were newly inserted.
  */
 export function seedCatalog(db: SeedDb): SeedReport {
-  const report: SeedReport = { personas: 0, targets: 0, issues: 0, links: 0, bounties: 0, software: 0, packages: 0 };
+  const report: SeedReport = { personas: 0, targets: 0, issues: 0, links: 0, bounties: 0, software: 0, packages: 0, tutorials: 0 };
   db.transaction(
     (tx) => {
       personaRows.forEach((p, position) => {
@@ -162,6 +165,9 @@ export function seedCatalog(db: SeedDb): SeedReport {
             targetId: target.id,
             latestVersion: sw.latestVersion,
             latestVersionAt: sw.latestVersion ? now : null,
+            repologyName: sw.repologyName,
+            chartName: sw.chartName,
+            imageName: sw.imageName,
             createdAt: now,
           })
           .onConflictDoNothing()
@@ -188,6 +194,13 @@ export function seedCatalog(db: SeedDb): SeedReport {
           })
           .onConflictDoNothing()
           .run().changes;
+      }
+      // Short tutorials for targets that work with SPIFFE today, published as written. Keyed,
+      // so a tutorial edited in the app is never written over.
+      for (const t of tutorialSeed) {
+        const { key, creditLine, targets: targetSlugs, personas, title, summary, body } = t;
+        const added = seedTutorial(tx, { key, creditLine, targetSlugs, personas: personas as schema.PersonaSlug[], title, summary, body }, systemActor, now);
+        if (added) report.tutorials += 1;
       }
       recountTargetIssues(tx);
     },

@@ -1,5 +1,7 @@
 import { Form, Link } from "@remix-run/react";
-import { DISTRIBUTIONS, PACKAGE_ORIGINS, type PackageOrigin } from "../lib/vocabulary";
+import { formatRelative } from "../lib/dates";
+import { SOURCE_NAMES } from "../lib/distros";
+import { DISTRIBUTIONS, PACKAGE_ORIGINS, type PackageOrigin, type PackageSource } from "../lib/vocabulary";
 import { ErrorSummary, Field, ResultMessage, SelectField, TextAreaField } from "./form";
 import type { PackageStatus } from "../lib/versions";
 
@@ -118,4 +120,47 @@ export const ORIGIN_TEXT: Record<PackageOrigin, string> = {
 export function OriginBadge({ origin }: { origin: PackageOrigin }) {
   if (origin !== "third-party") return null;
   return <span className="badge badge--third-party">third-party repo</span>;
+}
+
+/** In a matrix cell: found by a source with nobody here maintaining it, or a maintainer's version the source contradicts. */
+export function FoundBadges({ pkg }: { pkg: { source: PackageSource | null; claimable: boolean; disagrees: boolean; foundVersion: string | null } }) {
+  return (
+    <>
+      {pkg.source && pkg.claimable ? (
+        <span className="badge badge--found" title={`Found by ${SOURCE_NAMES[pkg.source]}; nobody here maintains it yet: a packager can claim it.`}>
+          no maintainer here
+        </span>
+      ) : null}
+      {pkg.disagrees && pkg.source ? (
+        <span className="badge badge--disagrees" title={`${SOURCE_NAMES[pkg.source]} reports ${pkg.foundVersion}`}>
+          {SOURCE_NAMES[pkg.source]} says {pkg.foundVersion}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+interface SourceAge {
+  source: PackageSource;
+  lastSuccessAt: number | null;
+  lastErrorAt: number | null;
+}
+
+/** How old each source's data is; a failing source's data is the last it gave, and says so. */
+export function SourceAges({ sources, now }: { sources: SourceAge[]; now: number }) {
+  const asked = sources.filter((s) => s.lastSuccessAt !== null || s.lastErrorAt !== null);
+  if (asked.length === 0) return null;
+  return (
+    <p className="muted small">
+      Read from the sources:{" "}
+      {asked.map((s, i) => (
+        <span key={s.source}>
+          {i > 0 ? "; " : ""}
+          {SOURCE_NAMES[s.source]} {s.lastSuccessAt ? `as of ${formatRelative(s.lastSuccessAt, now)}` : "never answered"}
+          {s.lastErrorAt !== null && (s.lastSuccessAt === null || s.lastErrorAt > s.lastSuccessAt) ? " (failing since then: showing its last data)" : ""}
+        </span>
+      ))}
+      .
+    </p>
+  );
 }

@@ -5,6 +5,7 @@ import { expireClaims, remindExpiringClaims } from "../models/bounties.server";
 import { githubRepliesOn } from "../models/github-replies.server";
 import { queueDigests } from "../models/notifications.server";
 import { holdQueued, releaseHeld } from "../models/outbox.server";
+import { sourceSettingsFrom, syncPackages } from "../packages/sync.server";
 import { deliverOutbox } from "./deliver.server";
 import { createSmtpSender } from "./smtp.server";
 import type { Db } from "../db.server";
@@ -61,5 +62,17 @@ export function serverJobs(db: Db, env: Env): { jobs: JobDefinition[]; close: ()
       },
     },
   ];
+  if (env.PACKAGES_SYNC_HOURS > 0) {
+    const settings = sourceSettingsFrom(env);
+    jobs.push({
+      // Package versions from Repology, the Helm repository, the registry and GitHub releases.
+      // A source that failed is left alone until its backoff is over.
+      name: "packages-sync",
+      intervalMs: Math.round(env.PACKAGES_SYNC_HOURS * 3_600_000),
+      run: async ({ signal }) => {
+        await syncPackages(db, settings, { respectBackoff: true, signal });
+      },
+    });
+  }
   return { jobs, close: () => sender?.close() };
 }

@@ -35,6 +35,8 @@ export interface RunnerOptions {
   onError?: (job: string, error: unknown) => void;
   /** This process has just taken a job's lease (at start, or from a holder that stopped renewing it). */
   onLease?: (job: string) => void;
+  /** A run has ended: how long it took and its error, if any. */
+  onRun?: (job: string, run: { ms: number; error: string | null }) => void;
 }
 
 /** This process's holder id: the pid is in it, so an admin (and a test) can tell who holds a job. */
@@ -48,6 +50,7 @@ export function startJobs(db: Db, definitions: JobDefinition[], options: RunnerO
   const { leaseMs } = options;
   const onError = options.onError ?? ((job, error) => console.error(`job ${job} failed`, error));
   const onLease = options.onLease ?? (() => undefined);
+  const onRun = options.onRun ?? (() => undefined);
   const stopping = new AbortController();
   const timers = new Set<NodeJS.Timeout>();
   const running = new Set<Promise<void>>();
@@ -120,6 +123,7 @@ export function startJobs(db: Db, definitions: JobDefinition[], options: RunnerO
     );
     renewal.unref();
     recordJobStart(db, job.name);
+    const started = performance.now();
     let error: string | null = null;
     try {
       await job.run({ signal: lost.signal });
@@ -131,6 +135,7 @@ export function startJobs(db: Db, definitions: JobDefinition[], options: RunnerO
       stopping.signal.removeEventListener("abort", onStop);
     }
     recordJobEnd(db, job.name, { error, nextRunAt: Date.now() + job.intervalMs });
+    onRun(job.name, { ms: performance.now() - started, error });
   }
 
   return {

@@ -1,5 +1,6 @@
 // The words of each domain: statuses, kinds, roles. Pure data shared by the database schema,
 // the models, the forms and the UI (so no page imports the schema to name a status).
+import { PACKAGE_STATUSES } from "./versions";
 
 // Catalog
 
@@ -41,6 +42,8 @@ export type BountyKind = (typeof BOUNTY_KINDS)[number];
 
 /** See app/lib/bounty-lifecycle.ts for the transitions between them. */
 export const BOUNTY_STATUSES = ["proposed", "declined", "open", "claimed", "in_progress", "in_review", "completed", "cancelled"] as const;
+/** The statuses the public board filters by (proposals and declined ones live in the queue). */
+export const BOARD_STATUSES = ["open", "claimed", "in_progress", "in_review", "completed", "cancelled"] as const;
 export type BountyStatus = (typeof BOUNTY_STATUSES)[number];
 
 export const DIFFICULTIES = ["easy", "medium", "hard"] as const;
@@ -99,7 +102,19 @@ export type DistributionSlug = (typeof DISTRIBUTIONS)[number]["slug"];
 
 /** Who publishes a package: the distribution itself, or a third party's repository for it. */
 export const PACKAGE_ORIGINS = ["distribution", "third-party"] as const;
+/** What the package matrix filters by: a package's status, or no package at all. */
+export const MATRIX_STATUSES = [...PACKAGE_STATUSES, "missing"] as const;
 export type PackageOrigin = (typeof PACKAGE_ORIGINS)[number];
+
+/**
+ * Where package versions are read from without anyone typing them (app/packages/): GitHub
+ * releases (the upstream version), Repology (distribution repositories), a Helm chart
+ * repository's index.yaml, and an OCI registry's tag list.
+ */
+export const PACKAGE_SOURCES = ["github", "repology", "helm", "oci"] as const;
+export type PackageSource = (typeof PACKAGE_SOURCES)[number];
+/** Who changed a package's version: its source (a sync) or a person (register, edit, claim). */
+export const PACKAGE_VERSION_SIDES = ["source", "person"] as const;
 
 // The community fund
 
@@ -162,3 +177,16 @@ export type OutboxState = (typeof OUTBOX_STATES)[number];
 /** Single-use links sent by mail. */
 export const EMAIL_TOKEN_PURPOSES = ["verify_email", "reset_password"] as const;
 export type EmailTokenPurpose = (typeof EMAIL_TOKEN_PURPOSES)[number];
+
+// Tutorials and their translations
+
+/**
+ * A tutorial's (or a translation's) state: written as a `draft`, sent `in_review`, `published`
+ * by an SSC member or admin who is not one of its authors, `unpublished` with a reason.
+ * See app/lib/tutorial-lifecycle.ts for the moves.
+ */
+export const TUTORIAL_STATUSES = ["draft", "in_review", "published", "unpublished"] as const;
+export type TutorialStatus = (typeof TUTORIAL_STATUSES)[number];
+
+/** The language tutorials are written in first; translations go from it into others. */
+export const SOURCE_LANGUAGE = "en";

@@ -18,7 +18,16 @@ import {
 } from "~/db/schema";
 import { writeTx, type Db, type Tx } from "../db.server";
 import { env } from "../env.server";
-import { ACTIVE_STATUSES, isUpstreamIntent, KIND_PERSONAS, mayAct, nextStatus, type BountyIntent, type WebIntent } from "../lib/bounty-lifecycle";
+import {
+  ACTIVE_STATUSES,
+  isUpstreamIntent,
+  OPEN_AND_ACTIVE,
+  KIND_PERSONAS,
+  mayAct,
+  nextStatus,
+  type BountyIntent,
+  type WebIntent,
+} from "../lib/bounty-lifecycle";
 import { claimExpiresAt, formatClaimantLabel } from "../lib/claims";
 import { renderMarkdown } from "../lib/markdown.server";
 import { recordAudit, webPerson, type Actor } from "./audit.server";
@@ -489,24 +498,65 @@ export function creditUpstreamCompletion(
       .where(eq(bounties.id, bountyId))
       .run();
     const eventId = insertBountyEvent(tx, bountyId, actor, { type: "linked", note: input.note, links: input.links, externalKey: input.externalKey }, now);
-    if (credit.userId !== null) {
-      notify(
-        tx,
-        {
-          kind: "work_completed",
-          recipients: [credit.userId],
-          exceptUserId: actor.userId,
-          eventKey: `bounty:${bountyId}:event:${eventId}:completed`,
-          title: `Your work is completed: ${bounty.title}`,
-          body: `"${bounty.title}" is completed and credited to you. Thank you!`,
-          link: `/bounties/${bountyId}`,
-        },
-        now,
-      );
-    }
+    tellCredited(tx, actor, bounty, eventId, credit.userId, now);
     recordAudit(tx, actor, { action: "bounty.upstream_credit", entityType: "bounty", entityId: bountyId, before: { credit: null }, after: credited }, now);
     return true;
   });
+}
+
+/** Tells the person credited with a completion (if they have an account) that it is done. */
+function tellCredited(tx: Tx, actor: BountyActor, bounty: BountyRow, eventId: number, credit: number | null, now: number) {
+  if (credit === null) return;
+  notify(
+    tx,
+    {
+      kind: "work_completed",
+      recipients: [credit],
+      exceptUserId: actor.userId,
+      eventKey: `bounty:${bounty.id}:event:${eventId}:completed`,
+      title: `Your work is completed: ${bounty.title}`,
+      body: `"${bounty.title}" is completed and credited to you. Thank you!`,
+      link: `/bounties/${bounty.id}`,
+    },
+    now,
+  );
+}
+
+/**
+ * Completes a bounty whose work was accepted inside Club Zero (a tutorial published by a
+ * reviewer), in the caller's transaction: from open or active work only, and never over
+ * someone else's claim (the claim must be held by one of `authorIds`, or nobody). Credit goes
+ * to the claimant, else to `creditUserId`. Returns whether it completed the bounty.
+ */
+export function completeBountyByPublishedWork(
+  tx: Tx,
+  actor: BountyActor,
+  bountyId: number,
+  work: { authorIds: number[]; creditUserId: number | null; note: string; link: string },
+  now: number,
+): boolean {
+  const bounty = requireBounty(tx, bountyId);
+  if (!(OPEN_AND_ACTIVE as readonly BountyStatus[]).includes(bounty.status)) return false;
+  const claim = activeClaim(tx, bountyId);
+  if (claim && (claim.userId === null || !work.authorIds.includes(claim.userId))) return false;
+  if (claim) endClaim(tx, claim, "completed", now);
+  const credit = claim?.userId ?? work.creditUserId;
+  setStatus(tx, bounty, "completed", now, { completedByUserId: credit, completedByGithubLogin: null, completedAt: now });
+  const eventId = insertBountyEvent(tx, bountyId, actor, { type: "completed", note: work.note, links: [work.link] }, now);
+  tellCredited(tx, actor, bounty, eventId, credit, now);
+  recordAudit(
+    tx,
+    actor,
+    {
+      action: "bounty.completed_by_publication",
+      entityType: "bounty",
+      entityId: bountyId,
+      before: { status: bounty.status },
+      after: { status: "completed", credit },
+    },
+    now,
+  );
+  return true;
 }
 
 /**

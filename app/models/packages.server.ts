@@ -1,9 +1,9 @@
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
-import { bounties, DISTRIBUTIONS, packages, software, targets, users, type DistributionSlug } from "~/db/schema";
+import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
+import { bounties, DISTRIBUTIONS, packages, packageVersions, software, targets, users, type DistributionSlug, type PackageSource } from "~/db/schema";
 import { writeTx, type Db, type Tx } from "../db.server";
-import { distroName } from "../lib/distros";
+import { distroName, repologyVerdict } from "../lib/distros";
 import { fitsDistribution } from "../lib/packaging-fit";
-import { compareToUpstream, parseVersion, type PackageStatus } from "../lib/versions";
+import { compareToUpstream, compareVersions, parseVersion, type PackageStatus, type VersionVerdict } from "../lib/versions";
 import { recordAudit } from "./audit.server";
 import { createBounty, type BountyActor } from "./bounties.server";
 import { Conflict, Forbidden, NotFound, Unprocessable } from "./errors";
@@ -30,6 +30,17 @@ export interface PackageView {
   status: PackageStatus;
   statusReason: string | null;
   updatedAt: number;
+  /** The source that reports it, and what it last said. */
+  source: PackageSource | null;
+  foundVersion: string | null;
+  foundNormalized: string | null;
+  foundStatus: string | null;
+  /** Nobody here maintains it yet: a packager may claim it. */
+  claimable: boolean;
+  /** Its maintainer's version is not what the source reports. */
+  disagrees: boolean;
+  /** Since when it is behind upstream (null unless outdated). */
+  outdatedSince: number | null;
 }
 
 function selectViews(tx: Tx | Db) {
@@ -49,7 +60,14 @@ function selectViews(tx: Tx | Db) {
       maintainerUsername: users.username,
       maintainerDisplay: users.displayName,
       upstreamVersion: software.latestVersion,
+      upstreamVersionAt: software.latestVersionAt,
       updatedAt: packages.updatedAt,
+      maintainerUserId: packages.maintainerUserId,
+      source: packages.source,
+      foundVersion: packages.foundVersion,
+      foundNormalized: packages.foundNormalized,
+      foundStatus: packages.foundStatus,
+      outdatedSince: packages.outdatedSince,
     })
     .from(packages)
     .innerJoin(software, eq(software.id, packages.softwareId))
@@ -57,7 +75,7 @@ function selectViews(tx: Tx | Db) {
 }
 
 function toView(r: ReturnType<ReturnType<typeof selectViews>["all"]>[number]): PackageView {
-  const verdict = compareToUpstream(r.version, r.upstreamVersion);
+  const verdict = statusOf(r, r.upstreamVersion);
   return {
     id: r.id,
     softwareSlug: r.softwareSlug,
@@ -75,7 +93,35 @@ function toView(r: ReturnType<ReturnType<typeof selectViews>["all"]>[number]): P
     status: verdict.status,
     statusReason: verdict.reason,
     updatedAt: r.updatedAt,
+    source: r.source,
+    foundVersion: r.foundVersion,
+    foundNormalized: r.foundNormalized,
+    foundStatus: r.foundStatus,
+    claimable: r.maintainerUserId === null,
+    disagrees: r.maintainerUserId !== null && r.foundVersion !== null && !sameVersion(r.version, r.foundVersion),
+    // rows that fell behind before the date was kept count from the upstream release's arrival
+    outdatedSince: verdict.status === "outdated" ? (r.outdatedSince ?? r.upstreamVersionAt ?? r.updatedAt) : null,
   };
+}
+
+/**
+ * A package's status: compared with upstream's latest release; when that cannot be done, and
+ * the version shown is the one Repology reported, Repology's own verdict.
+ */
+function statusOf(
+  p: { version: string; source: PackageSource | null; foundVersion: string | null; foundStatus: string | null },
+  upstream: string | null,
+): VersionVerdict {
+  const verdict = compareToUpstream(p.version, upstream);
+  if (verdict.status !== "unknown" || p.source !== "repology" || p.foundVersion !== p.version) return verdict;
+  const theirs = repologyVerdict(p.foundStatus);
+  return theirs ? { status: theirs, reason: `Repology's verdict (${p.foundStatus}): ${verdict.reason}` } : verdict;
+}
+
+/** 1.15.3 and 1.15.3-r0 are the same release; two strings that are not versions must match exactly. */
+function sameVersion(a: string, b: string): boolean {
+  const d = compareVersions(a, b);
+  return d === null ? a === b : d === 0;
 }
 
 export function listSoftware(db: Db): (SoftwareRow & { targetSlug: string })[] {
@@ -93,7 +139,10 @@ export function getSoftwareBySlug(db: Db, slug: string): SoftwareRow | null {
 }
 
 /** Every active package with its status against upstream. */
-export function listPackages(db: Db, filters: { software?: string; distro?: DistributionSlug; maintainer?: string } = {}): PackageView[] {
+export function listPackages(
+  db: Db,
+  filters: { software?: string; distro?: DistributionSlug; maintainer?: string; outdatedSince?: number } = {},
+): PackageView[] {
   return selectViews(db)
     .where(
       and(
@@ -105,7 +154,8 @@ export function listPackages(db: Db, filters: { software?: string; distro?: Dist
     )
     .orderBy(asc(software.id), asc(packages.distro), asc(packages.release), asc(packages.packageName))
     .all()
-    .map(toView);
+    .map(toView)
+    .filter((p) => filters.outdatedSince === undefined || (p.outdatedSince !== null && p.outdatedSince >= filters.outdatedSince));
 }
 
 export function getPackage(db: Db, id: number): (PackageView & { maintainerUserId: number | null; retiredAt: number | null }) | null {
@@ -133,11 +183,12 @@ export interface MatrixCell {
  */
 export function getMatrix(
   db: Db,
-  filters: { software?: string; distro?: DistributionSlug; status?: MatrixStatus },
+  filters: { software?: string; distro?: DistributionSlug; status?: MatrixStatus; outdatedSince?: number },
 ): { rows: { software: SoftwareRow & { targetSlug: string }; cells: MatrixCell[] }[]; distros: DistributionSlug[] } {
   const distros = DISTRIBUTIONS.map((d) => d.slug).filter((d) => !filters.distro || d === filters.distro);
-  const all = listPackages(db, { software: filters.software, distro: filters.distro });
-  const status = filters.status;
+  const all = listPackages(db, { software: filters.software, distro: filters.distro, outdatedSince: filters.outdatedSince });
+  // "outdated since" a day asks about outdated packages only
+  const status = filters.outdatedSince !== undefined ? "outdated" : filters.status;
   const rows = listSoftware(db)
     .filter((s) => !filters.software || s.slug === filters.software)
     .map((s) => ({
@@ -185,23 +236,159 @@ function findDuplicate(tx: Tx, input: PackageInput, exceptId?: number): number |
   return row?.id ?? null;
 }
 
+const mayPackage = (actor: BountyActor) => actor.roles.includes("packager") || actor.roles.includes("admin");
+
 /**
- * Registers a package with the acting packager as its maintainer.
- * @throws Forbidden without the packager role; DuplicatePackage (409, with the existing id).
+ * Registers a package with the acting packager as its maintainer. A package a source found
+ * and nobody here maintains is claimed instead: the packager becomes its maintainer, with
+ * what they typed.
+ * @throws Forbidden without the packager role; DuplicatePackage (409, with the existing id) when it has a maintainer here.
  */
 export function registerPackage(db: Db, actor: BountyActor, input: PackageInput, now = Date.now()): PackageRow {
-  if (!actor.roles.includes("packager") && !actor.roles.includes("admin")) throw new Forbidden("Only packagers can register packages.");
+  if (!mayPackage(actor)) throw new Forbidden("Only packagers can register packages.");
   return writeTx(db, (tx) => {
     if (!tx.select({ id: software.id }).from(software).where(eq(software.id, input.softwareId)).get()) throw new NotFound("There is no such software.");
     const duplicate = findDuplicate(tx, input);
-    if (duplicate) throw new DuplicatePackage(duplicate);
+    if (duplicate) {
+      const existing = tx.select().from(packages).where(eq(packages.id, duplicate)).get()!;
+      if (existing.maintainerUserId !== null) throw new DuplicatePackage(duplicate);
+      const row = tx
+        .update(packages)
+        .set({ ...input, maintainerUserId: actor.userId, maintainerName: null, updatedAt: now })
+        .where(eq(packages.id, duplicate))
+        .returning()
+        .get();
+      if (existing.version !== input.version)
+        recordVersionChange(tx, { packageId: row.id, previousVersion: existing.version, version: input.version, side: "person", userId: actor.userId }, now);
+      refreshOutdated(tx, input.softwareId, now);
+      recordAudit(tx, actor, { action: "package.claimed", entityType: "package", entityId: row.id, before: { version: existing.version }, after: input }, now);
+      return row;
+    }
     const row = tx
       .insert(packages)
       .values({ ...input, maintainerUserId: actor.userId, createdAt: now, updatedAt: now })
       .returning()
       .get();
+    recordVersionChange(tx, { packageId: row.id, previousVersion: null, version: input.version, side: "person", userId: actor.userId }, now);
+    refreshOutdated(tx, input.softwareId, now);
     recordAudit(tx, actor, { action: "package.registered", entityType: "package", entityId: row.id, after: input }, now);
     return row;
+  });
+}
+
+/**
+ * A packager takes on a package nobody here maintains (one a source found, or a seeded one):
+ * they become its maintainer and its version is theirs to keep from now on.
+ * @throws Forbidden (not a packager), NotFound, Conflict (it has a maintainer here already).
+ */
+export function claimPackage(db: Db, actor: BountyActor, id: number, now = Date.now()) {
+  if (!mayPackage(actor)) throw new Forbidden("Only packagers can claim packages.");
+  writeTx(db, (tx) => {
+    const row = tx.select().from(packages).where(eq(packages.id, id)).get();
+    if (!row || row.retiredAt !== null) throw new NotFound("There is no such package.");
+    if (row.maintainerUserId !== null) throw new Conflict("This package already has a maintainer here.");
+    tx.update(packages).set({ maintainerUserId: actor.userId, maintainerName: null, updatedAt: now }).where(eq(packages.id, id)).run();
+    recordAudit(tx, actor, { action: "package.claimed", entityType: "package", entityId: id, before: { maintainerName: row.maintainerName } }, now);
+  });
+}
+
+/** One entry of a package's version history. */
+export function recordVersionChange(
+  tx: Tx,
+  change: { packageId: number; previousVersion: string | null; version: string; side: "source" | "person"; source?: PackageSource; userId?: number | null },
+  now: number,
+) {
+  tx.insert(packageVersions)
+    .values({
+      packageId: change.packageId,
+      previousVersion: change.previousVersion,
+      version: change.version,
+      side: change.side,
+      source: change.source ?? null,
+      userId: change.userId ?? null,
+      at: now,
+    })
+    .run();
+}
+
+export interface VersionHistoryEntry {
+  at: number;
+  previousVersion: string | null;
+  version: string;
+  side: "source" | "person";
+  source: PackageSource | null;
+  username: string | null;
+}
+
+/** A package's versions, newest first. */
+export function listVersionHistory(db: Db, packageId: number): VersionHistoryEntry[] {
+  return db
+    .select({
+      at: packageVersions.at,
+      previousVersion: packageVersions.previousVersion,
+      version: packageVersions.version,
+      side: packageVersions.side,
+      source: packageVersions.source,
+      username: users.username,
+    })
+    .from(packageVersions)
+    .leftJoin(users, eq(users.id, packageVersions.userId))
+    .where(eq(packageVersions.packageId, packageId))
+    .orderBy(desc(packageVersions.at), desc(packageVersions.id))
+    .all();
+}
+
+/**
+ * Keeps `outdated_since` true to each package of a software: set (to now) when it falls
+ * behind upstream, cleared when it catches up. Called after every version change, from
+ * either side, so "outdated since" is the day it happened.
+ */
+export function refreshOutdated(tx: Tx, softwareId: number, now: number) {
+  const sw = tx.select({ latestVersion: software.latestVersion }).from(software).where(eq(software.id, softwareId)).get();
+  const rows = tx
+    .select({
+      id: packages.id,
+      version: packages.version,
+      outdatedSince: packages.outdatedSince,
+      source: packages.source,
+      foundVersion: packages.foundVersion,
+      foundStatus: packages.foundStatus,
+    })
+    .from(packages)
+    .where(and(eq(packages.softwareId, softwareId), isNull(packages.retiredAt)))
+    .all();
+  for (const p of rows) {
+    const outdated = statusOf(p, sw?.latestVersion ?? null).status === "outdated";
+    if (outdated === (p.outdatedSince !== null)) continue;
+    tx.update(packages)
+      .set({ outdatedSince: outdated ? now : null })
+      .where(eq(packages.id, p.id))
+      .run();
+  }
+}
+
+/** The names a software has in each source; null leaves it out of that source. */
+export type SourceNames = Pick<SoftwareRow, "repologyName" | "chartName" | "imageName">;
+
+/** Admins say which names a software has in each source. @throws Forbidden, NotFound */
+export function setSourceNames(db: Db, actor: BountyActor, softwareId: number, names: SourceNames, now = Date.now()) {
+  if (!actor.roles.includes("admin")) throw new Forbidden("Only admins can change where a software is looked up.");
+  writeTx(db, (tx) => {
+    const row = tx.select().from(software).where(eq(software.id, softwareId)).get();
+    if (!row) throw new NotFound("There is no such software.");
+    tx.update(software).set(names).where(eq(software.id, softwareId)).run();
+    recordAudit(
+      tx,
+      actor,
+      {
+        action: "software.sources_set",
+        entityType: "software",
+        entityId: softwareId,
+        before: { repologyName: row.repologyName, chartName: row.chartName, imageName: row.imageName },
+        after: names,
+      },
+      now,
+    );
   });
 }
 
@@ -228,6 +415,10 @@ export function updatePackage(db: Db, actor: BountyActor, id: number, input: Pac
       .set({ ...input, updatedAt: now })
       .where(eq(packages.id, id))
       .run();
+    if (before.version !== input.version)
+      recordVersionChange(tx, { packageId: id, previousVersion: before.version, version: input.version, side: "person", userId: actor.userId }, now);
+    refreshOutdated(tx, input.softwareId, now);
+    if (before.softwareId !== input.softwareId) refreshOutdated(tx, before.softwareId, now);
     const { softwareId, distro, release, packageName, version, url, notes, origin } = before;
     recordAudit(
       tx,
@@ -260,6 +451,7 @@ export function setLatestVersion(db: Db, actor: BountyActor, softwareId: number,
     const row = tx.select().from(software).where(eq(software.id, softwareId)).get();
     if (!row) throw new NotFound("There is no such software.");
     tx.update(software).set({ latestVersion: version, latestVersionAt: now }).where(eq(software.id, softwareId)).run();
+    refreshOutdated(tx, softwareId, now);
     tellOfOutdated(tx, row, version, now);
     recordAudit(
       tx,
@@ -277,17 +469,20 @@ export function setLatestVersion(db: Db, actor: BountyActor, softwareId: number,
 }
 
 /**
- * A release published upstream (webhook): software built from that repository gets it as
- * its latest version, unless what we have is already newer.
+ * A release published upstream (webhook, or the GitHub source of the package sync): software
+ * built from that repository gets it as its latest version, unless what we have is already
+ * newer. Every package it leaves behind turns outdated at once, and its maintainer is told.
  */
-export function applyUpstreamRelease(db: Db, repo: string, tag: string, now: number) {
+export function applyUpstreamRelease(db: Db, repo: string, tag: string, now: number): number {
   const next = parseVersion(tag);
-  if (!next) return;
+  if (!next) return 0;
   // inside a webhook delivery's transaction this is a savepoint
-  writeTx(db, (tx) => applyUpstreamReleaseIn(tx, repo, tag, now));
+  return writeTx(db, (tx) => applyUpstreamReleaseIn(tx, repo, tag, now));
 }
 
-function applyUpstreamReleaseIn(tx: Tx, repo: string, tag: string, now: number) {
+/** Returns how many software took the new version. */
+function applyUpstreamReleaseIn(tx: Tx, repo: string, tag: string, now: number): number {
+  let bumped = 0;
   for (const row of tx
     .select()
     .from(software)
@@ -297,8 +492,11 @@ function applyUpstreamReleaseIn(tx: Tx, repo: string, tag: string, now: number) 
     if (current && compareToUpstream(tag, row.latestVersion).status !== "ahead") continue;
     const version = tag.replace(/^v(?=\d)/i, "");
     tx.update(software).set({ latestVersion: version, latestVersionAt: now }).where(eq(software.id, row.id)).run();
+    refreshOutdated(tx, row.id, now);
     tellOfOutdated(tx, row, version, now);
+    bumped++;
   }
+  return bumped;
 }
 
 /** Each maintainer of a package the new upstream version leaves behind hears of it, once per package and version. */

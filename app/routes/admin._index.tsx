@@ -4,20 +4,29 @@ import { requireRole } from "../auth/session.server";
 import { db } from "../db.server";
 import { webhooksConfigured } from "../github/verify.server";
 import { formatRelative } from "../lib/dates";
+import { SOURCE_NAMES } from "../lib/distros";
 import { pageMeta } from "../lib/meta";
 import { getWebhookHealth } from "../models/github.server";
 import { listJobHealth } from "../models/jobs.server";
 import { countOutboxByState } from "../models/outbox.server";
+import { listSourceHealth } from "../models/package-sources.server";
 
 export const meta: MetaFunction = () => pageMeta("Admin · Club Zero");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
-  return json({ configured: webhooksConfigured, health: getWebhookHealth(db), jobs: listJobHealth(db), outbox: countOutboxByState(db), now: Date.now() });
+  return json({
+    configured: webhooksConfigured,
+    health: getWebhookHealth(db),
+    jobs: listJobHealth(db),
+    outbox: countOutboxByState(db),
+    sources: listSourceHealth(db),
+    now: Date.now(),
+  });
 }
 
 export default function AdminHome() {
-  const { configured, health, jobs, outbox, now } = useLoaderData<typeof loader>();
+  const { configured, health, jobs, outbox, sources, now } = useLoaderData<typeof loader>();
   return (
     <>
       <header className="page-header">
@@ -63,6 +72,35 @@ export default function AdminHome() {
             </tbody>
           </table>
         )}
+      </section>
+      <section aria-labelledby="sources-heading" className="section">
+        <h2 id="sources-heading">Package sources</h2>
+        <p className="muted">
+          Read by the <code>packages-sync</code> job (every <code>PACKAGES_SYNC_HOURS</code>) and by <code>npm run packages:sync</code>. A failing source keeps
+          its last data and is left alone until its retry time.
+        </p>
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Source</th>
+              <th scope="col">Last success</th>
+              <th scope="col">Last error</th>
+              <th scope="col">Failures in a row</th>
+              <th scope="col">Next try</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sources.map((s) => (
+              <tr key={s.source}>
+                <th scope="row">{SOURCE_NAMES[s.source]}</th>
+                <td>{s.lastSuccessAt ? formatRelative(s.lastSuccessAt, now) : "never"}</td>
+                <td>{s.lastError && s.lastErrorAt ? `${formatRelative(s.lastErrorAt, now)}: ${s.lastError}` : ""}</td>
+                <td>{s.failures}</td>
+                <td>{s.retryAt > now ? formatRelative(s.retryAt, now) : "at the next sync"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </section>
       <ul className="target-list">
         <li className="card">

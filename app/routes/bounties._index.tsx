@@ -6,11 +6,11 @@ import { db } from "../db.server";
 import { BOARD_PAGE_SIZE, BOUNTY_STATUS_LABELS, KIND_LABELS } from "../lib/bounty-lifecycle";
 import { formatCount } from "../lib/catalog";
 import { pageMeta } from "../lib/meta";
-import { BOUNTY_KINDS } from "../lib/vocabulary";
+import { BOUNTY_KINDS, BOARD_STATUSES } from "../lib/vocabulary";
 import { expireClaims, listBounties, listBountyTargetOptions } from "../models/bounties.server";
 import { listPersonas } from "../models/personas.server";
 import { findTarget } from "../models/targets.server";
-import { BOARD_STATUSES, BoardQuerySchema } from "../schemas/bounties";
+import { BoardQuerySchema } from "../schemas/bounties";
 import { parseSearchParams, type QueryError } from "../schemas/catalog";
 
 export const meta: MetaFunction = () => pageMeta("Bounties · Club Zero");

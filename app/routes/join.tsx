@@ -5,12 +5,12 @@ import { hashPassword } from "../auth/password.server";
 import { createUserSession, getUser, safeRedirect } from "../auth/session.server";
 import { ErrorSummary, Field, FormError } from "../components/form";
 import { db } from "../db.server";
+import { PASSWORD_MAX, PASSWORD_MIN, USERNAME_RULES } from "../lib/account-rules";
 import { redirectWithMessage } from "../lib/flash.server";
 import { pageMeta } from "../lib/meta";
-import { PASSWORD_MAX, PASSWORD_MIN } from "../lib/password-policy";
 import { Conflict } from "../models/errors";
 import { joinAccount } from "../models/users.server";
-import { JoinSchema, USERNAME_RULES } from "../schemas/account";
+import { JoinSchema } from "../schemas/account";
 import { parseForm, readForm } from "../schemas/form";
 
 export const meta: MetaFunction = () => pageMeta("Join · Club Zero");

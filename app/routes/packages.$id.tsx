@@ -5,13 +5,24 @@ import { ActionResult } from "../components/form";
 import { WebLink } from "../components/links";
 import { OriginBadge, PackageForm, PackageStatusBadge } from "../components/packages";
 import { db } from "../db.server";
-import { formatDate } from "../lib/dates";
-import { distroName } from "../lib/distros";
+import { formatDate, formatDateTime, formatRelative } from "../lib/dates";
+import { distroName, SOURCE_NAMES } from "../lib/distros";
 import { redirectWithMessage } from "../lib/flash.server";
 import { pageMeta } from "../lib/meta";
 import { answerDomainErrors, badRequest, notFound } from "../lib/responses";
 import { webBountyActor } from "../models/bounties.server";
-import { assertCanEditPackage, DuplicatePackage, getPackage, getSoftwareBySlug, listSoftware, retirePackage, updatePackage } from "../models/packages.server";
+import { listSourceHealth } from "../models/package-sources.server";
+import {
+  assertCanEditPackage,
+  claimPackage,
+  DuplicatePackage,
+  getPackage,
+  getSoftwareBySlug,
+  listSoftware,
+  listVersionHistory,
+  retirePackage,
+  updatePackage,
+} from "../models/packages.server";
 import { parseForm, readForm } from "../schemas/form";
 import { PackageFormSchema } from "../schemas/packages";
 
@@ -29,7 +40,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!pkg || pkg.retiredAt !== null) throw notFound("There is no such package.");
   const user = await getUser(request);
   const canEdit = Boolean(user && (pkg.maintainerUserId === user.id || hasRole(user, "admin")));
-  return json({ pkg, canEdit, software: canEdit ? listSoftware(db).map((s) => ({ slug: s.slug, name: s.name })) : [] });
+  return json({
+    pkg,
+    canEdit,
+    canClaim: pkg.claimable && hasRole(user, "packager", "admin"),
+    software: canEdit ? listSoftware(db).map((s) => ({ slug: s.slug, name: s.name })) : [],
+    history: listVersionHistory(db, pkg.id),
+    sourceHealth: pkg.source ? (listSourceHealth(db).find((s) => s.source === pkg.source) ?? null) : null,
+    now: Date.now(),
+  });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -39,6 +58,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = webBountyActor(user);
   return answerDomainErrors(
     () => {
+      if (form.get("intent") === "claim") {
+        claimPackage(db, actor, id);
+        return redirectWithMessage(
+          `/packages/${id}`,
+          "You maintain this package now: its version is yours to keep, and you hear when it falls behind upstream.",
+        );
+      }
       assertCanEditPackage(db, actor, id);
       if (form.get("intent") === "retire") {
         retirePackage(db, actor, id);
@@ -59,7 +85,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PackagePage() {
-  const { pkg, canEdit, software } = useLoaderData<typeof loader>();
+  const { pkg, canEdit, canClaim, software, history, sourceHealth, now } = useLoaderData<typeof loader>();
+  const where = `${distroName(pkg.distro)}${pkg.release ? ` ${pkg.release}` : ""}`;
+  const sourceFailing = sourceHealth?.lastErrorAt != null && (sourceHealth.lastSuccessAt === null || sourceHealth.lastErrorAt > sourceHealth.lastSuccessAt);
   const data = useActionData<{ fieldErrors?: Record<string, string>; duplicateId?: number | null; message?: string | null }>();
   return (
     <article className="narrow">
@@ -78,6 +106,25 @@ export default function PackagePage() {
         </span>
       </p>
       {pkg.statusReason ? <p className="muted">{pkg.statusReason}</p> : null}
+      {pkg.source && pkg.claimable ? (
+        <div className="alert" role="note">
+          <p>
+            Found in {where} by {SOURCE_NAMES[pkg.source]}, no maintainer here yet{canClaim ? " — claim it if you package it." : "."}
+          </p>
+          {canClaim ? (
+            <Form method="post">
+              <button className="button button--small" name="intent" value="claim">
+                Claim this package
+              </button>
+            </Form>
+          ) : null}
+        </div>
+      ) : null}
+      {pkg.disagrees && pkg.source ? (
+        <p className="alert alert--error" role="note">
+          {SOURCE_NAMES[pkg.source]} reports {pkg.foundVersion} for {where}, not {pkg.version}. Its maintainer should check which is right.
+        </p>
+      ) : null}
       <dl className="facts">
         <dt>Published by</dt>
         <dd>{pkg.origin === "third-party" ? "A third-party repository, not the distribution's own archive" : `${distroName(pkg.distro)} itself`}</dd>
@@ -106,9 +153,52 @@ export default function PackagePage() {
             <dd>{pkg.notes}</dd>
           </>
         ) : null}
+        {pkg.source ? (
+          <>
+            <dt>Reported by</dt>
+            <dd>
+              {SOURCE_NAMES[pkg.source]}: {pkg.foundVersion}
+              {pkg.foundNormalized ? ` (normalized ${pkg.foundNormalized})` : ""}
+              {pkg.foundStatus ? `, which calls it ${pkg.foundStatus}` : ""}
+              {sourceHealth?.lastSuccessAt ? `; as of ${formatRelative(sourceHealth.lastSuccessAt, now)}` : ""}
+              {sourceFailing ? ` (the source has been failing since ${formatDateTime(sourceHealth!.lastErrorAt!)}; this is its last data)` : ""}
+            </dd>
+          </>
+        ) : null}
+        {pkg.outdatedSince ? (
+          <>
+            <dt>Outdated since</dt>
+            <dd>{formatDate(pkg.outdatedSince)}</dd>
+          </>
+        ) : null}
         <dt>Updated</dt>
         <dd>{formatDate(pkg.updatedAt)}</dd>
       </dl>
+      <section className="section" aria-labelledby="history-heading">
+        <h2 id="history-heading">Version history</h2>
+        {history.length === 0 ? (
+          <p className="empty">No change of version recorded yet.</p>
+        ) : (
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Version</th>
+                <th scope="col">By</th>
+              </tr>
+            </thead>
+            <tbody>
+              {history.map((h, i) => (
+                <tr key={i}>
+                  <td>{formatDateTime(h.at)}</td>
+                  <td>{h.previousVersion ? `${h.previousVersion} → ${h.version}` : h.version}</td>
+                  <td>{h.side === "source" && h.source ? SOURCE_NAMES[h.source] : h.username ? `@${h.username}` : "a person"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
       {canEdit ? (
         <section className="section" aria-labelledby="edit-heading">
           <h2 id="edit-heading">Change or retire it</h2>

@@ -3,19 +3,20 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getUser, hasRole, requireUser } from "../auth/session.server";
 import { FilterActions, FilterSelect, QueryErrors } from "../components/filters";
 import { FormError } from "../components/form";
-import { OriginBadge, PackageStatusBadge, STATUS_TEXT } from "../components/packages";
+import { FoundBadges, OriginBadge, PackageStatusBadge, SourceAges, STATUS_TEXT } from "../components/packages";
 import { ScrollTable } from "../components/table";
 import { db } from "../db.server";
 import { distroName } from "../lib/distros";
 import { redirectWithMessage } from "../lib/flash.server";
 import { pageMeta } from "../lib/meta";
 import { answerDomainErrors, badRequest } from "../lib/responses";
-import { DISTRIBUTIONS, DISTRIBUTION_SLUGS } from "../lib/vocabulary";
+import { DISTRIBUTIONS, DISTRIBUTION_SLUGS, MATRIX_STATUSES } from "../lib/vocabulary";
 import { webBountyActor } from "../models/bounties.server";
+import { listSourceHealth } from "../models/package-sources.server";
 import { getMatrix, listSoftware, requestPackaging } from "../models/packages.server";
 import { parseSearchParams, type QueryError } from "../schemas/catalog";
 import { readForm } from "../schemas/form";
-import { MATRIX_STATUSES, MatrixQuerySchema } from "../schemas/packages";
+import { MatrixQuerySchema } from "../schemas/packages";
 
 export const meta: MetaFunction = () => pageMeta("Packages · Club Zero");
 
@@ -34,9 +35,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     signedIn: Boolean(user),
     canRegister: hasRole(user, "packager", "admin"),
     isAdmin: hasRole(user, "admin"),
+    sources: listSourceHealth(db),
+    now: Date.now(),
   };
   if (!parsed.ok || errors.length > 0) return json({ ...base, errors, matrix: { rows: [], distros: [] } }, { status: 400 });
-  return json({ ...base, errors, matrix: getMatrix(db, parsed.data) });
+  return json({ ...base, errors, matrix: getMatrix(db, { ...parsed.data, outdatedSince: parsed.data.since }) });
 }
 
 /** "Request packaging" on a missing cell opens (or finds) a packaging bounty. */
@@ -56,7 +59,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Packages() {
-  const { query, software, signedIn, canRegister, isAdmin, errors, matrix } = useLoaderData<typeof loader>();
+  const { query, software, signedIn, canRegister, isAdmin, errors, matrix, sources, now } = useLoaderData<typeof loader>();
   const failed = useActionData<{ message?: string }>();
   return (
     <>
@@ -86,6 +89,13 @@ export default function Packages() {
           choices={DISTRIBUTIONS.map((d) => ({ value: d.slug, label: d.name }))}
         />
         <FilterSelect name="status" label="Status" value={query.status} any="Any" choices={MATRIX_STATUSES.map((s) => ({ value: s, label: STATUS_TEXT[s] }))} />
+        <div className="field">
+          <label htmlFor="since">Outdated since</label>
+          <input id="since" name="since" type="date" defaultValue={query.since ?? ""} aria-describedby="since-hint" />
+          <span id="since-hint" className="hint">
+            Packages that fell behind upstream on or after that day.
+          </span>
+        </div>
         <FilterActions resetTo="/packages" />
       </Form>
       {errors.length === 0 ? (
@@ -136,6 +146,7 @@ export default function Packages() {
                             </Link>{" "}
                             <PackageStatusBadge status={p.status} reason={p.statusReason} />
                             <OriginBadge origin={p.origin} />
+                            <FoundBadges pkg={p} />
                           </span>
                         ))}
                         {cell.missing ? (
@@ -165,6 +176,7 @@ export default function Packages() {
           </ScrollTable>
         )
       ) : null}
+      <SourceAges sources={sources} now={now} />
       <p className="muted small">
         Versions are compared after removing epochs, distribution releases and tags (1:1.9.6-2, 1.15.0-1.el9, 1.15.0-r0, v1.15.0, 1.15.0+dfsg). <em>ahead</em>{" "}
         means newer than the latest release (a pre-release or snapshot); <em>unknown</em> means we could not compare: hover the badge for why.{" "}

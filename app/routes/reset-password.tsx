@@ -6,7 +6,7 @@ import { hashPassword } from "~/app/auth/password.server";
 import { blankSessionCookie } from "~/app/auth/session.server";
 import { Field, FormError } from "~/app/components/form";
 import { db } from "~/app/db.server";
-import { PASSWORD_MAX, PASSWORD_MIN } from "~/app/lib/password-policy";
+import { PASSWORD_MAX, PASSWORD_MIN } from "~/app/lib/account-rules";
 import { describeEmailToken, resetPassword } from "~/app/models/email-tokens.server";
 import { InvalidLink } from "~/app/models/errors";
 import { ResetPasswordSchema } from "~/app/schemas/account";

@@ -7,6 +7,7 @@ import { Pagination } from "../components/filters";
 import { ActionResult } from "../components/form";
 import { FundRecord } from "../components/fund";
 import { GitHubLink, WebLink } from "../components/links";
+import { TargetTutorials } from "../components/tutorials";
 import { WatchButton } from "../components/watch";
 import { db } from "../db.server";
 import { fetchIssue, githubTokenConfigured } from "../github/rest.server";
@@ -21,6 +22,7 @@ import { applySnapshot, getTargetSyncedAt, linkIssueManually } from "../models/g
 import { isWatching } from "../models/notifications.server";
 import { listPersonas } from "../models/personas.server";
 import { findTarget, getTarget, TARGET_ISSUES_PAGE_SIZE } from "../models/targets.server";
+import { listTutorialsForTarget } from "../models/tutorials.server";
 import { parseGithubIssueRef } from "../schemas/bounties";
 import { parseSearchParams, TargetPageQuerySchema } from "../schemas/catalog";
 import { readForm } from "../schemas/form";
@@ -54,6 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     syncedAt: getTargetSyncedAt(db, target.id),
     fundRecord: listPublicExpensesFor(db, { targetId: target.id }),
     watching: user ? isWatching(db, user.id, "target", target.id) : null,
+    tutorials: listTutorialsForTarget(db, target.id),
     now,
   });
 }
@@ -89,7 +92,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const STATE_LABELS = { open: "Open", closed: "Closed", merged: "Merged" } as const;
 
 export default function TargetPage() {
-  const { target, personas, bounties, bountyTotal, progress, signedIn, canCreate, syncedAt, fundRecord, now, watching } = useLoaderData<typeof loader>();
+  const { target, personas, bounties, bountyTotal, progress, signedIn, canCreate, syncedAt, fundRecord, now, watching, tutorials } =
+    useLoaderData<typeof loader>();
   const linked = useActionData<typeof action>();
   const personaNames = Object.fromEntries(personas.map((p) => [p.slug, p.name]));
   const open = target.issueCounts.open;
@@ -159,6 +163,8 @@ export default function TargetPage() {
           )}
         </p>
       </section>
+
+      <TargetTutorials targetSlug={target.slug} targetName={target.name} tutorials={tutorials} signedIn={signedIn} />
 
       <FundRecord records={fundRecord} />
 

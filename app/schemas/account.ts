@@ -1,9 +1,8 @@
 import { z } from "zod";
-import { checkPassword } from "../lib/password-policy";
+import { USERNAME_RULES } from "../lib/account-rules";
+import { checkPassword } from "../lib/password-policy.server";
 import { GRANTABLE_ROLES } from "../lib/vocabulary";
 import { choice, form, text, wholeNumber } from "./fields";
-
-export const USERNAME_RULES = "3 to 32 characters: lowercase letters, digits and single hyphens, starting with a letter.";
 
 const RESERVED = new Set(["admin", "root", "system", "cli", "github", "ssc", "club-zero", "api", "me", "new", "settings"]);
 

@@ -1,10 +1,9 @@
 import { z } from "zod";
-import { BOUNTY_KINDS, DIFFICULTIES, PERSONA_SLUGS } from "../lib/vocabulary";
+import { BOARD_STATUSES, BOUNTY_KINDS, DIFFICULTIES, PERSONA_SLUGS } from "../lib/vocabulary";
 import { pageParam } from "./catalog";
 import { choice, form, text } from "./fields";
 
 const choices = (values: readonly string[]) => values.join(", ");
-export const BOARD_STATUSES = ["open", "claimed", "in_progress", "in_review", "completed", "cancelled"] as const;
 
 export const BoardQuerySchema = form({
   status: z.enum(BOARD_STATUSES, { error: `choose one of ${choices(BOARD_STATUSES)}` }).optional(),

@@ -28,3 +28,12 @@ export function wholeNumber(message: string) {
 export function form<S extends z.ZodRawShape>(shape: S) {
   return z.object(shape, { error: "The form did not arrive as a form: send it again from the page." });
 }
+
+/** A real calendar date, YYYY-MM-DD; `field` names it in the message ("the date"). */
+export const isoDate = (field: string) =>
+  text(field)
+    .trim()
+    .refine(
+      (s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+      `Give ${field} as a real date like 2026-03-01.`,
+    );

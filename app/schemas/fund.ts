@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseMoney } from "../lib/money";
 import { EXPENSE_CATEGORIES } from "../lib/vocabulary";
-import { choice, form, text, wholeNumber } from "./fields";
+import { choice, form, isoDate, text, wholeNumber } from "./fields";
 
 const Amount = text("the amount").transform((s, ctx) => {
   const cents = parseMoney(s);
@@ -11,15 +11,6 @@ const Amount = text("the amount").transform((s, ctx) => {
   }
   return cents;
 });
-
-/** A real calendar date, YYYY-MM-DD; `field` names it in the message ("the date"). */
-const isoDate = (field: string) =>
-  text(field)
-    .trim()
-    .refine(
-      (s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
-      `Give ${field} as a real date like 2026-03-01.`,
-    );
 
 /** An optional id typed by hand ("the bounty number"). */
 const optionalId = (field: string) =>

@@ -1,15 +1,35 @@
 import { z } from "zod";
-import { PACKAGE_STATUSES } from "../lib/versions";
-import { DISTRIBUTION_SLUGS, PACKAGE_ORIGINS } from "../lib/vocabulary";
-import { choice, form, text } from "./fields";
+import { DISTRIBUTION_SLUGS, MATRIX_STATUSES, PACKAGE_ORIGINS } from "../lib/vocabulary";
+import { choice, form, isoDate, text } from "./fields";
 
 const choices = (values: readonly string[]) => values.join(", ");
-export const MATRIX_STATUSES = [...PACKAGE_STATUSES, "missing"] as const;
 
 export const MatrixQuerySchema = form({
   software: z.string().trim().max(64, "is too long").optional(),
   distro: z.enum(DISTRIBUTION_SLUGS, { error: `choose one of ${choices(DISTRIBUTION_SLUGS)}` }).optional(),
   status: z.enum(MATRIX_STATUSES, { error: `choose one of ${choices(MATRIX_STATUSES)}` }).optional(),
+  /** Outdated since that day (UTC): packages that fell behind upstream on or after it. */
+  since: isoDate("the day")
+    .transform((day) => Date.parse(`${day}T00:00:00Z`))
+    .optional(),
+});
+
+// Names as each source spells them; empty means "not looked up there".
+const sourceName = (field: string, pattern: RegExp, example: string) =>
+  text(field)
+    .trim()
+    .max(200, `Keep ${field} under 200 characters.`)
+    .refine((s) => s === "" || pattern.test(s), `Give ${field} as the source spells it, e.g. ${example}, or leave it empty.`)
+    .transform((s) => (s === "" ? null : s))
+    .prefault("");
+
+export const SourceNamesSchema = form({
+  // Repology project names: lowercase, digits and - _ . + : (e.g. python:requests)
+  repologyName: sourceName("the Repology project", /^[a-z0-9][a-z0-9_.+:-]*$/, "spire"),
+  // Helm chart names: lowercase letters, digits and dashes
+  chartName: sourceName("the Helm chart", /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "spire"),
+  // OCI repository names: path components of [a-z0-9] joined by . _ __ or -, separated by /
+  imageName: sourceName("the container image", /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/, "spiffe/spire-server"),
 });
 
 // Printable text only: control characters would break feeds and terminals.

@@ -1,8 +1,11 @@
-// npm run github:sync — refreshes every linked GitHub issue and PR from the REST API.
+// npm run github:sync — refreshes every linked GitHub issue and PR from the REST API, then
+// the software's latest releases (the upstream versions packages are compared with).
 // Needs GITHUB_TOKEN; honours GitHub's rate limit (waits up to a minute, else stops).
 import { db } from "~/app/db.server";
+import { env } from "~/app/env.server";
 import { fetchIssue, githubTokenConfigured } from "~/app/github/rest.server";
 import { applySnapshot, listLinkedIssues } from "~/app/models/github.server";
+import { sourceSettingsFrom, syncPackages } from "~/app/packages/sync.server";
 import { runMigrations } from "../migrate";
 
 if (!githubTokenConfigured) {
@@ -34,3 +37,8 @@ for (let i = 0; i < items.length; i++) {
   console.warn(`${repo}#${number}: ${result.message}`);
 }
 console.log(`Synced ${items.length} linked issues and PRs: ${updated} updated, ${failed} could not be fetched.`);
+const [releases] = await syncPackages(db, sourceSettingsFrom(env), { only: ["github"] });
+if (releases) {
+  console.log(`Read the latest releases of ${releases.requests} repositories: ${releases.changed} software got a new upstream version.`);
+  for (const error of releases.errors) console.warn(error);
+}

@@ -7,4 +7,5 @@ export * from "./github";
 export * from "./packages";
 export * from "./fund";
 export * from "./notifications";
+export * from "./tutorials";
 export * from "~/app/lib/vocabulary";

@@ -9,7 +9,8 @@ const manifest = JSON.parse(fs.readFileSync(process.env.BENCH_PAGES, "utf8"));
 const pages = new Map(Object.entries(manifest).map(([url, file]) => [url, fs.readFileSync(file)]));
 
 const server = http.createServer((req, res) => {
-  const body = pages.get(req.url);
+  // Signed-in pages are captured under "cookie:<url>": the same URL answers what a signed-in person saw.
+  const body = pages.get(`${req.headers.cookie ? "cookie:" : ""}${req.url}`);
   if (!body) {
     res.writeHead(404, { "Content-Type": "text/plain" });
     res.end("not found");

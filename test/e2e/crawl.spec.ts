@@ -34,10 +34,45 @@ const PAGES = [
   "/admin/users",
   "/admin/webhooks",
   "/targets/nope",
+  "/tutorials",
+  "/tutorials?lang=de",
+  "/tutorials/new?target=envoy",
+  "/tutorials/envoy-with-spires-sds-certificates-that-rotate-themselves",
+  "/tutorials/envoy-with-spires-sds-certificates-that-rotate-themselves/edit",
+  "/tutorials/envoy-with-spires-sds-certificates-that-rotate-themselves/history",
+  "/tutorials/envoy-with-spires-sds-certificates-that-rotate-themselves/translations/de/edit",
 ];
 
 describe("every page in the browser", () => {
   const ctx = useServerAndBrowser();
+
+  it("anonymous pages served from the page cache still run their scripts (the policy pins them by hash)", async () => {
+    const anonymous = await ctx.browser.newPage();
+    const problems: string[] = [];
+    anonymous.on("pageerror", (e) => problems.push(`${anonymous.url()}: ${e.message}`));
+    anonymous.on("console", (m) => {
+      if (m.type() === "error" && !/status of 404/.test(m.text())) problems.push(`${anonymous.url()}: ${m.text()}`);
+    });
+    const served: string[] = [];
+    anonymous.on("response", (r) => {
+      if (r.request().resourceType() === "document") served.push(`${new URL(r.url()).pathname} ${r.headers()["x-page-cache"]}`);
+    });
+    for (const round of [1, 2]) {
+      for (const path of ["/", "/targets", "/bounties", "/packages", "/fund", "/appreciation"]) {
+        await anonymous.goto(`${ctx.server.url}${path}`);
+        await anonymous.waitForFunction(() => (window as unknown as { __remixContext?: unknown }).__remixContext !== undefined);
+        await anonymous.waitForLoadState("networkidle");
+      }
+      if (round === 2) expect(served.slice(-6).every((s) => s.endsWith(" hit"))).toBe(true);
+    }
+    // Hydrated: a click navigates on the client, so a value set on this window survives it.
+    await anonymous.evaluate(() => ((window as unknown as { stayed?: boolean }).stayed = true));
+    await anonymous.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Bounties", exact: true }).click();
+    await anonymous.waitForURL(/\/bounties$/);
+    expect(await anonymous.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    expect(problems).toEqual([]);
+    await anonymous.close();
+  });
 
   it("renders and hydrates without errors", async () => {
     const made = runCli("db/cli/user-add.ts", ["crawler", "--role", "admin", "--role", "ssc", "--role", "packager"], {

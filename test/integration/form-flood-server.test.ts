@@ -6,7 +6,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../support/cli";
+import { addUserAndSignIn } from "../support/cli";
 import { fingerprint } from "../support/fingerprint";
 import { rssOf, startServer, type RunningServer } from "../support/server";
 
@@ -19,16 +19,7 @@ let uploads = "";
 beforeAll(async () => {
   uploads = fs.mkdtempSync(path.join(os.tmpdir(), "club-zero-flood-uploads-"));
   server = await startServer({ UPLOADS_DIR: uploads });
-  const made = runCli("db/cli/user-add.ts", ["flood-user"], { DATABASE_PATH: server.databasePath, CLUBZERO_PASSWORD: PASSWORD });
-  expect(made.code, made.stderr).toBe(0);
-  const res = await fetch(`${server.url}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ username: "flood-user", password: PASSWORD }),
-  });
-  expect(res.status).toBe(302);
-  cookie = res.headers.get("set-cookie")!.split(";")[0]!;
+  cookie = await addUserAndSignIn(server, "flood-user", PASSWORD);
 });
 afterAll(async () => {
   await server?.stop();

@@ -8,6 +8,7 @@ import { actOnExpense, createExpense } from "~/app/models/expenses.server";
 import { recordDonation } from "~/app/models/ledger.server";
 import { unsubscribeToken } from "~/app/models/notifications.server";
 import { getTarget } from "~/app/models/targets.server";
+import { actOnTutorial, createTutorial, startTranslation } from "~/app/models/tutorials.server";
 import { joinAccount } from "~/app/models/users.server";
 import * as home from "~/app/routes/_index";
 import * as adminHome from "~/app/routes/admin._index";
@@ -52,6 +53,15 @@ import * as ssc from "~/app/routes/ssc";
 import * as target from "~/app/routes/targets.$slug";
 import * as newBounty from "~/app/routes/targets.$slug_.bounties.new";
 import * as catalog from "~/app/routes/targets._index";
+import * as tutorial from "~/app/routes/tutorials.$slug";
+import * as tutorialEdit from "~/app/routes/tutorials.$slug_.edit";
+import * as tutorialHistory from "~/app/routes/tutorials.$slug_.history";
+import * as translation from "~/app/routes/tutorials.$slug_.translations.$lang";
+import * as translationEdit from "~/app/routes/tutorials.$slug_.translations.$lang_.edit";
+import * as translationHistory from "~/app/routes/tutorials.$slug_.translations.$lang_.history";
+import * as tutorials from "~/app/routes/tutorials._index";
+import * as tutorialNew from "~/app/routes/tutorials.new";
+import * as tutorialFeed from "~/app/routes/tutorials[.]atom";
 import * as profile from "~/app/routes/u.$username";
 import * as unsubscribePage from "~/app/routes/unsubscribe";
 import * as verifyEmail from "~/app/routes/verify-email";
@@ -73,6 +83,8 @@ let targetUsername = "";
 const expenseIds = { approved: 0, submitted: 0 };
 /** A mail in the outbox, someone's proposal (private to them and the reviewers), someone's unsubscribe link. */
 const ids = { outboxMessage: 0, proposal: 0, target: 0, token: "", verifyLink: "", resetLink: "" };
+/** A seeded published tutorial (no authors), someone's draft, and someone's published German translation of the first. */
+const tut = { published: "", draft: "" };
 const FORGED_EMAIL_TOKEN = `${"A".repeat(43)}.${"A".repeat(22)}`;
 const ledgerRows = () => db.$client.prepare("select count(*) as n from ledger_entries").pluck().get() as number;
 
@@ -115,6 +127,19 @@ beforeAll(async () => {
   ids.target = getTarget(db, "kafka")!.id;
   ids.proposal = createBounty(db, { ...requester, roles: [] }, { targetId: ids.target, title: "A private idea", description: "Mine.", kind: "docs" }).id;
   ids.token = unsubscribeToken(db, requester.userId!, "expense_approved");
+  tut.published = db.$client.prepare("select slug from tutorials where seed_key = 'envoy-spire-sds'").pluck().get() as string;
+  const writer = { ...requester, roles: [] };
+  tut.draft = createTutorial(db, writer, {
+    title: "Someone's draft",
+    summary: "Draft.",
+    body: "Text.",
+    targetSlugs: ["envoy"],
+    personas: ["documenter"],
+  }).slug!;
+  const sourceId = db.$client.prepare("select id from tutorials where slug = ?").pluck().get(tut.published) as number;
+  const german = startTranslation(db, writer, sourceId, "de", { title: "Envoy mit SPIRE", summary: "Kurz.", body: "Text." });
+  actOnTutorial(db, writer, german.id, "submit");
+  actOnTutorial(db, ssc1, german.id, "publish");
   // someone's verification and reset links, as mailed (read back from the outbox)
   const linkFrom = (kind: string) =>
     /\/(?:verify-email|reset-password)\?token=[A-Za-z0-9_.-]+/.exec(
@@ -272,6 +297,101 @@ const loaders: Row[] = [
   },
   { name: "GET /reset-password (forged)", handler: resetPassword.loader, path: `/reset-password?token=${FORGED_EMAIL_TOKEN}`, expect: all(400) },
   { name: "GET /api/targets", handler: apiTargets.loader, path: "/api/targets", expect: all(OK) },
+  { name: "GET /tutorials", handler: tutorials.loader, path: "/tutorials?lang=de", expect: all(OK) },
+  { name: "GET /tutorials (not a language tag)", handler: tutorials.loader, path: "/tutorials?lang=de_DE", expect: all(400) },
+  { name: "GET /tutorials/new", handler: tutorialNew.loader, path: "/tutorials/new", expect: signedIn(LOGIN, OK) },
+  {
+    name: "GET /tutorials/:slug (published)",
+    handler: tutorial.loader,
+    get path() {
+      return `/tutorials/${tut.published}`;
+    },
+    get params() {
+      return { slug: tut.published };
+    },
+    expect: all(OK),
+  },
+  // someone's draft: its authors and the reviewers only
+  {
+    name: "GET /tutorials/:slug (someone's draft)",
+    handler: tutorial.loader,
+    get path() {
+      return `/tutorials/${tut.draft}`;
+    },
+    get params() {
+      return { slug: tut.draft };
+    },
+    expect: { anonymous: 404, contributor: 404, packager: 404, ssc: OK, admin: OK },
+  },
+  // a seeded tutorial has no authors: only admins may edit it
+  {
+    name: "GET /tutorials/:slug/edit",
+    handler: tutorialEdit.loader,
+    get path() {
+      return `/tutorials/${tut.published}/edit`;
+    },
+    get params() {
+      return { slug: tut.published };
+    },
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK },
+  },
+  {
+    name: "GET /tutorials/:slug/history",
+    handler: tutorialHistory.loader,
+    get path() {
+      return `/tutorials/${tut.published}/history`;
+    },
+    get params() {
+      return { slug: tut.published };
+    },
+    expect: all(OK),
+  },
+  {
+    name: "GET /tutorials/:slug/translations/:lang",
+    handler: translation.loader,
+    get path() {
+      return `/tutorials/${tut.published}/translations/de`;
+    },
+    get params() {
+      return { slug: tut.published, lang: "de" };
+    },
+    expect: all(OK),
+  },
+  {
+    name: "GET /tutorials/:slug/translations/:lang/history",
+    handler: translationHistory.loader,
+    get path() {
+      return `/tutorials/${tut.published}/translations/de/history`;
+    },
+    get params() {
+      return { slug: tut.published, lang: "de" };
+    },
+    expect: all(OK),
+  },
+  // someone else's translation: its translators and admins edit it
+  {
+    name: "GET /tutorials/:slug/translations/:lang/edit (someone's)",
+    handler: translationEdit.loader,
+    get path() {
+      return `/tutorials/${tut.published}/translations/de/edit`;
+    },
+    get params() {
+      return { slug: tut.published, lang: "de" };
+    },
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK },
+  },
+  {
+    name: "GET /tutorials/:slug/translations/:lang/edit (a new language)",
+    handler: translationEdit.loader,
+    get path() {
+      return `/tutorials/${tut.published}/translations/fr/edit`;
+    },
+    get params() {
+      return { slug: tut.published, lang: "fr" };
+    },
+    expect: signedIn(LOGIN, OK),
+  },
+  { name: "GET /tutorials.atom", handler: tutorialFeed.loader, path: "/tutorials.atom?lang=de", expect: all(OK) },
   // GitHub sign-in is not configured in this suite: the callback does not exist.
   { name: "GET /auth/github/callback", handler: githubCallback.loader, path: "/auth/github/callback", expect: all(404) },
 ];
@@ -359,6 +479,23 @@ const actions: Row[] = [
     path: "/packages/1",
     params: { id: "1" },
     form: () => ({ intent: "save", software: "" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: 400 },
+  },
+  // claiming asks for the packager role first, then for the package
+  {
+    name: "POST /packages/:id (claim a package that does not exist)",
+    handler: pkgOne.action,
+    path: "/packages/999999",
+    params: { id: "999999" },
+    form: () => ({ intent: "claim" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 404, ssc: 403, admin: 404 },
+  },
+  {
+    name: "POST /packages/software/:slug (source names, invalid)",
+    handler: pkgSoftware.action,
+    path: "/packages/software/spire-server",
+    params: { slug: "spire-server" },
+    form: () => ({ intent: "sources", imageName: "Not An Image" }),
     expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: 400 },
   },
   {
@@ -469,6 +606,105 @@ const actions: Row[] = [
     form: () => ({ expenseId: String(expenseIds.submitted), paymentReference: "REF-1", paidOn: "2026-06-10" }),
     ledgerUnchanged: true,
     expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 409, admin: 409 },
+  },
+  { name: "POST /tutorials/new (invalid)", handler: tutorialNew.action, path: "/tutorials/new", form: () => ({ title: "" }), expect: signedIn(LOGIN, 400) },
+  // publishing is for reviewers (403 for others); this one is published already (409)
+  {
+    name: "POST /tutorials/:slug (publish a published one)",
+    handler: tutorial.action,
+    get path() {
+      return `/tutorials/${tut.published}`;
+    },
+    get params() {
+      return { slug: tut.published };
+    },
+    form: () => ({ intent: "publish" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 409, admin: 409 },
+  },
+  {
+    name: "POST /tutorials/:slug (unpublish, no reason)",
+    handler: tutorial.action,
+    get path() {
+      return `/tutorials/${tut.published}`;
+    },
+    get params() {
+      return { slug: tut.published };
+    },
+    form: () => ({ intent: "unpublish" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 422, admin: 422 },
+  },
+  // someone's draft: invisible to others (404); reviewers see it but only its authors submit it
+  {
+    name: "POST /tutorials/:slug (submit someone's draft)",
+    handler: tutorial.action,
+    get path() {
+      return `/tutorials/${tut.draft}`;
+    },
+    get params() {
+      return { slug: tut.draft };
+    },
+    form: () => ({ intent: "submit" }),
+    expect: { anonymous: LOGIN, contributor: 404, packager: 404, ssc: 403, admin: 403 },
+  },
+  {
+    name: "POST /tutorials/:slug (translate, not a language tag)",
+    handler: tutorial.action,
+    get path() {
+      return `/tutorials/${tut.published}`;
+    },
+    get params() {
+      return { slug: tut.published };
+    },
+    form: () => ({ intent: "translate", lang: "english!" }),
+    expect: signedIn(LOGIN, 400),
+  },
+  {
+    name: "POST /tutorials/:slug/edit (invalid)",
+    handler: tutorialEdit.action,
+    get path() {
+      return `/tutorials/${tut.published}/edit`;
+    },
+    get params() {
+      return { slug: tut.published };
+    },
+    form: () => ({ title: "" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: 400 },
+  },
+  {
+    name: "POST /tutorials/:slug/translations/:lang (publish a published one)",
+    handler: translation.action,
+    get path() {
+      return `/tutorials/${tut.published}/translations/de`;
+    },
+    get params() {
+      return { slug: tut.published, lang: "de" };
+    },
+    form: () => ({ intent: "publish" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 409, admin: 409 },
+  },
+  {
+    name: "POST /tutorials/:slug/translations/:lang/edit (someone's, invalid)",
+    handler: translationEdit.action,
+    get path() {
+      return `/tutorials/${tut.published}/translations/de/edit`;
+    },
+    get params() {
+      return { slug: tut.published, lang: "de" };
+    },
+    form: () => ({ title: "" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: 400 },
+  },
+  {
+    name: "POST /tutorials/:slug/translations/:lang/edit (a new language, invalid)",
+    handler: translationEdit.action,
+    get path() {
+      return `/tutorials/${tut.published}/translations/fr/edit`;
+    },
+    get params() {
+      return { slug: tut.published, lang: "fr" };
+    },
+    form: () => ({ title: "" }),
+    expect: signedIn(LOGIN, 400),
   },
   { name: "POST /auth/github", handler: githubStart.action, path: "/auth/github", form: () => ({}), expect: all(404) },
   {

@@ -37,7 +37,7 @@ describe("seed", () => {
     const report = seedCatalog(db);
     expect(targetRows).toHaveLength(46);
     expect(sourceIssues).toBe(86);
-    expect(report).toMatchObject({ targets: 51, links: sourceIssues, software: 10, packages: 27 });
+    expect(report).toMatchObject({ targets: 51, links: sourceIssues, software: 10, packages: 27, tutorials: 3 });
     expect(packageSeed.packages).toHaveLength(27);
     expect(counts(db)).toEqual({
       personas: 10,
@@ -53,7 +53,7 @@ describe("seed", () => {
     seedCatalog(db);
     const before = counts(db);
     const again = seedCatalog(db);
-    expect(again).toMatchObject({ targets: 0, issues: 0, links: 0, bounties: 0, software: 0, packages: 0 });
+    expect(again).toMatchObject({ targets: 0, issues: 0, links: 0, bounties: 0, software: 0, packages: 0, tutorials: 0 });
     expect(counts(db)).toEqual(before);
   });
 

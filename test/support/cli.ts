@@ -26,3 +26,25 @@ export function runCliAsync(script: string, args: string[], env: Record<string, 
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/**
+ * Adds a user with `npm run user:add` (roles and flags as that command takes them) to a
+ * running server's database and signs in through its /login form; returns the session cookie.
+ */
+export async function addUserAndSignIn(
+  server: { url: string; databasePath: string },
+  username: string,
+  password: string,
+  flags: string[] = [],
+): Promise<string> {
+  const made = runCli("db/cli/user-add.ts", [username, ...flags], { DATABASE_PATH: server.databasePath, CLUBZERO_PASSWORD: password });
+  if (made.code !== 0) throw new Error(`user:add ${username} failed: ${made.stderr}`);
+  const res = await fetch(`${server.url}/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ username, password }),
+  });
+  if (res.status !== 302) throw new Error(`signing in as ${username} answered ${res.status}`);
+  return res.headers.get("set-cookie")!.split(";")[0]!;
+}

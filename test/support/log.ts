@@ -25,7 +25,12 @@ export function captureLog(): CapturedLog {
   const spy = vi.spyOn(console, "info").mockImplementation((line: unknown) => {
     written.push(String(line));
   });
-  const lines = () => written.map((l) => JSON.parse(l) as LogLine);
+  // Every line also says its level and process id (pino's); the tests compare the facts.
+  const lines = () =>
+    written.map((l) => {
+      const { level: _level, pid: _pid, ...facts } = JSON.parse(l) as LogLine;
+      return facts as LogLine;
+    });
   return {
     lines,
     events: (event) => lines().filter((l) => l.event === event),

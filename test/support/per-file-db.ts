@@ -12,6 +12,9 @@ process.env.DATABASE_PATH = file;
 process.env.UPLOADS_DIR = path.join(dir, "uploads");
 process.env.NODE_ENV = "test";
 process.env.CLUBZERO_QUIET_LOG = "1";
+// servers and commands a test starts never ask the public package sources (a test that means
+// them to points them at local stand-ins and sets its own interval)
+process.env.PACKAGES_SYNC_HOURS = "0";
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

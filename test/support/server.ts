@@ -24,7 +24,16 @@ export async function freePort(): Promise<number> {
 
 /** The environment `npm start` gives the built server, on this port, plus `env`. */
 export function productionEnv(port: number, env: Record<string, string>): NodeJS.ProcessEnv {
-  return { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", APP_ORIGIN: `http://127.0.0.1:${port}`, ...env };
+  return {
+    ...process.env,
+    NODE_ENV: "production",
+    // no package sync against the public sources from a test server
+    PACKAGES_SYNC_HOURS: "0",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    APP_ORIGIN: `http://127.0.0.1:${port}`,
+    ...env,
+  };
 }
 
 export interface RunningServer {
@@ -32,6 +41,8 @@ export interface RunningServer {
   pid: number;
   databasePath: string;
   output: () => string;
+  /** The exit code once the process has ended (SIGTERM it yourself to test shutting down). */
+  exited: Promise<number | null>;
   stop: () => Promise<void>;
 }
 
@@ -73,11 +84,13 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     throw error;
   }
 
+  const exited = new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));
   return {
     url: `http://127.0.0.1:${port}`,
     pid: child.pid!,
     databasePath,
     output: () => output,
+    exited,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once("exit", r));

@@ -88,4 +88,17 @@ describe("configuration", () => {
     expect(() => parseEnv({ JOB_LEASE_MS: "10" })).toThrowError(/JOB_LEASE_MS="10": must be at least 1000/);
     expect(() => parseEnv({ OUTBOX_POLL_MS: "soon" })).toThrowError(/OUTBOX_POLL_MS="soon"/);
   });
+
+  it("syncs packages daily from the public sources unless told otherwise, and refuses a bad setting by name", () => {
+    expect(parseEnv({})).toMatchObject({
+      PACKAGES_SYNC_HOURS: 24,
+      REPOLOGY_URL: "https://repology.org",
+      HELM_REPO_URL: "https://spiffe.github.io/helm-charts-hardened",
+      OCI_REGISTRY_URL: "https://ghcr.io",
+    });
+    expect(parseEnv({ PACKAGES_SYNC_HOURS: "0" }).PACKAGES_SYNC_HOURS).toBe(0);
+    expect(() => parseEnv({ PACKAGES_SYNC_HOURS: "-1" })).toThrowError(/PACKAGES_SYNC_HOURS="-1": must be 0 \(off\) or more/);
+    expect(() => parseEnv({ PACKAGES_SYNC_HOURS: "daily" })).toThrowError(/PACKAGES_SYNC_HOURS="daily"/);
+    expect(() => parseEnv({ REPOLOGY_URL: "repology" })).toThrowError(/REPOLOGY_URL="repology": must be a URL/);
+  });
 });

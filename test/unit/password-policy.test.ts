@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkPassword } from "~/app/lib/password-policy";
+import { checkPassword } from "~/app/lib/password-policy.server";
 import { JoinSchema, Username } from "~/app/schemas/account";
 
 describe("password policy", () => {

@@ -52,6 +52,59 @@ describe("comparing with upstream", () => {
   });
 });
 
+// Every version string the package source fixtures (test/fixtures/packages) hold, read and
+// compared as the sync reads them.
+describe("versions the sources report", () => {
+  it.each([
+    // Repology origversion / version (repology-*.json)
+    ["1.15.3-r0", [1, 15, 3], "1.15.3", "newest"],
+    ["1.12.4-r3", [1, 12, 4], "1.15.3", "outdated"],
+    ["1.15.2-1", [1, 15, 2], "1.15.3", "outdated"],
+    ["1.15.3-r1", [1, 15, 3], "1.15.3", "newest"],
+    ["1.14.0_2", [1, 14, 0], "1.15.3", "outdated"],
+    ["1.16.0_git20261101-r0", [1, 16, 0], "1.15.3", "ahead"],
+    ["1.16.0.20261101", [1, 16, 0, 20261101], "1.16.0", "ahead"],
+    ["1.11.2", [1, 11, 2], "1.15.3", "outdated"],
+    ["0.11.0-r2", [0, 11, 0], "0.11.0", "newest"],
+    ["0.10.1", [0, 10, 1], "0.11.0", "outdated"],
+    ["1.8.4-1", [1, 8, 4], "1.11.3", "outdated"],
+    ["1.7.3-1+b2", [1, 7, 3], "1.11.3", "outdated"],
+    ["1.7.1-2ubuntu0.1", [1, 7, 1], "1.11.3", "outdated"],
+    ["1.11.3-1.fc44", [1, 11, 3], "1.11.3", "newest"],
+    ["1.10.0-2.el9", [1, 10, 0], "1.11.3", "outdated"],
+    ["1.16.0-r0", [1, 16, 0], "1.16.0", "newest"],
+    // Helm chart versions and appVersions (helm-index.yaml)
+    ["0.30.0", [0, 30, 0], "0.30.0", "newest"],
+    ["0.31.0-rc.1", [0, 31, 0], "0.30.0", "ahead"],
+    ["0.29.1", [0, 29, 1], "0.30.0", "outdated"],
+    ["1.16.0-rc.1", [1, 16, 0], "1.16.0", "outdated"],
+    ["0.0.1", [0, 0, 1], "0.0.1", "newest"],
+    // registry tags (oci-tags.json) and GitHub release tags
+    ["1", [1], "1.15.3", "outdated"],
+    ["1.14", [1, 14], "1.15.3", "outdated"],
+    ["0.2.7", [0, 2, 7], "0.2.7", "newest"],
+    ["v1.16.0", [1, 16, 0], "1.16.0", "newest"],
+  ])("%s reads as %j and against upstream %s is %s", (raw, numbers, upstream, status) => {
+    expect(parseVersion(raw)?.numbers).toEqual(numbers);
+    expect(compareToUpstream(raw, upstream).status).toBe(status);
+  });
+
+  it.each(["latest", "nightly", "stable", "sha-3f9c2ab", "sha256-6b1e0f4c9d2a7e8b3c5f0a1d4e7b9c2f5a8d0e3b6c9f1a4d7e0b3c6f9a2d5e8b.sig"])(
+    "the registry tag %s is not a version",
+    (tag) => {
+      expect(parseVersion(tag)).toBeNull();
+    },
+  );
+
+  it("orders the registry's tags so the full release wins over its short aliases and candidates", () => {
+    expect(compareVersions("1.15.3", "1.15")).toBeGreaterThan(0);
+    expect(compareVersions("1.15.3", "1")).toBeGreaterThan(0);
+    expect(compareVersions("1.16.0-rc.1", "1.15.3")).toBeGreaterThan(0);
+    expect(compareVersions("1.16.0-rc.1", "1.16.0")).toBeLessThan(0);
+    expect(compareVersions("1.15.3-r0", "1.15.3")).toBe(0);
+  });
+});
+
 describe("ordering release tags", () => {
   it("orders by version, not by text or publication: v1.10.0 is newer than the backport v1.9.3", () => {
     expect(compareVersions("v1.9.3", "v1.10.0")).toBeLessThan(0);

@@ -1,7 +1,5 @@
+import { PASSWORD_MAX, PASSWORD_MIN } from "./account-rules";
 import commonPasswords from "./common-passwords.json";
-
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 256;
 
 // The most common passwords of at least 8 characters among the top 20,000 of the
 // ranked list shipped by @zxcvbn-ts/language-common (MIT), extracted into the repo.

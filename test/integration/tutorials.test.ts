@@ -1,0 +1,430 @@
+// Tutorials and translations through their pages' loaders and actions, against the real
+// migrated and seeded database: who may write, review and publish; revisions and their diffs;
+// translations going outdated; the tutorial bounty; Markdown that stays safe.
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "~/app/db.server";
+import { applyIntent, getBounty, webBountyActor } from "~/app/models/bounties.server";
+import { publishedTutorialFacts, startTranslation } from "~/app/models/tutorials.server";
+import * as tutorialPage from "~/app/routes/tutorials.$slug";
+import * as editPage from "~/app/routes/tutorials.$slug_.edit";
+import * as historyPage from "~/app/routes/tutorials.$slug_.history";
+import * as translationPage from "~/app/routes/tutorials.$slug_.translations.$lang";
+import * as translationEdit from "~/app/routes/tutorials.$slug_.translations.$lang_.edit";
+import * as listPage from "~/app/routes/tutorials._index";
+import * as newPage from "~/app/routes/tutorials.new";
+import * as feed from "~/app/routes/tutorials[.]atom";
+import { seedCatalog } from "~/db/seed";
+import { contentDigest } from "../support/fingerprint";
+import { call } from "../support/remix";
+import { cookieFor, formInit, makeUser } from "../support/users";
+import type { PublicUser } from "~/app/models/users.server";
+
+type Person = { user: PublicUser; cookie: string };
+const person = async (roles: ("ssc" | "admin")[] = []): Promise<Person> => {
+  const user = await makeUser(roles);
+  return { user, cookie: await cookieFor(user.id) };
+};
+let documenter: Person, ssc: Person, sscAuthor: Person, admin: Person, stranger: Person, translator: Person;
+
+beforeAll(async () => {
+  [documenter, ssc, sscAuthor, admin, stranger, translator] = [
+    await person(),
+    await person(["ssc"]),
+    await person(["ssc"]),
+    await person(["admin"]),
+    await person(),
+    await person(),
+  ];
+});
+
+/** A form post with repeated fields (checkbox lists). */
+function post(cookie: string | null, fields: Record<string, string | readonly string[]>): RequestInit {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+  const init = formInit(cookie, {});
+  return { ...init, body: body.toString() };
+}
+const get = (cookie: string | null, headers: Record<string, string> = {}): RequestInit => ({ headers: { ...(cookie ? { Cookie: cookie } : {}), ...headers } });
+const json = async (res: Response) => (await res.json()) as Record<string, unknown> & { message?: string; fieldErrors?: Record<string, string> };
+const q = <T>(sql: string, ...args: unknown[]) => db.$client.prepare(sql).get(...args) as T;
+
+const BODY =
+  '## Install SPIRE\n\nRun the server.\n\n```bash\necho "start" # then\nspire-server run -config server.conf\n```\n\n## Register Envoy\n\nCreate an entry.\n';
+const fields = (over: Record<string, string | readonly string[]> = {}) => ({
+  title: "Envoy and SPIRE in ten minutes",
+  summary: "Envoy gets its certificates from SPIRE.",
+  body: BODY,
+  targets: ["envoy"],
+  personas: ["documenter", "sysadmin"],
+  bountyId: "",
+  note: "",
+  ...over,
+});
+
+async function createDraft(who: Person, over: Record<string, string | readonly string[]> = {}): Promise<string> {
+  const res = await call(newPage.action, "/tutorials/new", {}, post(who.cookie, fields(over)));
+  expect(res.status, JSON.stringify(res.status === 302 ? "" : await res.clone().text())).toBe(302);
+  return res.headers.get("location")!.replace("/tutorials/", "");
+}
+const act = (who: Person | null, slug: string, intent: string, extra: Record<string, string> = {}) =>
+  call(tutorialPage.action, `/tutorials/${slug}`, { slug }, post(who?.cookie ?? null, { intent, ...extra }));
+const view = (who: Person | null, slug: string, headers: Record<string, string> = {}) =>
+  call(tutorialPage.loader, `/tutorials/${slug}`, { slug }, get(who?.cookie ?? null, headers));
+const edit = (who: Person, slug: string, over: Record<string, string | readonly string[]> = {}) =>
+  call(editPage.action, `/tutorials/${slug}/edit`, { slug }, post(who.cookie, fields(over)));
+const audits = (action: string, entityId: string | number) =>
+  q<{ n: number }>("select count(*) as n from audit_log where action = ? and entity_id = ?", action, String(entityId)).n;
+const tutorialId = (slug: string) => q<{ id: number }>("select id from tutorials where slug = ?", slug).id;
+
+describe("writing a tutorial", () => {
+  it("any signed-in person starts a draft; its first revision is stored with its rendering", async () => {
+    const slug = await createDraft(documenter);
+    expect(slug).toBe("envoy-and-spire-in-ten-minutes");
+    const row = q<{ status: string; number: number; body_html: string; toc_json: string; author_user_id: number }>(
+      "select t.status, r.number, r.body_html, r.toc_json, r.author_user_id from tutorials t join tutorial_revisions r on r.id = t.current_revision_id where t.slug = ?",
+      slug,
+    );
+    expect(row).toMatchObject({ status: "draft", number: 1, author_user_id: documenter.user.id });
+    expect(row.body_html).toContain('<code class="language-bash"><span class="hljs-built_in">echo</span> <span class="hljs-string">&quot;start&quot;</span>');
+    expect(JSON.parse(row.toc_json)).toEqual([
+      { level: 2, id: "s-install-spire", text: "Install SPIRE" },
+      { level: 2, id: "s-register-envoy", text: "Register Envoy" },
+    ]);
+    expect(audits("tutorial.created", tutorialId(slug))).toBe(1);
+  });
+
+  it("a form without targets, or with an unknown one, is refused naming the field, and nothing changes", async () => {
+    const before = contentDigest(db.$client);
+    for (const [over, field] of [
+      [{ targets: [] }, "targets"],
+      [{ targets: ["no-such-target"] }, "targets"],
+      [{ personas: [] }, "personas"],
+      [{ title: "" }, "title"],
+      [{ body: "x".repeat(100_001) }, "body"],
+      [{ bountyId: "abc" }, "bountyId"],
+    ] as const) {
+      const res = await call(newPage.action, "/tutorials/new", {}, post(documenter.cookie, fields(over)));
+      expect(res.status, field).toBe(400);
+      expect(Object.keys((await json(res)).fieldErrors ?? {}), field).toEqual([field]);
+    }
+    expect(contentDigest(db.$client)).toBe(before);
+  });
+
+  it("a draft is seen only by its authors, SSC members and admins; anyone else gets 404", async () => {
+    const slug = await createDraft(documenter, { title: "A private draft" });
+    expect((await view(null, slug)).status).toBe(404);
+    expect((await view(stranger, slug)).status).toBe(404);
+    expect((await view(documenter, slug)).status).toBe(200);
+    expect((await view(ssc, slug)).status).toBe(200);
+    expect((await view(admin, slug)).status).toBe(200);
+    // and nobody else may act on it or edit it either
+    expect((await act(stranger, slug, "submit")).status).toBe(404);
+    expect((await edit(stranger, slug)).status).toBe(404);
+  });
+});
+
+describe("review and publication", () => {
+  it("draft → in review → published, by an SSC member who did not write it; each move audited", async () => {
+    const slug = await createDraft(documenter, { title: "Publish me" });
+    const id = tutorialId(slug);
+    expect((await act(documenter, slug, "publish")).status).toBe(403); // not a reviewer
+    expect((await act(ssc, slug, "publish")).status).toBe(409); // a draft is not in review
+    expect((await act(stranger, slug, "submit")).status).toBe(404);
+    expect((await act(documenter, slug, "submit")).status).toBe(302);
+    const before = contentDigest(db.$client);
+    const refused = await act(documenter, slug, "publish");
+    expect(refused.status).toBe(403);
+    expect((await json(refused)).message).toMatch(/Only SSC members and admins publish/);
+    expect(contentDigest(db.$client)).toBe(before);
+    expect((await act(ssc, slug, "publish")).status).toBe(302);
+    expect(q<{ status: string; published_by_user_id: number }>("select status, published_by_user_id from tutorials where id = ?", id)).toEqual({
+      status: "published",
+      published_by_user_id: ssc.user.id,
+    });
+    expect([audits("tutorial.submit", id), audits("tutorial.publish", id)]).toEqual([1, 1]);
+    expect((await view(null, slug)).status).toBe(200);
+  });
+
+  it("an SSC member cannot publish their own tutorial; another one can", async () => {
+    const slug = await createDraft(sscAuthor, { title: "Written by the SSC" });
+    await act(sscAuthor, slug, "submit");
+    const res = await act(sscAuthor, slug, "publish");
+    expect(res.status).toBe(403);
+    expect((await json(res)).message).toMatch(/Someone other than its authors/);
+    expect(q<{ status: string }>("select status from tutorials where slug = ?", slug).status).toBe("in_review");
+    expect((await act(ssc, slug, "publish")).status).toBe(302);
+  });
+
+  it("an admin who edits a draft becomes one of its authors, and can no longer publish it", async () => {
+    const slug = await createDraft(documenter, { title: "Fixed by an admin" });
+    expect((await edit(admin, slug, { title: "Fixed by an admin", body: `${BODY}\nA fix.\n` })).status).toBe(302);
+    await act(documenter, slug, "submit");
+    expect((await act(admin, slug, "publish")).status).toBe(403);
+    const page = await json(await view(ssc, slug));
+    expect((page.tutorial as { authors: { username: string }[] }).authors.map((a) => a.username)).toEqual([documenter.user.username, admin.user.username]);
+  });
+
+  it("sending back and unpublishing need a reason; unpublished, it is hidden again", async () => {
+    const slug = await createDraft(documenter, { title: "Short lived" });
+    await act(documenter, slug, "submit");
+    expect((await act(ssc, slug, "send_back")).status).toBe(422);
+    expect((await act(ssc, slug, "send_back", { reason: "Add the agent's configuration." })).status).toBe(302);
+    await act(documenter, slug, "submit");
+    await act(ssc, slug, "publish");
+    expect((await act(documenter, slug, "unpublish", { reason: "mine" })).status).toBe(403);
+    expect((await act(ssc, slug, "unpublish")).status).toBe(422);
+    expect((await act(ssc, slug, "unpublish", { reason: "It describes a removed flag." })).status).toBe(302);
+    expect(q<{ status: string; unpublished_reason: string }>("select status, unpublished_reason from tutorials where slug = ?", slug)).toEqual({
+      status: "unpublished",
+      unpublished_reason: "It describes a removed flag.",
+    });
+    expect((await view(null, slug)).status).toBe(404);
+  });
+});
+
+describe("revisions", () => {
+  it("every save is a revision; an unchanged save is refused; the history shows a line diff between any two", async () => {
+    const slug = await createDraft(documenter, { title: "Revised often" });
+    expect((await edit(documenter, slug, { title: "Revised often" })).status).toBe(422);
+    expect(
+      (await edit(documenter, slug, { title: "Revised often", body: BODY.replace("Run the server.", "Start the server first."), note: "clearer" })).status,
+    ).toBe(302);
+    expect(
+      (await edit(documenter, slug, { title: "Revised often", body: `${BODY.replace("Run the server.", "Start the server first.")}\n## Check it\n` })).status,
+    ).toBe(302);
+    expect(q<{ n: number }>("select count(*) as n from tutorial_revisions where tutorial_id = ?", tutorialId(slug)).n).toBe(3);
+    const res = await call(historyPage.loader, `/tutorials/${slug}/history?from=1&to=3`, { slug }, get(documenter.cookie));
+    const history = (await json(res)) as {
+      revisions: { number: number; note: string | null }[];
+      diff: { rows: { kind: string; text?: string }[]; added: number; removed: number };
+    };
+    expect(history.revisions.map((r) => [r.number, r.note])).toEqual([
+      [3, null],
+      [2, "clearer"],
+      [1, null],
+    ]);
+    expect(history.diff.rows).toContainEqual(expect.objectContaining({ kind: "removed", text: "Run the server." }));
+    expect(history.diff.rows).toContainEqual(expect.objectContaining({ kind: "added", text: "Start the server first." }));
+    expect(history.diff.rows).toContainEqual(expect.objectContaining({ kind: "added", text: "## Check it" }));
+    expect((await call(historyPage.loader, `/tutorials/${slug}/history?from=9`, { slug }, get(documenter.cookie))).status).toBe(400);
+    expect((await call(historyPage.loader, `/tutorials/${slug}/history`, { slug }, get(null))).status).toBe(404);
+  });
+
+  it("a revision cannot be rewritten or deleted", () => {
+    expect(() => db.$client.prepare("update tutorial_revisions set body = 'x'").run()).toThrow(/append-only/);
+    expect(() => db.$client.prepare("delete from tutorial_revisions").run()).toThrow(/append-only/);
+  });
+
+  it("only its authors and admins edit it (403 for an SSC member who may read it)", async () => {
+    const slug = await createDraft(documenter, { title: "Not yours" });
+    expect((await call(editPage.loader, `/tutorials/${slug}/edit`, { slug }, get(ssc.cookie))).status).toBe(403);
+    expect((await edit(ssc, slug, { body: "replaced" })).status).toBe(403);
+    expect((await call(editPage.loader, `/tutorials/${slug}/edit`, { slug }, get(documenter.cookie))).status).toBe(200);
+  });
+});
+
+describe("the tutorial bounty", () => {
+  const seededBounty = () => q<{ id: number }>("select id from bounties where seed_key = 'tutorial:istio'").id;
+
+  it("is completed when the tutorial that answers it is published, credited to its author, with a timeline event and an audit record", async () => {
+    const bountyId = seededBounty();
+    const slug = await createDraft(documenter, { title: "Istio with SPIRE", targets: ["istio"], bountyId: String(bountyId) });
+    await act(documenter, slug, "submit");
+    expect(getBounty(db, bountyId)!.status).toBe("open");
+    await act(ssc, slug, "publish");
+    const bounty = getBounty(db, bountyId)!;
+    expect(bounty).toMatchObject({ status: "completed", completedByUserId: documenter.user.id });
+    expect(bounty.events[0]).toMatchObject({ type: "completed", actorUserId: ssc.user.id });
+    expect(bounty.events[0]!.note).toContain("Istio with SPIRE");
+    expect(audits("bounty.completed_by_publication", bountyId)).toBe(1);
+  });
+
+  it("must be a tutorial bounty on one of its targets, and not one someone else has claimed", async () => {
+    const cilium = q<{ id: number }>("select id from bounties where seed_key = 'tutorial:cilium'").id;
+    const docsBounty = q<{ id: number }>("select id from bounties where kind <> 'tutorial' and status = 'open' limit 1").id;
+    for (const [over, message] of [
+      [{ targets: ["envoy"], bountyId: String(cilium) }, /one of the tutorial's targets/],
+      [{ targets: ["envoy"], bountyId: String(docsBounty) }, /open tutorial bounty/],
+    ] as const) {
+      const res = await call(newPage.action, "/tutorials/new", {}, post(documenter.cookie, fields(over)));
+      expect(res.status).toBe(400);
+      expect((await json(res)).fieldErrors?.bountyId).toMatch(message);
+    }
+    applyIntent(db, webBountyActor({ ...stranger.user, roles: [] }), cilium, "claim");
+    const res = await call(newPage.action, "/tutorials/new", {}, post(documenter.cookie, fields({ targets: ["cilium"], bountyId: String(cilium) })));
+    expect((await json(res)).fieldErrors?.bountyId).toMatch(/Someone else holds a claim/);
+  });
+});
+
+describe("translations", () => {
+  let slug = "";
+  const tPath = (lang: string) => `/tutorials/${slug}/translations/${lang}`;
+  const translate = (who: Person, lang: string, over: Record<string, string> = {}) =>
+    call(
+      translationEdit.action,
+      `${tPath(lang)}/edit`,
+      { slug, lang },
+      post(who.cookie, {
+        title: "Envoy und SPIRE",
+        summary: "Envoy holt seine Zertifikate von SPIRE.",
+        body: "## SPIRE installieren\n\nDen Server starten.\n",
+        note: "",
+        ...over,
+      }),
+    );
+  const actOn = (who: Person, lang: string, intent: string) => call(translationPage.action, tPath(lang), { slug, lang }, post(who.cookie, { intent }));
+  const read = (who: Person | null, lang: string) => call(translationPage.loader, tPath(lang), { slug, lang }, get(who?.cookie ?? null));
+
+  beforeAll(async () => {
+    slug = await createDraft(documenter, { title: "To be translated" });
+  });
+
+  it("only a published tutorial can be translated", async () => {
+    expect((await translate(translator, "de")).status).toBe(404);
+    await act(documenter, slug, "submit");
+    await act(ssc, slug, "publish");
+  });
+
+  it("the language must be a BCP 47 tag: the translate form names the field; the URL answers 404", async () => {
+    const before = contentDigest(db.$client);
+    const res = await act(translator, slug, "translate", { lang: "german!" });
+    expect(res.status).toBe(400);
+    expect((await json(res)).fieldErrors?.lang).toMatch(/not a language tag/);
+    expect((await translate(translator, "not_a_tag")).status).toBe(404);
+    expect(contentDigest(db.$client)).toBe(before);
+    const ok = await act(translator, slug, "translate", { lang: "DE" });
+    expect(ok.headers.get("location")).toBe(`/tutorials/${slug}/translations/de/edit`);
+    // a tag spelled otherwise is sent to its canonical spelling
+    const redirect = await call(translationEdit.loader, `/tutorials/${slug}/translations/de-ch/edit`, { slug, lang: "de-ch" }, get(translator.cookie));
+    expect(redirect.headers.get("location")).toBe(`/tutorials/${slug}/translations/de-CH/edit`);
+  });
+
+  it("a translation records the source revision it was made from, and follows the same review rules", async () => {
+    expect((await translate(translator, "de")).status).toBe(302);
+    const row = q<{ status: string; source_revision_id: number; current: number }>(
+      "select t.status, r.source_revision_id, s.current_revision_id as current from tutorials t join tutorial_revisions r on r.id = t.current_revision_id join tutorials s on s.id = t.source_tutorial_id where s.slug = ? and t.lang = 'de'",
+      slug,
+    );
+    expect(row).toMatchObject({ status: "draft" });
+    expect(row.source_revision_id).toBe(row.current);
+    // someone else's draft translation: they cannot see it, and cannot start a second one
+    const second = await translate(stranger, "de");
+    expect(second.status).toBe(409);
+    expect((await json(second)).message).toMatch(/already/);
+    expect((await translate(translator, "de")).status).toBe(422); // nothing changed
+    expect((await read(null, "de")).status).toBe(404);
+    expect((await actOn(translator, "de", "submit")).status).toBe(302);
+    expect((await actOn(translator, "de", "publish")).status).toBe(403);
+    expect((await actOn(ssc, "de", "publish")).status).toBe(302);
+    expect((await read(null, "de")).status).toBe(200);
+    const list = await json(await call(listPage.loader, "/tutorials?lang=de", {}, get(null)));
+    expect((list.cards as { slug: string; lang: string; outdated: boolean }[]).find((c) => c.slug === slug)).toMatchObject({ lang: "de", outdated: false });
+  });
+
+  it("a second translation into the same language is refused: improve the first", () => {
+    const text = { title: "Noch eine", summary: "Zweite", body: "Text" };
+    expect(() => startTranslation(db, webBountyActor({ ...stranger.user, roles: [] }), tutorialId(slug), "de", text)).toThrow(/already/);
+    expect(() => startTranslation(db, webBountyActor({ ...stranger.user, roles: [] }), tutorialId(slug), "en", text)).toThrow(/written in that language/);
+  });
+
+  it("when the source is revised the translation is outdated, showing the source's diff, until the translator brings it up to date", async () => {
+    expect(
+      (await edit(documenter, slug, { title: "To be translated", body: BODY.replace("Create an entry.", "Create a registration entry for Envoy.") })).status,
+    ).toBe(302);
+    const page = await json(await read(null, "de"));
+    const freshness = page.freshness as { outdated: boolean; translatedFrom: number; sourceNow: number; diff: { rows: { kind: string; text?: string }[] } };
+    expect(freshness).toMatchObject({ outdated: true, translatedFrom: 1, sourceNow: 2 });
+    expect(freshness.diff.rows).toContainEqual(expect.objectContaining({ kind: "removed", text: "Create an entry." }));
+    expect(freshness.diff.rows).toContainEqual(expect.objectContaining({ kind: "added", text: "Create a registration entry for Envoy." }));
+    const list = await json(await call(listPage.loader, "/tutorials?lang=de", {}, get(null)));
+    const coverage = (list.coverage as { rows: { lang: string; upToDate: number; outdated: number; missing: number }[] }).rows.find((r) => r.lang === "de")!;
+    expect(coverage.outdated).toBe(1);
+    const source = await json(await view(null, slug));
+    expect((source.translations as { lang: string; outdated: boolean }[])[0]).toMatchObject({ lang: "de", outdated: true });
+
+    const told = q<{ title: string; link: string } | undefined>(
+      "select title, link from notifications where user_id = ? and kind = 'watched_change' order by id desc",
+      translator.user.id,
+    );
+    expect(told).toEqual({ title: "Your translation (de) is outdated: To be translated", link: `/tutorials/${slug}/translations/de` });
+
+    expect((await translate(translator, "de", { body: "## SPIRE installieren\n\nDen Server starten. Einen Eintrag für Envoy anlegen.\n" })).status).toBe(302);
+    const after = await json(await read(null, "de"));
+    expect(after.freshness).toMatchObject({ outdated: false, translatedFrom: 2, sourceNow: 2 });
+    const list2 = await json(await call(listPage.loader, "/tutorials?lang=de", {}, get(null)));
+    const coverage2 = list2.coverage as { published: number; rows: { lang: string; upToDate: number; outdated: number; missing: number }[] };
+    const row = coverage2.rows.find((r) => r.lang === "de")!;
+    expect(row).toMatchObject({ upToDate: 1, outdated: 0 });
+    expect(row.missing).toBe(coverage2.published - 1); // every other published tutorial is missing in German
+  });
+
+  it("the tutorial page offers the reader's languages from Accept-Language, and every translation", async () => {
+    const page = await view(null, slug, { "Accept-Language": "de-CH, fr;q=0.8" });
+    expect(page.headers.get("Vary")).toMatch(/Accept-Language/);
+    const data = await json(page);
+    expect(data.yours).toEqual([{ lang: "de", name: "German" }]);
+    expect((await json(await view(null, slug, { "Accept-Language": "ja" }))).yours).toEqual([]);
+  });
+
+  it("the Atom feed lists new tutorials, and with ?lang their translations", async () => {
+    const all = await (await call(feed.loader, "/tutorials.atom", {}, get(null))).text();
+    expect(all).toContain("<title>To be translated (Envoy)</title>");
+    expect(all).not.toContain("Publish me</title>".replace("Publish me", "A private draft"));
+    const de = await (await call(feed.loader, "/tutorials.atom?lang=de", {}, get(null))).text();
+    expect(de).toContain(`/tutorials/${slug}/translations/de</id>`);
+    expect((await call(feed.loader, "/tutorials.atom?lang=%3Cx%3E", {}, get(null))).status).toBe(400);
+  });
+
+  it("tells the road-to-done ladder, per target, where its published tutorial and translation are", () => {
+    const envoy = q<{ id: number }>("select id from targets where slug = 'envoy'").id;
+    const kafka = q<{ id: number }>("select id from targets where slug = 'kafka'").id;
+    const facts = publishedTutorialFacts([envoy, kafka], db);
+    expect(facts.get(envoy)?.publishedTutorialUrl).toMatch(/^\/tutorials\//);
+    expect(facts.get(envoy)?.translatedTutorialUrl).toBe(`/tutorials/${slug}/translations/de`);
+    expect(facts.has(kafka)).toBe(false);
+  });
+});
+
+describe("Markdown from users stays safe", () => {
+  const hostile = '<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[click](javascript:alert(1))\n\n<a href="javascript:alert(2)">raw</a>\n';
+  const isSafe = (html: string) => {
+    expect(html).not.toMatch(/<script|<img|href="javascript|<a href="javascript/i);
+    expect(html).toContain("&lt;script&gt;");
+  };
+
+  it("in tutorials and in translations, as stored and as served", async () => {
+    const slug = await createDraft(documenter, { title: "Hostile", body: hostile });
+    await act(documenter, slug, "submit");
+    await act(ssc, slug, "publish");
+    isSafe(((await json(await view(null, slug))).tutorial as { revision: { bodyHtml: string } }).revision.bodyHtml);
+    const res = await call(
+      translationEdit.action,
+      `/tutorials/${slug}/translations/fr/edit`,
+      { slug, lang: "fr" },
+      post(translator.cookie, { title: "Hostile", summary: "Résumé", body: hostile, note: "" }),
+    );
+    expect(res.status).toBe(302);
+    const stored = q<{ body_html: string }>(
+      "select r.body_html from tutorials t join tutorial_revisions r on r.id = t.current_revision_id where t.lang = 'fr' and t.source_tutorial_id = ?",
+      tutorialId(slug),
+    );
+    isSafe(stored.body_html);
+  });
+});
+
+describe("the seed's tutorials", () => {
+  it("are published for Envoy, Ghostunnel and spiffe-helper, listed on their targets' pages, and never written over", async () => {
+    const seeded = db.$client.prepare("select slug, status from tutorials where seed_key is not null order by id").all() as { slug: string; status: string }[];
+    expect(seeded).toHaveLength(3);
+    expect(seeded.every((t) => t.status === "published")).toBe(true);
+    const envoy = seeded.find((t) => t.slug.startsWith("envoy"))!.slug;
+    expect((await edit(admin, envoy, { title: "Envoy with SPIRE's SDS (edited)", targets: ["envoy", "spire"], personas: ["sysadmin"] })).status).toBe(302);
+    expect(seedCatalog(db).tutorials).toBe(0);
+    expect(
+      q<{ title: string }>("select r.title from tutorials t join tutorial_revisions r on r.id = t.current_revision_id where t.slug = ?", envoy).title,
+    ).toBe("Envoy with SPIRE's SDS (edited)");
+    const { loader: targetLoader } = await import("~/app/routes/targets.$slug");
+    const target = await json(await call(targetLoader, "/targets/ghostunnel", { slug: "ghostunnel" }, get(null)));
+    expect((target.tutorials as { title: string }[]).map((t) => t.title)).toContain("Ghostunnel with SPIRE: mutual TLS for a plain-TCP service");
+  });
+});
