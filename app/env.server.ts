@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { isIP } from "node:net";
 import { z } from "zod";
 import { LOG_LEVELS } from "./log.server";
@@ -81,6 +82,31 @@ const EnvSchema = z.object({
   GITHUB_WEBHOOK_SECRET_PREVIOUS: z.string().min(32, "must be at least 32 characters").optional(),
   /** Optional GitHub token: lets Club Zero fetch an issue's state when it is linked, and `npm run github:sync`. */
   GITHUB_TOKEN: z.string().min(1).optional(),
+  /** The GitHub App (the recommended setup): its id, and its private key as PEM text or a file holding it. */
+  GITHUB_APP_ID: z.coerce
+    .number({ error: "must be the App ID shown on the app's settings page (a number)" })
+    .int("must be a whole number")
+    .positive()
+    .optional(),
+  GITHUB_APP_PRIVATE_KEY: z
+    .string()
+    // a key pasted into one line of an env file has "\n" where its line breaks were
+    .transform((value) => value.replace(/\\n/g, "\n"))
+    .refine((value) => /-----BEGIN (?:RSA )?PRIVATE KEY-----/.test(value), "must be the PEM private key downloaded from the app's settings page")
+    .optional(),
+  GITHUB_APP_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  /** Minutes between scheduled syncs of linked GitHub issues (fractions allowed); 0 turns the sync off. */
+  GITHUB_SYNC_MINUTES: z.coerce
+    .number({ error: "must be a number of minutes (0 turns the sync off)" })
+    .min(0, "must be 0 (off) or more")
+    .max(1440, "must be at most 1440 (a day)")
+    .default(15),
+  /** Minutes between searches for upstream issues mentioning SPIFFE/SPIRE (the "Suggested issues" queue); 0 turns it off. */
+  GITHUB_DISCOVERY_MINUTES: z.coerce
+    .number({ error: "must be a number of minutes (0 turns discovery off)" })
+    .min(0, "must be 0 (off) or more")
+    .max(10_080, "must be at most 10080 (a week)")
+    .default(1440),
   /**
    * Answer GitHub comment commands with a comment on the issue (needs a token or the GitHub
    * App to post). `off` queues no replies.
@@ -187,6 +213,7 @@ const SECRET_VARIABLES = new Set([
   "GITHUB_WEBHOOK_SECRET_PREVIOUS",
   "GITHUB_CLIENT_SECRET",
   "GITHUB_TOKEN",
+  "GITHUB_APP_PRIVATE_KEY",
 ]);
 
 export type Env = z.infer<typeof EnvSchema> & { APP_ORIGIN: string; MAIL_FROM: string };
@@ -195,6 +222,16 @@ export class EnvError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "EnvError";
+  }
+}
+
+/** A PEM key read from a file, or null when it cannot be read or is not one. */
+function readKeyFile(file: string): string | null {
+  try {
+    const text = fs.readFileSync(file, "utf8");
+    return /-----BEGIN (?:RSA )?PRIVATE KEY-----/.test(text) ? text : null;
+  } catch {
+    return null;
   }
 }
 
@@ -209,6 +246,19 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (Boolean(data.GITHUB_CLIENT_ID) !== Boolean(data.GITHUB_CLIENT_SECRET)) {
       problems.push("GITHUB_CLIENT_SECRET: GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET must be set together");
     }
+    if (data.GITHUB_APP_PRIVATE_KEY && data.GITHUB_APP_PRIVATE_KEY_FILE) {
+      problems.push("GITHUB_APP_PRIVATE_KEY_FILE: set GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE, not both");
+    }
+    let appKey = data.GITHUB_APP_PRIVATE_KEY;
+    if (data.GITHUB_APP_PRIVATE_KEY_FILE && !appKey) {
+      appKey = readKeyFile(data.GITHUB_APP_PRIVATE_KEY_FILE) ?? undefined;
+      if (!appKey)
+        problems.push(`GITHUB_APP_PRIVATE_KEY_FILE=${JSON.stringify(data.GITHUB_APP_PRIVATE_KEY_FILE)}: must be a readable file holding a PEM private key`);
+    }
+    if (Boolean(data.GITHUB_APP_ID) !== Boolean(data.GITHUB_APP_PRIVATE_KEY || data.GITHUB_APP_PRIVATE_KEY_FILE)) {
+      problems.push("GITHUB_APP_ID: GITHUB_APP_ID and a private key (GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE) must be set together");
+    }
+    data.GITHUB_APP_PRIVATE_KEY = appKey;
     if (data.SEED_DEMO === "1" && data.NODE_ENV === "production") {
       problems.push(
         "SEED_DEMO=1: demo fund history is never seeded with NODE_ENV=production (the ledger is append-only: demo money could never be taken out again); unset SEED_DEMO",

@@ -174,7 +174,7 @@ function serve() {
       logger.info({ event: "job.run", job, durationMs: Math.round(run.ms * 10) / 10, ok: run.error === null, error: run.error ?? undefined }),
   });
   logger.info(
-    `Background jobs: ${jobs.map((j) => j.name).join(", ")} (holder ${runner.holder}); mail ${env.SMTP_URL ? "goes out through SMTP" : "is held in the outbox (no SMTP_URL)"}.`,
+    `Background jobs: ${jobs.map((j) => j.name).join(", ")} (holder ${runner.holder}); mail ${env.SMTP_URL ? "goes out through SMTP" : "is held in the outbox (no SMTP_URL)"}; GitHub sync ${jobs.some((j) => j.name === "github-sync") ? `every ${env.GITHUB_SYNC_MINUTES} minutes` : "off (no GITHUB_TOKEN or GitHub App, or GITHUB_SYNC_MINUTES=0)"}.`,
   );
   registerDataGauges(db);
   const metricsServer = !cluster.isWorker && env.METRICS_PORT ? serveMetricsPort(env.METRICS_PORT, () => registry.metrics()) : null;
@@ -182,7 +182,8 @@ function serve() {
   const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../public");
   const production = env.NODE_ENV === "production";
 
-  const formTargets = env.GITHUB_CLIENT_ID ? [new URL(env.GITHUB_OAUTH_URL).origin] : [];
+  // GitHub sign-in posts to GitHub's authorize page; /admin/github-app posts the app manifest to GitHub.
+  const formTargets = [new URL(env.GITHUB_OAUTH_URL).origin];
 
   /** Set by shutdown(): answers from now on close their connections. */
   let stopping = false;

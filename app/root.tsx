@@ -174,6 +174,11 @@ export function Layout({ children }: { children: ReactNode }) {
                     </NavLink>
                   </li>
                 ) : null}
+                {user?.roles.includes("ssc") || user?.roles.includes("admin") ? (
+                  <li>
+                    <NavLink to="/suggestions">Suggested issues</NavLink>
+                  </li>
+                ) : null}
                 {user?.roles.includes("admin") ? (
                   <li>
                     <NavLink to="/admin">Admin</NavLink>

@@ -38,6 +38,7 @@ import {
 } from "../models/github.server";
 import { applyUpstreamRelease } from "../models/packages.server";
 import { getUserByVerifiedGithub } from "../models/users.server";
+import { handleInstallationEvent, INSTALLATION_HANDLED } from "./installation-handlers.server";
 import { IssueCommentEvent, IssuesEvent, PingEvent, PullRequestEvent, ReleaseEvent, type IssuePayload } from "./payloads";
 import type { Db } from "../db.server";
 import type { UpstreamIntent, WebIntent } from "../lib/bounty-lifecycle";
@@ -55,6 +56,7 @@ const HANDLED: Record<string, readonly string[] | "any"> = {
   // `released`: published as a full release, or a pre-release promoted to one (GitHub sends no
   // second `published` for the promotion)
   release: ["published", "released"],
+  ...INSTALLATION_HANDLED,
 };
 
 export function isHandled(event: string, action: string | null): boolean {
@@ -76,6 +78,9 @@ export function handleEvent(db: Db, event: string, action: string | null, payloa
       return handlePull(db, payload, now);
     case "release":
       return handleRelease(db, payload, now);
+    case "installation":
+    case "installation_repositories":
+      return handleInstallationEvent(db, event, payload, now);
     default:
       return { status: "ignored" };
   }

@@ -100,3 +100,26 @@ export const PingEvent = z.looseObject({
 });
 
 export type IssuePayload = z.infer<typeof IssuePayloadIssue>;
+
+// The GitHub App's own events: where it is installed, and on which repositories.
+const InstallationRepo = z.looseObject({ id: z.number().int(), full_name: z.string().regex(/^[^/\s]+\/[^/\s]+$/) });
+const Installation = z.looseObject({
+  id: z.number().int(),
+  account: z.looseObject({ login: z.string().min(1), type: z.string().nullish() }),
+  repository_selection: z.string().nullish(),
+  suspended_at: Time.nullish(),
+});
+
+export const InstallationEvent = z.looseObject({
+  action: z.string(),
+  installation: Installation,
+  repositories: z.array(InstallationRepo).nullish(),
+});
+
+export const InstallationRepositoriesEvent = z.looseObject({
+  action: z.string(),
+  installation: Installation,
+  repository_selection: z.string().nullish(),
+  repositories_added: z.array(InstallationRepo).default([]),
+  repositories_removed: z.array(InstallationRepo).default([]),
+});

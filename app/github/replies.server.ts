@@ -10,26 +10,8 @@ import { z } from "zod";
 import { env } from "../env.server";
 import { PermanentSendError, type Sender } from "../jobs/smtp.server";
 import { parseReplyRecipient, replyMarker } from "../lib/github-replies";
+import { githubHeaders } from "./auth.server";
 import type { OutboxRow } from "../models/outbox.server";
-
-// MERGE: the ghsync branch owns GitHub authentication (app/github/auth.server.ts, which
-// exports githubHeaders with this signature and knows the GitHub App). This token-only
-// stand-in goes at merge: import theirs instead, and let githubCredentialsConfigured ask it.
-/** Headers for GitHub's REST API, or null when no credentials are configured. */
-export async function githubHeaders(_repoFullName?: string): Promise<Record<string, string> | null> {
-  if (!env.GITHUB_TOKEN) return null;
-  return {
-    Authorization: `Bearer ${env.GITHUB_TOKEN}`,
-    Accept: "application/vnd.github+json",
-    "X-GitHub-Api-Version": "2022-11-28",
-    "User-Agent": "club-zero",
-  };
-}
-
-/** Whether Club Zero has any way to write to GitHub (MERGE: a token, or the GitHub App). */
-export function githubCredentialsConfigured(): boolean {
-  return Boolean(env.GITHUB_TOKEN);
-}
 
 const REQUEST_TIMEOUT_MS = 30_000;
 /** How far back to look for an earlier attempt's comment, beyond the row's creation (clocks differ). */

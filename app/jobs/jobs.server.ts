@@ -1,6 +1,9 @@
 // The server's background jobs. Each runs in one process at a time (app/jobs/runner.server.ts);
 // /admin shows their health. Later jobs (GitHub sync, package sync) are added here.
+import { githubConfigured } from "../github/auth.server";
+import { discoverIssues } from "../github/discovery.server";
 import { createGithubCommentSender } from "../github/replies.server";
+import { syncGithub } from "../github/sync.server";
 import { expireClaims, remindExpiringClaims } from "../models/bounties.server";
 import { githubRepliesOn } from "../models/github-replies.server";
 import { queueDigests } from "../models/notifications.server";
@@ -71,6 +74,28 @@ export function serverJobs(db: Db, env: Env): { jobs: JobDefinition[]; close: ()
       intervalMs: Math.round(env.PACKAGES_SYNC_HOURS * 3_600_000),
       run: async ({ signal }) => {
         await syncPackages(db, settings, { respectBackoff: true, signal });
+      },
+    });
+  }
+  if (githubConfigured() && env.GITHUB_SYNC_MINUTES > 0) {
+    jobs.push({
+      // Linked GitHub issues and PRs of repositories that never send us a webhook.
+      name: "github-sync",
+      intervalMs: Math.round(env.GITHUB_SYNC_MINUTES * 60_000),
+      run: async ({ signal }) => {
+        const report = await syncGithub(db, { signal });
+        if (report.failed.length > 0) throw new Error(`GitHub sync failed for ${report.failed.map((f) => f.repo).join(", ")} (see /admin).`);
+      },
+    });
+  }
+  if (githubConfigured() && env.GITHUB_DISCOVERY_MINUTES > 0) {
+    jobs.push({
+      // Upstream issues mentioning SPIFFE/SPIRE, for the "Suggested issues" queue (search: 30 a minute).
+      name: "github-discovery",
+      intervalMs: Math.round(env.GITHUB_DISCOVERY_MINUTES * 60_000),
+      run: async ({ signal }) => {
+        const report = await discoverIssues(db, { signal });
+        if (report.failed.length > 0) throw new Error(`GitHub discovery failed for ${report.failed.map((f) => f.repo).join(", ")}.`);
       },
     });
   }

@@ -190,3 +190,6 @@ export type TutorialStatus = (typeof TUTORIAL_STATUSES)[number];
 
 /** The language tutorials are written in first; translations go from it into others. */
 export const SOURCE_LANGUAGE = "en";
+/** A discovered upstream issue waiting for an SSC member or admin: linked to its target, or dismissed (remembered). */
+export const SUGGESTION_STATUSES = ["suggested", "linked", "dismissed"] as const;
+export type SuggestionStatus = (typeof SUGGESTION_STATUSES)[number];

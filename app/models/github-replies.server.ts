@@ -1,14 +1,14 @@
 // Replies on GitHub to comment commands: queued in the outbox (channel github_comment) in
 // the delivery's transaction, posted later by the github-replies job (app/github/replies.server.ts).
 import { env } from "../env.server";
-import { githubCredentialsConfigured } from "../github/replies.server";
+import { githubConfigured } from "../github/auth.server";
 import { formatReply, formatReplyRecipient, type CommandOutcome, type ReplyTarget } from "../lib/github-replies";
 import { enqueueMessage } from "./outbox.server";
 import type { Db, Tx } from "../db.server";
 
-/** Replies are on when GitHub can be written to and GITHUB_REPLIES is not `off`. */
+/** Replies are on when a GitHub App or token is configured and GITHUB_REPLIES is not `off`. */
 export function githubRepliesOn(): boolean {
-  return env.GITHUB_REPLIES === "on" && githubCredentialsConfigured();
+  return env.GITHUB_REPLIES === "on" && githubConfigured();
 }
 
 /**

@@ -331,33 +331,36 @@ export function transferIssue(tx: Tx | Db, from: IssueRow, to: IssueRow, now: nu
  * placeholder until GitHub (webhook or sync) fills it in.
  */
 export function linkIssueManually(db: Db, actor: Actor, targetId: number, ref: { repo: string; number: number }, kind: "issue" | "pull", now = Date.now()) {
-  return writeTx(db, (tx) => {
-    const target = tx.select({ id: targets.id }).from(targets).where(eq(targets.id, targetId)).get();
-    if (!target) throw new NotFound("There is no such target.");
-    const issue =
-      findIssue(tx, ref.repo, ref.number) ??
-      tx
-        .insert(githubIssues)
-        .values({
-          repo: ref.repo,
-          number: ref.number,
-          kind,
-          title: `${ref.repo}#${ref.number}`,
-          state: "open",
-          url: githubIssueUrl(ref.repo, ref.number, kind),
-        })
-        .returning()
-        .get();
-    const { changes } = tx
-      .insert(targetIssues)
-      .values({ targetId, issueId: issue.id, source: "manual", createdAt: new Date(now) })
-      .onConflictDoNothing()
-      .run();
-    if (changes > 0) adjustTargetIssues(tx, [targetId], issue.state === "open" ? { open: 1, closed: 0 } : { open: 0, closed: 1 });
-    if (changes > 0)
-      recordAudit(tx, actor, { action: "target.issue_linked", entityType: "target", entityId: targetId, after: { issue: `${ref.repo}#${ref.number}` } }, now);
-    return { issue, added: changes > 0 };
-  });
+  return writeTx(db, (tx) => linkIssueTx(tx, actor, targetId, ref, kind, now));
+}
+
+/** linkIssueManually's work, inside the caller's transaction (a suggestion linked from the queue). */
+export function linkIssueTx(tx: Tx, actor: Actor, targetId: number, ref: { repo: string; number: number }, kind: "issue" | "pull", now: number) {
+  const target = tx.select({ id: targets.id }).from(targets).where(eq(targets.id, targetId)).get();
+  if (!target) throw new NotFound("There is no such target.");
+  const issue =
+    findIssue(tx, ref.repo, ref.number) ??
+    tx
+      .insert(githubIssues)
+      .values({
+        repo: ref.repo,
+        number: ref.number,
+        kind,
+        title: `${ref.repo}#${ref.number}`,
+        state: "open",
+        url: githubIssueUrl(ref.repo, ref.number, kind),
+      })
+      .returning()
+      .get();
+  const { changes } = tx
+    .insert(targetIssues)
+    .values({ targetId, issueId: issue.id, source: "manual", createdAt: new Date(now) })
+    .onConflictDoNothing()
+    .run();
+  if (changes > 0) adjustTargetIssues(tx, [targetId], issue.state === "open" ? { open: 1, closed: 0 } : { open: 0, closed: 1 });
+  if (changes > 0)
+    recordAudit(tx, actor, { action: "target.issue_linked", entityType: "target", entityId: targetId, after: { issue: `${ref.repo}#${ref.number}` } }, now);
+  return { issue, added: changes > 0 };
 }
 
 /** Remembers the latest published release of a repository; an older one changes nothing. */

@@ -1,11 +1,16 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "../auth/session.server";
+import { GithubSyncHealth } from "../components/github";
 import { db } from "../db.server";
+import { env } from "../env.server";
+import { githubAuth } from "../github/auth.server";
 import { webhooksConfigured } from "../github/verify.server";
 import { formatRelative } from "../lib/dates";
 import { SOURCE_NAMES } from "../lib/distros";
 import { pageMeta } from "../lib/meta";
+import { listInstallations } from "../models/github-installations.server";
+import { listSyncHealth } from "../models/github-sync.server";
 import { getWebhookHealth } from "../models/github.server";
 import { listJobHealth } from "../models/jobs.server";
 import { countOutboxByState } from "../models/outbox.server";
@@ -21,12 +26,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     jobs: listJobHealth(db),
     outbox: countOutboxByState(db),
     sources: listSourceHealth(db),
+    sync: { mode: githubAuth.mode, minutes: env.GITHUB_SYNC_MINUTES, repos: listSyncHealth(db) },
+    installations: listInstallations(db),
     now: Date.now(),
   });
 }
 
 export default function AdminHome() {
-  const { configured, health, jobs, outbox, sources, now } = useLoaderData<typeof loader>();
+  const { configured, health, jobs, outbox, sources, sync, installations, now } = useLoaderData<typeof loader>();
   return (
     <>
       <header className="page-header">
@@ -73,6 +80,7 @@ export default function AdminHome() {
           </table>
         )}
       </section>
+      <GithubSyncHealth sync={sync} installations={installations} now={now} />
       <section aria-labelledby="sources-heading" className="section">
         <h2 id="sources-heading">Package sources</h2>
         <p className="muted">
@@ -108,6 +116,9 @@ export default function AdminHome() {
         </li>
         <li className="card">
           <Link to="/admin/users">Users and roles</Link> — grant roles, disable accounts, see the audit trail.
+        </li>
+        <li className="card">
+          <Link to="/admin/github-app">GitHub App</Link> — create Club Zero's GitHub App from its manifest in a few clicks.
         </li>
         <li className="card">
           <Link to="/admin/webhooks">Webhook deliveries</Link> — every delivery, its payload and outcome; replay one.

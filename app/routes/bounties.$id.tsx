@@ -6,6 +6,7 @@ import { PersonaChips } from "../components/catalog";
 import { Pagination } from "../components/filters";
 import { FormError, ReasonForm } from "../components/form";
 import { FundRecord } from "../components/fund";
+import { SyncFreshness } from "../components/github";
 import { GitHubLink, WebLink } from "../components/links";
 import { PersonLink } from "../components/people";
 import { WatchButton } from "../components/watch";
@@ -18,6 +19,7 @@ import { pageMeta } from "../lib/meta";
 import { answerDomainErrors, badRequest, notFound } from "../lib/responses";
 import { applyIntent, expireClaims, getBounty, isClaimant, webBountyActor } from "../models/bounties.server";
 import { listPublicExpensesFor } from "../models/expenses.server";
+import { getIssueFreshness } from "../models/github-sync.server";
 import { listPullsForBounty } from "../models/github.server";
 import { isWatching } from "../models/notifications.server";
 import { isBountyReviewer, maySeeBounty } from "../models/permissions.server";
@@ -78,6 +80,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     fundRecord: listPublicExpensesFor(db, { bountyId: id }),
     pulls: listPullsForBounty(db, bounty),
     watching: user ? isWatching(db, user.id, "bounty", id) : null,
+    githubSyncedAt: bounty.githubRepo && bounty.githubNumber ? getIssueFreshness(db, bounty.githubRepo, bounty.githubNumber) : null,
     now,
   });
 }
@@ -125,7 +128,7 @@ const EVENT_WORDS: Record<string, string> = {
 };
 
 export default function BountyPage() {
-  const { bounty, intents, viewer, signedIn, personas, fundRecord, now, timeline, watching, pulls } = useLoaderData<typeof loader>();
+  const { bounty, intents, viewer, signedIn, personas, fundRecord, now, timeline, watching, githubSyncedAt, pulls } = useLoaderData<typeof loader>();
   const error = useActionData<{ message?: string }>();
   const busy = useNavigation().state === "submitting";
   const personaNames = Object.fromEntries(personas.map((p) => [p.slug, p.name]));
@@ -160,7 +163,10 @@ export default function BountyPage() {
           <p>
             <GitHubLink url={githubIssueUrl(bounty.githubRepo, bounty.githubNumber)}>
               {bounty.githubRepo}#{bounty.githubNumber} on GitHub
-            </GitHubLink>
+            </GitHubLink>{" "}
+            <span className="muted">
+              <SyncFreshness syncedAt={githubSyncedAt} now={now} />
+            </span>
           </p>
         ) : null}
         {pulls.length > 0 ? (

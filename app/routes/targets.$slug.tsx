@@ -6,19 +6,21 @@ import { PersonaChips, StatusBadge } from "../components/catalog";
 import { Pagination } from "../components/filters";
 import { ActionResult } from "../components/form";
 import { FundRecord } from "../components/fund";
+import { SyncFreshness } from "../components/github";
 import { GitHubLink, WebLink } from "../components/links";
 import { TargetTutorials } from "../components/tutorials";
 import { WatchButton } from "../components/watch";
 import { db } from "../db.server";
-import { fetchIssue, githubTokenConfigured } from "../github/rest.server";
+import { githubConfigured } from "../github/auth.server";
+import { refreshIssueNow } from "../github/sync.server";
 import { STATUS_DESCRIPTIONS } from "../lib/catalog";
-import { formatRelative } from "../lib/dates";
 import { pageMeta } from "../lib/meta";
 import { badRequest, notFound } from "../lib/responses";
 import { webActor } from "../models/audit.server";
 import { expireClaims, getTargetProgress, listBounties } from "../models/bounties.server";
 import { listPublicExpensesFor } from "../models/expenses.server";
-import { applySnapshot, getTargetSyncedAt, linkIssueManually } from "../models/github.server";
+import { getTargetFreshness } from "../models/github-sync.server";
+import { linkIssueManually } from "../models/github.server";
 import { isWatching } from "../models/notifications.server";
 import { listPersonas } from "../models/personas.server";
 import { findTarget, getTarget, TARGET_ISSUES_PAGE_SIZE } from "../models/targets.server";
@@ -53,7 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     progress: getTargetProgress(db, target.id),
     signedIn: Boolean(user),
     canCreate: hasRole(user, "ssc", "admin"),
-    syncedAt: getTargetSyncedAt(db, target.id),
+    freshness: getTargetFreshness(db, target.id),
     fundRecord: listPublicExpensesFor(db, { targetId: target.id }),
     watching: user ? isWatching(db, user.id, "target", target.id) : null,
     tutorials: listTutorialsForTarget(db, target.id),
@@ -73,26 +75,25 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const kind = /\/pull\//.test(raw) ? "pull" : "issue";
   const { added } = linkIssueManually(db, webActor(user), target.id, ref, kind);
   const name = `${ref.repo}#${ref.number}`;
-  if (!githubTokenConfigured) {
+  if (!githubConfigured()) {
     return json({
       ok: true,
-      message: `${added ? "Linked" : "Already linked:"} ${name}. Its title and state will update when GitHub sends an event about it (set GITHUB_TOKEN to fetch them right away).`,
+      message: `${added ? "Linked" : "Already linked:"} ${name}. Its title and state will update when GitHub sends an event about it (set GITHUB_TOKEN or a GitHub App to fetch them right away).`,
     });
   }
-  const fetched = await fetchIssue(ref.repo, ref.number);
-  if (fetched.ok) applySnapshot(db, fetched.snapshot);
+  const fetched = await refreshIssueNow(db, ref);
   return json({
     ok: true,
     message: fetched.ok
       ? `${added ? "Linked" : "Already linked:"} ${name}, fetched from GitHub.`
-      : `${added ? "Linked" : "Already linked:"} ${name}, but fetching it failed: ${fetched.message}`,
+      : `${added ? "Linked" : "Already linked:"} ${name}, but fetching it failed (${fetched.message}) The scheduled sync will try again.`,
   });
 }
 
 const STATE_LABELS = { open: "Open", closed: "Closed", merged: "Merged" } as const;
 
 export default function TargetPage() {
-  const { target, personas, bounties, bountyTotal, progress, signedIn, canCreate, syncedAt, fundRecord, now, watching, tutorials } =
+  const { target, personas, bounties, bountyTotal, progress, signedIn, canCreate, freshness, fundRecord, now, watching, tutorials } =
     useLoaderData<typeof loader>();
   const linked = useActionData<typeof action>();
   const personaNames = Object.fromEntries(personas.map((p) => [p.slug, p.name]));
@@ -175,7 +176,7 @@ export default function TargetPage() {
           {allIssues > target.issues.length
             ? ` (showing ${(target.issuePage - 1) * TARGET_ISSUES_PAGE_SIZE + 1}–${(target.issuePage - 1) * TARGET_ISSUES_PAGE_SIZE + target.issues.length}: open ones first, then the most recently linked)`
             : ""}
-          . {syncedAt ? `Synced with GitHub ${formatRelative(syncedAt, now)}.` : "Not synced with GitHub yet."}
+          . <SyncFreshness syncedAt={freshness.syncedAt} unsynced={freshness.unsynced} now={now} />
         </p>
         {canCreate ? (
           <Form method="post" className="inline-form" aria-label="Link a GitHub issue">

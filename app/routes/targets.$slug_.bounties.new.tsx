@@ -3,6 +3,8 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { hasRole, requireUser } from "../auth/session.server";
 import { ErrorSummary, Field, SelectField, TextAreaField } from "../components/form";
 import { db } from "../db.server";
+import { githubConfigured } from "../github/auth.server";
+import { refreshIssueNow } from "../github/sync.server";
 import { KIND_LABELS, KIND_PERSONAS } from "../lib/bounty-lifecycle";
 import { redirectWithMessage } from "../lib/flash.server";
 import { pageMeta } from "../lib/meta";
@@ -36,6 +38,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = parseForm(NewBountySchema, await readForm(request), { arrays: ["personas"] });
   if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, values: parsed.values }, { status: 400 });
   const bounty = createBounty(db, webBountyActor(user), { targetId: target.id, ...parsed.data });
+  // a pasted issue is fetched at once (briefly; otherwise the scheduled sync fetches it first)
+  if (parsed.data.github && githubConfigured()) await refreshIssueNow(db, parsed.data.github);
   return redirectWithMessage(
     `/bounties/${bounty.id}`,
     bounty.status === "proposed" ? "Proposal sent: an SSC member or admin will accept or decline it." : "Bounty created: it is on the board.",

@@ -4,6 +4,7 @@ export * from "./catalog";
 export * from "./accounts";
 export * from "./bounties";
 export * from "./github";
+export * from "./github-sync";
 export * from "./packages";
 export * from "./fund";
 export * from "./notifications";

@@ -44,7 +44,7 @@ const BY_ROLE: Record<Who, string[]> = {
   "signed-out": SIGNED_OUT,
   contributor: [...SIGNED_IN, "/queue"],
   packager: [...SIGNED_IN, "/packages/new"],
-  ssc: [...SIGNED_IN, "/queue", "/ssc", "/bounties/proposals", "/expenses/2"],
+  ssc: [...SIGNED_IN, "/queue", "/ssc", "/suggestions", "/bounties/proposals", "/expenses/2"],
   admin: [
     ...SIGNED_IN,
     "/queue",
@@ -55,6 +55,8 @@ const BY_ROLE: Record<Who, string[]> = {
     "/admin",
     "/admin/users",
     "/admin/webhooks",
+    "/admin/github-app",
+    "/suggestions",
   ],
 };
 const USERS: Record<Exclude<Who, "signed-out">, string> = { contributor: "cora", packager: "pat", ssc: "sid", admin: "ally-admin" };

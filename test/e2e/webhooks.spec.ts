@@ -31,7 +31,7 @@ describe("GitHub webhooks, seen by people", () => {
 
     const page = ctx.page;
     await page.goto(`${ctx.server.url}/targets/prometheus`);
-    await page.getByText(/Synced with GitHub just now/).waitFor();
+    await page.getByText(/Synced from GitHub just now/).waitFor();
     await page.getByRole("link", { name: "Scrape targets with SPIFFE mTLS" }).first().click();
     await page.getByText("claimed by @hubot-dev (GitHub)").first().waitFor();
     await page.getByRole("region", { name: "Timeline" }).getByText("via github").first().waitFor();
@@ -45,7 +45,9 @@ describe("GitHub webhooks, seen by people", () => {
     await signIn(page, ctx.server.url, "wanda", "webhook admin passphrase");
     await page.getByRole("link", { name: "Admin", exact: true }).click();
     await page.getByRole("heading", { level: 1, name: "Admin" }).waitFor();
-    expect(await page.getByRole("status").textContent()).toMatch(/GitHub webhooks: configured\. Last delivery .*; 0 failed in the last 24 hours\./);
+    expect(await page.getByRole("status").filter({ hasText: "GitHub webhooks:" }).textContent()).toMatch(
+      /GitHub webhooks: configured\. Last delivery .*; 0 failed in the last 24 hours\./,
+    );
     await page.getByRole("link", { name: "Webhook deliveries" }).click();
     const row = page.getByRole("row").filter({ hasText: "issue_comment.created" });
     await row.getByRole("link", { name: /Payload/ }).click();

@@ -18,7 +18,7 @@ let github: FakeGithub;
 const children = new Set<ChildProcess>();
 
 beforeAll(async () => {
-  github = await startFakeGithub({ apiToken: TOKEN });
+  github = await startFakeGithub({ tokens: [TOKEN] });
 });
 afterEach(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");

@@ -12,6 +12,8 @@ import { actOnTutorial, createTutorial, startTranslation } from "~/app/models/tu
 import { joinAccount } from "~/app/models/users.server";
 import * as home from "~/app/routes/_index";
 import * as adminHome from "~/app/routes/admin._index";
+import * as adminGithubApp from "~/app/routes/admin.github-app";
+import * as adminGithubAppCreated from "~/app/routes/admin.github-app_.created";
 import * as adminOutbox from "~/app/routes/admin.outbox";
 import * as adminOutboxMessage from "~/app/routes/admin.outbox_.$id";
 import * as adminUsers from "~/app/routes/admin.users";
@@ -50,6 +52,7 @@ import * as resetPassword from "~/app/routes/reset-password";
 import * as settings from "~/app/routes/settings";
 import * as notificationSettings from "~/app/routes/settings_.notifications";
 import * as ssc from "~/app/routes/ssc";
+import * as suggestions from "~/app/routes/suggestions";
 import * as target from "~/app/routes/targets.$slug";
 import * as newBounty from "~/app/routes/targets.$slug_.bounties.new";
 import * as catalog from "~/app/routes/targets._index";
@@ -184,7 +187,26 @@ const loaders: Row[] = [
     path: "/admin/users",
     expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK },
   },
+  {
+    name: "GET /suggestions",
+    handler: suggestions.loader,
+    path: "/suggestions",
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: OK, admin: OK },
+  },
   { name: "GET /admin", handler: adminHome.loader, path: "/admin", expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK } },
+  {
+    name: "GET /admin/github-app",
+    handler: adminGithubApp.loader,
+    path: "/admin/github-app",
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: OK },
+  },
+  {
+    // without GitHub's code (and the state cookie) there is nothing to trade: 400, and GitHub is never asked
+    name: "GET /admin/github-app/created",
+    handler: adminGithubAppCreated.loader,
+    path: "/admin/github-app/created?state=x",
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 403, admin: 400 },
+  },
   {
     name: "GET /admin/webhooks",
     handler: adminWebhooks.loader,
@@ -403,6 +425,14 @@ const actions: Row[] = [
     path: "/settings",
     form: () => ({ intent: "profile", displayName: "Someone", email: `p${Math.random()}@example.org`, githubLogin: "" }),
     expect: signedIn(LOGIN, OK),
+  },
+  {
+    // no such suggestion: who may is decided (403) before what exists (404); nothing changes
+    name: "POST /suggestions (link)",
+    handler: suggestions.action,
+    path: "/suggestions",
+    form: () => ({ id: "999999", decision: "link" }),
+    expect: { anonymous: LOGIN, contributor: 403, packager: 403, ssc: 404, admin: 404 },
   },
   {
     name: "POST /admin/users (grant)",

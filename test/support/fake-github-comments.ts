@@ -37,7 +37,7 @@ const BAD_GATEWAY = { message: "Server Error" };
 const PATH = /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/;
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
-export function createFakeComments(apiBase: () => string, token: string | undefined): FakeComments {
+export function createFakeComments(apiBase: () => string, authorized: (req: http.IncomingMessage) => boolean): FakeComments {
   const list: FakeIssueComment[] = [];
   let held = false;
   const waiting: (() => void)[] = [];
@@ -102,8 +102,7 @@ export function createFakeComments(apiBase: () => string, token: string | undefi
     handle(req, res, url, body) {
       const m = PATH.exec(url.pathname);
       if (!m || (req.method !== "GET" && req.method !== "POST")) return false;
-      const auth = /^(?:Bearer|token)\s+(.+)$/i.exec(req.headers.authorization ?? "");
-      if (!token || auth?.[1] !== token) {
+      if (!authorized(req)) {
         json(res, 401, BAD_CREDENTIALS);
         return true;
       }
