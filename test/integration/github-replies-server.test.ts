@@ -33,7 +33,18 @@ afterAll(async () => {
 
 /** The built server on this file's database. */
 function boot(env: Record<string, string>): Promise<Booted> {
-  return bootOnThisDatabase({ GITHUB_API_URL: github.url, GITHUB_TOKEN: TOKEN, JOB_LEASE_MS: String(LEASE_MS), OUTBOX_POLL_MS: "200", ...env }, children);
+  return bootOnThisDatabase(
+    {
+      GITHUB_SYNC_MINUTES: "0",
+      GITHUB_DISCOVERY_MINUTES: "0",
+      GITHUB_API_URL: github.url,
+      GITHUB_TOKEN: TOKEN,
+      JOB_LEASE_MS: String(LEASE_MS),
+      OUTBOX_POLL_MS: "200",
+      ...env,
+    },
+    children,
+  );
 }
 
 async function post(server: Booted, event: string, payload: unknown) {
