@@ -107,6 +107,11 @@ const EnvSchema = z.object({
     .min(0, "must be 0 (off) or more")
     .max(10_080, "must be at most 10080 (a week)")
     .default(1440),
+  /**
+   * Answer GitHub comment commands with a comment on the issue (needs a token or the GitHub
+   * App to post). `off` queues no replies.
+   */
+  GITHUB_REPLIES: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
   FUND_NAME: z.string().min(1).max(100).default("Travel & Conference Fund"),
   FUND_CURRENCY: z
     .string()

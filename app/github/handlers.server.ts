@@ -1,28 +1,37 @@
 // Translate GitHub webhook payloads into model calls, nothing more. Runs inside the
 // delivery's transaction (see receive.server.ts); model writes nest as savepoints.
 import { BOUNTY_KINDS } from "~/db/schema";
-import { isBot, parseCommands, parseIssueRefs, type Command } from "../lib/github-text";
+import { ACTIVE_STATUSES } from "../lib/bounty-lifecycle";
+import { isClubZeroReply, type CommandOutcome } from "../lib/github-replies";
+import { addedCommands, isBot, parseCommands, parseIssueRefs, type Command } from "../lib/github-text";
 import { githubIssueUrl, githubReleaseUrl } from "../lib/links";
 import {
+  activeClaim,
   applyIntent,
   createBounty,
   creditUpstreamCompletion,
   getBountyForIssue,
+  getLatestEvent,
   hasActiveClaim,
   recordRefusal,
+  recordUpstreamNote,
   type BountyActor,
   type IntentInput,
 } from "../models/bounties.server";
 import { DomainError, InvalidTransition, RateLimited } from "../models/errors";
+import { queueGithubReply } from "../models/github-replies.server";
 import {
   ensureIssuePlaceholder,
+  followRepository,
   labelsOf,
   linkByLabels,
+  demoteOtherLinks,
   linkPull,
   listIssuesForPull,
   listPullsFor,
   recordPing,
   recordRelease,
+  transferIssue,
   upsertIssue,
   type IssueRow,
   type IssueSnapshot,
@@ -34,7 +43,7 @@ import { IssueCommentEvent, IssuesEvent, PingEvent, PullRequestEvent, ReleaseEve
 import type { Db } from "../db.server";
 import type { UpstreamIntent, WebIntent } from "../lib/bounty-lifecycle";
 import type { z } from "zod";
-import type { BountyKind } from "~/db/schema";
+import type { BountyKind, BountyStatus } from "~/db/schema";
 
 export type Outcome = { status: "processed" | "ignored" | "invalid"; note?: string };
 
@@ -42,7 +51,7 @@ export type Outcome = { status: "processed" | "ignored" | "invalid"; note?: stri
 const HANDLED: Record<string, readonly string[] | "any"> = {
   ping: "any",
   issues: ["opened", "edited", "closed", "reopened", "labeled", "unlabeled", "assigned", "unassigned", "deleted", "transferred"],
-  issue_comment: ["created"],
+  issue_comment: ["created", "edited", "deleted"],
   pull_request: ["opened", "reopened", "edited", "closed"],
   // `released`: published as a full release, or a pre-release promoted to one (GitHub sends no
   // second `published` for the promotion)
@@ -89,10 +98,15 @@ function invalid(error: z.ZodError): Outcome {
 
 const ms = (iso: string) => Date.parse(iso);
 
-function snapshotOf(issue: IssuePayload, repo: string, overrides: Partial<IssueSnapshot> = {}): IssueSnapshot {
+type RepoPayload = { id: number; full_name: string };
+type BountyRef = { id: number; status: BountyStatus };
+
+function snapshotOf(issue: IssuePayload, repository: RepoPayload, overrides: Partial<IssueSnapshot> = {}): IssueSnapshot {
+  const repo = repository.full_name;
   return {
     githubId: issue.id,
     repo,
+    repoId: repository.id,
     number: issue.number,
     kind: issue.pull_request ? "pull" : "issue",
     title: issue.title,
@@ -112,6 +126,11 @@ function snapshotOf(issue: IssuePayload, repo: string, overrides: Partial<IssueS
 /** Upstream events are GitHub's to report; the sender is named on the timeline. */
 function upstreamActor(login: string): BountyActor {
   return { userId: null, label: `github:${login}`, source: "github", roles: [] };
+}
+
+/** The repository by GitHub's id: a renamed one is the same repository (see followRepository). */
+function follow(db: Db, repository: RepoPayload, sender: string, now: number) {
+  followRepository(db, { id: repository.id, fullName: repository.full_name }, upstreamActor(sender), now);
 }
 
 /**
@@ -222,14 +241,25 @@ function handleIssues(db: Db, payload: unknown, now: number): Outcome {
   const p = IssuesEvent.safeParse(payload);
   if (!p.success) return invalid(p.error);
   const { action, issue, repository, sender } = p.data;
-  const repo = repository.full_name;
+  follow(db, repository, sender.login, now);
   const overrides: Partial<IssueSnapshot> = action === "deleted" ? { state: "closed", stateReason: "deleted" } : {};
-  const { row, fresh } = upsertIssue(db, snapshotOf(issue, repo, overrides), now);
+  const { row, fresh } = upsertIssue(db, snapshotOf(issue, repository, overrides), now);
 
-  if (action === "transferred" && p.data.changes?.new_issue && p.data.changes.new_repository) {
-    // The issue lives on in another repository: mirror the new one and let the old row go closed.
-    const moved = upsertIssue(db, snapshotOf(p.data.changes.new_issue, p.data.changes.new_repository.full_name), now);
-    linkByLabels(db, moved.row, now);
+  // A transfer comes as `transferred` (the old issue, the new one under `changes`) and as
+  // `opened` (the new issue, the old one under `changes`), in either order: whichever comes
+  // first moves the bounty, so the new issue never gets a bounty of its own.
+  const moved = p.data.changes;
+  if (action === "transferred") {
+    if (!moved?.new_issue || !moved.new_repository) return { status: "processed", note: "transferred without the new issue" };
+    follow(db, moved.new_repository, sender.login, now);
+    const { row: to } = upsertIssue(db, snapshotOf(moved.new_issue, moved.new_repository), now);
+    moveIssue(db, row, to, issue.id, sender.login, now);
+    return { status: "processed" };
+  }
+  if (action === "opened" && moved?.old_issue && moved.old_repository) {
+    follow(db, moved.old_repository, sender.login, now);
+    const { row: from } = upsertIssue(db, snapshotOf(moved.old_issue, moved.old_repository), now);
+    moveIssue(db, from, row, moved.old_issue.id, sender.login, now);
   }
 
   const targetIds = linkByLabels(db, row, now);
@@ -261,8 +291,74 @@ function handleIssues(db: Db, payload: unknown, now: number): Outcome {
     }
   } else if (action === "reopened") {
     tryUpstream(db, actor, bounty.id, "upstream_reopen", { note: "Reopened on GitHub.", externalKey: key }, now);
+  } else if ((action === "unlabeled" || action === "labeled") && p.data.label?.name.toLowerCase() === "club-zero") {
+    // the event's own label, not the labels array (WH-10)
+    if (action === "unlabeled") clubZeroLabelRemoved(db, actor, bounty, key, now);
+    else clubZeroLabelAdded(db, actor, bounty, row, key, now);
   }
   return { status: "processed" };
+}
+
+/**
+ * Removing `club-zero` ends an open bounty (cancelled; adding the label again reopens it).
+ * Work someone has claimed is not taken from them by a label: the bounty stays as it is and
+ * the timeline says so, for an SSC member or admin to decide.
+ */
+function clubZeroLabelRemoved(db: Db, actor: BountyActor, bounty: BountyRef, key: string, now: number) {
+  if (bounty.status === "open") {
+    tryUpstream(
+      db,
+      actor,
+      bounty.id,
+      "upstream_cancel",
+      { note: "The `club-zero` label was removed on GitHub, so this is no longer a bounty. Adding the label again reopens it.", externalKey: key },
+      now,
+    );
+  } else if ((ACTIVE_STATUSES as readonly string[]).includes(bounty.status)) {
+    recordUpstreamNote(
+      db,
+      actor,
+      bounty.id,
+      {
+        note: "The `club-zero` label was removed on GitHub. Someone holds the claim, so the bounty stays as it is: an SSC member or admin decides here whether to cancel it.",
+        externalKey: key,
+        audit: { action: "bounty.label_removed", after: { status: bounty.status } },
+      },
+      now,
+    );
+  }
+}
+
+/** The label back on an open issue reopens a bounty its removal cancelled (and nothing else). */
+function clubZeroLabelAdded(db: Db, actor: BountyActor, bounty: BountyRef, issue: IssueRow, key: string, now: number) {
+  if (bounty.status !== "cancelled" || issue.state !== "open") return;
+  const last = getLatestEvent(db, bounty.id);
+  if (last?.type !== "cancelled" || !/^issues:\d+:unlabeled:/.test(last.externalKey ?? "")) return;
+  tryUpstream(db, actor, bounty.id, "upstream_reopen", { note: "The `club-zero` label was added again on GitHub.", externalKey: key }, now);
+}
+
+/**
+ * The issue lives on in another repository under a new id and number: the old row is
+ * closed, its targets and its bounty follow the new issue (the timeline says where it went),
+ * and later events on the new issue act on the bounty. Acts once, whichever event of the
+ * transfer comes first.
+ */
+function moveIssue(db: Db, from: IssueRow, to: IssueRow, oldIssueId: number, sender: string, now: number) {
+  const bountyId = transferIssue(db, from, to, now);
+  linkByLabels(db, to, now);
+  if (bountyId === null) return;
+  recordUpstreamNote(
+    db,
+    upstreamActor(sender),
+    bountyId,
+    {
+      note: `The issue moved on GitHub from ${from.repo}#${from.number} to ${to.repo}#${to.number}.`,
+      links: [to.url],
+      externalKey: `issues:${oldIssueId}:transferred`,
+      audit: { action: "bounty.issue_transferred", before: { issue: `${from.repo}#${from.number}` }, after: { issue: `${to.repo}#${to.number}` } },
+    },
+    now,
+  );
 }
 
 const COMMAND_INTENTS: Record<Command["kind"], WebIntent> = { claim: "claim", release: "release", progress: "progress", submit: "submit" };
@@ -270,44 +366,122 @@ const COMMAND_INTENTS: Record<Command["kind"], WebIntent> = { claim: "claim", re
 function handleComment(db: Db, payload: unknown, now: number): Outcome {
   const p = IssueCommentEvent.safeParse(payload);
   if (!p.success) return invalid(p.error);
-  const { issue, comment, repository } = p.data;
+  const { action, issue, comment, repository, sender } = p.data;
   if (isBot(comment.user)) return { status: "ignored", note: "comment by a bot" };
-  const { row } = upsertIssue(db, snapshotOf(issue, repository.full_name), now);
+  if (isClubZeroReply(comment.body ?? "")) return { status: "ignored", note: "Club Zero's own reply" };
+  follow(db, repository, sender.login, now);
+  const { row } = upsertIssue(db, snapshotOf(issue, repository), now);
   const targetIds = linkByLabels(db, row, now);
-  const commands = parseCommands(comment.body ?? "");
+  if (action === "deleted") return handleDeletedComment(db, row, comment.id, comment.user.login, sender.login, now);
+  // An edit acts on the commands it added; the body before it is in `changes` (no
+  // `changes.body`: the body did not change).
+  const edited = action === "edited";
+  const body = comment.body ?? "";
+  const commands = edited ? addedCommands(p.data.changes?.body?.from ?? body, body) : parseCommands(body);
   if (commands.length === 0) return { status: "processed" };
+  const key = edited ? `comment:${comment.id}:edit:${comment.updated_at ?? issue.updated_at}` : `comment:${comment.id}`;
+  const to = { repo: row.repo, number: row.number };
   const bounty = ensureBounty(db, row, targetIds, comment.user.login, now);
-  if (!bounty) return { status: "processed", note: "commands on an issue that is not a Club Zero bounty" };
+  if (!bounty) {
+    queueGithubReply(
+      db,
+      to,
+      key,
+      commands.map((c) => ({ kind: "not_a_bounty", command: c.kind })),
+      null,
+      now,
+    );
+    return { status: "processed", note: "commands on an issue that is not a Club Zero bounty" };
+  }
   const actor = commenterActor(db, comment.user);
   const ignored: string[] = [];
+  const outcomes: CommandOutcome[] = [];
   commands.forEach((command, i) => {
-    const externalKey = `comment:${comment.id}:${i}`;
+    const externalKey = `${key}:${i}`;
     const input: IntentInput = { externalKey };
     if (command.kind === "progress") input.note = command.note;
     if (command.kind === "submit") input.links = [command.url];
     if (command.kind === "release") input.reason = "Released from GitHub.";
     try {
-      applyIntent(db, actor, bounty.id, COMMAND_INTENTS[command.kind], input, now);
+      const { duplicate } = applyIntent(db, actor, bounty.id, COMMAND_INTENTS[command.kind], input, now);
+      if (!duplicate) outcomes.push(taken(db, command, bounty.id, comment.user.login));
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      // Over the note rate limit the command is ignored, not refused on the timeline: a
-      // refusal would be one more note, which is what the limit stops. The delivery says so.
+      // Over the note rate limit the command is ignored, not refused on the timeline nor
+      // answered on GitHub: a refusal would be one more note, and a reply one more comment,
+      // which is what the limit stops. The delivery says so.
       try {
         if (error instanceof RateLimited) throw error;
         recordRefusal(db, actor, bounty.id, `/${command.kind} refused: ${error.message}`, externalKey, now);
+        outcomes.push({ kind: "refused", command: command.kind, reason: error.message });
       } catch (limited) {
         if (!(limited instanceof RateLimited)) throw limited;
         ignored.push(`/${command.kind} ignored: ${limited.message}`);
       }
     }
   });
+  queueGithubReply(db, to, key, outcomes, bounty.id, now);
   return ignored.length > 0 ? { status: "processed", note: ignored.join("; ") } : { status: "processed" };
+}
+
+/** What a command that was taken did, for the reply. */
+function taken(db: Db, command: Command, bountyId: number, login: string): CommandOutcome {
+  const until = activeClaim(db, bountyId)?.expiresAt ?? 0;
+  switch (command.kind) {
+    case "claim":
+      return { kind: "claimed", login, until };
+    case "progress":
+      return { kind: "progress", login, until };
+    case "submit":
+      return { kind: "submitted", login };
+    case "release":
+      return { kind: "released", login };
+  }
+}
+
+/**
+ * A deleted comment that made the bounty's current claim releases it, as GitHub no longer
+ * shows anyone claiming it; work already submitted for review stands (the timeline says the
+ * comment went). Deleting any other comment changes nothing.
+ */
+function handleDeletedComment(db: Db, issue: IssueRow, commentId: number, author: string, sender: string, now: number): Outcome {
+  const bounty = getBountyForIssue(db, issue.repo, issue.number);
+  if (!bounty || !activeClaim(db, bounty.id)) return { status: "processed" };
+  const claimed = getLatestEvent(db, bounty.id, "claimed");
+  if (!claimed?.externalKey?.startsWith(`comment:${commentId}:`)) return { status: "processed" };
+  const actor = upstreamActor(sender);
+  const key = `comment-deleted:${commentId}`;
+  if (bounty.status === "claimed" || bounty.status === "in_progress") {
+    tryUpstream(
+      db,
+      actor,
+      bounty.id,
+      "upstream_release",
+      { note: `The comment that claimed this for @${author} was deleted on GitHub, so the claim is released.`, externalKey: key },
+      now,
+    );
+    queueGithubReply(db, { repo: issue.repo, number: issue.number }, key, [{ kind: "claim_comment_deleted", login: author }], bounty.id, now);
+  } else {
+    recordUpstreamNote(
+      db,
+      actor,
+      bounty.id,
+      {
+        note: `The comment that claimed this for @${author} was deleted on GitHub. The work is waiting for review, so the claim stands.`,
+        externalKey: key,
+        audit: { action: "bounty.claim_comment_deleted", after: { status: bounty.status } },
+      },
+      now,
+    );
+  }
+  return { status: "processed" };
 }
 
 function handlePull(db: Db, payload: unknown, now: number): Outcome {
   const p = PullRequestEvent.safeParse(payload);
   if (!p.success) return invalid(p.error);
   const { pull_request: pr, repository, sender } = p.data;
+  follow(db, repository, sender.login, now);
   const repo = repository.full_name;
   const merged = Boolean(pr.merged || pr.merged_at);
   const prUrl = pr.html_url ?? githubIssueUrl(repo, pr.number, "pull");
@@ -316,6 +490,7 @@ function handlePull(db: Db, payload: unknown, now: number): Outcome {
     {
       githubId: pr.id,
       repo,
+      repoId: repository.id,
       number: pr.number,
       kind: "pull",
       title: pr.title,
@@ -330,11 +505,25 @@ function handlePull(db: Db, payload: unknown, now: number): Outcome {
     },
     now,
   );
-  for (const ref of parseIssueRefs(`${pr.title}\n${pr.body ?? ""}`, repo)) {
+  // As GitHub links them: closing keywords in the description of a PR into the default
+  // branch make it the fix; anything else (a bare link, the title, another base) is related.
+  const intoDefault = Boolean(pr.base?.ref) && pr.base?.ref === repository.default_branch;
+  const refs = [...parseIssueRefs(pr.body ?? "", repo), ...parseIssueRefs(pr.title, repo).map((r) => ({ ...r, closes: false }))];
+  const relations = new Map<string, { repo: string; number: number; fixes: boolean }>();
+  for (const ref of refs) {
     if (ref.repo.toLowerCase() === repo.toLowerCase() && ref.number === pr.number) continue;
-    linkPull(db, row.id, ensureIssuePlaceholder(db, ref.repo, ref.number).id, now);
+    const key = `${ref.repo.toLowerCase()}#${ref.number}`;
+    relations.set(key, { repo: ref.repo, number: ref.number, fixes: (relations.get(key)?.fixes ?? false) || (ref.closes && intoDefault) });
   }
+  // an older snapshot's text does not replace the newer one's links
   if (!fresh) return { status: "processed", note: "older than what we have" };
+  const linked = [...relations.values()].map((ref) => {
+    const issueId = ensureIssuePlaceholder(db, ref.repo, ref.number).id;
+    linkPull(db, row.id, issueId, ref.fixes ? "fixes" : "related", now);
+    return issueId;
+  });
+  // an issue the PR no longer names with a keyword (edited body, another base) is only related now
+  demoteOtherLinks(db, row.id, linked);
 
   const actor = upstreamActor(sender.login);
   for (const issue of listIssuesForPull(db, row.id)) {
@@ -389,6 +578,7 @@ function handleRelease(db: Db, payload: unknown, now: number): Outcome {
   const p = ReleaseEvent.safeParse(payload);
   if (!p.success) return invalid(p.error);
   const { release, repository } = p.data;
+  follow(db, repository, p.data.sender?.login ?? "github", now);
   if (release.draft || release.prerelease) return { status: "ignored", note: "draft or pre-release" };
   recordRelease(
     db,

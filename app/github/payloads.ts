@@ -6,7 +6,11 @@ import { safeGitHubUrl } from "../lib/links";
 
 const Login = z.looseObject({ login: z.string().min(1), type: z.string().nullish(), id: z.number().int().optional() });
 const Label = z.looseObject({ name: z.string() });
-const Repo = z.looseObject({ id: z.number().int(), full_name: z.string().regex(/^[^/\s]+\/[^/\s]+$/) });
+const Repo = z.looseObject({
+  id: z.number().int(),
+  full_name: z.string().regex(/^[^/\s]+\/[^/\s]+$/),
+  default_branch: z.string().nullish(),
+});
 const Time = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "not a timestamp");
 /** A page on GitHub, or null when the payload's link is anything else (e.g. `javascript:`). */
 export const GitHubLink = z.string().transform(safeGitHubUrl);
@@ -35,6 +39,9 @@ export const IssuesEvent = z.looseObject({
     .looseObject({
       new_issue: IssuePayloadIssue.optional(),
       new_repository: Repo.optional(),
+      // `opened` for the new issue of a transfer
+      old_issue: IssuePayloadIssue.optional(),
+      old_repository: Repo.optional(),
     })
     .nullish(),
 });
@@ -42,9 +49,11 @@ export const IssuesEvent = z.looseObject({
 export const IssueCommentEvent = z.looseObject({
   action: z.string(),
   issue: IssuePayloadIssue,
-  comment: z.looseObject({ id: z.number().int(), body: z.string().nullish(), created_at: Time, user: Login }),
+  comment: z.looseObject({ id: z.number().int(), body: z.string().nullish(), created_at: Time, updated_at: Time.nullish(), user: Login }),
   repository: Repo,
   sender: Login,
+  /** `edited`: the body before the edit. */
+  changes: z.looseObject({ body: z.looseObject({ from: z.string().nullish() }).nullish() }).nullish(),
 });
 
 export const PullRequestEvent = z.looseObject({
@@ -62,6 +71,7 @@ export const PullRequestEvent = z.looseObject({
     updated_at: Time,
     user: Login,
     labels: z.array(Label).default([]),
+    base: z.looseObject({ ref: z.string() }).nullish(),
   }),
   repository: Repo,
   sender: Login,
@@ -78,6 +88,7 @@ export const ReleaseEvent = z.looseObject({
     prerelease: z.boolean().optional(),
   }),
   repository: Repo,
+  sender: Login.nullish(),
 });
 
 export const PingEvent = z.looseObject({

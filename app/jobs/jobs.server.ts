@@ -2,9 +2,11 @@
 // /admin shows their health. Later jobs (GitHub sync, package sync) are added here.
 import { githubConfigured } from "../github/auth.server";
 import { discoverIssues } from "../github/discovery.server";
+import { createGithubCommentSender } from "../github/replies.server";
 import { syncGithub } from "../github/sync.server";
 import { runScheduledBackup } from "../models/backups.server";
 import { expireClaims, remindExpiringClaims } from "../models/bounties.server";
+import { githubRepliesOn } from "../models/github-replies.server";
 import { queueDigests } from "../models/notifications.server";
 import { holdQueued, releaseHeld } from "../models/outbox.server";
 import { sourceSettingsFrom, syncPackages } from "../packages/sync.server";
@@ -16,6 +18,7 @@ import type { JobDefinition } from "./runner.server";
 
 export function serverJobs(db: Db, env: Env): { jobs: JobDefinition[]; close: () => void } {
   const sender = env.SMTP_URL ? createSmtpSender(env.SMTP_URL, env.MAIL_FROM) : null;
+  const githubSender = createGithubCommentSender();
   const jobs: JobDefinition[] = [
     {
       // Claims that ran out are released (pages also release them when read), and holders
@@ -38,6 +41,20 @@ export function serverJobs(db: Db, env: Env): { jobs: JobDefinition[]; close: ()
         }
         releaseHeld(db, "email");
         await deliverOutbox(db, sender, { leaseMs: env.JOB_LEASE_MS, signal });
+      },
+    },
+    {
+      // Replies to GitHub comment commands. Without credentials, or with GITHUB_REPLIES=off,
+      // queued replies are held (admins see them at /admin/outbox).
+      name: "github-replies",
+      intervalMs: env.OUTBOX_POLL_MS,
+      run: async ({ signal }) => {
+        if (!githubRepliesOn()) {
+          holdQueued(db, "github_comment");
+          return;
+        }
+        releaseHeld(db, "github_comment");
+        await deliverOutbox(db, githubSender, { leaseMs: env.JOB_LEASE_MS, signal });
       },
     },
     {

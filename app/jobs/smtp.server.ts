@@ -1,11 +1,12 @@
 // Email through SMTP (nodemailer). Only the outbox job sends, never a request.
 import nodemailer from "nodemailer";
 import { parseSmtpUrl } from "../env.server";
+import type { OutboxChannel } from "../lib/vocabulary";
 import type { OutboxRow } from "../models/outbox.server";
 
 /** A channel's transport, as the outbox job sees it. */
 export interface Sender {
-  channel: "email";
+  channel: OutboxChannel;
   send: (message: OutboxRow) => Promise<void>;
   close: () => void;
 }

@@ -26,6 +26,7 @@ export const BOUNTY_INTENTS = [
   "upstream_reopen",
   "upstream_withdraw",
   "upstream_unreview",
+  "upstream_release",
 ] as const;
 export type BountyIntent = (typeof BOUNTY_INTENTS)[number];
 
@@ -65,6 +66,8 @@ const MOVES: Record<BountyIntent, Partial<Record<BountyStatus, BountyStatus>>> =
   // the PR was closed without merging: back to the claimant, or open when nobody holds it
   upstream_withdraw: { in_review: "in_progress" },
   upstream_unreview: { in_review: "open" },
+  // the comment that made the claim was deleted on GitHub (work submitted for review stands)
+  upstream_release: { claimed: "open", in_progress: "open" },
 };
 
 const STATE_PHRASES: Record<BountyStatus, string> = {
@@ -95,6 +98,7 @@ const VERBS: Record<BountyIntent, string> = {
   upstream_reopen: "reopen",
   upstream_withdraw: "withdraw the review of",
   upstream_unreview: "withdraw the review of",
+  upstream_release: "release the claim on",
 };
 
 export type Move = { ok: true; next: BountyStatus } | { ok: false; reason: string };

@@ -137,28 +137,53 @@ export function parseCommands(body: string): Command[] {
   return commands;
 }
 
+/**
+ * The commands an edit added: those in the new body beyond the ones the old body already
+ * held (counted, so a second `/progress` with the same note is new, and an edit that only
+ * fixes a typo elsewhere adds none).
+ */
+export function addedCommands(before: string, after: string): Command[] {
+  const had = new Map<string, number>();
+  for (const c of parseCommands(before)) had.set(JSON.stringify(c), (had.get(JSON.stringify(c)) ?? 0) + 1);
+  return parseCommands(after).filter((c) => {
+    const key = JSON.stringify(c);
+    const left = had.get(key) ?? 0;
+    if (left === 0) return true;
+    had.set(key, left - 1);
+    return false;
+  });
+}
+
 export interface IssueRef {
   repo: string;
   number: number;
+  /** Named with a closing keyword (`Fixes #12`), which GitHub honours only in a PR into the default branch. */
+  closes: boolean;
 }
 
 const KEYWORDS = "close|closes|closed|fix|fixes|fixed|resolve|resolves|resolved";
+const ISSUE_URL = String.raw`https://github\.com/([A-Za-z0-9-]+/[A-Za-z0-9._-]+)/issues/(\d+)\b`;
 
 /**
- * Issues a pull request says it resolves: `Fixes #12`, `closes owner/repo#12`, or any
- * link to an issue (`https://github.com/owner/repo/issues/12`). `#12` means the PR's repo.
+ * Issues a pull request's text names: with a closing keyword (`Fixes #12`, `closes
+ * owner/repo#12`, `Resolves https://github.com/owner/repo/issues/12`), or as a bare link to
+ * an issue (only related). `#12` means the PR's repo. A keyword wins over a bare link to the
+ * same issue.
  */
 export function parseIssueRefs(text: string, defaultRepo: string): IssueRef[] {
   const found = new Map<string, IssueRef>();
-  const add = (repo: string, number: string) => {
+  const add = (repo: string, number: string, closes: boolean) => {
     const n = Number(number);
     if (!Number.isSafeInteger(n) || n < 1) return;
-    found.set(`${repo.toLowerCase()}#${n}`, { repo, number: n });
+    const key = `${repo.toLowerCase()}#${n}`;
+    if (!found.get(key)?.closes) found.set(key, { repo, number: n, closes });
   };
-  const keyword = new RegExp(`\\b(?:${KEYWORDS}):?\\s+(?:([A-Za-z0-9-]+/[A-Za-z0-9._-]+))?#(\\d+)\\b`, "gi");
-  for (const m of text.matchAll(keyword)) add(m[1] ?? defaultRepo, m[2]!);
-  const url = /https:\/\/github\.com\/([A-Za-z0-9-]+\/[A-Za-z0-9._-]+)\/issues\/(\d+)\b/g;
-  for (const m of text.matchAll(url)) add(m[1]!, m[2]!);
+  const keyword = new RegExp(String.raw`\b(?:${KEYWORDS}):?\s+(?:(?:([A-Za-z0-9-]+/[A-Za-z0-9._-]+))?#(\d+)\b|${ISSUE_URL})`, "gi");
+  for (const m of text.matchAll(keyword)) {
+    if (m[2]) add(m[1] ?? defaultRepo, m[2], true);
+    else add(m[3]!, m[4]!, true);
+  }
+  for (const m of text.matchAll(new RegExp(ISSUE_URL, "g"))) add(m[1]!, m[2]!, false);
   return [...found.values()];
 }
 

@@ -76,6 +76,10 @@ export type BountyEventType = (typeof BOUNTY_EVENT_TYPES)[number];
 // GitHub webhooks
 
 export const DELIVERY_STATUSES = ["processed", "ignored", "invalid", "failed"] as const;
+
+/** How a pull request refers to an issue: as its fix (a closing keyword, into the default branch), or only related. */
+export const PULL_RELATIONS = ["fixes", "related"] as const;
+export type PullRelation = (typeof PULL_RELATIONS)[number];
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 // Packages

@@ -443,6 +443,10 @@ export function applyIntent(
         extra = { completedByUserId: null, completedByGithubLogin: null, completedAt: null };
         eventType = "reopened";
         break;
+      case "upstream_release":
+        endClaim(tx, claim!, "released", now);
+        eventType = "released";
+        break;
       case "upstream_withdraw":
       case "upstream_unreview":
         if (claim) checkIn(tx, claim.id, now);
@@ -568,6 +572,28 @@ export function recordRefusal(db: Db, actor: BountyActor, bountyId: number, reas
     requireBounty(tx, bountyId);
     checkNoteRate(tx, actor, bountyId, now);
     insertBountyEvent(tx, bountyId, actor, { type: "refused", note: reason, externalKey }, now);
+  });
+}
+
+/**
+ * Records on the timeline something GitHub reported that changes nothing here (an issue
+ * moved, a label removed from claimed work), with its audit record. Acts once per externalKey;
+ * GitHub's own reports are not rate-limited. Returns whether it was recorded.
+ */
+export function recordUpstreamNote(
+  db: Db,
+  actor: BountyActor,
+  bountyId: number,
+  input: { note: string; links?: string[]; externalKey: string; audit: { action: string; before?: unknown; after?: unknown } },
+  now = Date.now(),
+): boolean {
+  return writeTx(db, (tx) => {
+    const seen = tx.select({ id: bountyEvents.id }).from(bountyEvents).where(eq(bountyEvents.externalKey, input.externalKey)).get();
+    if (seen) return false;
+    requireBounty(tx, bountyId);
+    insertBountyEvent(tx, bountyId, actor, { type: "linked", note: input.note, links: input.links, externalKey: input.externalKey }, now);
+    recordAudit(tx, actor, { ...input.audit, entityType: "bounty", entityId: bountyId }, now);
+    return true;
   });
 }
 

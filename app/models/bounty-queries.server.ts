@@ -35,6 +35,19 @@ export function getBountyForIssue(db: Db, repo: string, number: number): BountyR
   );
 }
 
+/** The newest timeline event of one type on a bounty (or of any type), or null. */
+export function getLatestEvent(db: Db, bountyId: number, type?: BountyEvent["type"]): BountyEvent | null {
+  return (
+    db
+      .select()
+      .from(bountyEvents)
+      .where(and(eq(bountyEvents.bountyId, bountyId), type ? eq(bountyEvents.type, type) : undefined))
+      .orderBy(desc(bountyEvents.id))
+      .limit(1)
+      .get() ?? null
+  );
+}
+
 export interface BoardFilters {
   status?: BountyStatus;
   /** Several statuses at once (used by target pages); `status` wins when both are set. */

@@ -1,6 +1,7 @@
-import { and, count, desc, eq, gte, inArray, max, sql } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, isNull, max, ne, notInArray, or, sql } from "drizzle-orm";
 import { adjustTargetIssues } from "~/db/issue-counts";
 import {
+  bounties,
   githubHooks,
   githubIssues,
   pullLinks,
@@ -11,6 +12,7 @@ import {
   targetSlugRedirects,
   webhookDeliveries,
   type DeliveryStatus,
+  type PullRelation,
 } from "~/db/schema";
 import { writeTx, type Db, type Tx } from "../db.server";
 import { githubIssueUrl } from "../lib/links";
@@ -24,6 +26,8 @@ export type IssueRow = typeof githubIssues.$inferSelect;
 export interface IssueSnapshot {
   githubId: number;
   repo: string;
+  /** GitHub's id of the repository, when the source says (webhooks do; the REST issue does not). */
+  repoId?: number | null;
   number: number;
   kind: "issue" | "pull";
   title: string;
@@ -40,9 +44,15 @@ export interface IssueSnapshot {
 /**
  * The mirror row of an issue or PR: by GitHub's id within its kind (issue ids and
  * pull-request ids are separate id spaces, so the same number can name one of each),
- * else by repository and number.
+ * else by repository and number, never a row of another repository that once had this
+ * name (a known repository id that differs).
  */
-function findIssue(tx: Tx | Db, repo: string, number: number, byId?: { githubId: number | null; kind: IssueSnapshot["kind"] }): IssueRow | null {
+function findIssue(
+  tx: Tx | Db,
+  repo: string,
+  number: number,
+  byId?: { githubId: number | null; kind: IssueSnapshot["kind"]; repoId?: number | null },
+): IssueRow | null {
   if (byId?.githubId) {
     const found = tx
       .select()
@@ -55,7 +65,13 @@ function findIssue(tx: Tx | Db, repo: string, number: number, byId?: { githubId:
     tx
       .select()
       .from(githubIssues)
-      .where(and(sql`lower(${githubIssues.repo}) = ${repo.toLowerCase()}`, eq(githubIssues.number, number)))
+      .where(
+        and(
+          sql`lower(${githubIssues.repo}) = ${repo.toLowerCase()}`,
+          eq(githubIssues.number, number),
+          byId?.repoId ? or(isNull(githubIssues.repoId), eq(githubIssues.repoId, byId.repoId)) : undefined,
+        ),
+      )
       .get() ?? null
   );
 }
@@ -73,6 +89,7 @@ export function upsertIssue(tx: Tx | Db, snap: IssueSnapshot, now: number): { ro
   const values = {
     githubId: snap.githubId,
     repo: snap.repo,
+    repoId: snap.repoId ?? existing?.repoId ?? null,
     number: snap.number,
     kind: snap.kind,
     title: snap.title,
@@ -170,32 +187,148 @@ export function linkByLabels(tx: Tx | Db, issue: IssueRow, now: number): number[
     .map((r) => r.id);
 }
 
-/** Records that a PR references an issue. */
-export function linkPull(tx: Tx | Db, pullId: number, issueId: number, now: number) {
-  tx.insert(pullLinks).values({ pullId, issueId, createdAt: now }).onConflictDoNothing().run();
+/**
+ * Records that a PR references an issue, as its fix or only related. The PR's latest
+ * body and base branch decide: a PR retargeted to another branch becomes related.
+ */
+export function linkPull(tx: Tx | Db, pullId: number, issueId: number, relation: PullRelation, now: number) {
+  tx.insert(pullLinks)
+    .values({ pullId, issueId, relation, createdAt: now })
+    .onConflictDoUpdate({ target: [pullLinks.pullId, pullLinks.issueId], set: { relation } })
+    .run();
 }
 
-/** PRs that reference this issue, newest first. */
-export function listPullsFor(tx: Tx | Db, issueId: number): IssueRow[] {
+/** Links of this PR to issues other than `keep` become `related`: its current text no longer names them as fixed. */
+export function demoteOtherLinks(tx: Tx | Db, pullId: number, keep: number[]) {
+  tx.update(pullLinks)
+    .set({ relation: "related" })
+    .where(and(eq(pullLinks.pullId, pullId), keep.length > 0 ? notInArray(pullLinks.issueId, keep) : undefined))
+    .run();
+}
+
+/** PRs that fix this issue (or, with `related`, every PR that mentions it), newest first. */
+export function listPullsFor(tx: Tx | Db, issueId: number, opts: { related?: boolean } = {}): (IssueRow & { relation: PullRelation })[] {
   return tx
-    .select({ pr: githubIssues })
+    .select({ pr: githubIssues, relation: pullLinks.relation })
     .from(pullLinks)
     .innerJoin(githubIssues, eq(githubIssues.id, pullLinks.pullId))
-    .where(eq(pullLinks.issueId, issueId))
+    .where(and(eq(pullLinks.issueId, issueId), opts.related ? undefined : eq(pullLinks.relation, "fixes")))
     .orderBy(desc(githubIssues.githubUpdatedAt))
     .all()
-    .map((r) => r.pr);
+    .map((r) => ({ ...r.pr, relation: r.relation }));
 }
 
-/** Issues a PR references. */
+/** Issues a PR fixes (closing keywords into the default branch); related mentions are not acted on. */
 export function listIssuesForPull(tx: Tx | Db, pullId: number): IssueRow[] {
   return tx
     .select({ issue: githubIssues })
     .from(pullLinks)
     .innerJoin(githubIssues, eq(githubIssues.id, pullLinks.issueId))
-    .where(eq(pullLinks.pullId, pullId))
+    .where(and(eq(pullLinks.pullId, pullId), eq(pullLinks.relation, "fixes")))
     .all()
     .map((r) => r.issue);
+}
+
+/** The pull requests of a bounty's GitHub issue, fixes and related, for its page. */
+export function listPullsForBounty(db: Db, bounty: { githubRepo: string | null; githubNumber: number | null }) {
+  if (!bounty.githubRepo || bounty.githubNumber === null) return [];
+  const issue = findIssue(db, bounty.githubRepo, bounty.githubNumber);
+  if (!issue) return [];
+  return listPullsFor(db, issue.id, { related: true }).map((pr) => ({
+    repo: pr.repo,
+    number: pr.number,
+    title: pr.title,
+    url: pr.url,
+    state: pr.state,
+    relation: pr.relation,
+  }));
+}
+
+/**
+ * A repository is the same repository under a new name (GitHub keeps its id through a
+ * rename and a transfer to another owner). Every row under a name this id had before
+ * takes the new one: the mirror rows, the bounties tracking them, the targets whose
+ * upstream it is, its latest release. Rows stored before their repository id was known are
+ * claimed by name first. Returns the old names it replaced (audited), usually none.
+ */
+export function followRepository(db: Db, repository: { id: number; fullName: string }, actor: Actor, now: number): string[] {
+  const { id, fullName } = repository;
+  // Every event comes through here: plain SQL (compiled once, cached) on indexes only, whatever
+  // the repository's size. INDEXED BY: the planner would otherwise walk every row whose
+  // repository id is unknown (github_issues_repo_id_idx on repo_id = null).
+  db.$client
+    .prepare("update github_issues indexed by github_issues_unknown_repo_idx set repo_id = ? where repo_id is null and lower(repo) = ?")
+    .run(id, fullName.toLowerCase());
+  const renamed = db.$client
+    .prepare(
+      "select exists (select 1 from github_issues where repo_id = ? and repo < ?) or exists (select 1 from github_issues where repo_id = ? and repo > ?)",
+    )
+    .pluck()
+    .get(id, fullName, id, fullName);
+  if (renamed !== 1) return [];
+  const oldNames = db
+    .selectDistinct({ repo: githubIssues.repo })
+    .from(githubIssues)
+    .where(and(eq(githubIssues.repoId, id), ne(githubIssues.repo, fullName)))
+    .all()
+    .map((r) => r.repo);
+  for (const old of oldNames) {
+    // OR IGNORE: a row already stored under the new name (a placeholder for "Fixes new/name#12"
+    // seen first) keeps its place rather than failing the delivery.
+    db.run(
+      sql`update or ignore ${githubIssues} set ${sql.identifier("repo")} = ${fullName}, ${sql.identifier("repo_id")} = ${id} where lower(${githubIssues.repo}) = ${old.toLowerCase()}`,
+    );
+    db.update(bounties)
+      .set({ githubRepo: fullName, updatedAt: now })
+      .where(sql`lower(${bounties.githubRepo}) = ${old.toLowerCase()}`)
+      .run();
+    db.update(targets)
+      .set({ repo: fullName })
+      .where(sql`lower(${targets.repo}) = ${old.toLowerCase()}`)
+      .run();
+    db.run(sql`update or ignore ${repoReleases} set ${sql.identifier("repo")} = ${fullName.toLowerCase()} where ${repoReleases.repo} = ${old.toLowerCase()}`);
+    recordAudit(
+      db,
+      actor,
+      { action: "github.repository_renamed", entityType: "github_repository", entityId: id, before: { repo: old }, after: { repo: fullName } },
+      now,
+    );
+  }
+  return oldNames;
+}
+
+/**
+ * An issue moved to another repository (`issues.transferred`): it has a new id and number
+ * there. Its targets follow it to the new row, the old row is closed (reason
+ * `transferred`), and the bounty tracking it now tracks the new issue. Returns the bounty's
+ * id, or null when none tracked it.
+ */
+export function transferIssue(tx: Tx | Db, from: IssueRow, to: IssueRow, now: number): number | null {
+  const links = tx.select({ targetId: targetIssues.targetId, source: targetIssues.source }).from(targetIssues).where(eq(targetIssues.issueId, from.id)).all();
+  for (const { targetId, source } of links) {
+    const added =
+      tx
+        .insert(targetIssues)
+        .values({ targetId, issueId: to.id, source, createdAt: new Date(now) })
+        .onConflictDoNothing()
+        .run().changes > 0;
+    if (added) adjustTargetIssues(tx, [targetId], to.state === "open" ? { open: 1, closed: 0 } : { open: 0, closed: 1 });
+  }
+  if (from.state === "open")
+    adjustTargetIssues(
+      tx,
+      links.map((l) => l.targetId),
+      { open: -1, closed: 1 },
+    );
+  tx.update(githubIssues).set({ state: "closed", stateReason: "transferred", syncedAt: now }).where(eq(githubIssues.id, from.id)).run();
+  const bounty = tx
+    .select({ id: bounties.id })
+    .from(bounties)
+    .where(and(sql`lower(${bounties.githubRepo}) = ${from.repo.toLowerCase()}`, eq(bounties.githubNumber, from.number)))
+    .get();
+  if (!bounty) return null;
+  tx.update(bounties).set({ githubRepo: to.repo, githubNumber: to.number, updatedAt: now }).where(eq(bounties.id, bounty.id)).run();
+  return bounty.id;
 }
 
 /**

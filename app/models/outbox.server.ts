@@ -51,7 +51,7 @@ export function messageIdFor(idempotencyKey: string, domain: string): string {
  * Queues a message inside the caller's transaction. A second message with the same key is
  * ignored (the UNIQUE index decides, not a check first). Returns whether it was queued.
  */
-export function enqueueMessage(tx: Tx, message: OutgoingMessage, domain: string, now: number): boolean {
+export function enqueueMessage(tx: Tx | Db, message: OutgoingMessage, domain: string, now: number): boolean {
   const result = tx
     .insert(outbox)
     .values({

@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const STATE_WORDS: Record<OutboxState, string> = {
   queued: "queued",
-  held: "held (no SMTP_URL)",
+  held: "held (no transport)",
   sending: "sending",
   sent: "sent",
   failed: "failed for good",
@@ -36,8 +36,8 @@ export default function AdminOutbox() {
       <header className="page-header">
         <h1>Outbox</h1>
         <p className="lede">
-          {smtp ? "Mail goes out through SMTP." : "No SMTP_URL is set: mail is held here, to read, until one is."}{" "}
-          {OUTBOX_STATES.map((s) => `${counts[s] ?? 0} ${STATE_WORDS[s]}`).join(" · ")}
+          {smtp ? "Mail goes out through SMTP." : "No SMTP_URL is set: mail is held here, to read, until one is."} Replies on GitHub go out through the GitHub
+          App or token, and are held without either (or with GITHUB_REPLIES=off). {OUTBOX_STATES.map((s) => `${counts[s] ?? 0} ${STATE_WORDS[s]}`).join(" · ")}
         </p>
       </header>
       <p>

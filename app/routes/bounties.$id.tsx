@@ -20,6 +20,7 @@ import { answerDomainErrors, badRequest, notFound } from "../lib/responses";
 import { applyIntent, expireClaims, getBounty, isClaimant, webBountyActor } from "../models/bounties.server";
 import { listPublicExpensesFor } from "../models/expenses.server";
 import { getIssueFreshness } from "../models/github-sync.server";
+import { listPullsForBounty } from "../models/github.server";
 import { isWatching } from "../models/notifications.server";
 import { isBountyReviewer, maySeeBounty } from "../models/permissions.server";
 import { listPersonas } from "../models/personas.server";
@@ -77,6 +78,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     signedIn: Boolean(user),
     personas: listPersonas(db),
     fundRecord: listPublicExpensesFor(db, { bountyId: id }),
+    pulls: listPullsForBounty(db, bounty),
     watching: user ? isWatching(db, user.id, "bounty", id) : null,
     githubSyncedAt: bounty.githubRepo && bounty.githubNumber ? getIssueFreshness(db, bounty.githubRepo, bounty.githubNumber) : null,
     now,
@@ -122,11 +124,11 @@ const EVENT_WORDS: Record<string, string> = {
   reopened: "reopened it",
   cancelled: "cancelled it",
   refused: "— a command was refused",
-  linked: "linked it",
+  linked: "— from GitHub",
 };
 
 export default function BountyPage() {
-  const { bounty, intents, viewer, signedIn, personas, fundRecord, now, timeline, watching, githubSyncedAt } = useLoaderData<typeof loader>();
+  const { bounty, intents, viewer, signedIn, personas, fundRecord, now, timeline, watching, githubSyncedAt, pulls } = useLoaderData<typeof loader>();
   const error = useActionData<{ message?: string }>();
   const busy = useNavigation().state === "submitting";
   const personaNames = Object.fromEntries(personas.map((p) => [p.slug, p.name]));
@@ -166,6 +168,19 @@ export default function BountyPage() {
               <SyncFreshness syncedAt={githubSyncedAt} now={now} />
             </span>
           </p>
+        ) : null}
+        {pulls.length > 0 ? (
+          <ul aria-label="Pull requests" className="issue-list">
+            {pulls.map((pr) => (
+              <li key={`${pr.repo}#${pr.number}`}>
+                {pr.relation === "fixes" ? "Fix: " : "Related: "}
+                <GitHubLink url={pr.url}>
+                  {pr.repo}#{pr.number} {pr.title}
+                </GitHubLink>{" "}
+                ({pr.state})
+              </li>
+            ))}
+          </ul>
         ) : null}
       </header>
 

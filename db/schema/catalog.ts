@@ -91,6 +91,11 @@ export const githubIssues = sqliteTable(
     mergedAt: integer("merged_at"),
     /** When a webhook or a sync last told us about it. */
     syncedAt: integer("synced_at"),
+    /**
+     * GitHub's id of the repository: a renamed repository keeps it, so rows are matched by it,
+     * not by `repo` (null for rows pasted before GitHub told us about them).
+     */
+    repoId: integer("repo_id"),
   },
   (t) => [
     uniqueIndex("github_issues_repo_number_unique").on(t.repo, t.number),
@@ -101,6 +106,12 @@ export const githubIssues = sqliteTable(
     index("github_issues_merged_pulls_idx")
       .on(t.id)
       .where(sql`${t.kind} = 'pull' and ${t.state} = 'merged'`),
+    // a renamed repository is found by its id: the names its rows carry, read from the index alone
+    index("github_issues_repo_id_idx").on(t.repoId, t.repo),
+    // rows stored before their repository's id was known (usually none), claimed by name
+    index("github_issues_unknown_repo_idx")
+      .on(sql`lower(${t.repo})`)
+      .where(sql`${t.repoId} is null`),
     check("github_issues_kind_check", sql`${t.kind} in (${sqlList(GITHUB_ITEM_KINDS)})`),
     check("github_issues_state_check", sql`${t.state} in (${sqlList(GITHUB_ITEM_STATES)})`),
   ],

@@ -1,7 +1,7 @@
 // GitHub webhooks
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { DELIVERY_STATUSES } from "~/app/lib/vocabulary";
+import { DELIVERY_STATUSES, PULL_RELATIONS } from "~/app/lib/vocabulary";
 import { githubIssues } from "./catalog";
 import { sqlList } from "./columns";
 
@@ -38,7 +38,11 @@ export const githubHooks = sqliteTable("github_hooks", {
   lastPingAt: integer("last_ping_at").notNull(),
 });
 
-/** A pull request that references (Fixes #12, …) an issue. Both sides are github_issues rows. */
+/**
+ * A pull request that references an issue. Both sides are github_issues rows. `fixes`: a
+ * closing keyword (Fixes #12) in the body of a PR into the repository's default branch, as
+ * GitHub links it; `related`: any other mention (a bare link, a PR into another branch).
+ */
 export const pullLinks = sqliteTable(
   "pull_links",
   {
@@ -49,8 +53,13 @@ export const pullLinks = sqliteTable(
       .notNull()
       .references(() => githubIssues.id, { onDelete: "cascade" }),
     createdAt: integer("created_at").notNull(),
+    relation: text("relation", { enum: PULL_RELATIONS }).notNull().default("fixes"),
   },
-  (t) => [primaryKey({ name: "pull_links_pk", columns: [t.pullId, t.issueId] }), index("pull_links_issue_idx").on(t.issueId)],
+  (t) => [
+    primaryKey({ name: "pull_links_pk", columns: [t.pullId, t.issueId] }),
+    index("pull_links_issue_idx").on(t.issueId),
+    check("pull_links_relation_check", sql`${t.relation} in (${sqlList(PULL_RELATIONS)})`),
+  ],
 );
 
 /** The latest published release of a repository, from `release` webhooks. */

@@ -9,25 +9,20 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { deliveryHeaders, issuesEvent } from "../support/github-webhooks";
-import { freePort, repoRoot, serverEntry } from "../support/server";
+import { freePort, productionEnv, repoRoot, serverEntry } from "../support/server";
 
 const SECRET = crypto.randomBytes(32).toString("hex");
 
 function boot(databasePath: string, port: number) {
   const child = spawn(process.execPath, [serverEntry], {
     cwd: repoRoot,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      APP_ORIGIN: `http://127.0.0.1:${port}`,
+    env: productionEnv(port, {
       DATABASE_PATH: databasePath,
       UPLOADS_DIR: path.join(path.dirname(databasePath), "uploads"),
       GITHUB_WEBHOOK_SECRET: SECRET,
       SEED_DEMO: "0",
       CLUBZERO_QUIET_LOG: "1",
-    },
+    }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   return new Promise<typeof child>((resolve, reject) => {

@@ -2,15 +2,15 @@
 // this file's database, with a real SMTP server in this process: kill -9 between the event
 // and the send, and in the middle of a send; two server processes on one database; the
 // one-click unsubscribe link from a real mail, posted with no cookie and no Origin.
-import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/app/db.server";
 import { webPerson } from "~/app/models/audit.server";
 import { createExpense, type ExpenseInput } from "~/app/models/expenses.server";
 import { getPreferences } from "~/app/models/notifications.server";
-import { freePort, repoRoot, serverEntry } from "../support/server";
+import { bootOnThisDatabase, killHard, until, type Booted } from "../support/server";
 import { startSmtpCatcher, type SmtpCatcher } from "../support/smtp";
 import { makeUser } from "../support/users";
+import type { ChildProcess } from "node:child_process";
 
 const LEASE_MS = 1_500;
 let smtp: SmtpCatcher;
@@ -29,62 +29,9 @@ afterAll(async () => {
   await smtp.stop();
 });
 
-interface Booted {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-/** The built server on this file's database (so this process and the server share it, as two servers would). */
-async function boot(env: Record<string, string>): Promise<Booted> {
-  const port = await freePort();
-  let out = "";
-  const child = spawn(process.execPath, [serverEntry], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      APP_ORIGIN: `http://127.0.0.1:${port}`,
-      CLUBZERO_QUIET_LOG: "1",
-      SMTP_URL: smtp.url,
-      JOB_LEASE_MS: String(LEASE_MS),
-      OUTBOX_POLL_MS: "200",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.add(child);
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (out += d));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
-    child.stdout.on("data", () => {
-      if (out.includes("is listening on")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`server exited ${code}:\n${out}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}`, output: () => out };
-}
-
-async function killHard(child: ChildProcess) {
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGKILL");
-  await exited;
-}
-
-async function until<T>(probe: () => T | null | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** The built server on this file's database. */
+function boot(env: Record<string, string>): Promise<Booted> {
+  return bootOnThisDatabase({ SMTP_URL: smtp.url, JOB_LEASE_MS: String(LEASE_MS), OUTBOX_POLL_MS: "200", ...env }, children);
 }
 
 const outboxJob = () =>

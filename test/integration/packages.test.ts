@@ -10,7 +10,7 @@ import { loader as feedLoader } from "~/app/routes/packages.maintainers.$usernam
 import { action as newAction, loader as newLoader } from "~/app/routes/packages.new";
 import { action as softwareAction } from "~/app/routes/packages.software.$slug";
 import { action as webhook } from "~/app/routes/webhooks.github";
-import { deliveryHeaders, example } from "../support/github-webhooks";
+import { applyRepo, deliveryHeaders, example } from "../support/github-webhooks";
 import { call } from "../support/remix";
 import { cookieFor, formInit, makeUser } from "../support/users";
 
@@ -131,7 +131,7 @@ describe("upstream versions", () => {
 
   it("a published release webhook on the upstream repository updates the latest version", async () => {
     const payload = example("release", "published");
-    payload.repository.full_name = "spiffe/spire-controller-manager";
+    applyRepo(payload, "spiffe/spire-controller-manager");
     Object.assign(payload.release, { tag_name: "v0.8.0", draft: false, prerelease: false, published_at: "2026-11-01T00:00:00Z" });
     const body = JSON.stringify(payload);
     const res = await call(

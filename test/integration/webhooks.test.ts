@@ -12,10 +12,23 @@ import { getDeliveryByGuid, getIssue, getRelease } from "~/app/models/github.ser
 import { setDisabled } from "~/app/models/users.server";
 import { loader as adminWebhooks } from "~/app/routes/admin.webhooks";
 import { loader as rawPayload } from "~/app/routes/admin.webhooks_.$id.payload";
+import { loader as bountyPage } from "~/app/routes/bounties.$id";
 import { action as webhook, loader as webhookGet } from "~/app/routes/webhooks.github";
 import { staleOpenFlags, staleTargetCounts } from "../support/counts";
 import { fingerprint } from "../support/fingerprint";
-import { commentEvent, deliveryHeaders, example, githubUserId, issuesEvent, pullEvent, sign, type IssueSpec } from "../support/github-webhooks";
+import {
+  applyRepo,
+  commentEvent,
+  deliveryHeaders,
+  example,
+  githubUserId,
+  issuesEvent,
+  pullEvent,
+  sign,
+  transferEvent,
+  transferOpenedEvent,
+  type IssueSpec,
+} from "../support/github-webhooks";
 import { call } from "../support/remix";
 import { cookieFor, makeUser } from "../support/users";
 
@@ -361,7 +374,7 @@ describe("events", () => {
     const events = getBounty(db, bounty.id)!.events;
     expect(events[0]).toMatchObject({ type: "submitted", linksJson: JSON.stringify([`https://github.com/${spec.repo}/pull/${7700 + spec.number}`]) });
     const release = example("release", "published");
-    release.repository.full_name = "spiffe/links-test";
+    applyRepo(release, "spiffe/links-test");
     release.release.tag_name = "v1.0.0";
     release.release.html_url = "data:text/html,<script>alert(1)</script>";
     release.release.draft = false;
@@ -471,7 +484,7 @@ describe("events", () => {
 
   it("a published release is remembered as the repository's latest; an older one does not replace it", async () => {
     const newer = example("release", "published");
-    newer.repository.full_name = "spiffe/spire";
+    applyRepo(newer, "spiffe/spire");
     newer.release.tag_name = "v1.15.2";
     newer.release.published_at = "2026-10-01T00:00:00Z";
     newer.release.prerelease = false;
@@ -486,7 +499,7 @@ describe("events", () => {
 
   it("a pre-release promoted to a release (`released`, no second `published`) becomes the latest release", async () => {
     const pre = example("release", "published");
-    pre.repository.full_name = "spiffe/spire-promoted";
+    applyRepo(pre, "spiffe/spire-promoted");
     Object.assign(pre.release, { tag_name: "v2.0.0", published_at: "2026-10-01T00:00:00Z", prerelease: true, draft: false });
     await deliver("release", pre);
     expect(getRelease(db, "spiffe/spire-promoted")).toBeNull();
@@ -501,7 +514,7 @@ describe("events", () => {
 
   it("a backport published after a newer release (v1.9.3 after v1.10.0) does not replace the latest release", async () => {
     const newer = example("release", "published");
-    newer.repository.full_name = "spiffe/spire-backports";
+    applyRepo(newer, "spiffe/spire-backports");
     Object.assign(newer.release, { tag_name: "v1.10.0", published_at: "2026-10-01T00:00:00Z", prerelease: false, draft: false });
     await deliver("release", newer);
     const backport = structuredClone(newer);
@@ -514,6 +527,215 @@ describe("events", () => {
     Object.assign(next.release, { tag_name: "v1.10.1", published_at: "2026-10-06T00:00:00Z" });
     await deliver("release", next);
     expect(getRelease(db, "spiffe/spire-backports")).toMatchObject({ tag: "v1.10.1" });
+  });
+});
+
+const bountyOf = (spec: IssueSpec) => getBounty(db, getBountyForIssue(db, spec.repo, spec.number)!.id)!;
+const bountiesOn = (number: number) => db.$client.prepare("select count(*) as n from bounties where github_number = ?").get(number) as { n: number };
+
+describe("GitHub's semantics: moved issues, renamed repositories, closing keywords", () => {
+  it("a transferred issue takes its bounty along: the new issue's events act on it, and the old mirror row is closed", async () => {
+    const from = { repo: "etcd-io/etcd", number: 3101, labels: ["club-zero"], title: "SPIFFE peer auth", updatedAt: at(0) };
+    const to = { repo: "etcd-io/etcd-transferred", number: 77, labels: ["club-zero"], title: "SPIFFE peer auth", updatedAt: at(5) };
+    await deliver("issues", issuesEvent("labeled", from));
+    await deliver("issue_comment", commentEvent({ ...from, updatedAt: at(1) }, { id: 3101_01, body: "/claim", login: "moss-gh", createdAt: at(1) }));
+    const id = bountyOf(from).id;
+
+    expect((await deliver("issues", transferEvent({ ...from, updatedAt: at(5) }, to))).status).toBe(200);
+    expect(getBountyForIssue(db, to.repo, to.number)?.id).toBe(id);
+    expect(getBountyForIssue(db, from.repo, from.number)).toBeNull();
+    expect(getIssue(db, from.repo, from.number)).toMatchObject({ state: "closed", stateReason: "transferred" });
+    expect(getIssue(db, to.repo, to.number)).toMatchObject({ state: "open", title: "SPIFFE peer auth" });
+    const moved = getBounty(db, id)!;
+    expect(moved.target.slug).toBe("etcd");
+    expect(moved.events[0]).toMatchObject({ type: "linked", source: "github" });
+    expect(moved.events[0]!.note).toBe("The issue moved on GitHub from etcd-io/etcd#3101 to etcd-io/etcd-transferred#77.");
+
+    // the claimant's next command comes from the new issue
+    await deliver(
+      "issue_comment",
+      commentEvent({ ...to, updatedAt: at(6) }, { id: 3101_02, body: "/progress ported the tests", login: "moss-gh", createdAt: at(6) }),
+    );
+    expect(getBounty(db, id)!.status).toBe("in_progress");
+    await deliver("issues", issuesEvent("closed", { ...to, state: "closed", stateReason: "completed", updatedAt: at(9) }));
+    expect(getBounty(db, id)).toMatchObject({ status: "completed", creditLabel: "@moss-gh (GitHub)" });
+    expect(staleTargetCounts()).toEqual([]);
+    expect(staleOpenFlags()).toEqual([]);
+  });
+
+  it("GitHub also sends `opened` for the moved issue, before or after `transferred`: either way one bounty, moved, even into a target's repository", async () => {
+    for (const openedFirst of [true, false]) {
+      const n = openedFirst ? 3201 : 3202;
+      const from = { repo: "hashicorp/consul", number: n, labels: ["club-zero"], title: `SPIFFE CA ${n}`, updatedAt: at(0) };
+      const to = { repo: "hashicorp/vault", number: n + 100, labels: ["club-zero"], title: `SPIFFE CA ${n}`, updatedAt: at(5) };
+      await deliver("issues", issuesEvent("labeled", from));
+      await deliver("issue_comment", commentEvent({ ...from, updatedAt: at(1) }, { id: n * 100, body: "/claim", login: "uma-gh", createdAt: at(1) }));
+      const id = bountyOf(from).id;
+      const opened = () => deliver("issues", transferOpenedEvent({ ...from, updatedAt: at(5) }, to));
+      const transferred = () => deliver("issues", transferEvent({ ...from, updatedAt: at(5) }, to));
+      if (openedFirst) await opened();
+      await transferred();
+      if (!openedFirst) await opened();
+      const both = db.$client.prepare("select id, github_repo, github_number, status from bounties where title = ?").all(`SPIFFE CA ${n}`) as {
+        id: number;
+        github_repo: string;
+        github_number: number;
+        status: string;
+      }[];
+      expect(both, openedFirst ? "opened first" : "transferred first").toEqual([
+        { id, github_repo: "hashicorp/vault", github_number: n + 100, status: "claimed" },
+      ]);
+      expect(getIssue(db, from.repo, from.number)).toMatchObject({ state: "closed", stateReason: "transferred" });
+      expect(getBounty(db, id)!.events.filter((e) => e.type === "linked")).toHaveLength(1);
+    }
+    expect(staleTargetCounts()).toEqual([]);
+  });
+
+  it("a renamed repository (same id, new name) is the same repository: no second bounty, and its new issues reach the same target", async () => {
+    const before = { repo: "vitessio/vitess", number: 4101, labels: ["club-zero"], title: "SPIFFE for vtgate", updatedAt: at(0) };
+    await deliver("issues", issuesEvent("labeled", before));
+    const id = bountyOf(before).id;
+    const renamed = (payload: Record<string, unknown>) => {
+      const p = payload as { repository: { id: number; full_name: string; name: string } };
+      p.repository.id = Math.abs(crypto.createHash("sha256").update(before.repo).digest().readInt32BE(0));
+      return p;
+    };
+    const after = { ...before, repo: "vitessio/vitess-renamed", updatedAt: at(2) };
+    // GitHub keeps the issue's id and the repository's id through a rename
+    const issueId = getIssue(db, before.repo, before.number)!.githubId!;
+    await deliver("issue_comment", renamed(commentEvent({ ...after, id: issueId }, { id: 4101_01, body: "/claim", login: "ivy-gh", createdAt: at(2) })));
+    expect(bountiesOn(before.number).n).toBe(1);
+    expect(getBounty(db, id)).toMatchObject({ status: "claimed", githubRepo: "vitessio/vitess-renamed" });
+    expect(getIssue(db, after.repo, after.number)).toMatchObject({ githubId: issueId });
+    const audit = db.$client.prepare("select before_json, after_json from audit_log where action = 'github.repository_renamed' order by id desc").get() as {
+      before_json: string;
+      after_json: string;
+    };
+    expect(JSON.parse(audit.before_json)).toEqual({ repo: "vitessio/vitess" });
+
+    const fresh = { repo: "vitessio/vitess-renamed", number: 4102, labels: ["club-zero"], title: "SPIFFE for vttablet", updatedAt: at(3) };
+    await deliver("issues", renamed(issuesEvent("labeled", fresh)));
+    expect(bountyOf(fresh).target.slug).toBe("vitess");
+  });
+
+  it("Fixes #N puts the bounty in review only from a PR into the default branch; a PR into another branch or a bare link is related", async () => {
+    const spec = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", spec));
+    const pr = (n: number, body: string, base?: string) => ({
+      repo: spec.repo,
+      id: 5_500_000 + spec.number * 10 + n,
+      number: 20_000 + spec.number * 10 + n,
+      title: `Attempt ${n}`,
+      body,
+      author: "kim-gh",
+      updatedAt: at(10 + n),
+      base,
+    });
+    const backport = pr(1, `Fixes #${spec.number}`, "release-2.55");
+    const mention = pr(2, `Context: https://github.com/${spec.repo}/issues/${spec.number}`);
+    const inTitle = { ...pr(3, "No keyword here."), title: `Fixes #${spec.number}` };
+    for (const p of [backport, mention, inTitle]) await deliver("pull_request", pullEvent("opened", p));
+    await deliver("pull_request", pullEvent("closed", { ...backport, merged: true, updatedAt: at(30) }));
+    const id = getBountyForIssue(db, spec.repo, spec.number)!.id;
+    expect(getBounty(db, id)!.status).toBe("open");
+
+    const page = await (await call(bountyPage, `/bounties/${id}`, { id: String(id) })).json();
+    expect(page.pulls.map((p: { number: number; relation: string }) => [p.number, p.relation]).sort()).toEqual(
+      [backport, mention, inTitle].map((p) => [p.number, "related"]).sort(),
+    );
+
+    const fix = pr(4, `closes ${spec.repo}#${spec.number}`);
+    await deliver("pull_request", pullEvent("opened", fix));
+    expect(getBounty(db, id)!.status).toBe("in_review");
+    const after = await (await call(bountyPage, `/bounties/${id}`, { id: String(id) })).json();
+    expect(after.pulls.find((p: { number: number }) => p.number === fix.number).relation).toBe("fixes");
+
+    // retargeted to another branch, it is only related from then on (an older event changes nothing back)
+    await deliver("pull_request", pullEvent("edited", { ...fix, base: "release-2.55", updatedAt: at(40) }));
+    await deliver("pull_request", pullEvent("opened", fix));
+    const retargeted = await (await call(bountyPage, `/bounties/${id}`, { id: String(id) })).json();
+    expect(retargeted.pulls.find((p: { number: number }) => p.number === fix.number).relation).toBe("related");
+  });
+});
+
+describe("GitHub's semantics: edited and deleted comments, the label removed, a /claim before the bounty", () => {
+  it("an edit that adds /claim claims; an edit that only changes other words acts on nothing again", async () => {
+    const spec = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", spec));
+    const comment = { id: 6_101, body: "I'd like to take this", login: "lee-gh", createdAt: at(1) };
+    await deliver("issue_comment", commentEvent(spec, comment));
+    expect(bountyOf(spec).status).toBe("open");
+    await deliver(
+      "issue_comment",
+      commentEvent(spec, { ...comment, body: "I'd like to take this\n/claim" }, { action: "edited", updatedAt: at(2), previousBody: comment.body }),
+    );
+    expect(bountyOf(spec)).toMatchObject({ status: "claimed", claim: { githubLogin: "lee-gh" } });
+    const events = bountyOf(spec).eventTotal;
+    await deliver(
+      "issue_comment",
+      commentEvent(
+        spec,
+        { ...comment, body: "I'd like to take this!\n/claim" },
+        { action: "edited", updatedAt: at(3), previousBody: "I'd like to take this\n/claim" },
+      ),
+    );
+    // not a second claim, and not a refusal ("already claimed") either
+    expect(bountyOf(spec).eventTotal).toBe(events);
+  });
+
+  it("deleting the comment that claimed releases the claim while the work is in hand; after submission the claim stands", async () => {
+    const spec = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", spec));
+    const claim = { id: 6_201, body: "/claim", login: "noa-gh", createdAt: at(1) };
+    await deliver("issue_comment", commentEvent(spec, claim));
+    await deliver("issue_comment", commentEvent(spec, { id: 6_202, body: "/progress started", login: "noa-gh", createdAt: at(2) }));
+    // deleting another comment changes nothing
+    await deliver("issue_comment", commentEvent(spec, { id: 6_202, body: "/progress started", login: "noa-gh", createdAt: at(2) }, { action: "deleted" }));
+    expect(bountyOf(spec).status).toBe("in_progress");
+    await deliver("issue_comment", commentEvent(spec, claim, { action: "deleted", sender: "maintainer" }));
+    const released = bountyOf(spec);
+    expect(released.status).toBe("open");
+    expect(released.claim).toBeNull();
+    expect(released.events[0]).toMatchObject({ type: "released", actorLabel: "github:maintainer" });
+    expect(released.events[0]!.note).toBe("The comment that claimed this for @noa-gh was deleted on GitHub, so the claim is released.");
+
+    const again = { id: 6_203, body: "/claim", login: "noa-gh", createdAt: at(3) };
+    await deliver("issue_comment", commentEvent(spec, again));
+    await deliver("issue_comment", commentEvent(spec, { id: 6_204, body: "/submit https://github.com/x/y/pull/1", login: "noa-gh", createdAt: at(4) }));
+    await deliver("issue_comment", commentEvent(spec, again, { action: "deleted" }));
+    const kept = bountyOf(spec);
+    expect(kept).toMatchObject({ status: "in_review", claim: { githubLogin: "noa-gh" } });
+    expect(kept.events[0]!.note).toBe("The comment that claimed this for @noa-gh was deleted on GitHub. The work is waiting for review, so the claim stands.");
+  });
+
+  it("removing the club-zero label cancels an open bounty (adding it back reopens it); claimed work keeps its claim, and the timeline says so", async () => {
+    const open = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", open));
+    await deliver("issues", issuesEvent("unlabeled", { ...open, labels: [], updatedAt: at(1) }, "maintainer"));
+    const cancelled = bountyOf(open);
+    expect(cancelled.status).toBe("cancelled");
+    expect(cancelled.events[0]!.note).toContain("The `club-zero` label was removed on GitHub");
+    await deliver("issues", issuesEvent("labeled", { ...open, labels: ["club-zero"], updatedAt: at(2) }));
+    expect(bountyOf(open).status).toBe("open");
+
+    const claimed = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", claimed));
+    await deliver("issue_comment", commentEvent(claimed, { id: 6_301, body: "/claim", login: "ola-gh", createdAt: at(1) }));
+    await deliver("issues", issuesEvent("unlabeled", { ...claimed, labels: [], updatedAt: at(2) }, "maintainer"));
+    const kept = bountyOf(claimed);
+    expect(kept).toMatchObject({ status: "claimed", claim: { githubLogin: "ola-gh" } });
+    expect(kept.events[0]).toMatchObject({ type: "linked", actorLabel: "github:maintainer" });
+    expect(kept.events[0]!.note).toContain("Someone holds the claim, so the bounty stays as it is");
+  });
+
+  it("a /claim before the issue is a bounty claims nothing, then or later, and the delivery says why", async () => {
+    const spec = newIssue({ labels: [] });
+    await deliver("issues", issuesEvent("opened", spec));
+    const id = crypto.randomUUID();
+    await deliver("issue_comment", commentEvent(spec, { id: 6_401, body: "/claim", login: "pia-gh", createdAt: at(1) }), { id });
+    expect(getDeliveryByGuid(db, id)).toMatchObject({ status: "processed", error: "commands on an issue that is not a Club Zero bounty" });
+    await deliver("issues", issuesEvent("labeled", { ...spec, labels: ["club-zero"], updatedAt: at(2) }));
+    expect(bountyOf(spec)).toMatchObject({ status: "open", claim: null });
   });
 });
 

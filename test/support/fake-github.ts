@@ -8,6 +8,7 @@
 // Point GITHUB_OAUTH_URL and GITHUB_API_URL at `url`.
 import crypto from "node:crypto";
 import http from "node:http";
+import { createFakeComments, type FakeComments } from "./fake-github-comments";
 import type { AddressInfo } from "node:net";
 
 export interface FakeGithubUser {
@@ -75,6 +76,8 @@ export interface FakeGithub {
   clientId: string;
   clientSecret: string;
   requests: RecordedRequest[];
+  /** Issue comments posted through the REST API (with `apiToken`). */
+  comments: FakeComments;
   setUser(u: FakeGithubUser): void;
   /** While on, /user answers 403 "API rate limit exceeded", as api.github.com does when a token's hourly budget is spent. */
   exhaustRateLimit(on: boolean): void;
@@ -261,6 +264,10 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
   const issuedTokens: FakeGithub["issuedTokens"] = [];
   const manifestCodes = new Map<string, string>();
   const searches: string[] = [];
+  const comments = createFakeComments(
+    () => baseUrl,
+    (req) => tokenValid(bearer(req)),
+  );
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -383,6 +390,8 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
         { "X-OAuth-Scopes": "read:user", "X-Accepted-OAuth-Scopes": "", "X-GitHub-Media-Type": "github.v3; format=json" },
       );
     }
+
+    if (comments.handle(req, res, url, body)) return;
 
     const conversion = /^\/app-manifests\/([^/]+)\/conversions$/.exec(url.pathname);
     if (req.method === "POST" && conversion) {
@@ -647,6 +656,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     clientId,
     clientSecret,
     requests,
+    comments,
     setUser(u) {
       user = { ...u };
     },

@@ -4,10 +4,10 @@ import examples from "@octokit/webhooks-examples";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- GitHub payloads are open-ended JSON
 
-/** A deep copy of GitHub's example for this event and action. */
-export function example(event: string, action?: string): Json {
+/** A deep copy of GitHub's example for this event and action (the first, or the first that `where` accepts). */
+export function example(event: string, action?: string, where: (x: Json) => boolean = () => true): Json {
   const spec = (examples as { name: string; examples: Json[] }[]).find((e) => e.name === event);
-  const found = spec?.examples.find((x) => (action === undefined ? true : x.action === action));
+  const found = spec?.examples.find((x) => (action === undefined ? true : x.action === action) && where(x));
   if (!found) throw new Error(`no example for ${event}.${action}`);
   return structuredClone(found);
 }
@@ -47,7 +47,8 @@ export interface IssueSpec {
   author?: string;
 }
 
-function applyRepo(p: Json, repo: string) {
+/** Puts a payload on this repository, with a repository id of its own (GitHub's ids, not names, say which repository it is). */
+export function applyRepo(p: Json, repo: string) {
   p.repository.full_name = repo;
   p.repository.name = repo.split("/")[1];
   p.repository.owner.login = repo.split("/")[0];
@@ -83,30 +84,68 @@ export function issuesEvent(action: string, spec: IssueSpec, sender = "maintaine
   return p;
 }
 
-export function commentEvent(spec: IssueSpec, comment: { id: number; body: string; login: string; createdAt: string; type?: string; userId?: number }): Json {
-  const p = example("issue_comment", "created");
+export function commentEvent(
+  spec: IssueSpec,
+  comment: { id: number; body: string; login: string; createdAt: string; type?: string; userId?: number },
+  edit?: { action: "edited" | "deleted"; updatedAt?: string; previousBody?: string; sender?: string },
+): Json {
+  const p = example("issue_comment", edit?.action ?? "created");
   applyRepo(p, spec.repo);
   applyIssue(p.issue, spec);
   delete p.issue.pull_request;
   p.comment.id = comment.id;
   p.comment.body = comment.body;
   p.comment.created_at = comment.createdAt;
-  p.comment.updated_at = comment.createdAt;
+  p.comment.updated_at = edit?.updatedAt ?? comment.createdAt;
   p.comment.user.login = comment.login;
   p.comment.user.id = comment.userId ?? githubUserId(comment.login);
   p.comment.user.type = comment.type ?? "User";
-  p.sender.login = comment.login;
+  p.sender.login = edit?.sender ?? comment.login;
   p.sender.type = comment.type ?? "User";
+  // GitHub's `edited` carries the body before the edit; `deleted` has no changes
+  if (edit?.action === "edited") p.changes = edit.previousBody === undefined ? {} : { body: { from: edit.previousBody } };
+  return p;
+}
+
+/** `issues.transferred`: GitHub sends the old issue, and the new issue and repository under `changes`. */
+export function transferEvent(from: IssueSpec, to: IssueSpec, sender = "maintainer"): Json {
+  const p = issuesEvent("transferred", from, sender);
+  const target = structuredClone(p.changes.new_repository);
+  target.owner = structuredClone(p.repository.owner);
+  const holder = { repository: target };
+  applyRepo(holder, to.repo);
+  const issue = structuredClone(p.issue);
+  applyIssue(issue, to);
+  p.changes = { new_issue: issue, new_repository: holder.repository };
+  return p;
+}
+
+/**
+ * `issues.opened` for the new issue of a transfer: GitHub sends it as well as `transferred`, in
+ * either order, with the old issue and repository under `changes`.
+ */
+export function transferOpenedEvent(from: IssueSpec, to: IssueSpec, sender = "maintainer"): Json {
+  const p = example("issues", "opened", (x) => Boolean(x.changes?.old_issue));
+  applyRepo(p, to.repo);
+  applyIssue(p.issue, to);
+  const old = { repository: p.changes.old_repository };
+  applyRepo(old, from.repo);
+  applyIssue(p.changes.old_issue, from);
+  p.sender.login = sender;
+  p.sender.type = "User";
   return p;
 }
 
 export function pullEvent(
   action: "opened" | "closed" | "reopened" | "edited",
-  pr: { repo: string; id: number; number: number; title: string; body: string; author: string; updatedAt: string; merged?: boolean },
+  pr: { repo: string; id: number; number: number; title: string; body: string; author: string; updatedAt: string; merged?: boolean; base?: string },
 ): Json {
   const p = example("pull_request", action === "edited" ? "opened" : action);
   p.action = action;
   applyRepo(p, pr.repo);
+  // every test repository's default branch is main; a PR goes into it unless `base` says otherwise
+  p.repository.default_branch = "main";
+  p.pull_request.base.ref = pr.base ?? "main";
   Object.assign(p.pull_request, {
     id: pr.id,
     number: pr.number,

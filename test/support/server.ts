@@ -22,6 +22,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The environment `npm start` gives the built server, on this port, plus `env`. */
+export function productionEnv(port: number, env: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: "production",
+    // no package sync against the public sources from a test server
+    PACKAGES_SYNC_HOURS: "0",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    APP_ORIGIN: `http://127.0.0.1:${port}`,
+    ...env,
+  };
+}
+
 export interface RunningServer {
   url: string;
   pid: number;
@@ -40,19 +54,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   let output = "";
   const child: ChildProcess = spawn(process.execPath, [serverEntry], {
     cwd: repoRoot,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      // no package sync against the public sources from a test server
-      PACKAGES_SYNC_HOURS: "0",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      APP_ORIGIN: `http://127.0.0.1:${port}`,
-      DATABASE_PATH: databasePath,
-      // the server logs as in production, whatever the test process does
-      CLUBZERO_QUIET_LOG: "0",
-      ...env,
-    },
+    // the server logs as in production, whatever the test process does
+    env: productionEnv(port, { DATABASE_PATH: databasePath, CLUBZERO_QUIET_LOG: "0", ...env }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (d) => (output += d));
@@ -97,6 +100,59 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface Booted {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+/**
+ * The built server on the calling test file's database (this process's DATABASE_PATH), so
+ * the test and the server share it as two servers would. `env` is added to production
+ * defaults; `children` collects the process, for the test to kill what it left running.
+ */
+export async function bootOnThisDatabase(env: Record<string, string>, children: Set<ChildProcess>): Promise<Booted> {
+  const port = await freePort();
+  let out = "";
+  const child = spawn(process.execPath, [serverEntry], {
+    cwd: repoRoot,
+    env: productionEnv(port, { CLUBZERO_QUIET_LOG: "1", ...env }),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.add(child);
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
+    child.stdout.on("data", () => {
+      if (out.includes("is listening on")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`server exited ${code}:\n${out}`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}`, output: () => out };
+}
+
+/** kill -9, and wait until the process is gone. */
+export async function killHard(child: ChildProcess) {
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGKILL");
+  await exited;
+}
+
+/** Polls `probe` every 50 ms until it gives a truthy value, or fails after `timeoutMs`. */
+export async function until<T>(probe: () => T | null | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** Runs the built server expecting it to exit (e.g. on bad configuration). */

@@ -3,7 +3,15 @@ import { availableIntents, BOUNTY_INTENTS, mayAct, nextStatus, type BountyIntent
 import { BOUNTY_STATUSES, type BountyStatus } from "~/db/schema";
 
 // The whole table, written out: every state × every intent. "-" means refused.
-const U = { upstream_review: "-", upstream_complete: "-", upstream_cancel: "-", upstream_reopen: "-", upstream_withdraw: "-", upstream_unreview: "-" } as const;
+const U = {
+  upstream_review: "-",
+  upstream_complete: "-",
+  upstream_cancel: "-",
+  upstream_reopen: "-",
+  upstream_withdraw: "-",
+  upstream_unreview: "-",
+  upstream_release: "-",
+} as const;
 const EXPECTED: Record<BountyStatus, Record<BountyIntent, BountyStatus | "-">> = {
   proposed: {
     claim: "-",
@@ -50,6 +58,7 @@ const EXPECTED: Record<BountyStatus, Record<BountyIntent, BountyStatus | "-">> =
     upstream_review: "in_review",
     upstream_complete: "completed",
     upstream_cancel: "cancelled",
+    upstream_release: "open",
   },
   in_progress: {
     claim: "-",
@@ -66,6 +75,7 @@ const EXPECTED: Record<BountyStatus, Record<BountyIntent, BountyStatus | "-">> =
     upstream_review: "in_review",
     upstream_complete: "completed",
     upstream_cancel: "cancelled",
+    upstream_release: "open",
   },
   in_review: {
     claim: "-",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isBot, parseCommands, parseIssueRefs } from "~/app/lib/github-text";
+import { formatReply, isClubZeroReply, parseReplyRecipient, replyMarker } from "~/app/lib/github-replies";
+import { addedCommands, isBot, parseCommands, parseIssueRefs } from "~/app/lib/github-text";
 
 describe("comment commands", () => {
   it("reads each command on its own line, in order", () => {
@@ -50,17 +51,24 @@ describe("comment commands", () => {
 });
 
 describe("issue references in pull requests", () => {
-  it("understands Fixes #12, closes owner/repo#12 and issue URLs", () => {
+  it("understands Fixes #12, closes owner/repo#12 and issue URLs; only a keyword makes a reference closing", () => {
     const refs = parseIssueRefs(
-      "Fixes #12\nThis also closes spiffe/spire#4455 and see https://github.com/apache/kafka/issues/77 for context. Resolved: #9",
+      "Fixes #12\nThis also closes spiffe/spire#4455 and see https://github.com/apache/kafka/issues/77 for context. Resolved: #9\nresolves https://github.com/a/b/issues/5",
       "apache/kafka",
     );
     expect(refs).toEqual([
-      { repo: "apache/kafka", number: 12 },
-      { repo: "spiffe/spire", number: 4455 },
-      { repo: "apache/kafka", number: 9 },
-      { repo: "apache/kafka", number: 77 },
+      { repo: "apache/kafka", number: 12, closes: true },
+      { repo: "spiffe/spire", number: 4455, closes: true },
+      { repo: "apache/kafka", number: 9, closes: true },
+      { repo: "a/b", number: 5, closes: true },
+      { repo: "apache/kafka", number: 77, closes: false },
     ]);
+  });
+
+  it("a keyword and a bare link to the same issue make one closing reference, in either order", () => {
+    const link = "https://github.com/a/b/issues/3";
+    expect(parseIssueRefs(`See ${link}. Fixes ${link}`, "x/y")).toEqual([{ repo: "a/b", number: 3, closes: true }]);
+    expect(parseIssueRefs(`Fixes a/b#3, see ${link}`, "x/y")).toEqual([{ repo: "a/b", number: 3, closes: true }]);
   });
 
   it("does not treat a bare #12 or 'prefix' words as a reference", () => {
@@ -73,5 +81,47 @@ describe("bots", () => {
     expect(isBot({ login: "dependabot[bot]", type: "Bot" })).toBe(true);
     expect(isBot({ login: "renovate[bot]" })).toBe(true);
     expect(isBot({ login: "octocat", type: "User" })).toBe(false);
+  });
+});
+
+describe("edited comments", () => {
+  it("an edit adds only the commands the old body did not hold", () => {
+    expect(addedCommands("I would like this", "I would like this\n/claim")).toEqual([{ kind: "claim" }]);
+    expect(addedCommands("/claim\nthanks", "/claim\nthanks!")).toEqual([]);
+    expect(addedCommands("/progress drafted", "/progress drafted\n\n/progress drafted")).toEqual([{ kind: "progress", note: "drafted" }]);
+    expect(addedCommands("/claim", "")).toEqual([]);
+    expect(addedCommands("`/claim`", "/claim")).toEqual([{ kind: "claim" }]);
+  });
+});
+
+describe("replies on GitHub", () => {
+  it("says what happened, links the bounty, and carries a hidden marker of its key", () => {
+    const until = Date.UTC(2026, 11, 14, 9);
+    const body = formatReply([{ kind: "claimed", login: "octocat", until }], "https://clubzero.example/bounties/12", "comment:77");
+    expect(body).toContain("Claimed by @octocat until 2026-12-14.");
+    expect(body).toContain(" — https://clubzero.example/bounties/12");
+    expect(body.endsWith(replyMarker("comment:77"))).toBe(true);
+    expect(isClubZeroReply(body)).toBe(true);
+    expect(isClubZeroReply("<!-- a note -->\n/claim")).toBe(false);
+  });
+
+  it("a reply is never read as a command, whatever it quotes", () => {
+    const body = formatReply(
+      [
+        { kind: "refused", command: "claim", reason: "@bob has already claimed this bounty." },
+        { kind: "not_a_bounty", command: "release" },
+        { kind: "released", login: "a" },
+      ],
+      null,
+      "comment:1",
+    );
+    expect(parseCommands(body)).toEqual([]);
+    expect(body).toContain("`/claim` was not taken: @bob has already claimed this bounty.");
+  });
+
+  it("reads its recipient back", () => {
+    expect(parseReplyRecipient("spiffe/spire#12")).toEqual({ repo: "spiffe/spire", number: 12 });
+    expect(parseReplyRecipient("spiffe/spire#x")).toBeNull();
+    expect(parseReplyRecipient("../x#1")).toBeNull();
   });
 });
