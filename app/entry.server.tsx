@@ -3,7 +3,7 @@ import { renderToString } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
 import { countIfBusy } from "./http/sqlite-metrics.server";
 import { logger } from "./log.server";
-import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, EntryContext, HandleErrorFunction, LoaderFunctionArgs } from "@remix-run/node";
 
 /**
  * Renders the whole document to one string. No route streams (nothing uses defer), and
@@ -25,6 +25,7 @@ export default function handleRequest(
     </NonceProvider>,
   );
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+  keepPrivate(request, responseHeaders);
   // Remix copies only Set-Cookie from an action or loader onto the HTML page, so a form
   // posted without JavaScript would get its 429 without Retry-After: carry it over here,
   // for every route at once.
@@ -35,6 +36,20 @@ export default function handleRequest(
   }
   // As UTF-8 bytes: a string body would be re-scanned for lone surrogates by the Response.
   return new Response(Buffer.from(`<!DOCTYPE html>${html}`, "utf8"), { headers: responseHeaders, status: responseStatusCode });
+}
+
+/**
+ * A page or data answer for a signed-in person is theirs: no shared cache (a CDN, a proxy) may
+ * keep it, unless the route said otherwise. Anonymous pages get theirs from the page cache.
+ */
+function keepPrivate(request: Request, headers: Headers) {
+  if (!headers.has("Cache-Control") && (request.headers.get("cookie") || request.headers.get("authorization")))
+    headers.set("Cache-Control", "private, no-cache");
+}
+
+export function handleDataRequest(response: Response, { request }: LoaderFunctionArgs | ActionFunctionArgs) {
+  keepPrivate(request, response.headers);
+  return response;
 }
 
 /** Every unexpected loader/action/render error lands here: the log gets the stack. */

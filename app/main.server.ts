@@ -290,14 +290,10 @@ function serve() {
   }
 
   // Every other page is compressed as it goes (answers to forms are redirects or short, and a
-  // refused upload's answer must leave before its connection is closed: not buffered), and
-  // pages for a signed-in person stay theirs.
+  // refused upload's answer must leave before its connection is closed: not buffered). Pages for
+  // a signed-in person are marked private in app/entry.server.tsx.
   const compress = compression();
   app.use((req, res, next) => (req.method === "GET" ? compress(req, res, next) : next()));
-  app.use((req, res, next) => {
-    if (req.get("cookie") || req.get("authorization")) res.setHeader("Cache-Control", "private, no-cache");
-    next();
-  });
 
   app.all(
     "*",
