@@ -26,24 +26,35 @@ export const TABLES_NO_PAGE_SHOWS = new Set([
   "__drizzle_migrations",
 ]);
 
-/** Creates the counter and a trigger per table and operation, where missing. Idempotent. */
+/**
+ * Creates the counter and a trigger per table and operation, where missing. Idempotent, and
+ * read-only when nothing is missing (every start of the server and of each command-line tool
+ * runs it, possibly while a server is writing).
+ */
 export function installDataVersionTriggers(sqlite: Database.Database): string[] {
   const tables = sqlite
     .prepare<[], { name: string }>("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
     .all()
     .map((t) => t.name)
     .filter((name) => !TABLES_NO_PAGE_SHOWS.has(name));
-  sqlite.transaction(() => {
-    sqlite.exec("create table if not exists data_version (id integer primary key check (id = 1), n integer not null)");
-    sqlite.exec("insert or ignore into data_version (id, n) values (1, 0)");
-    for (const table of tables) {
-      for (const op of ["insert", "update", "delete"]) {
+  const existing = new Set(sqlite.prepare<[], string>("select name from sqlite_master where type in ('trigger', 'table')").pluck().all());
+  const missing = tables
+    .flatMap((table) => ["insert", "update", "delete"].map((op) => ({ table, op })))
+    .filter((t) => !existing.has(`data_version_${t.table}_${t.op}`));
+  if (existing.has("data_version") && missing.length === 0) return tables;
+  // IMMEDIATE: take the write lock first (waiting for it), rather than read and then find the
+  // database changed underneath (SQLITE_BUSY at once, which no busy timeout retries).
+  sqlite
+    .transaction(() => {
+      sqlite.exec("create table if not exists data_version (id integer primary key check (id = 1), n integer not null)");
+      sqlite.exec("insert or ignore into data_version (id, n) values (1, 0)");
+      for (const { table, op } of missing) {
         sqlite.exec(
           `create trigger if not exists "data_version_${table}_${op}" after ${op} on "${table}" begin update data_version set n = n + 1 where id = 1; end`,
         );
       }
-    }
-  })();
+    })
+    .immediate();
   return tables;
 }
 
