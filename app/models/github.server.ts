@@ -287,7 +287,9 @@ export function followRepository(db: Db, repository: { id: number; fullName: str
       .where(sql`lower(${targets.repo}) = ${old.toLowerCase()}`)
       .run();
     // every upstream repository list naming it (labels link through these)
-    db.run(sql`update or ignore ${targetRepositories} set ${sql.identifier("repo")} = ${fullName} where lower(${targetRepositories.repo}) = ${old.toLowerCase()}`);
+    db.run(
+      sql`update or ignore ${targetRepositories} set ${sql.identifier("repo")} = ${fullName} where lower(${targetRepositories.repo}) = ${old.toLowerCase()}`,
+    );
     db.run(sql`update or ignore ${repoReleases} set ${sql.identifier("repo")} = ${fullName.toLowerCase()} where ${repoReleases.repo} = ${old.toLowerCase()}`);
     recordAudit(
       db,
