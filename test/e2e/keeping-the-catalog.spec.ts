@@ -82,6 +82,80 @@ describe("keeping the catalog in the browser", () => {
     expect(page.url()).toBe(`${ctx.server.url}/targets/valkey-server`);
   });
 
+  // The whole road, on the target the admin just added: a documenter writes a tutorial for it, an
+  // SSC member publishes it and its ladder says "documented"; a translator translates it and the
+  // ladder says "translated"; the author revises it and the translation shows as outdated.
+  it("a tutorial for the new target moves its road to done to documented and translated; a revision makes the translation outdated", async () => {
+    for (const [name, roles] of [
+      ["dora", []],
+      ["sam", ["--role", "ssc"]],
+      ["tina", []],
+    ] as const) {
+      const made = runCli("db/cli/user-add.ts", [name, ...roles], { DATABASE_PATH: ctx.server.databasePath, CLUBZERO_PASSWORD: PASSWORD });
+      expect(made.code, made.stderr).toBe(0);
+    }
+    const page = ctx.page;
+    const url = ctx.server.url;
+    const signInAs = (username: string) => signIn(page, url, username, PASSWORD);
+    const rung = (name: string) => page.getByRole("list", { name: "Road to done" }).locator(`[data-rung="${name}"]`);
+
+    await signInAs("dora");
+    await page.goto(`${url}/targets/valkey-server`);
+    expect(await rung("documented").textContent()).toMatch(/Documented — not yet/);
+    await page.getByRole("link", { name: "Write a tutorial for Valkey" }).click();
+    await page.getByLabel("Title").fill("Valkey with spiffe-helper");
+    await page.getByLabel("Summary").fill("Valkey's TLS certificates from the SPIRE Agent, rotated by spiffe-helper.");
+    await page.getByLabel("Tutorial (Markdown)").fill("## Run spiffe-helper\n\nPoint it at the agent socket.\n\n## Reload Valkey\n\nOn every renewal.\n");
+    await page.getByRole("button", { name: "Save draft" }).click();
+    await page.getByRole("heading", { level: 1, name: "Valkey with spiffe-helper" }).waitFor();
+    await page.getByRole("button", { name: "Send for review" }).click();
+    await page.getByText("Sent for review").waitFor();
+    const tutorialUrl = page.url();
+
+    await signInAs("sam");
+    await page.goto(tutorialUrl);
+    await page.getByRole("button", { name: "Publish" }).click();
+    await page.getByText("Published: everyone can read it now.").waitFor();
+    await page.goto(`${url}/targets/valkey-server`);
+    expect(await rung("documented").textContent()).toMatch(/Documented — met/);
+    expect(await rung("documented").getByRole("link").first().getAttribute("href")).toBe(new URL(tutorialUrl).pathname);
+    expect(await rung("translated").textContent()).toMatch(/Translated — not yet/);
+
+    await signInAs("tina");
+    await page.goto(tutorialUrl);
+    await page.getByLabel(/Translate it into/).fill("de");
+    await page.getByRole("button", { name: "Translate" }).click();
+    await page.getByLabel("Title").fill("Valkey mit spiffe-helper");
+    await page.getByLabel("Summary").fill("Valkeys TLS-Zertifikate vom SPIRE-Agenten.");
+    await page
+      .getByLabel("Tutorial (Markdown)")
+      .fill("## spiffe-helper starten\n\nAuf den Agenten-Socket zeigen.\n\n## Valkey neu laden\n\nBei jeder Erneuerung.\n");
+    await page.getByRole("button", { name: "Save draft" }).click();
+    await page.getByRole("button", { name: "Send for review" }).click();
+    await page.getByText("Sent for review").waitFor();
+    const translationUrl = page.url();
+    await signInAs("sam");
+    await page.goto(translationUrl);
+    await page.getByRole("button", { name: "Publish" }).click();
+    await page.getByText("Published: everyone can read it now.").waitFor();
+    await page.goto(`${url}/targets/valkey-server`);
+    expect(await rung("translated").textContent()).toMatch(/Translated — met/);
+
+    await signInAs("dora");
+    await page.goto(tutorialUrl);
+    await page.getByRole("link", { name: "edit", exact: true }).click();
+    await page
+      .getByLabel("Tutorial (Markdown)")
+      .fill("## Run spiffe-helper\n\nPoint it at the agent's socket, /run/spire/agent.sock.\n\n## Reload Valkey\n\nOn every renewal.\n");
+    await page.getByRole("button", { name: "Save revision" }).click();
+    await page.getByText("Saved as revision 2.").waitFor();
+    await page.context().clearCookies();
+    await page.goto(translationUrl);
+    await page.getByRole("heading", { name: "This translation is outdated" }).waitFor();
+    const diff = page.getByRole("table", { name: "Changes to the original from revision 1 to 2" });
+    await diff.getByRole("row").filter({ hasText: "Point it at the agent's socket, /run/spire/agent.sock." }).getByText("added").waitFor();
+  });
+
   // The pages this issue added, checked like every other page (test/e2e/accessibility.spec.ts):
   // no serious or critical axe violation, on a desktop and a dark-mode phone, with a failed form shown.
   it("the catalog keepers' pages have no serious or critical accessibility violation", async () => {

@@ -59,7 +59,7 @@ describe("notifications in the browser", () => {
     );
     expect(approved!.text).toContain(expenseUrl);
     await signIn(page, ctx.server.url, "rita", PASSWORD);
-    await page.getByRole("link", { name: "Notifications, 1 unread" }).click();
+    await page.getByRole("link", { name: "Notifications 1 unread" }).click();
     const list = page.getByRole("list", { name: "Notifications" });
     await list.getByRole("link", { name: /Expense #\d+ approved: Bus to the SPIRE meetup/ }).waitFor();
     await list.getByRole("button", { name: /Mark read: Expense #\d+ approved/ }).click();
