@@ -50,7 +50,7 @@ export function TargetCard({ target, personaNames }: { target: TargetSummary; pe
           </>
         ) : null}
       </p>
-      <p className="target-card__summary">{target.summary}</p>
+      <p className="target-card__summary">{target.summaryText}</p>
       <PersonaChips personas={target.personas} names={personaNames} />
     </li>
   );

@@ -7,6 +7,8 @@ export interface TargetSummary {
   category: string;
   status: TargetStatus;
   summary: string;
+  /** The summary as one line of plain text (its Markdown rendered, tags dropped), for cards. */
+  summaryText: string;
   openIssues: number;
   closedIssues: number;
   personas: PersonaSlug[];

@@ -86,3 +86,14 @@ export function renderTutorialMarkdown(source: string): { html: string; toc: Toc
   });
   return { html: tutorialMd.renderer.render(tokens, tutorialMd.options, env), toc };
 }
+
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'" };
+
+/** HTML this module rendered, as one line of plain text (tags dropped, its entities decoded, spaces collapsed). */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, " ")
+    .replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_m, name: string) => ENTITIES[name]!)
+    .replace(/\s+/g, " ")
+    .trim();
+}

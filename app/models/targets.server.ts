@@ -14,6 +14,7 @@ import {
 } from "~/db/schema";
 import { CATALOG_PAGE_SIZE, type CatalogSort, type TargetSummary } from "../lib/catalog";
 import { RUNGS, type Rung } from "../lib/ladder";
+import { htmlToText } from "../lib/markdown.server";
 import { getLadders } from "./ladder.server";
 import type { Db } from "../db.server";
 
@@ -128,6 +129,7 @@ export function listTargets(db: Db, filters: CatalogFilters): { rows: CatalogRow
             category: targets.category,
             status: targets.status,
             summary: targets.summary,
+            summaryHtml: targets.summaryHtml,
             openIssues: targets.openIssues,
             closedIssues: targets.closedIssues,
             retiredAt: targets.retiredAt,
@@ -144,8 +146,10 @@ export function listTargets(db: Db, filters: CatalogFilters): { rows: CatalogRow
   const counted = ladderTotal === null ? (personaJoin ? countBase.innerJoin(targetPersonas, personaJoin) : countBase).where(and(...where)).get() : null;
 
   return {
-    rows: rows.map((r) => ({
+    rows: rows.map(({ summaryHtml, ...r }) => ({
       ...r,
+      // the card shows the summary as a line of text, not its Markdown source
+      summaryText: summaryHtml === null ? r.summary : htmlToText(summaryHtml),
       personas: (r.personas ? r.personas.split(",") : []) as PersonaSlug[],
       ladderReached: ladders.get(r.id)?.reached ?? 0,
     })),
@@ -290,7 +294,8 @@ export interface CatalogStats {
 export function getCatalogStats(db: Db): CatalogStats {
   const byStatus = Object.fromEntries(TARGET_STATUSES.map((s) => [s, 0])) as Record<TargetStatus, number>;
   let total = 0;
-  for (const row of db.select({ status: targets.status, n: count() }).from(targets).groupBy(targets.status).all()) {
+  // retired targets are history, not part of the catalog's count
+  for (const row of db.select({ status: targets.status, n: count() }).from(targets).where(isNull(targets.retiredAt)).groupBy(targets.status).all()) {
     byStatus[row.status] = row.n;
     total += row.n;
   }
@@ -301,16 +306,19 @@ export function getCatalogStats(db: Db): CatalogStats {
       closed: sql<number>`coalesce(sum(${githubIssues.state} <> 'open'), 0)`,
     })
     .from(githubIssues)
-    .where(sql`exists (select 1 from ${targetIssues} ti where ti.issue_id = ${githubIssues.id})`)
+    .where(
+      sql`exists (select 1 from ${targetIssues} ti join ${targets} t on t.id = ti.target_id and t.retired_at is null where ti.issue_id = ${githubIssues.id})`,
+    )
     .get();
   return { targets: total, byStatus, openIssues: issues?.open ?? 0, closedIssues: issues?.closed ?? 0 };
 }
 
 /** Slug and name of every target, by name: for pickers. */
-export function listTargetOptions(db: Db): { slug: string; name: string }[] {
+export function listTargetOptions(db: Db, options: { includeRetired?: boolean } = {}): { slug: string; name: string }[] {
   return db
     .select({ slug: targets.slug, name: targets.name })
     .from(targets)
+    .where(options.includeRetired ? undefined : isNull(targets.retiredAt))
     .orderBy(asc(sql`lower(${targets.name})`))
     .all();
 }

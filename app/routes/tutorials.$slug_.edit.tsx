@@ -40,7 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       personas: tutorial.personas,
       bountyId: tutorial.bountyId === null ? "" : String(tutorial.bountyId),
     },
-    purpose: { targets: listTargetOptions(db), personas: listPersonas(db), bounties },
+    purpose: { targets: listTargetOptions(db, { includeRetired: true }), personas: listPersonas(db), bounties },
   });
 }
 

@@ -14,7 +14,7 @@ import { getLadders } from "~/app/models/ladder.server";
 import { registerPackage } from "~/app/models/packages.server";
 import { listQueue } from "~/app/models/queue.server";
 import { changeTargetStatus, createTarget, retireTarget, updateTarget } from "~/app/models/target-edits.server";
-import { findTarget, getTargetParts, listTargets } from "~/app/models/targets.server";
+import { findTarget, getCatalogStats, getTargetParts, listTargetOptions, listTargets } from "~/app/models/targets.server";
 import * as bountyPage from "~/app/routes/bounties.$id";
 import * as proposals from "~/app/routes/bounties.proposals";
 import * as targetPage from "~/app/routes/targets.$slug";
@@ -93,6 +93,16 @@ const input = (over: Partial<TargetInput> = {}): TargetInput => ({
 });
 
 describe("adding a target", () => {
+  it("the catalog card shows a Markdown summary as text, not its source", () => {
+    const t = createTarget(db, admin, input({ name: "Card Text", summary: "It speaks **mTLS** & [SPIFFE](https://spiffe.io/) <today>." }), {
+      status: "none",
+      evidenceUrl: null,
+    });
+    const row = listTargets(db, { sort: "name", page: 1, q: "card text" }).rows.find((r) => r.slug === t.slug)!;
+    expect(row.summaryText).toBe("It speaks mTLS & SPIFFE <today>.");
+    expect(row.summary).toBe("It speaks **mTLS** & [SPIFFE](https://spiffe.io/) <today>.");
+  });
+
   it("an admin adds a target with its first status and evidence; the page renders the Markdown summary, personas' help and bridges", async () => {
     const res = await post(newTarget.action, "/targets/new", {}, cookies.admin, widgetForm());
     expect(res.status).toBe(302);
@@ -287,6 +297,18 @@ describe("labels on GitHub", () => {
 });
 
 describe("retiring a target", () => {
+  it("leaves it out of the home page's counts and the pickers for new work (an edit still lists it)", () => {
+    const t = createTarget(db, admin, input({ name: "Counted Then Not" }), { status: "requested", evidenceUrl: "https://example.org/ask" });
+    const before = getCatalogStats(db);
+    expect(listTargetOptions(db).map((o) => o.slug)).toContain(t.slug);
+    retireTarget(db, admin, t.id, "Merged into another project.");
+    const after = getCatalogStats(db);
+    expect(after.targets).toBe(before.targets - 1);
+    expect(after.byStatus.requested).toBe(before.byStatus.requested - 1);
+    expect(listTargetOptions(db).map((o) => o.slug)).not.toContain(t.slug);
+    expect(listTargetOptions(db, { includeRetired: true }).map((o) => o.slug)).toContain(t.slug);
+  });
+
   it("drops it from the catalog's default view; its page still answers, saying retired; its bounties keep working; it takes no new ones", async () => {
     const t = createTarget(db, admin, input({ name: "Retiring Soon" }), { status: "none", evidenceUrl: null });
     const bounty = createBounty(db, webBountyActor({ id: admin.userId!, username: "x", roles: ["admin"] }), {
