@@ -134,6 +134,15 @@ describe("restore drill", () => {
     const uploadsAside = /Moved the receipts that were in place to (.+)\.$/m.exec(restored.stdout)?.[1];
     expect(aside, restored.stdout).toMatch(/club-zero\.sqlite\.replaced-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z$/);
     expect(restored.stdout).toContain(`Restored ${Object.keys(backedUpFiles).length} receipt file(s) to ${live.uploads}.`);
+    expect(restored.stdout).toContain("Recorded the restore in the audit log (database.restored).");
+    const audit = new Database(live.file, { readonly: true });
+    const row = audit
+      .prepare("select actor_label, source, entity_id, before_json, after_json from audit_log where action = 'database.restored'")
+      .get() as Record<string, string>;
+    audit.close();
+    expect(row).toMatchObject({ actor_label: "cli", source: "cli", entity_id: path.basename(run.file) });
+    expect(JSON.parse(row.before_json!)).toEqual({ keptAt: aside });
+    expect(JSON.parse(row.after_json!)).toMatchObject({ backup: run.file, ledgerEntries: backedUp.ledger.length });
 
     // the ledger, the expenses and their receipts are the backup's, row for row and byte for byte
     expect(ledgerAndReceipts(live.file)).toEqual(backedUp);
