@@ -205,6 +205,23 @@ describe("editing a target", () => {
     expect((await call(editTarget.loader, "/targets/old-name/edit", { slug: "old-name" }, { headers: { Cookie: cookies.ssc } })).headers.get("location")).toBe(
       "/targets/new-name/edit",
     );
+    const proposing = await call(
+      newBounty.loader,
+      "/targets/old-name/bounties/new?kind=tutorial",
+      { slug: "old-name" },
+      { headers: { Cookie: cookies.contributor } },
+    );
+    expect(proposing.status).toBe(301);
+    expect(proposing.headers.get("location")).toBe("/targets/new-name/bounties/new?kind=tutorial");
+    // a form still posted to the old address proposes the bounty on the renamed target
+    const proposed = await post(newBounty.action, "/targets/old-name/bounties/new", { slug: "old-name" }, cookies.contributor, {
+      title: "Document the renamed target",
+      description: "Twenty characters or more of description.",
+      kind: "docs",
+    });
+    expect(proposed.status).toBe(302);
+    const onNew = db.$client.prepare("select count(*) from bounties where target_id = ? and title = 'Document the renamed target'").pluck().get(t.id);
+    expect(onNew).toBe(1);
 
     const before = digest();
     expect(() => createTarget(db, admin, input({ slug: "old-name" }), { status: "none", evidenceUrl: null })).toThrow(/used to belong to another target/);
