@@ -106,10 +106,11 @@ export default function PackagePage() {
         </span>
       </p>
       {pkg.statusReason ? <p className="muted">{pkg.statusReason}</p> : null}
-      {pkg.source && pkg.claimable ? (
+      {pkg.claimable ? (
         <div className="alert" role="note">
           <p>
-            Found in {where} by {SOURCE_NAMES[pkg.source]}, no maintainer here yet{canClaim ? " — claim it if you package it." : "."}
+            {pkg.source ? `Found in ${where} by ${SOURCE_NAMES[pkg.source]}` : `Listed for ${where}`}, no maintainer here yet
+            {canClaim ? " — claim it if you package it." : "."}
           </p>
           {canClaim ? (
             <Form method="post">

@@ -52,4 +52,21 @@ describe("packages in the browser", () => {
     await page.getByRole("heading", { level: 1, name: "Package SPIRE server for Fedora" }).waitFor();
     expect(await page.locator(".bounty-status").first().textContent()).toBe("Open");
   });
+
+  it("a packager claims a package the catalog lists with no maintainer here", async () => {
+    const seeded = ctx.server.databasePath;
+    const Database = (await import("better-sqlite3")).default;
+    const conn = new Database(seeded, { readonly: true });
+    const id = conn.prepare("select id from packages where maintainer_user_id is null and source is null order by id limit 1").pluck().get() as number;
+    conn.close();
+    const made = runCli("db/cli/user-add.ts", ["pat", "--role", "packager"], { DATABASE_PATH: ctx.server.databasePath, CLUBZERO_PASSWORD: PASSWORD });
+    expect(made.code, made.stderr).toBe(0);
+    const page = ctx.page;
+    await signInAs("pat");
+    await page.goto(`${ctx.server.url}/packages/${id}`);
+    await page.getByText(/no maintainer here yet — claim it if you package it\./).waitFor();
+    await page.getByRole("button", { name: "Claim this package" }).click();
+    await page.getByRole("button", { name: "Claim this package" }).waitFor({ state: "detached" });
+    await page.locator("dl.facts").getByRole("link", { name: "@pat" }).waitFor();
+  });
 });

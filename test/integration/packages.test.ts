@@ -4,7 +4,7 @@ import { db } from "~/app/db.server";
 import { getBounty, webBountyActor } from "~/app/models/bounties.server";
 import { getMatrix, getSoftwareBySlug, listPackages, requestPackaging } from "~/app/models/packages.server";
 import { loader as apiPackages } from "~/app/routes/api.packages";
-import { action as packageAction } from "~/app/routes/packages.$id";
+import { action as packageAction, loader as packageLoader } from "~/app/routes/packages.$id";
 import { action as matrixAction, loader as matrixLoader } from "~/app/routes/packages._index";
 import { loader as feedLoader } from "~/app/routes/packages.maintainers.$username_.feed[.]atom";
 import { action as newAction, loader as newLoader } from "~/app/routes/packages.new";
@@ -223,5 +223,25 @@ describe("packages that tell the truth", () => {
     expect(res.headers.get("set-cookie")).toMatch(/flash=/);
     const id = Number(res.headers.get("location")!.split("/").at(-1));
     expect(listPackages(db).find((p) => p.id === id)?.origin).toBe("third-party");
+  });
+});
+
+describe("a listed package with nobody here maintaining it", () => {
+  it("offers packagers to claim it, and the one who does becomes its maintainer", async () => {
+    const seeded = db.$client
+      .prepare("select id from packages where maintainer_user_id is null and source is null order by id limit 1")
+      .pluck()
+      .get() as number;
+    expect(seeded).toBeGreaterThan(0);
+    const packager = await makeUser(["packager"]);
+    const cookie = await cookieFor(packager.id);
+    const page = await call(packageLoader, `/packages/${seeded}`, { id: String(seeded) }, { headers: { Cookie: cookie } });
+    expect(await page.json()).toMatchObject({ canClaim: true, pkg: { claimable: true, source: null } });
+    const anonymous = await call(packageLoader, `/packages/${seeded}`, { id: String(seeded) });
+    expect(await anonymous.json()).toMatchObject({ canClaim: false });
+
+    const res = await call(packageAction, `/packages/${seeded}`, { id: String(seeded) }, formInit(cookie, { intent: "claim" }));
+    expect(res.status).toBe(302);
+    expect(db.$client.prepare("select maintainer_user_id from packages where id = ?").pluck().get(seeded)).toBe(packager.id);
   });
 });
