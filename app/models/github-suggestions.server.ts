@@ -10,14 +10,17 @@ import { linkIssueTx, upsertIssue, type IssueSnapshot } from "./github.server";
 
 export type DiscoveryRepoRow = typeof githubDiscoveryRepos.$inferSelect;
 
-/** Every target's upstream repository, each with its discovery row (made on first sight), least recently searched first. */
+/** Upstream repositories of targets still in the catalog (every one a target lists), lowercased. */
+const UPSTREAM_REPOS = sql`select lower(tr.repo) from target_repositories tr join targets t on t.id = tr.target_id and t.retired_at is null where tr.repo like '%/%'`;
+
+/** Every upstream repository of every target in the catalog, each with its discovery row (made on first sight), least recently searched first. */
 export function listDiscoveryRepos(db: Db): DiscoveryRepoRow[] {
   return writeTx(db, (tx) => {
-    tx.run(sql`insert or ignore into github_discovery_repos (repo) select distinct lower(repo) from targets where repo is not null and repo like '%/%'`);
+    tx.run(sql`insert or ignore into github_discovery_repos (repo) ${UPSTREAM_REPOS}`);
     return tx
       .select()
       .from(githubDiscoveryRepos)
-      .where(sql`${githubDiscoveryRepos.repo} in (select lower(repo) from targets where repo is not null)`)
+      .where(sql`${githubDiscoveryRepos.repo} in (${UPSTREAM_REPOS})`)
       .orderBy(sql`${githubDiscoveryRepos.lastSearchedAt} is not null`, asc(githubDiscoveryRepos.lastSearchedAt))
       .all();
   });
@@ -30,10 +33,13 @@ export function listDiscoveryRepos(db: Db): DiscoveryRepoRow[] {
  */
 export function recordDiscoveryResults(db: Db, repo: string, items: IssueSnapshot[], now: number): number {
   return writeTx(db, (tx) => {
+    // every target in the catalog that lists the repository among its upstream ones
     const targetIds = tx
       .select({ id: targets.id })
       .from(targets)
-      .where(sql`lower(${targets.repo}) = ${repo.toLowerCase()}`)
+      .where(
+        sql`${targets.retiredAt} is null and exists (select 1 from target_repositories tr where tr.target_id = ${targets.id} and lower(tr.repo) = ${repo.toLowerCase()})`,
+      )
       .all()
       .map((t) => t.id);
     let added = 0;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/app/db.server";
 import { createGithubAuth } from "~/app/github/auth.server";
 import { discoverIssues } from "~/app/github/discovery.server";
-import { listSuggestions } from "~/app/models/github-suggestions.server";
+import { listDiscoveryRepos, listSuggestions } from "~/app/models/github-suggestions.server";
 import { getIssue } from "~/app/models/github.server";
 import { action as suggestionsAction, loader as suggestionsLoader } from "~/app/routes/suggestions";
 import { loader as targetLoader } from "~/app/routes/targets.$slug";
@@ -132,5 +132,27 @@ describe("the Suggested issues queue", () => {
     expect(res.status).toBe(400);
     expect((await res.json()).message).toBe("Decision must be link or dismiss.");
     expect(contentDigest(db.$client)).toBe(before);
+  });
+  it("searches every upstream repository a target lists, and none of a retired target", () => {
+    const targetId = db.$client.prepare("select id from targets where slug = ?").pluck().get(a!.slug) as number;
+    const retired = db.$client
+      .prepare(
+        "select id, repo from targets t where repo is not null and slug not in (?, ?) and (select count(*) from target_repositories x where lower(x.repo) = lower(t.repo)) = 1 order by slug limit 1",
+      )
+      .get(a!.slug, b!.slug) as {
+      id: number;
+      repo: string;
+    };
+    db.$client.prepare("insert into target_repositories (target_id, repo, position) values (?, 'Acme/Second-Upstream', 9)").run(targetId);
+    db.$client.prepare("update targets set retired_at = 1 where id = ?").run(retired.id);
+    try {
+      const repos = listDiscoveryRepos(db).map((r) => r.repo);
+      expect(repos).toContain("acme/second-upstream");
+      expect(repos).toContain(a!.repo.toLowerCase());
+      expect(repos).not.toContain(retired.repo.toLowerCase());
+    } finally {
+      db.$client.prepare("delete from target_repositories where target_id = ? and repo = 'Acme/Second-Upstream'").run(targetId);
+      db.$client.prepare("update targets set retired_at = null where id = ?").run(retired.id);
+    }
   });
 });
