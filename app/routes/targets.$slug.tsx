@@ -1,4 +1,4 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getUser, hasRole, requireRole } from "../auth/session.server";
 import { BountyCard, ProgressMeter } from "../components/bounties";
@@ -18,6 +18,7 @@ import { STATUS_DESCRIPTIONS, STATUS_LABELS } from "../lib/catalog";
 import { formatDate } from "../lib/dates";
 import { pageMeta } from "../lib/meta";
 import { badRequest, notFound } from "../lib/responses";
+import { requireTargetFollowingRenames } from "../lib/target-pages.server";
 import { webActor } from "../models/audit.server";
 import { expireClaims, getTargetProgress, listBounties } from "../models/bounties.server";
 import { listPublicExpensesFor } from "../models/expenses.server";
@@ -26,7 +27,6 @@ import { linkIssueManually } from "../models/github.server";
 import { getLadders, listOfferedBounties } from "../models/ladder.server";
 import { isWatching } from "../models/notifications.server";
 import { listPersonas } from "../models/personas.server";
-import { findRenamedTarget } from "../models/target-edits.server";
 import { findTarget, getTarget, getTargetParts, listStatusHistory, TARGET_ISSUES_PAGE_SIZE } from "../models/targets.server";
 import { listTutorialsForTarget } from "../models/tutorials.server";
 import { parseGithubIssueRef } from "../schemas/bounties";
@@ -40,12 +40,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!query.ok) throw badRequest(query.errors.map((e) => e.message).join(" "));
   const page = query.data.page;
   const target = getTarget(db, params.slug ?? "", page);
-  if (!target) {
-    // a renamed target: its old address keeps working
-    const renamed = findRenamedTarget(db, params.slug ?? "");
-    if (renamed) throw redirect(`/targets/${renamed.slug}${new URL(request.url).search}`, 301);
-    throw notFound(`There is no target called "${params.slug}" in the catalog.`);
-  }
+  // a renamed target's old address is sent on (this throws a 301 or a 404)
+  if (!target) throw requireTargetFollowingRenames(request, params.slug ?? "");
   if (page > target.issuePages)
     throw notFound(`${target.name} has ${target.issuePages} ${target.issuePages === 1 ? "page" : "pages"} of linked issues, not ${page}.`);
   const now = Date.now();

@@ -1,4 +1,4 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { hasRole, requireUser } from "../auth/session.server";
 import { ErrorSummary, Field, SelectField, TextAreaField } from "../components/form";
@@ -8,12 +8,10 @@ import { refreshIssueNow } from "../github/sync.server";
 import { KIND_LABELS, KIND_PERSONAS } from "../lib/bounty-lifecycle";
 import { redirectWithMessage } from "../lib/flash.server";
 import { pageMeta } from "../lib/meta";
-import { notFound } from "../lib/responses";
+import { requireTargetFollowingRenames } from "../lib/target-pages.server";
 import { BOUNTY_KINDS, DIFFICULTIES } from "../lib/vocabulary";
 import { createBounty, webBountyActor } from "../models/bounties.server";
 import { listPersonas } from "../models/personas.server";
-import { findRenamedTarget } from "../models/target-edits.server";
-import { findTarget } from "../models/targets.server";
 import { NewBountySchema } from "../schemas/bounties";
 import { parseForm, readForm } from "../schemas/form";
 
@@ -21,13 +19,7 @@ export const meta: MetaFunction = () => pageMeta("New bounty · Club Zero");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const target = findTarget(db, params.slug ?? "");
-  if (!target) {
-    // a renamed target's old address keeps working, with its ?kind=
-    const renamed = findRenamedTarget(db, params.slug ?? "");
-    if (renamed) throw redirect(`/targets/${renamed.slug}/bounties/new${new URL(request.url).search}`, 301);
-    throw notFound(`There is no target called "${params.slug}" in the catalog.`);
-  }
+  const target = requireTargetFollowingRenames(request, params.slug ?? "");
   const kind = new URL(request.url).searchParams.get("kind");
   return json({
     target: { id: target.id, slug: target.slug, name: target.name },
@@ -39,9 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  // a form posted to a renamed target's old address is for that target
-  const target = findTarget(db, params.slug ?? "") ?? findTarget(db, findRenamedTarget(db, params.slug ?? "")?.slug ?? "");
-  if (!target) throw notFound(`There is no target called "${params.slug}" in the catalog.`);
+  const target = requireTargetFollowingRenames(request, params.slug ?? "");
   // a retired target keeps the bounties it has, and takes no new ones
   if (target.retiredAt !== null) return json({ fieldErrors: { title: `${target.name} is retired: it takes no new bounties.` }, values: {} }, { status: 409 });
   const parsed = parseForm(NewBountySchema, await readForm(request), { arrays: ["personas"] });

@@ -1,4 +1,4 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireRole } from "../auth/session.server";
 import { Field, FormError, TextAreaField } from "../components/form";
@@ -7,28 +7,21 @@ import { db } from "../db.server";
 import { STATUS_LABELS } from "../lib/catalog";
 import { redirectWithMessage } from "../lib/flash.server";
 import { pageMeta } from "../lib/meta";
-import { answerDomainErrors, notFound } from "../lib/responses";
+import { answerDomainErrors } from "../lib/responses";
+import { requireTargetFollowingRenames } from "../lib/target-pages.server";
 import { webPerson } from "../models/audit.server";
 import { InvalidField } from "../models/errors";
 import { listPersonas } from "../models/personas.server";
-import { changeTargetStatus, findRenamedTarget, restoreTarget, retireTarget, updateTarget } from "../models/target-edits.server";
-import { findTarget, getTargetParts, listCategories } from "../models/targets.server";
+import { changeTargetStatus, restoreTarget, retireTarget, updateTarget } from "../models/target-edits.server";
+import { getTargetParts, listCategories } from "../models/targets.server";
 import { parseForm, readForm } from "../schemas/form";
 import { formValues, RetireSchema, StatusChangeSchema, TARGET_FORM_ARRAYS, TargetEditIntentSchema as IntentSchema, TargetFormSchema } from "../schemas/targets";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(data ? `Edit ${data.target.name} · Club Zero` : "Not found · Club Zero");
 
-function requireTargetOrRedirect(slug: string) {
-  const target = findTarget(db, slug);
-  if (target) return target;
-  const renamed = findRenamedTarget(db, slug);
-  if (renamed) throw redirect(`/targets/${renamed.slug}/edit`, 301);
-  throw notFound(`There is no target called "${slug}" in the catalog.`);
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, "ssc", "admin");
-  const target = requireTargetOrRedirect(params.slug ?? "");
+  const target = requireTargetFollowingRenames(request, params.slug ?? "");
   return json({
     target: { ...target, ...getTargetParts(db, target.id) },
     personas: listPersonas(db),
@@ -39,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 /** SSC members and admins: save the fields, change the status with evidence, retire or restore. */
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "ssc", "admin");
-  const target = requireTargetOrRedirect(params.slug ?? "");
+  const target = requireTargetFollowingRenames(request, params.slug ?? "");
   const form = await readForm(request);
   const intent = parseForm(IntentSchema, form);
   if (!intent.ok) return json({ intent: null, fieldErrors: intent.fieldErrors, values: {}, message: intent.fieldErrors.intent ?? null }, { status: 400 });
