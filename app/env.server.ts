@@ -42,6 +42,12 @@ export function parseSmtpUrl(value: string): URL | null {
   }
 }
 
+/** A TCP port, 1 to 65535. */
+function port() {
+  const rule = "must be a whole number from 1 to 65535";
+  return z.coerce.number({ error: rule }).int(rule).min(1, rule).max(65535, rule);
+}
+
 /** A whole number of `unit` from min to max, with a message that says so. */
 function wholeNumber(unit: string, min: number, max: number) {
   const rule = `must be a whole number of ${unit} from ${min} to ${max}`;
@@ -54,12 +60,7 @@ function wholeNumber(unit: string, min: number, max: number) {
  */
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  PORT: z.coerce
-    .number({ error: "must be a whole number from 1 to 65535" })
-    .int("must be a whole number from 1 to 65535")
-    .min(1, "must be a whole number from 1 to 65535")
-    .max(65535, "must be a whole number from 1 to 65535")
-    .default(3000),
+  PORT: port().default(3000),
   HOST: z.string().min(1).optional(),
   DATABASE_PATH: z.string().min(1, "must be a file path").default("./data/club-zero.sqlite"),
   /** How long a claim lasts without a check-in. */
@@ -189,12 +190,7 @@ const EnvSchema = z.object({
   /** Bearer token that opens /metrics on the main port; unset, /metrics is not served there. */
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters (e.g. openssl rand -hex 16)").optional(),
   /** A second port, on 127.0.0.1 only, that serves /metrics without a token (for a local Prometheus or agent). */
-  METRICS_PORT: z.coerce
-    .number({ error: "must be a whole number from 1 to 65535" })
-    .int("must be a whole number from 1 to 65535")
-    .min(1, "must be a whole number from 1 to 65535")
-    .max(65535, "must be a whole number from 1 to 65535")
-    .optional(),
+  METRICS_PORT: port().optional(),
   /** On SIGTERM/SIGINT: how long requests in flight and running jobs get to finish before the process exits anyway. */
   SHUTDOWN_SECONDS: wholeNumber("seconds", 1, 300).default(10),
   /** Hours between package syncs from the sources (Repology, Helm, OCI registry, GitHub releases); 0 turns the job off. */

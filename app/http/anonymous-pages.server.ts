@@ -99,11 +99,7 @@ export function anonymousPages(options: AnonymousPagesOptions) {
       const version = options.dataVersion();
       const key = keyOf(req);
       const hit = options.cache.get(key, version, Date.now());
-      if (hit) {
-        options.cache.hits++;
-        return send(req, res, hit, "hit");
-      }
-      options.cache.misses++;
+      if (hit) return send(req, res, hit, "hit");
       const flight = `${version}\n${key}`;
       let pending = rendering.get(flight);
       if (!pending) {

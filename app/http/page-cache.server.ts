@@ -35,8 +35,6 @@ export interface CachedPage {
 export class PageCache {
   private entries = new Map<string, CachedPage>();
   private used = 0;
-  hits = 0;
-  misses = 0;
 
   constructor(readonly maxBytes: number) {}
 
