@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { axe } from "../support/axe";
 import { signIn, useServerAndBrowser } from "../support/browser";
-import { runCli } from "../support/cli";
+import { addUsers, runCli } from "../support/cli";
 
 describe("keeping the catalog in the browser", () => {
   const ctx = useServerAndBrowser();
@@ -86,14 +86,11 @@ describe("keeping the catalog in the browser", () => {
   // SSC member publishes it and its ladder says "documented"; a translator translates it and the
   // ladder says "translated"; the author revises it and the translation shows as outdated.
   it("a tutorial for the new target moves its road to done to documented and translated; a revision makes the translation outdated", async () => {
-    for (const [name, roles] of [
+    addUsers(ctx.server.databasePath, PASSWORD, [
       ["dora", []],
       ["sam", ["--role", "ssc"]],
       ["tina", []],
-    ] as const) {
-      const made = runCli("db/cli/user-add.ts", [name, ...roles], { DATABASE_PATH: ctx.server.databasePath, CLUBZERO_PASSWORD: PASSWORD });
-      expect(made.code, made.stderr).toBe(0);
-    }
+    ]);
     const page = ctx.page;
     const url = ctx.server.url;
     const signInAs = (username: string) => signIn(page, url, username, PASSWORD);

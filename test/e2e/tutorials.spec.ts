@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { signIn, useServerAndBrowser } from "../support/browser";
-import { runCli } from "../support/cli";
+import { addUsers } from "../support/cli";
 
 describe("tutorials in the browser", () => {
   const ctx = useServerAndBrowser();
@@ -8,14 +8,11 @@ describe("tutorials in the browser", () => {
   const signInAs = (username: string) => signIn(ctx.page, ctx.server.url, username, PASSWORD);
 
   it("a documenter writes a tutorial, an SSC member publishes it, a translator translates it, the author revises it, and the translation shows as outdated with the diff", async () => {
-    for (const [name, roles] of [
+    addUsers(ctx.server.databasePath, PASSWORD, [
       ["dora", []],
       ["sam", ["--role", "ssc"]],
       ["tina", []],
-    ] as const) {
-      const made = runCli("db/cli/user-add.ts", [name, ...roles], { DATABASE_PATH: ctx.server.databasePath, CLUBZERO_PASSWORD: PASSWORD });
-      expect(made.code, made.stderr).toBe(0);
-    }
+    ]);
     const page = ctx.page;
     const url = ctx.server.url;
 

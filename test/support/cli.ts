@@ -48,3 +48,11 @@ export async function addUserAndSignIn(
   if (res.status !== 302) throw new Error(`signing in as ${username} answered ${res.status}`);
   return res.headers.get("set-cookie")!.split(";")[0]!;
 }
+
+/** Adds each user with `npm run user:add` (name, then that command's flags), all with one password; fails loudly on the first refusal. */
+export function addUsers(databasePath: string, password: string, users: readonly (readonly [string, readonly string[]])[]) {
+  for (const [name, flags] of users) {
+    const made = runCli("db/cli/user-add.ts", [name, ...flags], { DATABASE_PATH: databasePath, CLUBZERO_PASSWORD: password });
+    if (made.code !== 0) throw new Error(`user:add ${name} failed: ${made.stderr}`);
+  }
+}
