@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
+import { placeholders, preparedPerDatabase } from "~/db/prepared";
 import { webhookDeliveries } from "~/db/schema";
-import { writeTx, type Db } from "../db.server";
+import { writeTx, type Db, type Tx } from "../db.server";
 import { recordAudit, type Actor } from "../models/audit.server";
 import { NotFound } from "../models/errors";
 import { getDelivery, getDeliveryByGuid } from "../models/github.server";
@@ -16,6 +17,13 @@ export interface Delivery {
 }
 
 export type ReceiveResult = { status: 200; body: { ok: true; duplicate?: boolean; outcome?: string } } | { status: 500; body: { ok: false; error: string } };
+
+const insertDelivery = preparedPerDatabase((db: Db | Tx) =>
+  db
+    .insert(webhookDeliveries)
+    .values(placeholders(["deliveryId", "event", "action", "status", "error", "hookId", "payload", "receivedAt", "processedAt"]))
+    .prepare(),
+);
 
 function actionOf(payload: unknown): string | null {
   return payload && typeof payload === "object" && "action" in payload && typeof payload.action === "string" ? payload.action : null;
@@ -50,9 +58,7 @@ export function receiveDelivery(db: Db, d: Delivery, now = Date.now(), opts: { r
           .where(eq(webhookDeliveries.id, seen.id))
           .run();
       } else {
-        db.insert(webhookDeliveries)
-          .values({ ...values, deliveryId: d.deliveryId, receivedAt: now })
-          .run();
+        insertDelivery(db).run({ ...values, deliveryId: d.deliveryId, receivedAt: now });
       }
       return result.status;
     });

@@ -1,6 +1,7 @@
 import { desc, eq, and } from "drizzle-orm";
+import { placeholders, preparedPerDatabase } from "~/db/prepared";
 import { auditLog, type AUDIT_SOURCES, type Role } from "~/db/schema";
-import type { Db, Tx } from "../db.server";
+import { type Db, type Tx } from "../db.server";
 
 export interface Actor {
   userId: number | null;
@@ -29,20 +30,25 @@ export interface AuditInput {
 }
 
 /** Appends one audit record. Call it inside the transaction that makes the change. */
+const insertAudit = preparedPerDatabase((db: Db | Tx) =>
+  db
+    .insert(auditLog)
+    .values(placeholders(["actorUserId", "actorLabel", "action", "entityType", "entityId", "beforeJson", "afterJson", "source", "createdAt"]))
+    .prepare(),
+);
+
 export function recordAudit(tx: Tx | Db, actor: Actor, input: AuditInput, now = Date.now()) {
-  tx.insert(auditLog)
-    .values({
-      actorUserId: actor.userId,
-      actorLabel: actor.label,
-      action: input.action,
-      entityType: input.entityType,
-      entityId: String(input.entityId),
-      beforeJson: input.before === undefined ? null : JSON.stringify(input.before),
-      afterJson: input.after === undefined ? null : JSON.stringify(input.after),
-      source: actor.source,
-      createdAt: now,
-    })
-    .run();
+  insertAudit(tx).run({
+    actorUserId: actor.userId,
+    actorLabel: actor.label,
+    action: input.action,
+    entityType: input.entityType,
+    entityId: String(input.entityId),
+    beforeJson: input.before === undefined ? null : JSON.stringify(input.before),
+    afterJson: input.after === undefined ? null : JSON.stringify(input.after),
+    source: actor.source,
+    createdAt: now,
+  });
 }
 
 export type AuditRecord = typeof auditLog.$inferSelect;

@@ -2,6 +2,7 @@
 // transaction, for every door (web, GitHub, the claim-expiry sweep). Reads live in
 // bounty-queries.server.ts.
 import { and, asc, count, eq, gt, isNotNull, isNull, lt, sql } from "drizzle-orm";
+import { placeholders, preparedPerDatabase } from "~/db/prepared";
 import {
   bounties,
   bountyEvents,
@@ -50,20 +51,68 @@ const isReviewer = (actor: BountyActor) => isBountyReviewer(actor);
 type BountyRow = typeof bounties.$inferSelect;
 type ClaimRow = typeof claims.$inferSelect;
 
+// The statements every command runs (a GitHub /progress runs each of them), compiled once.
+const commandQueries = preparedPerDatabase((db: Db | Tx) => {
+  const { placeholder } = sql;
+  const writing = sql`(${bountyEvents.note} is not null or ${bountyEvents.linksJson} is not null)`;
+  const recentNotes = (person: ReturnType<typeof and>) =>
+    db
+      .select({ bountyId: bountyEvents.bountyId, createdAt: bountyEvents.createdAt })
+      .from(bountyEvents)
+      .where(and(person, gt(bountyEvents.createdAt, placeholder("since"))))
+      .orderBy(asc(bountyEvents.createdAt))
+      .prepare();
+  return {
+    bounty: db
+      .select()
+      .from(bounties)
+      .where(eq(bounties.id, placeholder("id")))
+      .prepare(),
+    activeClaim: db
+      .select()
+      .from(claims)
+      .where(and(eq(claims.bountyId, placeholder("bountyId")), isNull(claims.endedAt)))
+      .prepare(),
+    eventByKey: db
+      .select({ id: bountyEvents.id })
+      .from(bountyEvents)
+      .where(eq(bountyEvents.externalKey, placeholder("externalKey")))
+      .prepare(),
+    dueClaimsOf: db
+      .select({ claim: claims, status: bounties.status, title: bounties.title })
+      .from(claims)
+      .innerJoin(bounties, eq(bounties.id, claims.bountyId))
+      .where(and(isNull(claims.endedAt), lt(claims.expiresAt, placeholder("now")), eq(claims.bountyId, placeholder("bountyId"))))
+      .prepare(),
+    checkIn: db
+      .update(claims)
+      .set(placeholders(["lastCheckinAt", "expiresAt"]))
+      .where(eq(claims.id, placeholder("id")))
+      .prepare(),
+    setStatus: db
+      .update(bounties)
+      .set(placeholders(["status", "updatedAt"]))
+      .where(eq(bounties.id, placeholder("id")))
+      .prepare(),
+    insertEvent: db
+      .insert(bountyEvents)
+      .values(placeholders(["bountyId", "type", "actorUserId", "actorLabel", "source", "note", "noteHtml", "linksJson", "externalKey", "createdAt"]))
+      .prepare(),
+    // Partial indexes bounty_events_user_writing_idx / _login_writing_idx hold exactly these rows
+    // (the condition is written as in the indexes, so SQLite can use them).
+    notesByUser: recentNotes(and(eq(bountyEvents.actorUserId, placeholder("userId")), writing)),
+    notesByLogin: recentNotes(and(eq(bountyEvents.actorLabel, placeholder("label")), isNull(bountyEvents.actorUserId), writing)),
+  };
+});
+
 function requireBounty(tx: Tx | Db, id: number): BountyRow {
-  const row = tx.select().from(bounties).where(eq(bounties.id, id)).get();
+  const row = commandQueries(tx).bounty.get({ id });
   if (!row) throw new NotFound("There is no such bounty.");
   return row;
 }
 
 export function activeClaim(tx: Tx | Db, bountyId: number): ClaimRow | null {
-  return (
-    tx
-      .select()
-      .from(claims)
-      .where(and(eq(claims.bountyId, bountyId), isNull(claims.endedAt)))
-      .get() ?? null
-  );
+  return commandQueries(tx).activeClaim.get({ bountyId }) ?? null;
 }
 
 export function holdsClaim(claim: ClaimRow | null, actor: BountyActor): boolean {
@@ -81,10 +130,7 @@ export function claimantLabel(tx: Tx | Db, claim: { userId: number | null; githu
 
 /** A check-in: the claim runs for CLAIM_DAYS from now again. */
 function checkIn(tx: Tx, claimId: number, now: number) {
-  tx.update(claims)
-    .set({ lastCheckinAt: now, expiresAt: claimExpiresAt(now, env.CLAIM_DAYS) })
-    .where(eq(claims.id, claimId))
-    .run();
+  commandQueries(tx).checkIn.run({ id: claimId, lastCheckinAt: now, expiresAt: claimExpiresAt(now, env.CLAIM_DAYS) });
 }
 
 export interface EventInput {
@@ -102,21 +148,18 @@ export interface EventInput {
  * the worst 10,000-character note takes ~5 ms (app/lib/markdown.server.ts).
  */
 export function insertBountyEvent(tx: Tx, bountyId: number, actor: Actor, event: EventInput, now: number): number {
-  const result = tx
-    .insert(bountyEvents)
-    .values({
-      bountyId,
-      type: event.type,
-      actorUserId: actor.userId,
-      actorLabel: actor.label,
-      source: actor.source,
-      note: event.note ?? null,
-      noteHtml: event.note ? renderMarkdown(event.note) : null,
-      linksJson: event.links && event.links.length > 0 ? JSON.stringify(event.links) : null,
-      externalKey: event.externalKey ?? null,
-      createdAt: now,
-    })
-    .run();
+  const result = commandQueries(tx).insertEvent.run({
+    bountyId,
+    type: event.type,
+    actorUserId: actor.userId,
+    actorLabel: actor.label,
+    source: actor.source,
+    note: event.note ?? null,
+    noteHtml: event.note ? renderMarkdown(event.note) : null,
+    linksJson: event.links && event.links.length > 0 ? JSON.stringify(event.links) : null,
+    externalKey: event.externalKey ?? null,
+    createdAt: now,
+  });
   return Number(result.lastInsertRowid);
 }
 
@@ -160,19 +203,8 @@ function checkWritingSize(note: string | null, reason: string | null, links: str
 function checkNoteRate(tx: Tx, actor: BountyActor, bountyId: number, now: number) {
   if (actor.source === "system" || (actor.userId === null && !actor.githubLogin)) return;
   const since = now - NOTE_WINDOW_MS;
-  // Partial indexes bounty_events_user_writing_idx / _login_writing_idx hold exactly these rows
-  // (the condition is written as in the indexes, so SQLite can use them).
-  const writing = sql`(${bountyEvents.note} is not null or ${bountyEvents.linksJson} is not null)`;
-  const person =
-    actor.userId !== null
-      ? and(eq(bountyEvents.actorUserId, actor.userId), writing)
-      : and(eq(bountyEvents.actorLabel, actor.label), isNull(bountyEvents.actorUserId), writing);
-  const recent = tx
-    .select({ bountyId: bountyEvents.bountyId, createdAt: bountyEvents.createdAt })
-    .from(bountyEvents)
-    .where(and(person, gt(bountyEvents.createdAt, since)))
-    .orderBy(asc(bountyEvents.createdAt))
-    .all();
+  const q = commandQueries(tx);
+  const recent = actor.userId !== null ? q.notesByUser.all({ userId: actor.userId, since }) : q.notesByLogin.all({ label: actor.label, since });
   const here = recent.filter((r) => r.bountyId === bountyId);
   for (const [rows, limit, where] of [
     [here, NOTES_PER_BOUNTY, "on this bounty"],
@@ -191,10 +223,12 @@ function checkNoteRate(tx: Tx, actor: BountyActor, bountyId: number, now: number
 }
 
 function setStatus(tx: Tx, bounty: BountyRow, status: BountyStatus, now: number, extra: Partial<BountyRow> = {}) {
-  tx.update(bounties)
-    .set({ status, updatedAt: now, ...extra })
-    .where(eq(bounties.id, bounty.id))
-    .run();
+  if (Object.keys(extra).length === 0) commandQueries(tx).setStatus.run({ id: bounty.id, status, updatedAt: now });
+  else
+    tx.update(bounties)
+      .set({ status, updatedAt: now, ...extra })
+      .where(eq(bounties.id, bounty.id))
+      .run();
 }
 
 function endClaim(tx: Tx, claim: ClaimRow, reason: NonNullable<ClaimRow["endReason"]>, now: number) {
@@ -332,7 +366,7 @@ export function applyIntent(
 ): IntentResult {
   return writeTx(db, (tx) => {
     if (input.externalKey) {
-      const seen = tx.select({ id: bountyEvents.id }).from(bountyEvents).where(eq(bountyEvents.externalKey, input.externalKey)).get();
+      const seen = commandQueries(tx).eventByKey.get({ externalKey: input.externalKey });
       if (seen) return { bounty: requireBounty(tx, bountyId), duplicate: true };
     }
     assertMayAct(tx, actor);
@@ -638,12 +672,15 @@ export function expireClaims(db: Db, now = Date.now()): number {
 }
 
 function expireClaimsIn(tx: Tx, now: number, bountyId?: number): number {
-  const due = tx
-    .select({ claim: claims, status: bounties.status, title: bounties.title })
-    .from(claims)
-    .innerJoin(bounties, eq(bounties.id, claims.bountyId))
-    .where(and(isNull(claims.endedAt), lt(claims.expiresAt, now), bountyId === undefined ? undefined : eq(claims.bountyId, bountyId)))
-    .all();
+  const due =
+    bountyId !== undefined
+      ? commandQueries(tx).dueClaimsOf.all({ now, bountyId })
+      : tx
+          .select({ claim: claims, status: bounties.status, title: bounties.title })
+          .from(claims)
+          .innerJoin(bounties, eq(bounties.id, claims.bountyId))
+          .where(and(isNull(claims.endedAt), lt(claims.expiresAt, now)))
+          .all();
   let released = 0;
   for (const { claim, status, title } of due) {
     const move = nextStatus(status, "expire");

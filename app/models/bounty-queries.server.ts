@@ -1,6 +1,7 @@
 // Bounty queries: the board, a bounty's page, a person's work, appreciation and feeds.
 // Changes live in bounty-commands.server.ts.
 import { and, asc, count, desc, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import { preparedPerDatabase } from "~/db/prepared";
 import {
   bounties,
   bountyEvents,
@@ -14,7 +15,7 @@ import {
   type Difficulty,
   type PersonaSlug,
 } from "~/db/schema";
-import { type Db } from "../db.server";
+import { type Db, type Tx } from "../db.server";
 import { BOARD_PAGE_SIZE, OPEN_AND_ACTIVE } from "../lib/bounty-lifecycle";
 import { formatClaimantLabel } from "../lib/claims";
 import { activeClaim, claimantLabel, holdsClaim, type BountyActor } from "./bounty-commands.server";
@@ -24,15 +25,17 @@ type BountyRow = typeof bounties.$inferSelect;
 type ClaimRow = typeof claims.$inferSelect;
 
 /** The bounty tracking a GitHub issue, or null. */
+const selectBountyForIssue = preparedPerDatabase((db: Db | Tx) =>
+  db
+    .select()
+    .from(bounties)
+    .where(and(sql`lower(${bounties.githubRepo}) = ${sql.placeholder("repo")}`, eq(bounties.githubNumber, sql.placeholder("number"))))
+    .orderBy(asc(bounties.id))
+    .prepare(),
+);
+
 export function getBountyForIssue(db: Db, repo: string, number: number): BountyRow | null {
-  return (
-    db
-      .select()
-      .from(bounties)
-      .where(and(sql`lower(${bounties.githubRepo}) = ${repo.toLowerCase()}`, eq(bounties.githubNumber, number)))
-      .orderBy(asc(bounties.id))
-      .get() ?? null
-  );
+  return selectBountyForIssue(db).get({ repo: repo.toLowerCase(), number }) ?? null;
 }
 
 /** The newest timeline event of one type on a bounty (or of any type), or null. */

@@ -1,5 +1,6 @@
 import { and, count, desc, eq, gte, inArray, isNull, max, ne, notInArray, or, sql } from "drizzle-orm";
 import { adjustTargetIssues } from "~/db/issue-counts";
+import { placeholders, preparedPerDatabase } from "~/db/prepared";
 import {
   bounties,
   githubHooks,
@@ -41,6 +42,68 @@ export interface IssueSnapshot {
   mergedAt: number | null;
 }
 
+const issueQueries = preparedPerDatabase((db: Db | Tx) => {
+  const { placeholder } = sql;
+  const byRepoAndNumber = and(sql`lower(${githubIssues.repo}) = ${placeholder("repo")}`, eq(githubIssues.number, placeholder("number")));
+  return {
+    byGithubId: db
+      .select()
+      .from(githubIssues)
+      .where(and(eq(githubIssues.githubId, placeholder("githubId")), eq(githubIssues.kind, placeholder("kind"))))
+      .prepare(),
+    byNumber: db.select().from(githubIssues).where(byRepoAndNumber).prepare(),
+    byNumberInRepo: db
+      .select()
+      .from(githubIssues)
+      .where(and(byRepoAndNumber, or(isNull(githubIssues.repoId), eq(githubIssues.repoId, placeholder("repoId")))))
+      .prepare(),
+    update: db
+      .update(githubIssues)
+      .set(
+        placeholders([
+          "githubId",
+          "repo",
+          "repoId",
+          "number",
+          "kind",
+          "title",
+          "state",
+          "stateReason",
+          "labelsJson",
+          "assigneesJson",
+          "authorLogin",
+          "url",
+          "githubUpdatedAt",
+          "mergedAt",
+          "syncedAt",
+        ]),
+      )
+      .where(eq(githubIssues.id, placeholder("id")))
+      .returning()
+      .prepare(),
+    linkedTargets: db
+      .select({ id: targetIssues.targetId })
+      .from(targetIssues)
+      .where(eq(targetIssues.issueId, placeholder("issueId")))
+      .prepare(),
+    repositoryTargets: db
+      .select({ id: targetRepositories.targetId })
+      .from(targetRepositories)
+      .where(sql`lower(${targetRepositories.repo}) = ${placeholder("repo")}`)
+      .prepare(),
+    linkByLabel: db
+      .insert(targetIssues)
+      .values({ targetId: placeholder("targetId"), issueId: placeholder("issueId"), source: "label", createdAt: placeholder("createdAt") })
+      .onConflictDoNothing()
+      .prepare(),
+    delivery: db
+      .select()
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.deliveryId, placeholder("deliveryId")))
+      .prepare(),
+  };
+});
+
 /**
  * The mirror row of an issue or PR: by GitHub's id within its kind (issue ids and
  * pull-request ids are separate id spaces, so the same number can name one of each),
@@ -53,27 +116,13 @@ function findIssue(
   number: number,
   byId?: { githubId: number | null; kind: IssueSnapshot["kind"]; repoId?: number | null },
 ): IssueRow | null {
+  const q = issueQueries(tx);
   if (byId?.githubId) {
-    const found = tx
-      .select()
-      .from(githubIssues)
-      .where(and(eq(githubIssues.githubId, byId.githubId), eq(githubIssues.kind, byId.kind)))
-      .get();
+    const found = q.byGithubId.get({ githubId: byId.githubId, kind: byId.kind });
     if (found) return found;
   }
-  return (
-    tx
-      .select()
-      .from(githubIssues)
-      .where(
-        and(
-          sql`lower(${githubIssues.repo}) = ${repo.toLowerCase()}`,
-          eq(githubIssues.number, number),
-          byId?.repoId ? or(isNull(githubIssues.repoId), eq(githubIssues.repoId, byId.repoId)) : undefined,
-        ),
-      )
-      .get() ?? null
-  );
+  const where = { repo: repo.toLowerCase(), number };
+  return (byId?.repoId ? q.byNumberInRepo.get({ ...where, repoId: byId.repoId }) : q.byNumber.get(where)) ?? null;
 }
 
 export function getIssue(db: Db, repo: string, number: number): IssueRow | null {
@@ -111,12 +160,7 @@ export function upsertIssue(tx: Tx | Db, snap: IssueSnapshot, now: number): { ro
     return { row: existing, fresh: false };
   }
   const merged = existing.state === "merged" ? { state: "merged" as const, mergedAt: existing.mergedAt } : {};
-  const row = tx
-    .update(githubIssues)
-    .set({ ...values, ...merged })
-    .where(eq(githubIssues.id, existing.id))
-    .returning()
-    .get();
+  const row = issueQueries(tx).update.get({ ...values, ...merged, id: existing.id })!;
   // open <-> closed/merged moves the issue between the counters of every linked target
   const wasOpen = existing.state === "open";
   const isOpen = row.state === "open";
@@ -137,11 +181,8 @@ export function ensureIssuePlaceholder(tx: Tx | Db, repo: string, number: number
 }
 
 function linkedTargets(tx: Tx | Db, issueId: number): number[] {
-  return tx
-    .select({ id: targetIssues.targetId })
-    .from(targetIssues)
-    .where(eq(targetIssues.issueId, issueId))
-    .all()
+  return issueQueries(tx)
+    .linkedTargets.all({ issueId })
     .map((r) => r.id);
 }
 
@@ -157,12 +198,7 @@ export function linkByLabels(tx: Tx | Db, issue: IssueRow, now: number): number[
   const labels = labelsOf(issue).map((l) => l.toLowerCase());
   const wanted = new Set<number>();
   if (labels.includes("club-zero")) {
-    for (const t of tx
-      .select({ id: targetRepositories.targetId })
-      .from(targetRepositories)
-      .where(sql`lower(${targetRepositories.repo}) = ${issue.repo.toLowerCase()}`)
-      .all())
-      wanted.add(t.id);
+    for (const t of issueQueries(tx).repositoryTargets.all({ repo: issue.repo.toLowerCase() })) wanted.add(t.id);
   }
   const slugs = labels.filter((l) => l.startsWith("club-zero:")).map((l) => l.slice("club-zero:".length));
   if (slugs.length > 0) {
@@ -170,21 +206,9 @@ export function linkByLabels(tx: Tx | Db, issue: IssueRow, now: number): number[
     for (const t of tx.select({ id: targetSlugRedirects.targetId }).from(targetSlugRedirects).where(inArray(targetSlugRedirects.slug, slugs)).all())
       wanted.add(t.id);
   }
-  const added = [...wanted].filter(
-    (targetId) =>
-      tx
-        .insert(targetIssues)
-        .values({ targetId, issueId: issue.id, source: "label", createdAt: new Date(now) })
-        .onConflictDoNothing()
-        .run().changes > 0,
-  );
+  const added = [...wanted].filter((targetId) => issueQueries(tx).linkByLabel.run({ targetId, issueId: issue.id, createdAt: new Date(now) }).changes > 0);
   adjustTargetIssues(tx, added, issue.state === "open" ? { open: 1, closed: 0 } : { open: 0, closed: 1 });
-  return tx
-    .select({ id: targetIssues.targetId })
-    .from(targetIssues)
-    .where(eq(targetIssues.issueId, issue.id))
-    .all()
-    .map((r) => r.id);
+  return linkedTargets(tx, issue.id);
 }
 
 /**
@@ -417,7 +441,7 @@ export function recordPing(tx: Tx | Db, hook: { hookId: number; type: string | n
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 
 export function getDeliveryByGuid(tx: Tx | Db, deliveryId: string): DeliveryRow | null {
-  return tx.select().from(webhookDeliveries).where(eq(webhookDeliveries.deliveryId, deliveryId)).get() ?? null;
+  return issueQueries(tx).delivery.get({ deliveryId }) ?? null;
 }
 
 export function getDelivery(db: Db, id: number): DeliveryRow | null {

@@ -3,6 +3,7 @@
 // mail in the outbox) exists exactly when the decision was committed. Routes never call it.
 import crypto from "node:crypto";
 import { and, asc, count, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { preparedPerDatabase } from "~/db/prepared";
 import {
   bounties,
   targets,
@@ -131,12 +132,17 @@ export function userIdsWithRole(tx: Tx | Db, ...roles: GrantableRole[]): number[
 }
 
 /** People watching this bounty or target. */
-export function watcherIds(tx: Tx | Db, subjectType: WatchSubject, subjectId: number): number[] {
-  return tx
+const selectWatchers = preparedPerDatabase((db: Db | Tx) =>
+  db
     .select({ id: watches.userId })
     .from(watches)
-    .where(and(eq(watches.subjectType, subjectType), eq(watches.subjectId, subjectId)))
-    .all()
+    .where(and(eq(watches.subjectType, sql.placeholder("subjectType")), eq(watches.subjectId, sql.placeholder("subjectId"))))
+    .prepare(),
+);
+
+export function watcherIds(tx: Tx | Db, subjectType: WatchSubject, subjectId: number): number[] {
+  return selectWatchers(tx)
+    .all({ subjectType, subjectId })
     .map((r) => r.id);
 }
 

@@ -1,4 +1,5 @@
-import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { and, asc, eq, ne, sql, type SQL } from "drizzle-orm";
+import { preparedPerDatabase } from "~/db/prepared";
 import { GRANTABLE_ROLES, userRoles, users, type GrantableRole, type Role } from "~/db/schema";
 import { writeTx, type Db, type Tx } from "../db.server";
 import { recordAudit, type Actor } from "./audit.server";
@@ -68,6 +69,19 @@ export function getUserByGithubId(db: Db, githubId: number): UserRow | null {
   return db.select().from(users).where(eq(users.githubId, githubId)).get() ?? null;
 }
 
+const verifiedGithubUser = preparedPerDatabase((db: Db | Tx) => {
+  const select = (match: SQL) =>
+    db
+      .select({ id: users.id, username: users.username, disabledAt: users.disabledAt })
+      .from(users)
+      .where(and(match, eq(users.githubVerified, true)))
+      .prepare();
+  return {
+    byId: select(eq(users.githubId, sql.placeholder("githubId"))),
+    byLogin: select(sql`lower(${users.githubLogin}) = ${sql.placeholder("login")}`),
+  };
+});
+
 /**
  * The Club Zero user who verified this GitHub account (GitHub sign-in), disabled or not, or
  * null. Matched by GitHub's numeric user id whenever the payload carries it: a login can be
@@ -79,12 +93,8 @@ export function getUserByVerifiedGithub(
   db: Db | Tx,
   who: { login: string; id?: number | null },
 ): { id: number; username: string; roles: Role[]; disabled: boolean } | null {
-  const match = who.id != null ? eq(users.githubId, who.id) : sql`lower(${users.githubLogin}) = ${who.login.toLowerCase()}`;
-  const row = db
-    .select({ id: users.id, username: users.username, disabledAt: users.disabledAt })
-    .from(users)
-    .where(and(match, eq(users.githubVerified, true)))
-    .get();
+  const q = verifiedGithubUser(db);
+  const row = who.id != null ? q.byId.get({ githubId: who.id }) : q.byLogin.get({ login: who.login.toLowerCase() });
   return row ? { id: row.id, username: row.username, roles: listRoles(db, row.id), disabled: row.disabledAt !== null } : null;
 }
 
