@@ -17,6 +17,7 @@ import { seedDemoFund, seedIfEmpty } from "../db/seed";
 import { checkSameOrigin } from "./auth/csrf.server";
 import { db } from "./db.server";
 import { env } from "./env.server";
+import { serveGithubWebhook } from "./github/endpoint.server";
 import { anonymousPages } from "./http/anonymous-pages.server";
 import { countIfBusy, hasMetricsToken, pageCache, registerDataGauges, registry } from "./http/metrics.server";
 import { observeRequests } from "./http/observe.server";
@@ -190,7 +191,7 @@ function serve() {
   const app = express();
   app.disable("x-powered-by");
   // First: the request id, the log line and the metrics see every answer, whoever gives it.
-  app.use(observeRequests(routeMatcher(build.routes, ["/build/*", "/metrics"])));
+  app.use(observeRequests(routeMatcher(build.routes, ["/build/*", "/metrics", "/webhooks/github"])));
   // Once shutting down, no answer invites the client to send another request on its connection.
   app.use((_req, res, next) => {
     if (stopping) res.setHeader("Connection", "close");
@@ -210,6 +211,14 @@ function serve() {
     res.locals.cspNonce = nonce;
     res.set(securityHeaders(nonce, production, formTargets));
     next();
+  });
+
+  // GitHub's deliveries: answered here, before the cross-site check, the body limits, the page
+  // cache, compression and Remix, none of which a delivery needs. The endpoint makes its own
+  // checks (method, headers, content type, its 25 MiB cap while streaming, the signature) and
+  // reads the body itself: nothing before it touches the body (WH-16).
+  app.all("/webhooks/github", (req, res, next) => {
+    serveGithubWebhook(req, res).catch(next);
   });
 
   // Prometheus: with METRICS_TOKEN as a bearer token; without one, not on this port at all.
@@ -246,10 +255,10 @@ function serve() {
 
   // Bodies: forms are small; expense forms carry up to 5 receipts of 10 MiB. This is the early
   // answer to an honest Content-Length; the form readers (app/lib/form-body.server.ts) count the
-  // same limits again while streaming, whatever the headers said. The webhook enforces its own
-  // 25 MiB cap while streaming.
+  // same limits again while streaming, whatever the headers said. (The webhook, answered above,
+  // has its own 25 MiB cap.)
   app.use((req, res, next) => {
-    if (["GET", "HEAD", "OPTIONS"].includes(req.method) || req.path === "/webhooks/github") return next();
+    if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
     const length = req.get("content-length");
     if (length === undefined && req.get("transfer-encoding")) {
       return res.status(411).type("text/plain; charset=utf-8").send("Send a Content-Length with the request.");

@@ -11,12 +11,12 @@ import { createGithubAuth } from "~/app/github/auth.server";
 import { syncGithub } from "~/app/github/sync.server";
 import { listInstallations } from "~/app/models/github-installations.server";
 import { loader as adminLoader } from "~/app/routes/admin._index";
-import { action as webhookAction } from "~/app/routes/webhooks.github";
 import { startFakeGithub, type FakeGithub } from "../support/fake-github";
 import { seedFakeFrom } from "../support/fake-github-seed";
 import { deliveryHeaders, example } from "../support/github-webhooks";
 import { call } from "../support/remix";
 import { cookieFor, makeUser } from "../support/users";
+import { webhook } from "../support/webhook-endpoint";
 
 let fake: FakeGithub;
 let installedRepo = "";
@@ -114,7 +114,7 @@ describe("installation webhooks", () => {
   const deliver = async (event: string, payload: object) => {
     const body = JSON.stringify(payload);
     const res = await call(
-      webhookAction,
+      webhook,
       "/webhooks/github",
       {},
       { method: "POST", headers: deliveryHeaders(event, body, process.env.GITHUB_WEBHOOK_SECRET!), body },

@@ -7,10 +7,10 @@ import { db } from "~/app/db.server";
 import { getBountyForIssue } from "~/app/models/bounties.server";
 import { getDeliveryByGuid } from "~/app/models/github.server";
 import { loader as adminOutbox } from "~/app/routes/admin.outbox";
-import { action as webhook } from "~/app/routes/webhooks.github";
 import { commentEvent, deliveryHeaders, issuesEvent, type IssueSpec } from "../support/github-webhooks";
 import { call } from "../support/remix";
 import { cookieFor, makeUser } from "../support/users";
+import { webhook } from "../support/webhook-endpoint";
 
 // set before app/env.server.ts is imported, and put back for whichever file runs next in this worker
 const previousToken = vi.hoisted(() => {

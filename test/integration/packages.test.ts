@@ -9,10 +9,10 @@ import { action as matrixAction, loader as matrixLoader } from "~/app/routes/pac
 import { loader as feedLoader } from "~/app/routes/packages.maintainers.$username_.feed[.]atom";
 import { action as newAction, loader as newLoader } from "~/app/routes/packages.new";
 import { action as softwareAction } from "~/app/routes/packages.software.$slug";
-import { action as webhook } from "~/app/routes/webhooks.github";
 import { applyRepo, deliveryHeaders, example } from "../support/github-webhooks";
 import { call } from "../support/remix";
 import { cookieFor, formInit, makeUser } from "../support/users";
+import { webhook } from "../support/webhook-endpoint";
 
 const count = () => (db.$client.prepare("select count(*) as n from packages").get() as { n: number }).n;
 const register = async (cookie: string, fields: Record<string, string>) => call(newAction, "/packages/new", {}, formInit(cookie, fields));

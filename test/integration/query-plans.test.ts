@@ -11,10 +11,10 @@ import { loader as board } from "~/app/routes/bounties._index";
 import { loader as fund } from "~/app/routes/fund._index";
 import { loader as target } from "~/app/routes/targets.$slug";
 import { loader as catalog } from "~/app/routes/targets._index";
-import { action as webhook } from "~/app/routes/webhooks.github";
 import { commentEvent, deliveryHeaders, issuesEvent } from "../support/github-webhooks";
 import { call } from "../support/remix";
 import { cookieFor, formInit, makeUser } from "../support/users";
+import { webhook } from "../support/webhook-endpoint";
 
 const BIG = [
   "targets",

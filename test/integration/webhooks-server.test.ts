@@ -85,6 +85,19 @@ describe("webhooks through the production server", () => {
     expect(processed).toEqual({ n: 200 });
   });
 
+  it("GET and HEAD get 405 naming POST, as JSON, with the security headers every answer carries (WH-4)", async () => {
+    for (const method of ["GET", "HEAD"]) {
+      const res = await fetch(`${server.url}/webhooks/github`, { method });
+      expect(res.status, method).toBe(405);
+      expect(res.headers.get("allow"), method).toBe("POST");
+      expect(res.headers.get("content-type"), method).toBe("application/json; charset=utf-8");
+      expect(res.headers.get("x-content-type-options"), method).toBe("nosniff");
+      expect(res.headers.get("content-security-policy"), method).toContain("frame-ancestors 'none'");
+      expect(res.headers.get("x-request-id"), method).toBeTruthy();
+      if (method === "GET") expect(await res.json()).toEqual({ ok: false, error: "Send GitHub webhooks here with POST." });
+    }
+  });
+
   it("a 26 MiB body with Content-Length is refused with 413 at once, and nothing is written (WH-5a)", async () => {
     const before = fingerprint(server.databasePath);
     const status = await new Promise<number>((resolve, reject) => {
@@ -95,6 +108,8 @@ describe("webhooks through the production server", () => {
       });
       req.on("response", (res) => {
         expect(performance.now() - start).toBeLessThan(1000);
+        // the server closes the connection rather than read the other 26 MiB
+        expect(res.headers.connection).toBe("close");
         resolve(res.statusCode ?? 0);
         req.destroy();
       });

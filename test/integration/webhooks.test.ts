@@ -13,7 +13,6 @@ import { setDisabled } from "~/app/models/users.server";
 import { loader as adminWebhooks } from "~/app/routes/admin.webhooks";
 import { loader as rawPayload } from "~/app/routes/admin.webhooks_.$id.payload";
 import { loader as bountyPage } from "~/app/routes/bounties.$id";
-import { action as webhook, loader as webhookGet } from "~/app/routes/webhooks.github";
 import { staleOpenFlags, staleTargetCounts } from "../support/counts";
 import { fingerprint } from "../support/fingerprint";
 import {
@@ -31,6 +30,7 @@ import {
 } from "../support/github-webhooks";
 import { call } from "../support/remix";
 import { cookieFor, makeUser } from "../support/users";
+import { webhook } from "../support/webhook-endpoint";
 
 const SECRET = process.env.GITHUB_WEBHOOK_SECRET!;
 const dbFile = process.env.DATABASE_PATH!;
@@ -158,7 +158,7 @@ describe("the receiver refuses bad deliveries and writes nothing", () => {
 
   it("answers 405, 400 and 415 for the wrong method, missing headers and content type (WH-4)", async () => {
     const before = fingerprint(dbFile);
-    expect((await call(webhookGet, "/webhooks/github")).status).toBe(405);
+    expect((await call(webhook, "/webhooks/github")).status).toBe(405);
     const body = JSON.stringify(example("ping"));
     for (const missing of ["X-GitHub-Event", "X-GitHub-Delivery"]) {
       const headers = deliveryHeaders("ping", body, SECRET);
