@@ -7,6 +7,9 @@ import { cacheStatements } from "../db/statement-cache";
 import { env } from "./env.server";
 import { writeLockWait } from "./http/sqlite-metrics.server";
 
+/** How long a statement waits for another process's lock before it fails (SQLITE_BUSY). */
+export const BUSY_TIMEOUT_MS = 5000;
+
 /**
  * Opens the SQLite file (creating its folder) with the pragmas every connection needs.
  * synchronous=FULL because the fund's ledger lives here: an acknowledged write must
@@ -22,7 +25,7 @@ export function openDatabase(file: string) {
   }
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   cacheStatements(sqlite);
   return drizzle({ client: sqlite, schema });
 }

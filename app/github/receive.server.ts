@@ -1,7 +1,8 @@
+import Database from "better-sqlite3";
 import { eq, sql } from "drizzle-orm";
 import { placeholders, preparedPerDatabase } from "~/db/prepared";
 import { webhookDeliveries } from "~/db/schema";
-import { writeTx, type Db, type Tx } from "../db.server";
+import { BUSY_TIMEOUT_MS, writeTx, type Db, type Tx } from "../db.server";
 import { recordAudit, type Actor } from "../models/audit.server";
 import { NotFound } from "../models/errors";
 import { getDelivery, getDeliveryByGuid } from "../models/github.server";
@@ -96,6 +97,8 @@ export function receiveDelivery(db: Db, d: Delivery, now = Date.now(), opts: { r
 interface Waiting {
   d: Delivery;
   now: number;
+  /** performance.now() when it arrived, for the lock wait's limit. */
+  since: number;
   answer: (result: ReceiveResult) => void;
 }
 
@@ -122,31 +125,57 @@ export function receiveDeliveryGrouped(db: Db, d: Delivery, now = Date.now()): P
       waiting.set(db, queue);
       setImmediate(() => commitWaiting(db));
     }
-    queue.push({ d, now, answer });
+    queue.push({ d, now, since: performance.now(), answer });
   });
 }
 
-/** Commits up to MAX_GROUP waiting deliveries; the rest wait for the next turn of the event loop, so a burst cannot hold every answer (or the pages) until it is all applied. */
+/**
+ * Commits up to MAX_GROUP waiting deliveries; the rest wait for the next turn of the event
+ * loop, so a burst cannot hold every answer (or the pages) until it is all applied. While
+ * another process (a second server process, a command) holds the write lock, the group waits
+ * for it without blocking this process, trying again every millisecond and growing with the
+ * deliveries that arrive meanwhile; after BUSY_TIMEOUT_MS it is answered 500 (GitHub redelivers).
+ */
 function commitWaiting(db: Db) {
   const queue = waiting.get(db) ?? [];
-  const group = queue.splice(0, MAX_GROUP);
+  const group = queue.slice(0, MAX_GROUP);
+  const results = commitGroup(db, group);
+  if (results === "locked" && performance.now() - group[0]!.since < BUSY_TIMEOUT_MS) {
+    setTimeout(() => commitWaiting(db), 1);
+    return;
+  }
+  queue.splice(0, group.length);
   if (queue.length > 0) setImmediate(() => commitWaiting(db));
   else waiting.delete(db);
-  let results: ReceiveResult[];
+  if (results === "locked") console.error(`webhook group of ${group.length} deliveries waited ${BUSY_TIMEOUT_MS} ms for the write lock`);
+  group.forEach((w, k) => w.answer(results === "locked" ? FAILED : results[k]!));
+}
+
+/** The group's results, or "locked" when another connection holds the write lock (nothing was done). */
+function commitGroup(db: Db, group: Waiting[]): ReceiveResult[] | "locked" {
+  const sqlite = db.$client;
+  let began = false;
+  // BEGIN IMMEDIATE fails at once rather than sleeping in SQLite's busy handler, which
+  // would stop this process's event loop (and every request it serves) while it waits.
+  sqlite.pragma("busy_timeout = 0");
   try {
-    results = writeTx(db, () =>
-      group.map((w) => {
+    return writeTx(db, () => {
+      began = true;
+      sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      return group.map((w) => {
         const result = receiveDelivery(db, w.d, w.now);
         // Some errors (disk full, I/O) make SQLite roll back the whole transaction.
-        if (!db.$client.inTransaction) throw new Error("SQLite rolled back the group's transaction");
+        if (!sqlite.inTransaction) throw new Error("SQLite rolled back the group's transaction");
         return result;
-      }),
-    );
+      });
+    });
   } catch (error) {
+    if (!began && error instanceof Database.SqliteError && error.code.startsWith("SQLITE_BUSY")) return "locked";
     console.error(`webhook group of ${group.length} deliveries was not committed`, error);
-    results = group.map(() => FAILED);
+    return group.map(() => FAILED);
+  } finally {
+    if (!began) sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   }
-  group.forEach((w, k) => w.answer(results[k]!));
 }
 
 /**

@@ -1,8 +1,9 @@
 import crypto from "node:crypto";
 import { Webhooks } from "@octokit/webhooks";
+import Database from "better-sqlite3";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { db } from "~/app/db.server";
+import { BUSY_TIMEOUT_MS, db } from "~/app/db.server";
 import { MAX_GROUP, replayDelivery } from "~/app/github/receive.server";
 import { signedBytes } from "~/app/github/verify.server";
 import { PAYLOAD_MAX_CHARS } from "~/app/lib/payload-view";
@@ -931,6 +932,48 @@ describe("group commit", () => {
     expect(responses.map((r) => r.status)).toEqual(specs.map(() => 200));
     for (const id of ids) expect(getDeliveryByGuid(db, id)).toMatchObject({ status: "processed", attempts: 1 });
     for (const spec of specs) expect(getBountyForIssue(db, spec.repo, spec.number)).not.toBeNull();
+  });
+});
+
+describe("waiting for another process's write lock", () => {
+  it("a delivery waits without stopping this process, and is applied once the other writer commits", async () => {
+    const other = new Database(dbFile);
+    other.exec("begin immediate");
+    const spec = newIssue({ labels: ["club-zero"] });
+    const id = crypto.randomUUID();
+    let answered = false;
+    const response = deliver("issues", issuesEvent("labeled", spec), { id }).then((r) => ((answered = true), r));
+    // The event loop keeps turning while the lock is held: timers fire on time.
+    const started = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(answered).toBe(false);
+    expect(getDeliveryByGuid(db, id)).toBeNull();
+    other.exec("commit");
+    other.close();
+    expect((await response).status).toBe(200);
+    expect(getDeliveryByGuid(db, id)).toMatchObject({ status: "processed", attempts: 1 });
+    expect(getBountyForIssue(db, spec.repo, spec.number)).not.toBeNull();
+  });
+
+  it(`a lock held past ${BUSY_TIMEOUT_MS} ms is answered 500 (GitHub redelivers) and changes nothing`, async () => {
+    const other = new Database(dbFile);
+    other.exec("begin immediate");
+    const before = fingerprint(dbFile);
+    const spec = newIssue({ labels: ["club-zero"] });
+    const id = crypto.randomUUID();
+    try {
+      const response = await deliver("issues", issuesEvent("labeled", spec), { id });
+      expect(response.status).toBe(500);
+    } finally {
+      other.exec("rollback");
+      other.close();
+    }
+    expect(fingerprint(dbFile)).toEqual(before);
+    expect(getDeliveryByGuid(db, id)).toBeNull();
+    // GitHub's redelivery then goes through.
+    expect((await deliver("issues", issuesEvent("labeled", spec), { id })).status).toBe(200);
+    expect(getDeliveryByGuid(db, id)).toMatchObject({ status: "processed" });
   });
 });
 
