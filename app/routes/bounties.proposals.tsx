@@ -1,10 +1,9 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { requireRole } from "../auth/session.server";
+import { ProposalList } from "../components/proposals";
 import { TargetSuggestionList } from "../components/target-suggestions";
 import { db } from "../db.server";
-import { KIND_LABELS } from "../lib/bounty-lifecycle";
-import { formatDate } from "../lib/dates";
 import { pageMeta } from "../lib/meta";
 import { listProposals } from "../models/bounties.server";
 import { listOpenSuggestions } from "../models/target-edits.server";
@@ -33,20 +32,7 @@ export default function Proposals() {
         )}
       </section>
       <h2>Bounties proposed ({proposals.length})</h2>
-      {proposals.length === 0 ? (
-        <p className="empty">No proposals are waiting.</p>
-      ) : (
-        <ul className="target-list">
-          {proposals.map((p) => (
-            <li key={p.id} className="card">
-              <Link to={`/bounties/${p.id}`}>{p.title}</Link>
-              <p className="muted small">
-                {p.targetName} · {KIND_LABELS[p.kind]} · proposed by {p.proposer ? `@${p.proposer}` : "someone"} on {formatDate(p.createdAt)}
-              </p>
-            </li>
-          ))}
-        </ul>
-      )}
+      <ProposalList proposals={proposals} />
     </>
   );
 }

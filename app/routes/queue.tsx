@@ -3,9 +3,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { requireRole } from "../auth/session.server";
 import { DemoBadge } from "../components/demo";
 import { Field, FormError } from "../components/form";
+import { ProposalList } from "../components/proposals";
 import { TargetSuggestionList } from "../components/target-suggestions";
 import { db } from "../db.server";
-import { KIND_LABELS } from "../lib/bounty-lifecycle";
 import { formatDate } from "../lib/dates";
 import { redirectWithMessage } from "../lib/flash.server";
 import { pageMeta } from "../lib/meta";
@@ -100,20 +100,14 @@ export default function QueuePage() {
       {proposals ? (
         <section className="section" aria-labelledby="proposals-heading">
           <h2 id="proposals-heading">Bounty proposals ({proposals.length})</h2>
-          {proposals.length === 0 ? (
-            <p className="empty">No proposals are waiting.</p>
-          ) : (
-            <ul className="target-list">
-              {proposals.map((p) => (
-                <li key={p.id} className="card">
-                  <Link to={`/bounties/${p.id}`}>{p.title}</Link>
-                  <p className="muted small">
-                    {p.targetName} · {KIND_LABELS[p.kind]} · proposed by {p.proposer ? `@${p.proposer}` : "someone"} · <Since at={p.createdAt} />
-                  </p>
-                </li>
-              ))}
-            </ul>
-          )}
+          <ProposalList
+            proposals={proposals}
+            dated={(at) => (
+              <>
+                · <Since at={at} />
+              </>
+            )}
+          />
           {targetSuggestions && targetSuggestions.length > 0 ? <TargetSuggestionList suggestions={targetSuggestions} /> : null}
           <p className="small">
             <Link to="/bounties/proposals">All proposals</Link>
