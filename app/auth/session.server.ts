@@ -5,7 +5,7 @@ import { db } from "../db.server";
 import { env } from "../env.server";
 import { formatSafeRedirect } from "../lib/safe-redirect";
 import { logEvent } from "../log.server";
-import { getUserById, listRoles, type PublicUser } from "../models/users.server";
+import { formatPublicUser, listRoles, type PublicUser } from "../models/users.server";
 import { lucia } from "./lucia.server";
 
 const MINUTE = 60_000;
@@ -60,8 +60,7 @@ export async function getUser(request: Request, now = Date.now()): Promise<Sessi
   if (now - session.lastSeenAt > TOUCH_INTERVAL_MS) {
     db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, session.id)).run();
   }
-  const full = getUserById(db, user.id);
-  return full ? { ...full, sessionId: session.id } : null;
+  return { ...formatPublicUser(user, user.roles), sessionId: session.id };
 }
 
 function loginRedirect(request: Request): Response {

@@ -1,7 +1,7 @@
-import { Link } from "@remix-run/react";
 import { BOUNTY_STATUS_LABELS, KIND_LABELS } from "../lib/bounty-lifecycle";
 import { formatRelative } from "../lib/dates";
 import { PersonaChips } from "./catalog";
+import { ListLink } from "./links";
 import { PersonLink } from "./people";
 import type { BountyKind, BountyStatus, Difficulty, PersonaSlug } from "../lib/vocabulary";
 
@@ -45,12 +45,12 @@ export function BountyCard({ bounty, personaNames, now }: { bounty: BountyCardDa
     <li className="card bounty-card">
       <div className="target-card__head">
         <h3 className="target-card__title">
-          <Link to={`/bounties/${bounty.id}`}>{bounty.title}</Link>
+          <ListLink to={`/bounties/${bounty.id}`}>{bounty.title}</ListLink>
         </h3>
         <BountyStatusBadge status={bounty.status} />
       </div>
       <p className="muted target-card__meta">
-        <Link to={`/targets/${bounty.targetSlug}`}>{bounty.targetName}</Link>
+        <ListLink to={`/targets/${bounty.targetSlug}`}>{bounty.targetName}</ListLink>
         <span aria-hidden="true"> · </span>
         {KIND_LABELS[bounty.kind]}
         {bounty.difficulty ? (

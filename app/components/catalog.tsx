@@ -1,6 +1,6 @@
-import { Link } from "@remix-run/react";
 import { STATUS_DESCRIPTIONS, STATUS_LABELS, formatCount, type TargetSummary } from "../lib/catalog";
 import { formatReached } from "../lib/ladder";
+import { ListLink } from "./links";
 import type { PersonaSlug, TargetStatus } from "../lib/vocabulary";
 
 export function StatusBadge({ status }: { status: TargetStatus }) {
@@ -17,9 +17,9 @@ export function PersonaChips({ personas, names }: { personas: PersonaSlug[]; nam
     <ul className="chips" aria-label="Suits">
       {personas.map((slug) => (
         <li key={slug}>
-          <Link className="chip" to={`/personas/${slug}`}>
+          <ListLink className="chip" to={`/personas/${slug}`}>
             {names[slug] ?? slug}
-          </Link>
+          </ListLink>
         </li>
       ))}
     </ul>
@@ -31,7 +31,7 @@ export function TargetCard({ target, personaNames }: { target: TargetSummary; pe
     <li className="card target-card">
       <div className="target-card__head">
         <h3 className="target-card__title">
-          <Link to={`/targets/${target.slug}`}>{target.name}</Link>
+          <ListLink to={`/targets/${target.slug}`}>{target.name}</ListLink>
         </h3>
         <StatusBadge status={target.status} />
       </div>

@@ -1,4 +1,4 @@
-import type { BountyKind, BountyStatus, PersonaSlug } from "./vocabulary";
+import { BOUNTY_STATUSES, type BountyKind, type BountyStatus, type PersonaSlug } from "./vocabulary";
 
 /**
  * The bounty state machine, in one place. Every door (web form, GitHub comment, timer)
@@ -108,6 +108,11 @@ export function nextStatus(status: BountyStatus, intent: BountyIntent): Move {
   const next = MOVES[intent][status];
   if (next) return { ok: true, next };
   return { ok: false, reason: `You can't ${VERBS[intent]} a bounty that ${STATE_PHRASES[status]}.` };
+}
+
+/** The statuses `intent` moves a bounty out of. */
+export function listStatusesFor(intent: BountyIntent): BountyStatus[] {
+  return BOUNTY_STATUSES.filter((s) => MOVES[intent][s] !== undefined);
 }
 
 export interface Viewer {

@@ -17,11 +17,12 @@ import {
   type PersonaSlug,
   type Role,
 } from "~/db/schema";
-import { writeTx, type Db, type Tx } from "../db.server";
+import { preparedPerDb, writeTx, type Db, type Tx } from "../db.server";
 import { env } from "../env.server";
 import {
   ACTIVE_STATUSES,
   isUpstreamIntent,
+  listStatusesFor,
   OPEN_AND_ACTIVE,
   KIND_PERSONAS,
   mayAct,
@@ -661,15 +662,26 @@ function countActiveClaims(tx: Tx, actor: BountyActor): number {
 export function expireClaims(db: Db, now = Date.now()): number {
   // Readers call this on every page: look first (an indexed read), and take the write
   // lock only when a claim is actually due, so pages do not queue behind each other.
-  const due = db
-    .select({ id: claims.id })
-    .from(claims)
-    .where(and(isNull(claims.endedAt), lt(claims.expiresAt, now)))
-    .limit(1)
-    .get();
-  if (!due) return 0;
+  if (!claimDue(db).get({ now })) return 0;
   return writeTx(db, (tx) => expireClaimsIn(tx, now));
 }
+// Only claims the clock can end: work in review waits for its reviewers, however long, and
+// an overdue claim on it must not make every page take the write lock for nothing.
+const claimDue = preparedPerDb((db) =>
+  db
+    .select({ id: claims.id })
+    .from(claims)
+    // exists, not a join: the walk stays on claims_active_expiry_idx (a join read every claimed bounty)
+    .where(
+      and(
+        isNull(claims.endedAt),
+        lt(claims.expiresAt, sql.placeholder("now")),
+        sql`exists (select 1 from ${bounties} b where b.id = ${claims.bountyId} and b.status in ${listStatusesFor("expire")})`,
+      ),
+    )
+    .limit(1)
+    .prepare(),
+);
 
 function expireClaimsIn(tx: Tx, now: number, bountyId?: number): number {
   const due =

@@ -18,7 +18,7 @@ import {
   type NotificationKind,
   type WatchSubject,
 } from "~/db/schema";
-import { writeTx, type Db, type Tx } from "../db.server";
+import { preparedPerDb, writeTx, type Db, type Tx } from "../db.server";
 import { env } from "../env.server";
 import { renderDigestMail, renderNotificationMail, type MailItem } from "../lib/mail-render";
 import { NOTIFICATION_KIND_INFO } from "../lib/notification-kinds";
@@ -257,14 +257,16 @@ export function listNotifications(db: Db, userId: number, limit = 100): Notifica
 
 /** The header's badge: one count over the partial index notifications_unread_idx. */
 export function countUnread(db: Db, userId: number): number {
-  return (
-    db
-      .select({ n: count() })
-      .from(notifications)
-      .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
-      .get()?.n ?? 0
-  );
+  return unreadCount(db).get({ userId })?.n ?? 0;
 }
+// every signed-in page shows it
+const unreadCount = preparedPerDb((db) =>
+  db
+    .select({ n: count() })
+    .from(notifications)
+    .where(and(eq(notifications.userId, sql.placeholder("userId")), isNull(notifications.readAt)))
+    .prepare(),
+);
 
 /** Marks one of this person's notifications read (someone else's is left alone). */
 export function markRead(db: Db, userId: number, id: number, now = Date.now()): boolean {
@@ -370,14 +372,22 @@ export function queueDigests(db: Db, now = Date.now()): number {
 
 /** Whether this person watches the bounty or target. */
 export function isWatching(db: Db, userId: number, subjectType: WatchSubject, subjectId: number): boolean {
-  return Boolean(
-    db
-      .select({ one: sql`1` })
-      .from(watches)
-      .where(and(eq(watches.userId, userId), eq(watches.subjectType, subjectType), eq(watches.subjectId, subjectId)))
-      .get(),
-  );
+  return Boolean(watchOf(db).get({ userId, subjectType, subjectId }));
 }
+// every signed-in bounty and target page asks it
+const watchOf = preparedPerDb((db) =>
+  db
+    .select({ one: sql`1` })
+    .from(watches)
+    .where(
+      and(
+        eq(watches.userId, sql.placeholder("userId")),
+        eq(watches.subjectType, sql.placeholder("subjectType")),
+        eq(watches.subjectId, sql.placeholder("subjectId")),
+      ),
+    )
+    .prepare(),
+);
 
 /**
  * Starts or stops watching a bounty or target (idempotent: watching twice is one watch).

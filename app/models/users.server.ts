@@ -29,18 +29,24 @@ function isUniqueViolation(error: unknown, column: string): boolean {
 
 /** Everyone is a contributor; granted roles follow in a fixed order. */
 export function listRoles(db: Db | Tx, userId: number): Role[] {
-  const granted = new Set(
-    db
-      .select({ role: userRoles.role })
-      .from(userRoles)
-      .where(eq(userRoles.userId, userId))
-      .all()
-      .map((r) => r.role),
-  );
-  return ["contributor", ...GRANTABLE_ROLES.filter((r) => granted.has(r))];
+  return formatRoles(grantedRoles(db, userId));
 }
 
-function toPublic(db: Db | Tx, row: UserRow): PublicUser {
+function grantedRoles(db: Db | Tx, userId: number): string[] {
+  return db
+    .select({ role: userRoles.role })
+    .from(userRoles)
+    .where(eq(userRoles.userId, userId))
+    .all()
+    .map((r) => r.role);
+}
+
+function formatRoles(granted: readonly string[]): Role[] {
+  return ["contributor", ...GRANTABLE_ROLES.filter((r) => granted.includes(r))];
+}
+
+/** What the rest of the app sees of a user row and the roles granted to it (the session lookup reads both at once). */
+export function formatPublicUser(row: Omit<UserRow, "passwordHash" | "githubId">, granted: readonly string[]): PublicUser {
   return {
     id: row.id,
     username: row.username,
@@ -51,8 +57,12 @@ function toPublic(db: Db | Tx, row: UserRow): PublicUser {
     githubVerified: row.githubVerified,
     disabled: row.disabledAt !== null,
     createdAt: row.createdAt,
-    roles: listRoles(db, row.id),
+    roles: formatRoles(granted),
   };
+}
+
+function toPublic(db: Db | Tx, row: UserRow): PublicUser {
+  return formatPublicUser(row, grantedRoles(db, row.id));
 }
 
 export function getUserById(db: Db, id: number): PublicUser | null {

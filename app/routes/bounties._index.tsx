@@ -7,8 +7,9 @@ import { BOARD_PAGE_SIZE, BOUNTY_STATUS_LABELS, KIND_LABELS } from "../lib/bount
 import { formatCount } from "../lib/catalog";
 import { pageMeta } from "../lib/meta";
 import { BOUNTY_KINDS, BOARD_STATUSES } from "../lib/vocabulary";
-import { expireClaims, listBounties, listBountyTargetOptions } from "../models/bounties.server";
+import { expireClaims, listBountyTargetOptions } from "../models/bounties.server";
 import { listPersonas } from "../models/personas.server";
+import { getBoardPage } from "../models/shared-reads.server";
 import { findTarget } from "../models/targets.server";
 import { BoardQuerySchema } from "../schemas/bounties";
 import { parseSearchParams, type QueryError } from "../schemas/catalog";
@@ -19,17 +20,17 @@ export function loader({ request }: LoaderFunctionArgs) {
   const now = Date.now();
   expireClaims(db, now);
   const params = new URL(request.url).searchParams;
-  const personas = listPersonas(db);
-  const targets = listBountyTargetOptions(db);
   const parsed = parseSearchParams(BoardQuerySchema, params);
   const errors: QueryError[] = parsed.ok ? [] : parsed.errors;
   if (parsed.ok && parsed.data.target && !findTarget(db, parsed.data.target)) {
     errors.push({ param: "target", value: parsed.data.target, message: `"${parsed.data.target}" is not a target in the catalog.` });
   }
-  const base = { query: Object.fromEntries(params), personas, targets, now };
-  if (!parsed.ok || errors.length > 0) return json({ ...base, errors, rows: [], total: 0, page: 1 }, { status: 400 });
-  const { rows, total } = listBounties(db, parsed.data);
-  return json({ ...base, errors, rows, total, page: parsed.data.page });
+  const query = Object.fromEntries(params);
+  if (!parsed.ok || errors.length > 0) {
+    return json({ query, personas: listPersonas(db), targets: listBountyTargetOptions(db), now, errors, rows: [], total: 0, page: 1 }, { status: 400 });
+  }
+  const { personas, targets, rows, total } = getBoardPage(db, parsed.data);
+  return json({ query, personas, targets, now, errors, rows, total, page: parsed.data.page });
 }
 
 export default function Board() {

@@ -20,15 +20,11 @@ import { pageMeta } from "../lib/meta";
 import { badRequest, notFound } from "../lib/responses";
 import { requireTargetFollowingRenames } from "../lib/target-pages.server";
 import { webActor } from "../models/audit.server";
-import { expireClaims, getTargetProgress, listBounties } from "../models/bounties.server";
-import { listPublicExpensesFor } from "../models/expenses.server";
-import { getTargetFreshness } from "../models/github-sync.server";
+import { expireClaims } from "../models/bounties.server";
 import { linkIssueManually } from "../models/github.server";
-import { getLadders, listOfferedBounties } from "../models/ladder.server";
 import { isWatching } from "../models/notifications.server";
-import { listPersonas } from "../models/personas.server";
-import { findTarget, getTarget, getTargetParts, listStatusHistory, TARGET_ISSUES_PAGE_SIZE } from "../models/targets.server";
-import { listTutorialsForTarget } from "../models/tutorials.server";
+import { getTargetPage } from "../models/shared-reads.server";
+import { findTarget, TARGET_ISSUES_PAGE_SIZE } from "../models/targets.server";
 import { parseGithubIssueRef } from "../schemas/bounties";
 import { parseSearchParams, TargetPageQuerySchema } from "../schemas/catalog";
 import { readForm } from "../schemas/form";
@@ -39,35 +35,31 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const query = parseSearchParams(TargetPageQuerySchema, new URL(request.url).searchParams);
   if (!query.ok) throw badRequest(query.errors.map((e) => e.message).join(" "));
   const page = query.data.page;
-  const target = getTarget(db, params.slug ?? "", page);
-  // a renamed target's old address is sent on (this throws a 301 or a 404)
-  if (!target) throw requireTargetFollowingRenames(request, params.slug ?? "");
-  if (page > target.issuePages)
-    throw notFound(`${target.name} has ${target.issuePages} ${target.issuePages === 1 ? "page" : "pages"} of linked issues, not ${page}.`);
   const now = Date.now();
   expireClaims(db, now);
+  const shared = getTargetPage(db, params.slug ?? "", page);
+  // a renamed target's old address is sent on (this throws a 301 or a 404)
+  if (!shared) throw requireTargetFollowingRenames(request, params.slug ?? "");
+  const { target } = shared;
+  if (page > target.issuePages)
+    throw notFound(`${target.name} has ${target.issuePages} ${target.issuePages === 1 ? "page" : "pages"} of linked issues, not ${page}.`);
   const user = await getUser(request);
-  const bounties = listBounties(db, {
-    target: target.slug,
-    statuses: ["open", "claimed", "in_progress", "in_review", "completed"],
-    page: 1,
-  });
   return json({
     target,
-    personas: listPersonas(db),
-    bounties: bounties.rows,
-    bountyTotal: bounties.total,
-    progress: getTargetProgress(db, target.id),
+    personas: shared.personas,
+    bounties: shared.bounties,
+    bountyTotal: shared.bountyTotal,
+    progress: shared.progress,
     signedIn: Boolean(user),
     canCreate: hasRole(user, "ssc", "admin"),
-    freshness: getTargetFreshness(db, target.id),
-    fundRecord: listPublicExpensesFor(db, { targetId: target.id }),
+    freshness: shared.freshness,
+    fundRecord: shared.fundRecord,
     watching: user ? isWatching(db, user.id, "target", target.id) : null,
-    tutorials: listTutorialsForTarget(db, target.id),
-    parts: getTargetParts(db, target.id),
-    history: listStatusHistory(db, target.id),
-    ladder: getLadders(db, [target.id]).get(target.id)!,
-    offered: listOfferedBounties(db, target.id),
+    tutorials: shared.tutorials,
+    parts: shared.parts,
+    history: shared.history,
+    ladder: shared.ladder,
+    offered: shared.offered,
     now,
   });
 }

@@ -51,6 +51,10 @@ export const ledgerEntries = sqliteTable(
     index("ledger_entries_occurred_idx").on(t.occurredOn),
     // covers the fund page's per-day totals (an index-only pass, no table reads)
     index("ledger_entries_day_totals_idx").on(t.occurredOn, t.kind, t.amountCents),
+    // Every page asks whether demo rows exist (the banner): one probe of an index holding only them.
+    index("ledger_entries_demo_idx")
+      .on(t.demo)
+      .where(sql`${t.demo} = 1`),
   ],
 );
 
@@ -93,6 +97,10 @@ export const expenses = sqliteTable(
     index("expenses_requester_idx").on(t.requesterUserId),
     index("expenses_bounty_idx").on(t.bountyId),
     index("expenses_target_idx").on(t.targetId),
+    // see ledger_entries_demo_idx
+    index("expenses_demo_idx")
+      .on(t.demo)
+      .where(sql`${t.demo} = 1`),
   ],
 );
 

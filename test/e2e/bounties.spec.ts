@@ -27,6 +27,18 @@ describe("bounties in the browser", () => {
     await page.getByRole("heading", { level: 1, name: title }).waitFor();
   }
 
+  it("the links on the board's cards (written without Link's hooks on the server) move within the loaded app, as Link does", async () => {
+    const page = await (await ctx.browser.newContext()).newPage();
+    await page.goto(`${ctx.server.url}/bounties`);
+    await page.waitForFunction(() => "__remixRouter" in window); // hydrated: links are the browser's Link now
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+    const link = page.locator(".bounty-card h3 a").first();
+    const title = await link.innerText();
+    await link.click();
+    await page.getByRole("heading", { level: 1, name: title }).waitFor();
+    expect(await page.evaluate(() => "sameDocument" in window)).toBe(true);
+  });
+
   it("a contributor claims, posts progress and submits; an admin completes; it appears on /appreciation", async () => {
     addUser("carol");
     addUser("rosa", "admin");

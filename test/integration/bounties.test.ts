@@ -113,6 +113,28 @@ describe("claiming", () => {
     expect(getBounty(db, bounty.id)!.status).toBe("open");
   });
 
+  it("work in review keeps its claim however long the review takes, and reading pages does not wait on the write lock for it", async () => {
+    const bounty = await newBounty();
+    const claimant = webBountyActor(await makeUser());
+    const t0 = Date.now() - 30 * DAY;
+    applyIntent(db, claimant, bounty.id, "claim", {}, t0);
+    applyIntent(db, claimant, bounty.id, "submit", { links: ["https://github.com/apache/kafka/pull/2"] }, t0 + DAY);
+    // another process is in the middle of a write: a page that asked for the lock would wait 5 s, then fail
+    const other = openDatabase(db.$client.name);
+    other.$client.exec("begin immediate");
+    try {
+      const started = performance.now();
+      expect(expireClaims(db)).toBe(0);
+      expect(performance.now() - started).toBeLessThan(1_000);
+    } finally {
+      other.$client.exec("rollback");
+      other.$client.close();
+    }
+    const after = getBounty(db, bounty.id)!;
+    expect(after.status).toBe("in_review");
+    expect(after.claim?.userId).toBe(claimant.userId);
+  });
+
   it("an expired claim is released on read too, before anyone can act on stale state", async () => {
     const bounty = await newBounty();
     const first = await makeUser();

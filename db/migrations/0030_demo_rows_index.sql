@@ -1,0 +1,2 @@
+CREATE INDEX `expenses_demo_idx` ON `expenses` (`demo`) WHERE "expenses"."demo" = 1;--> statement-breakpoint
+CREATE INDEX `ledger_entries_demo_idx` ON `ledger_entries` (`demo`) WHERE "ledger_entries"."demo" = 1;
