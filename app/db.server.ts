@@ -50,21 +50,4 @@ export function writeTx<T>(db: Db, fn: (tx: Tx) => T extends Promise<unknown> ? 
   );
 }
 
-/**
- * A query every request runs, built once per connection with drizzle's `.prepare()` (values
- * bound through `sql.placeholder`): building the SQL text through the query builder cost
- * more than running it on the signed-in pages (npm run bench's profiles).
- */
-export function preparedPerDb<T>(build: (db: Db) => T): (db: Db) => T {
-  const built = new WeakMap<Db, T>();
-  return (db) => {
-    let query = built.get(db);
-    if (query === undefined) {
-      query = build(db);
-      built.set(db, query);
-    }
-    return query;
-  };
-}
-
 export const db = openDatabase(env.DATABASE_PATH);

@@ -17,7 +17,7 @@ import {
   type PersonaSlug,
   type Role,
 } from "~/db/schema";
-import { preparedPerDb, writeTx, type Db, type Tx } from "../db.server";
+import { writeTx, type Db, type Tx } from "../db.server";
 import { env } from "../env.server";
 import {
   ACTIVE_STATUSES,
@@ -667,7 +667,7 @@ export function expireClaims(db: Db, now = Date.now()): number {
 }
 // Only claims the clock can end: work in review waits for its reviewers, however long, and
 // an overdue claim on it must not make every page take the write lock for nothing.
-const claimDue = preparedPerDb((db) =>
+const claimDue = preparedPerDatabase((db: Db | Tx) =>
   db
     .select({ id: claims.id })
     .from(claims)

@@ -18,7 +18,7 @@ import {
   type NotificationKind,
   type WatchSubject,
 } from "~/db/schema";
-import { preparedPerDb, writeTx, type Db, type Tx } from "../db.server";
+import { writeTx, type Db, type Tx } from "../db.server";
 import { env } from "../env.server";
 import { renderDigestMail, renderNotificationMail, type MailItem } from "../lib/mail-render";
 import { NOTIFICATION_KIND_INFO } from "../lib/notification-kinds";
@@ -260,7 +260,7 @@ export function countUnread(db: Db, userId: number): number {
   return unreadCount(db).get({ userId })?.n ?? 0;
 }
 // every signed-in page shows it
-const unreadCount = preparedPerDb((db) =>
+const unreadCount = preparedPerDatabase((db: Db | Tx) =>
   db
     .select({ n: count() })
     .from(notifications)
@@ -375,7 +375,7 @@ export function isWatching(db: Db, userId: number, subjectType: WatchSubject, su
   return Boolean(watchOf(db).get({ userId, subjectType, subjectId }));
 }
 // every signed-in bounty and target page asks it
-const watchOf = preparedPerDb((db) =>
+const watchOf = preparedPerDatabase((db: Db | Tx) =>
   db
     .select({ one: sql`1` })
     .from(watches)
