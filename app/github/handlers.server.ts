@@ -1,7 +1,9 @@
 // Translate GitHub webhook payloads into model calls, nothing more. Runs inside the
 // delivery's transaction (see receive.server.ts); model writes nest as savepoints.
 import { BOUNTY_KINDS } from "~/db/schema";
+import { env } from "../env.server";
 import { ACTIVE_STATUSES } from "../lib/bounty-lifecycle";
+import { claimExpiresAt } from "../lib/claims";
 import { isClubZeroReply, type CommandOutcome } from "../lib/github-replies";
 import { addedCommands, isBot, parseCommands, parseIssueRefs, type Command } from "../lib/github-text";
 import { githubIssueUrl, githubReleaseUrl } from "../lib/links";
@@ -404,7 +406,7 @@ function handleComment(db: Db, payload: unknown, now: number): Outcome {
     if (command.kind === "release") input.reason = "Released from GitHub.";
     try {
       const { duplicate } = applyIntent(db, actor, bounty.id, COMMAND_INTENTS[command.kind], input, now);
-      if (!duplicate) outcomes.push(taken(db, command, bounty.id, comment.user.login));
+      if (!duplicate) outcomes.push(taken(command, comment.user.login, now));
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       // Over the note rate limit the command is ignored, not refused on the timeline nor
@@ -424,14 +426,13 @@ function handleComment(db: Db, payload: unknown, now: number): Outcome {
   return ignored.length > 0 ? { status: "processed", note: ignored.join("; ") } : { status: "processed" };
 }
 
-/** What a command that was taken did, for the reply. */
-function taken(db: Db, command: Command, bountyId: number, login: string): CommandOutcome {
-  const until = activeClaim(db, bountyId)?.expiresAt ?? 0;
+/** What a command that was taken did, for the reply. A claim and a progress note both run the claim CLAIM_DAYS from now. */
+function taken(command: Command, login: string, now: number): CommandOutcome {
   switch (command.kind) {
     case "claim":
-      return { kind: "claimed", login, until };
+      return { kind: "claimed", login, until: claimExpiresAt(now, env.CLAIM_DAYS) };
     case "progress":
-      return { kind: "progress", login, until };
+      return { kind: "progress", login, until: claimExpiresAt(now, env.CLAIM_DAYS) };
     case "submit":
       return { kind: "submitted", login };
     case "release":

@@ -303,7 +303,7 @@ export function createBounty(db: Db, actor: BountyActor, input: NewBounty, now =
         tx,
         {
           kind: "watched_change",
-          recipients: watcherIds(tx, "target", input.targetId),
+          recipients: watcherIds(tx, { targetId: input.targetId }),
           exceptUserId: actor.userId,
           eventKey: `bounty:${row.id}:created`,
           title: `New bounty: ${row.title}`,
@@ -504,7 +504,8 @@ export function applyIntent(
       { action: `bounty.${intent}`, entityType: "bounty", entityId: bountyId, before: { status: bounty.status }, after: { status: move.next } },
       now,
     );
-    return { bounty: requireBounty(tx, bountyId), duplicate: false };
+    // the row as setStatus left it (no trigger changes a bounty's columns)
+    return { bounty: { ...bounty, status: move.next, updatedAt: now, ...extra }, duplicate: false };
   });
 }
 
@@ -818,7 +819,7 @@ function tellAboutIntent(tx: Tx, actor: BountyActor, bounty: BountyRow, news: In
     });
   }
   if (!maySeeBounty(null, bounty)) return; // a proposal's watchers would learn its title
-  const watchers = [...watcherIds(tx, "bounty", bounty.id), ...watcherIds(tx, "target", bounty.targetId)].filter((id) => !told.has(id));
+  const watchers = watcherIds(tx, { bountyId: bounty.id, targetId: bounty.targetId }).filter((id) => !told.has(id));
   notify(
     tx,
     {

@@ -2,7 +2,7 @@
 // notify(tx, …) inside the transaction of the decision they make, so a notification (and its
 // mail in the outbox) exists exactly when the decision was committed. Routes never call it.
 import crypto from "node:crypto";
-import { and, asc, count, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { preparedPerDatabase } from "~/db/prepared";
 import {
   bounties,
@@ -134,15 +134,21 @@ export function userIdsWithRole(tx: Tx | Db, ...roles: GrantableRole[]): number[
 /** People watching this bounty or target. */
 const selectWatchers = preparedPerDatabase((db: Db | Tx) =>
   db
-    .select({ id: watches.userId })
+    .selectDistinct({ id: watches.userId })
     .from(watches)
-    .where(and(eq(watches.subjectType, sql.placeholder("subjectType")), eq(watches.subjectId, sql.placeholder("subjectId"))))
+    .where(
+      or(
+        and(eq(watches.subjectType, "bounty"), eq(watches.subjectId, sql.placeholder("bountyId"))),
+        and(eq(watches.subjectType, "target"), eq(watches.subjectId, sql.placeholder("targetId"))),
+      ),
+    )
     .prepare(),
 );
 
-export function watcherIds(tx: Tx | Db, subjectType: WatchSubject, subjectId: number): number[] {
+/** Who watches a target, or a bounty or its target (one query: every command asks). */
+export function watcherIds(tx: Tx | Db, subject: { targetId: number; bountyId?: number }): number[] {
   return selectWatchers(tx)
-    .all({ subjectType, subjectId })
+    .all({ bountyId: subject.bountyId ?? null, targetId: subject.targetId })
     .map((r) => r.id);
 }
 

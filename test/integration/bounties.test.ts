@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { eq } from "drizzle-orm";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { describe, expect, it } from "vitest";
 import { db, openDatabase } from "~/app/db.server";
@@ -26,6 +27,7 @@ import { loader as boardLoader } from "~/app/routes/bounties._index";
 import { loader as feedLoader } from "~/app/routes/bounties[.]atom";
 import { action as newBountyAction } from "~/app/routes/targets.$slug_.bounties.new";
 import { findMigrationsFolder, runMigrations } from "~/db/migrate";
+import { bounties } from "~/db/schema";
 import { fingerprint } from "../support/fingerprint";
 import { call } from "../support/remix";
 import { cookieFor, formInit, makeUser } from "../support/users";
@@ -64,6 +66,29 @@ describe("claiming", () => {
     const winner = users.find((u) => u.id === rows[0]!.user_id)!;
     const loser = responses.find((r) => r.status === 409)!;
     expect((await loser.json()).message).toBe(`@${winner.username} has already claimed this bounty.`);
+  });
+
+  it("each move answers with the bounty as it is now stored (claim, progress, submit, send back, complete)", async () => {
+    const bounty = await newBounty();
+    const dev = webBountyActor(await makeUser());
+    const reviewer = webBountyActor(await makeUser(["ssc"]));
+    const stored = (id: number) => db.select().from(bounties).where(eq(bounties.id, id)).get();
+    const moves: [typeof dev, Parameters<typeof applyIntent>[3], Parameters<typeof applyIntent>[4]][] = [
+      [dev, "claim", {}],
+      [dev, "progress", { note: "Half way." }],
+      [dev, "submit", { links: ["https://github.com/apache/kafka/pull/1"] }],
+      [reviewer, "reopen", { reason: "Tests are missing." }],
+      [dev, "submit", { links: ["https://github.com/apache/kafka/pull/2"] }],
+      [reviewer, "complete", {}],
+    ];
+    let t = Date.UTC(2026, 5, 1);
+    for (const [actor, intent, input] of moves) {
+      t += 60_000;
+      const { bounty: answered } = applyIntent(db, actor, bounty.id, intent, input, t);
+      expect(answered, intent).toEqual(stored(bounty.id));
+      expect(answered.updatedAt).toBe(t);
+    }
+    expect(stored(bounty.id)).toMatchObject({ status: "completed", completedByUserId: dev.userId, completedAt: t });
   });
 
   it("the database itself refuses a second active claim", async () => {
