@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LANGUAGE_TAG_MAX, languageName, matchLanguages, parseAcceptLanguage, parseLanguageTag } from "~/app/lib/languages";
-import { renderTutorialMarkdown } from "~/app/lib/markdown.server";
+import { htmlToText, renderMarkdown, renderTutorialMarkdown } from "~/app/lib/markdown.server";
 import { diffText } from "~/app/lib/text-diff";
 import { availableTutorialIntents, isPublic, nextTutorialStatus, TUTORIAL_INTENTS, tutorialRefusal } from "~/app/lib/tutorial-lifecycle";
 import { TUTORIAL_STATUSES } from "~/app/lib/vocabulary";
@@ -187,5 +187,19 @@ describe("tutorial Markdown", () => {
     ]);
     expect(html).toContain('<h2 id="s-run-spire" tabindex="-1"><a class="header-anchor" href="#s-run-spire">');
     expect(html).not.toContain("<b>");
+  });
+});
+
+describe("tutorial headings and plain text", () => {
+  it("lists headings of level 2 and 3 only, names a heading without letters 'section', and reads only its text", () => {
+    const { toc } = renderTutorialMarkdown("## !!!\n\n#### Deep detail\n\n## Run ![logo](https://spiffe.io/logo.png) SPIRE\n");
+    expect(toc).toEqual([
+      { level: 2, id: "s-section", text: "!!!" },
+      { level: 2, id: "s-run-spire", text: "Run  SPIRE" },
+    ]);
+  });
+
+  it("turns rendered HTML into one line of text, entities decoded", () => {
+    expect(htmlToText(renderMarkdown("**Envoy** &amp; <SPIRE>\n\nsays \"hi\" & 'bye'\n"))).toBe("Envoy & <SPIRE> says \"hi\" & 'bye'");
   });
 });
