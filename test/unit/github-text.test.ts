@@ -171,6 +171,7 @@ describe("commands read as GitHub renders the comment", () => {
 
   it("a command must start its line, and /submit takes one http(s) address and nothing else", () => {
     expect(parseCommands("please /claim")).toEqual([]);
+    expect(parseCommands("/claim https://github.com/a/b/pull/3")).toEqual([]);
     expect(parseCommands("/submit later, https://github.com/a/b/pull/3")).toEqual([]);
     expect(parseCommands("/submit https://github.com/a/b/pull/3 please")).toEqual([]);
     expect(parseCommands("/submit http://git.example.org/a/b/pull/3")).toEqual([{ kind: "submit", url: "http://git.example.org/a/b/pull/3" }]);

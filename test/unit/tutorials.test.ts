@@ -113,6 +113,10 @@ describe("language tags (BCP 47)", () => {
     expect(parseAcceptLanguage("it, fr, de")).toEqual(["it", "fr", "de"]);
   });
 
+  it("reads at most 10 languages", () => {
+    expect(parseAcceptLanguage("de, fr, it, es, pt, nl, sv, da, fi, pl, ja")).toEqual(["de", "fr", "it", "es", "pt", "nl", "sv", "da", "fi", "pl"]);
+  });
+
   it("reads only the first 1000 characters of the header", () => {
     expect(parseAcceptLanguage(`${"x".repeat(1000)},de`)).toEqual([]);
     expect(parseAcceptLanguage(`${"x".repeat(990)},de`)).toEqual(["de"]);
@@ -147,6 +151,17 @@ describe("revision diffs", () => {
       ],
       added: 2,
       removed: 2,
+    });
+  });
+
+  it("a first revision is all added lines, numbered from 1", () => {
+    expect(diffText("", "a\nb")).toEqual({
+      rows: [
+        { kind: "added", oldNumber: null, newNumber: 1, text: "a" },
+        { kind: "added", oldNumber: null, newNumber: 2, text: "b" },
+      ],
+      added: 2,
+      removed: 0,
     });
   });
 
