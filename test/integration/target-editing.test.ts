@@ -227,6 +227,14 @@ describe("editing a target", () => {
     expect(() => createTarget(db, admin, input({ slug: "old-name" }), { status: "none", evidenceUrl: null })).toThrow(/used to belong to another target/);
     expect(digest()).toBe(before);
 
+    // a HEAD is sent on like a GET; a slug that never was a target's is a 404 that names it
+    const head = await call(targetPage.loader, "/targets/old-name", { slug: "old-name" }, { method: "HEAD" });
+    expect(head.status).toBe(301);
+    expect(head.headers.get("location")).toBe("/targets/new-name");
+    const unknown = await call(targetPage.loader, "/targets/never-was", { slug: "never-was" });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ message: 'There is no target called "never-was" in the catalog.' });
+
     // renaming back frees the old slug from its redirect
     updateTarget(db, admin, t.id, input({ slug: "old-name", name: "Old Name" }));
     expect((await call(targetPage.loader, "/targets/old-name", { slug: "old-name" })).status).toBe(200);

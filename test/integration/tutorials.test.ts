@@ -223,6 +223,55 @@ describe("revisions", () => {
   });
 });
 
+describe("the history page and the review buttons, exactly", () => {
+  it("compares the newest revision with the one before by default; one revision, or the same twice, shows no diff; a bad number is a 400 naming its parameter", async () => {
+    const slug = await createDraft(documenter, { title: "History edges" });
+    const history = async (query: string) => call(historyPage.loader, `/tutorials/${slug}/history${query}`, { slug }, get(documenter.cookie));
+    const picked = async (query: string) => {
+      const h = (await json(await history(query))) as { from: number; to: number; diff: unknown };
+      return [h.from, h.to, h.diff === null ? "no diff" : "diff"];
+    };
+    expect(await picked("")).toEqual([1, 1, "no diff"]);
+    for (const line of ["Run it.", "Run it now."])
+      expect((await edit(documenter, slug, { title: "History edges", body: BODY.replace("Run the server.", line) })).status).toBe(302);
+    expect(await picked("")).toEqual([2, 3, "diff"]);
+    expect(await picked("?from=&to=")).toEqual([2, 3, "diff"]);
+    expect(await picked("?from=1")).toEqual([1, 3, "diff"]);
+    expect(await picked("?to=2")).toEqual([2, 2, "no diff"]);
+    expect(await picked("?from=3&to=3")).toEqual([3, 3, "no diff"]);
+    const refused: [string, string][] = [
+      ["?from=abc", 'from: "abc" is not a revision of this tutorial (1 to 3).'],
+      ["?to=4", 'to: "4" is not a revision of this tutorial (1 to 3).'],
+      ["?from=%202", 'from: " 2" is not a revision of this tutorial (1 to 3).'],
+      ["?from=2%20", 'from: "2 " is not a revision of this tutorial (1 to 3).'],
+      [`?to=${"9".repeat(30)}`, `to: "${"9".repeat(20)}" is not a revision of this tutorial (1 to 3).`],
+    ];
+    for (const [query, message] of refused) {
+      const res = await history(query);
+      expect(res.status, query).toBe(400);
+      expect((await json(res)).message).toBe(message);
+    }
+  });
+
+  it("offers each viewer the buttons they may press, and a refused move answers with its sentence and the form's empty field errors", async () => {
+    const slug = await createDraft(documenter, { title: "Buttons" });
+    const controls = async (who: Person) => {
+      const page = (await json(await view(who, slug))) as { canEdit: boolean; intents: string[] };
+      return [page.canEdit, page.intents];
+    };
+    expect(await controls(documenter)).toEqual([true, ["submit"]]);
+    expect(await controls(admin)).toEqual([true, []]);
+    const before = contentDigest(db.$client);
+    const early = await act(ssc, slug, "publish");
+    expect(early.status).toBe(409);
+    expect(await json(early)).toEqual({ fieldErrors: {}, message: "You can't publish a tutorial that is a draft." });
+    const unknown = await act(documenter, slug, "dance");
+    expect(unknown.status).toBe(400);
+    expect((await json(unknown)).message).toBe("Unknown action.");
+    expect(contentDigest(db.$client)).toBe(before);
+  });
+});
+
 describe("the tutorial bounty", () => {
   const seededBounty = () => q<{ id: number }>("select id from bounties where seed_key = 'tutorial:istio'").id;
 
@@ -290,7 +339,9 @@ describe("translations", () => {
     const res = await act(translator, slug, "translate", { lang: "german!" });
     expect(res.status).toBe(400);
     expect((await json(res)).fieldErrors?.lang).toMatch(/not a language tag/);
-    expect((await translate(translator, "not_a_tag")).status).toBe(404);
+    const missing = await translate(translator, "not_a_tag");
+    expect(missing.status).toBe(404);
+    expect((await json(missing)).message).toBe("There is no such translation.");
     expect(contentDigest(db.$client)).toBe(before);
     const ok = await act(translator, slug, "translate", { lang: "DE" });
     expect(ok.headers.get("location")).toBe(`/tutorials/${slug}/translations/de/edit`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatReply, isClubZeroReply, parseReplyRecipient, replyMarker } from "~/app/lib/github-replies";
+import { formatReply, formatReplyRecipient, isClubZeroReply, parseReplyRecipient, replyMarker } from "~/app/lib/github-replies";
 import { addedCommands, isBot, parseCommands, parseIssueRefs } from "~/app/lib/github-text";
 
 describe("comment commands", () => {
@@ -123,5 +123,110 @@ describe("replies on GitHub", () => {
     expect(parseReplyRecipient("spiffe/spire#12")).toEqual({ repo: "spiffe/spire", number: 12 });
     expect(parseReplyRecipient("spiffe/spire#x")).toBeNull();
     expect(parseReplyRecipient("../x#1")).toBeNull();
+  });
+});
+
+describe("commands read as GitHub renders the comment", () => {
+  it("a command after a lone space and tab, or after a whitespace-only line, in an indented block is code", () => {
+    expect(parseCommands("Run:\n\n \t/claim")).toEqual([]);
+    expect(parseCommands("Run:\n   \n    /claim")).toEqual([]);
+  });
+
+  it("an indented line that continues a paragraph is read, and a byte-order mark does not hide the first line", () => {
+    expect(parseCommands("Done for today:\n    /claim")).toEqual([{ kind: "claim" }]);
+    expect(parseCommands("\uFEFF/claim")).toEqual([{ kind: "claim" }]);
+  });
+
+  it("a fence closes only with a line of its own; text after a fence, or a backtick in a ``` info string, is not a fence", () => {
+    expect(parseCommands("```\nx ```\n/claim\n```")).toEqual([]);
+    expect(parseCommands("```\n``` not closing\n/claim\n```")).toEqual([]);
+    expect(parseCommands("```\n```x\n/claim\n```")).toEqual([]);
+    expect(parseCommands("x ~~~\n/claim")).toEqual([{ kind: "claim" }]);
+    expect(parseCommands("~ about\n/claim")).toEqual([{ kind: "claim" }]);
+    expect(parseCommands("```js`\n/claim")).toEqual([{ kind: "claim" }]);
+    expect(parseCommands("~~~ a`b\n/claim\n~~~")).toEqual([]);
+  });
+
+  it("after a fenced block or an HTML comment block, a 4-column line starts an indented code block", () => {
+    expect(parseCommands("```\nx\n```\n    /claim")).toEqual([]);
+    expect(parseCommands("<!--\n-->\n    /claim")).toEqual([]);
+    expect(parseCommands("<!-- note -->\n    /claim")).toEqual([]);
+  });
+
+  it("an HTML comment block runs to the line holding -->, across blank lines; a one-line comment hides nothing after it", () => {
+    expect(parseCommands("<!--\nnote\n/claim\n-->")).toEqual([]);
+    expect(parseCommands("<!--\n\n/claim\n\n-->")).toEqual([]);
+    expect(parseCommands("<!-- x -->\n/claim")).toEqual([{ kind: "claim" }]);
+  });
+
+  it("an inline comment hides the lines it spans, an unclosed one and a bare --> hide nothing, and inline code ends a command", () => {
+    expect(parseCommands("Note <!--   \n/claim\n--> done")).toEqual([]);
+    expect(parseCommands("Note <!-- x\n/claim")).toEqual([{ kind: "claim" }]);
+    expect(parseCommands("/claim\nsee a --> b")).toEqual([{ kind: "claim" }]);
+    expect(parseCommands("`x`/claim")).toEqual([]);
+    expect(parseCommands("``code``\n/claim")).toEqual([{ kind: "claim" }]);
+    expect(parseCommands("`x`\n/claim\n`")).toEqual([{ kind: "claim" }]);
+    expect(parseCommands("/progress moved the ` key")).toEqual([{ kind: "progress", note: "moved the ` key" }]);
+  });
+
+  it("a command must start its line, and /submit takes one http(s) address and nothing else", () => {
+    expect(parseCommands("please /claim")).toEqual([]);
+    expect(parseCommands("/claim https://github.com/a/b/pull/3")).toEqual([]);
+    expect(parseCommands("/submit later, https://github.com/a/b/pull/3")).toEqual([]);
+    expect(parseCommands("/submit https://github.com/a/b/pull/3 please")).toEqual([]);
+    expect(parseCommands("/submit http://git.example.org/a/b/pull/3")).toEqual([{ kind: "submit", url: "http://git.example.org/a/b/pull/3" }]);
+  });
+});
+
+describe("issue numbers and bot accounts", () => {
+  it("issue #1 is a reference; #0 and numbers too large to be exact are not", () => {
+    expect(parseIssueRefs("Fixes #1", "a/b")).toEqual([{ repo: "a/b", number: 1, closes: true }]);
+    expect(parseIssueRefs("Fixes #0, closes #99999999999999999999", "a/b")).toEqual([]);
+  });
+
+  it("an account GitHub calls a Bot is a bot whatever its login", () => {
+    expect(isBot({ login: "club-zero-app", type: "Bot" })).toBe(true);
+  });
+});
+
+describe("every reply sentence", () => {
+  const until = Date.UTC(2026, 11, 14, 9);
+  it("tells each outcome in its own paragraph, the bounty's address after the last", () => {
+    expect(
+      formatReply(
+        [
+          { kind: "progress", login: "octocat", until },
+          { kind: "submitted", login: "octocat" },
+          { kind: "released", login: "octocat" },
+        ],
+        "https://club.test/bounties/3",
+        "k",
+      ),
+    ).toBe(
+      [
+        "Progress noted: the claim by @octocat now runs until 2026-12-14.",
+        "",
+        "Submitted for review by @octocat: an SSC member or admin will confirm it.",
+        "",
+        "@octocat released the claim; the bounty is open again. — https://club.test/bounties/3",
+        "",
+        replyMarker("k"),
+      ].join("\n"),
+    );
+  });
+
+  it("says when a command was on an issue that is no bounty, or the claiming comment was deleted", () => {
+    expect(formatReply([{ kind: "not_a_bounty", command: "claim" }], null, "k")).toBe(
+      `\`/claim\` did nothing: this issue is not a Club Zero bounty. If it becomes one (a maintainer adds the \`club-zero\` label), comment again.\n\n${replyMarker("k")}`,
+    );
+    expect(formatReply([{ kind: "claim_comment_deleted", login: "bob" }], null, "k")).toBe(
+      `The comment that claimed this for @bob was deleted, so the claim is released and the bounty is open again.\n\n${replyMarker("k")}`,
+    );
+  });
+
+  it("writes and reads back the recipient, whole", () => {
+    expect(formatReplyRecipient({ repo: "spiffe/spire", number: 12 })).toBe("spiffe/spire#12");
+    expect(parseReplyRecipient("to spiffe/spire#12")).toBeNull();
+    expect(parseReplyRecipient("spiffe/spire#12 now")).toBeNull();
   });
 });

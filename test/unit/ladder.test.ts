@@ -116,3 +116,56 @@ describe("the ladder", () => {
     expect(ladder.rungs[0]!.evidence!.url).toBeNull();
   });
 });
+
+describe("the ladder's evidence, in detail", () => {
+  it("a met rung is not also 'passed'; a rung skipped on the way up is", () => {
+    const ladder = computeLadder(facts({ linked: [pull("merged", T, 10)] }));
+    expect(ladder.rungs.slice(0, 3).map((r) => [r.rung, r.met, r.passed])).toEqual([
+      ["requested", true, false],
+      ["issue", false, true],
+      ["merged", true, false],
+    ]);
+  });
+
+  it("a linked pull request is not an upstream issue", () => {
+    expect(computeLadder(facts({ linked: [pull("open", null, 10)] })).rungs[1]!.evidence).toBeNull();
+  });
+
+  it("a partial or native status links the change that set it", () => {
+    const history = (to: "partial" | "native") => [
+      { fromStatus: null, toStatus: "none" as const, evidenceUrl: null, at: T },
+      { fromStatus: "none" as const, toStatus: "requested" as const, evidenceUrl: "https://example.org/asked", at: T + DAY },
+      { fromStatus: "requested" as const, toStatus: to, evidenceUrl: `https://example.org/${to}`, at: T + 2 * DAY },
+    ];
+    expect(computeLadder(facts({ status: "partial", statusHistory: history("partial") })).rungs[0]!.evidence).toEqual({
+      label: "SPIFFE status: partial",
+      url: "https://example.org/partial",
+    });
+    const native = computeLadder(facts({ status: "native", statusHistory: history("native") }));
+    expect(native.rungs[0]!.evidence).toEqual({ label: "SPIFFE status: native", url: "https://example.org/native" });
+    expect(native.rungs[3]!.evidence).toEqual({ label: "SPIFFE status: native", url: "https://example.org/native" });
+  });
+
+  it("a target catalogued as native without a recorded change is released, with no link", () => {
+    expect(computeLadder(facts({ status: "native" })).rungs[3]!.evidence).toEqual({ label: "SPIFFE status: native", url: null });
+  });
+
+  it("the newest release since the fix is the evidence, and one published the moment it merged counts", () => {
+    const merged = pull("merged", T + DAY, 10);
+    const later = computeLadder(facts({ linked: [merged], releases: [release(T + 2 * DAY, "v2.0.0"), release(T + 5 * DAY, "v2.1.0"), release(T, "v1.9.0")] }));
+    expect(later.rungs[3]!.evidence).toEqual({ label: "acme/widget v2.1.0", url: "https://github.com/acme/widget/releases/tag/v2.1.0" });
+    expect(computeLadder(facts({ linked: [merged], releases: [release(T + DAY, "v2.0.0")] })).rungs[3]!.met).toBe(true);
+  });
+
+  it("the most recently merged fix is the evidence, one with an unknown merge time last", () => {
+    const ladder = computeLadder(facts({ linked: [pull("merged", null, 12), pull("merged", T + DAY, 10), pull("merged", T + 3 * DAY, 11)] }));
+    expect(ladder.rungs[2]!.evidence).toEqual({ label: "Add SVID loading 11", url: "https://github.com/acme/widget/pull/11" });
+    expect(computeLadder(facts({ linked: [pull("merged", null, 12), pull("merged", T, 13)] })).rungs[2]!.evidence!.label).toBe("Add SVID loading 13");
+  });
+
+  it("names the tutorial evidence", () => {
+    const ladder = computeLadder(facts({ publishedTutorialUrl: "/tutorials/envoy", translatedTutorialUrl: "/tutorials/envoy/translations/de" }));
+    expect(ladder.rungs[5]!.evidence).toEqual({ label: "A published tutorial", url: "/tutorials/envoy" });
+    expect(ladder.rungs[6]!.evidence).toEqual({ label: "A translated tutorial", url: "/tutorials/envoy/translations/de" });
+  });
+});

@@ -7,15 +7,18 @@ const hostile = `<script>alert("x")</script> & 'quotes'`;
 const escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;";
 
 describe("a notification mail", () => {
-  const mail = renderNotificationMail({
-    recipientName: "Alice",
-    item: { title: "Expense #4 was paid", body: "The fund paid 120.00 USD.", url: "https://club.test/expenses/4" },
-    kindLabel: "Your expense was paid",
-    settingsUrl: "https://club.test/settings/notifications",
-    unsubscribeUrl: "https://club.test/unsubscribe/k",
-  });
+  // Rendered inside each test (not when the file is collected), so a mutation test sees every line run by a test.
+  const render = () =>
+    renderNotificationMail({
+      recipientName: "Alice",
+      item: { title: "Expense #4 was paid", body: "The fund paid 120.00 USD.", url: "https://club.test/expenses/4" },
+      kindLabel: "Your expense was paid",
+      settingsUrl: "https://club.test/settings/notifications",
+      unsubscribeUrl: "https://club.test/unsubscribe/k",
+    });
 
   it("says what happened, where, why it came and how to stop it, in plain text", () => {
+    const mail = render();
     expect(mail.subject).toBe("Expense #4 was paid · Club Zero");
     expect(mail.text).toBe(
       [
@@ -35,6 +38,10 @@ describe("a notification mail", () => {
   });
 
   it("is a whole HTML page with the same links", () => {
+    const mail = render();
+    expect(mail.html).toContain(
+      '<body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1a1a1a; max-width: 36rem">\n<p style="font-weight: 600">Club Zero</p>\n',
+    );
     expect(mail.html.startsWith('<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Club Zero</title></head>\n<body')).toBe(true);
     expect(mail.html).toContain("<p>Hello Alice,</p>\n<p>The fund paid 120.00 USD.</p>\n");
     expect(mail.html).toContain('<p><a href="https://club.test/expenses/4">Expense #4 was paid</a></p>');
@@ -66,6 +73,7 @@ describe("a notification mail", () => {
     expect(long.endsWith("x…")).toBe(true);
     const exact = "y".repeat(200 - " · Club Zero".length);
     expect(m(exact)).toBe(`${exact} · Club Zero`);
+    expect(m("  \tPaid\n")).toBe("Paid  · Club Zero");
   });
 });
 
@@ -143,6 +151,7 @@ describe("account mails", () => {
   it("reset a password for a named account", () => {
     const mail = renderResetPasswordMail({ recipientName: "Alice", url: "https://club.test/reset/t", username: "alice", minutes: 30 });
     expect(mail.subject).toBe("Reset your password · Club Zero");
+    expect(mail.text.startsWith("Hello Alice,\n\nSomeone asked to reset the password")).toBe(true);
     expect(mail.text).toContain("the Club Zero account @alice. Follow the link");
     expect(mail.text).toContain("\nThe link works once, for 30 minutes.\n\nChoose a new password: https://club.test/reset/t\n\n--\n");
     expect(mail.text.endsWith("If you did not ask for this, ignore this mail: your password stays as it is.\n")).toBe(true);
@@ -156,6 +165,7 @@ describe("account mails", () => {
       resetUrl: "https://club.test/forgot",
     });
     expect(mail.subject).toBe("Someone tried to sign up with your address · Club Zero");
+    expect(mail.text.startsWith("Hello Alice,\n\nSomeone just tried to create a new Club Zero account")).toBe(true);
     expect(mail.text).toContain("with a@example.org, which already belongs to your account.");
     expect(mail.text).toContain("(https://club.test/login), or reset your password if you forgot it (https://club.test/forgot).");
     expect(mail.text).toContain("Sign in: https://club.test/login");

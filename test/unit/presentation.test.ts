@@ -6,8 +6,10 @@ import { formatCount } from "~/app/lib/catalog";
 import { formatProfilePath } from "~/app/lib/claims";
 import { formatDate, formatDateTime, formatRelative } from "~/app/lib/dates";
 import { pageMeta, SITE_DESCRIPTION } from "~/app/lib/meta";
-import { formatRetryWait, tooManyRequests } from "~/app/lib/responses";
+import { answerDomainErrors, badRequest, domainErrorResponse, formatRetryWait, notFound, tooManyRequests } from "~/app/lib/responses";
 import { securityHeaders } from "~/app/lib/security-headers";
+import { formatSlug } from "~/app/lib/slugs";
+import { Conflict, DomainError } from "~/app/models/errors";
 
 function cspDirectives(headers: Record<string, string>): Map<string, string[]> {
   const csp = headers["Content-Security-Policy"]!;
@@ -152,5 +154,58 @@ describe("counts, names and waits", () => {
   it("describe a page with its own words or the site's", () => {
     expect(pageMeta("Fund · Club Zero")).toEqual([{ title: "Fund · Club Zero" }, { name: "description", content: SITE_DESCRIPTION }]);
     expect(pageMeta("Kafka", "Kafka and SPIFFE")).toEqual([{ title: "Kafka" }, { name: "description", content: "Kafka and SPIFFE" }]);
+  });
+});
+
+describe("error answers", () => {
+  it("a missing thing is a 404 and a bad request a 400, each with the sentence the error page shows", async () => {
+    const missing = notFound("There is no bounty #9.");
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ message: "There is no bounty #9." });
+    const bad = badRequest("from: not a revision.");
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ message: "from: not a revision." });
+  });
+
+  it("a broken rule answers with its own status and sentence, the page's data beside it, and Retry-After only when it says when", async () => {
+    const plain = domainErrorResponse({ message: "Already claimed.", status: 409 }, { fieldErrors: { note: "x" } });
+    expect(plain.status).toBe(409);
+    expect(plain.headers.get("Retry-After")).toBeNull();
+    expect(await plain.json()).toEqual({ fieldErrors: { note: "x" }, message: "Already claimed." });
+    const later = domainErrorResponse({ message: "Too many claims.", status: 429, retryAfterSeconds: 120 });
+    expect(later.status).toBe(429);
+    expect(later.headers.get("Retry-After")).toBe("120");
+    expect(await later.json()).toEqual({ message: "Too many claims." });
+  });
+
+  it("an action's DomainError becomes its answer; its result passes through; any other error goes on to the error page", async () => {
+    expect(await answerDomainErrors(() => "done")).toBe("done");
+    const refused = (await answerDomainErrors(
+      () => {
+        throw new Conflict("That bounty is already claimed.");
+      },
+      (error: DomainError) => ({ status: error.status }),
+    )) as Response;
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toEqual({ status: 409, message: "That bounty is already claimed." });
+    const bare = (await answerDomainErrors(async () => {
+      throw new DomainError("No.", 403);
+    })) as Response;
+    expect(bare.status).toBe(403);
+    expect(await bare.json()).toEqual({ message: "No." });
+    await expect(
+      answerDomainErrors(() => {
+        throw new TypeError("boom");
+      }),
+    ).rejects.toThrow("boom");
+  });
+});
+
+describe("slugs", () => {
+  it("keep lowercase ASCII letters, digits and single hyphens, with none at either end", () => {
+    expect(formatSlug("Envoy with SPIRE's SDS")).toBe("envoy-with-spires-sds");
+    expect(formatSlug("  Café  --  au lait! ")).toBe("cafe-au-lait");
+    expect(formatSlug("ab cd", 3)).toBe("ab");
+    expect(formatSlug("!!!")).toBe("");
   });
 });

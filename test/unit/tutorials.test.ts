@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { matchLanguages, parseAcceptLanguage, parseLanguageTag } from "~/app/lib/languages";
-import { renderTutorialMarkdown } from "~/app/lib/markdown.server";
+import { LANGUAGE_TAG_MAX, languageName, matchLanguages, parseAcceptLanguage, parseLanguageTag } from "~/app/lib/languages";
+import { htmlToText, renderMarkdown, renderTutorialMarkdown } from "~/app/lib/markdown.server";
 import { diffText } from "~/app/lib/text-diff";
-import { availableTutorialIntents, nextTutorialStatus, TUTORIAL_INTENTS, tutorialRefusal } from "~/app/lib/tutorial-lifecycle";
+import { availableTutorialIntents, isPublic, nextTutorialStatus, TUTORIAL_INTENTS, tutorialRefusal } from "~/app/lib/tutorial-lifecycle";
 import { TUTORIAL_STATUSES } from "~/app/lib/vocabulary";
 
 describe("the review of tutorials", () => {
@@ -38,6 +38,23 @@ describe("the review of tutorials", () => {
     expect(availableTutorialIntents("in_review", { isAuthor: true, isReviewer: true })).toEqual(["withdraw", "send_back"]);
     expect(availableTutorialIntents("in_review", { isAuthor: false, isReviewer: true })).toEqual(["publish", "send_back"]);
   });
+
+  it("says in a sentence why a move or a person is refused", () => {
+    expect(nextTutorialStatus("draft", "publish")).toEqual({ ok: false, reason: "You can't publish a tutorial that is a draft." });
+    expect(nextTutorialStatus("published", "withdraw")).toEqual({ ok: false, reason: "You can't withdraw from review a tutorial that is published." });
+    const reader = { isAuthor: false, isReviewer: false };
+    expect(tutorialRefusal("withdraw", reader)).toBe("Only its authors can send it for review or withdraw it.");
+    expect(tutorialRefusal("publish", reader)).toBe("Only SSC members and admins publish tutorials.");
+    expect(tutorialRefusal("publish", { isAuthor: true, isReviewer: true })).toBe("Someone other than its authors must review and publish it.");
+    expect(tutorialRefusal("send_back", reader)).toBe("Only SSC members and admins can send back or unpublish a tutorial.");
+    expect(tutorialRefusal("unpublish", reader)).toBe("Only SSC members and admins can send back or unpublish a tutorial.");
+    expect(tutorialRefusal("send_back", { isAuthor: false, isReviewer: true })).toBeNull();
+    expect(tutorialRefusal("withdraw", { isAuthor: true, isReviewer: false })).toBeNull();
+  });
+
+  it("only a published tutorial is public", () => {
+    expect(TUTORIAL_STATUSES.filter(isPublic)).toEqual(["published"]);
+  });
 });
 
 describe("language tags (BCP 47)", () => {
@@ -67,6 +84,48 @@ describe("language tags (BCP 47)", () => {
     expect(matchLanguages(["pt-BR"], ["pt-BR", "pt-PT"])).toEqual(["pt-BR"]);
     expect(matchLanguages(["es"], ["de"])).toEqual([]);
   });
+
+  it("says which sentence fits: an empty field asks to fill it in, a wrong tag is quoted (cut to the longest tag)", () => {
+    expect(parseLanguageTag("  ")).toEqual({ ok: false, message: "Fill in the language (a BCP 47 tag such as de, pt-BR or zh-Hant)." });
+    expect(parseLanguageTag("x".repeat(50))).toEqual({
+      ok: false,
+      message: `"${"x".repeat(LANGUAGE_TAG_MAX)}" is not a language tag: use a BCP 47 tag such as de, pt-BR or zh-Hant.`,
+    });
+  });
+
+  it("takes a tag of exactly 35 characters and refuses one of 36", () => {
+    const longest = "en-US-x-aaaaaaaa-bbbbbbbb-cccc-dddd";
+    expect(longest).toHaveLength(LANGUAGE_TAG_MAX);
+    expect(parseLanguageTag(longest)).toEqual({ ok: true, tag: longest.toLowerCase().replace("en-us", "en-US") });
+    expect(parseLanguageTag(`${longest}e`).ok).toBe(false);
+  });
+
+  it("names a language in English, and falls back to the tag itself", () => {
+    expect(languageName("de-CH")).toBe("Swiss High German");
+    expect(languageName("pt-BR")).toBe("Brazilian Portuguese");
+    expect(languageName("not a tag")).toBe("not a tag");
+  });
+
+  it("reads q with spaces and up to three decimals, skips other parameters, and keeps the header's order between equals", () => {
+    expect(parseAcceptLanguage("fr; q = 0.5 , de")).toEqual(["de", "fr"]);
+    expect(parseAcceptLanguage("fr;q=0.25, de;q=0.3")).toEqual(["de", "fr"]);
+    expect(parseAcceptLanguage("fr;level=1;q=0.5, de;q=0.8")).toEqual(["de", "fr"]);
+    expect(parseAcceptLanguage("it, fr, de")).toEqual(["it", "fr", "de"]);
+  });
+
+  it("reads at most 10 languages", () => {
+    expect(parseAcceptLanguage("de, fr, it, es, pt, nl, sv, da, fi, pl, ja")).toEqual(["de", "fr", "it", "es", "pt", "nl", "sv", "da", "fi", "pl"]);
+  });
+
+  it("reads only the first 1000 characters of the header", () => {
+    expect(parseAcceptLanguage(`${"x".repeat(1000)},de`)).toEqual([]);
+    expect(parseAcceptLanguage(`${"x".repeat(990)},de`)).toEqual(["de"]);
+  });
+
+  it("matches by the whole primary language and lists each translation once", () => {
+    expect(matchLanguages(["da"], ["de-CH"])).toEqual([]);
+    expect(matchLanguages(["de-AT", "de-CH"], ["de-CH"])).toEqual(["de-CH"]);
+  });
 });
 
 describe("revision diffs", () => {
@@ -79,6 +138,36 @@ describe("revision diffs", () => {
     expect(rows).toContainEqual({ kind: "removed", oldNumber: 9, newNumber: null, text: "i" });
     expect(rows).toContainEqual({ kind: "added", oldNumber: null, newNumber: 9, text: "I changed" });
     expect(rows).toContainEqual({ kind: "added", oldNumber: null, newNumber: 11, text: "k" });
+  });
+
+  it("numbers every line of a change of several lines, and folds nothing next to a change", () => {
+    expect(diffText("a\nb\nc", "c\nd\ne")).toEqual({
+      rows: [
+        { kind: "removed", oldNumber: 1, newNumber: null, text: "a" },
+        { kind: "removed", oldNumber: 2, newNumber: null, text: "b" },
+        { kind: "same", oldNumber: 3, newNumber: 1, text: "c" },
+        { kind: "added", oldNumber: null, newNumber: 2, text: "d" },
+        { kind: "added", oldNumber: null, newNumber: 3, text: "e" },
+      ],
+      added: 2,
+      removed: 2,
+    });
+  });
+
+  it("a first revision is all added lines, numbered from 1", () => {
+    expect(diffText("", "a\nb")).toEqual({
+      rows: [
+        { kind: "added", oldNumber: null, newNumber: 1, text: "a" },
+        { kind: "added", oldNumber: null, newNumber: 2, text: "b" },
+      ],
+      added: 2,
+      removed: 0,
+    });
+  });
+
+  it("a last line without its newline is the same line as with it", () => {
+    expect(diffText("a\nb", "a\nb\n")).toEqual({ rows: [{ kind: "skipped", count: 2 }], added: 0, removed: 0 });
+    expect(diffText("a\nb\n", "a\nb")).toEqual({ rows: [{ kind: "skipped", count: 2 }], added: 0, removed: 0 });
   });
 
   it("has nothing to show for the same text", () => {
@@ -113,5 +202,19 @@ describe("tutorial Markdown", () => {
     ]);
     expect(html).toContain('<h2 id="s-run-spire" tabindex="-1"><a class="header-anchor" href="#s-run-spire">');
     expect(html).not.toContain("<b>");
+  });
+});
+
+describe("tutorial headings and plain text", () => {
+  it("lists headings of level 2 and 3 only, names a heading without letters 'section', and reads only its text", () => {
+    const { toc } = renderTutorialMarkdown("## !!!\n\n#### Deep detail\n\n## Run ![logo](https://spiffe.io/logo.png) SPIRE\n");
+    expect(toc).toEqual([
+      { level: 2, id: "s-section", text: "!!!" },
+      { level: 2, id: "s-run-spire", text: "Run  SPIRE" },
+    ]);
+  });
+
+  it("turns rendered HTML into one line of text, entities decoded", () => {
+    expect(htmlToText(renderMarkdown("**Envoy** &amp; <SPIRE>\n\nsays \"hi\" & 'bye'\n"))).toBe("Envoy & <SPIRE> says \"hi\" & 'bye'");
   });
 });

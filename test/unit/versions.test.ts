@@ -115,3 +115,34 @@ describe("ordering release tags", () => {
     expect(compareVersions("nightly", "v1.0.0")).toBeNull();
   });
 });
+
+describe("the edges of reading a version", () => {
+  it("reads through surrounding spaces, a two-digit epoch and multi-digit numbers", () => {
+    expect(parseVersion(" 1.15.0 ")).toEqual({ numbers: [1, 15, 0], prerelease: false, snapshot: false });
+    expect(parseVersion("12:2.4.1-1")?.numbers).toEqual([2, 4, 1]);
+    expect(parseVersion("10.2")?.numbers).toEqual([10, 2]);
+    expect(compareVersions("v10.0.0", "v9.9.9")).toBe(1);
+  });
+
+  it("refuses numbers too large to compare exactly", () => {
+    expect(parseVersion("99999999999999999999.1")).toBeNull();
+    expect(compareVersions("99999999999999999999.1", "1.0")).toBeNull();
+  });
+
+  it("an Alpine or RPM release that is a long number is packaging, not a snapshot", () => {
+    expect(parseVersion("1.15.0-r20250101")?.snapshot).toBe(false);
+    expect(parseVersion("1.15.0-20250101")?.snapshot).toBe(false);
+    expect(parseVersion("1.15.0-20250101.el9")?.snapshot).toBe(false);
+    expect(parseVersion("1.15.0-1.el10")?.snapshot).toBe(false);
+    expect(parseVersion("1.15.0+git20250101")?.snapshot).toBe(true);
+  });
+
+  it("says why when upstream's version cannot be compared, and that an older line's snapshot needs a person", () => {
+    expect(compareToUpstream("1.15.0", "latest")).toEqual({
+      status: "unknown",
+      reason: 'The upstream version "latest" does not look like a version we can compare.',
+    });
+    expect(compareToUpstream("1.14.0+git20250101", "1.15.0")).toEqual({ status: "unknown", reason: "A snapshot of an older release line; compare by hand." });
+    expect(compareToUpstream("1.14.0", "1.15.0")).toEqual({ status: "outdated", reason: null });
+  });
+});
