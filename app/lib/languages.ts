@@ -42,9 +42,11 @@ export function parseAcceptLanguage(header: string | null): string[] {
     .slice(0, 10)
     .map((part, index) => {
       const [range = "", ...params] = part.trim().split(";");
-      const q = params.map((p) => /^\s*q\s*=\s*([01](?:\.\d{0,3})?)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+      // A weight that is there but is not a qvalue (0 to 1, at most three decimals) makes the entry malformed.
+      const weight = params.find((p) => /^\s*q\s*=/i.test(p));
+      const q = weight === undefined ? 1 : Number(/^\s*q\s*=\s*([01](?:\.\d{0,3})?)\s*$/i.exec(weight)?.[1] ?? Number.NaN);
       const parsed = parseLanguageTag(range);
-      return { tag: parsed.ok ? parsed.tag : null, q: q === undefined ? 1 : Number(q), index };
+      return { tag: parsed.ok ? parsed.tag : null, q: q <= 1 ? q : Number.NaN, index };
     })
     .filter((e): e is { tag: string; q: number; index: number } => e.tag !== null && e.q > 0)
     .sort((a, b) => b.q - a.q || a.index - b.index);

@@ -79,6 +79,12 @@ describe("language tags (BCP 47)", () => {
     expect(parseAcceptLanguage(null)).toEqual([]);
   });
 
+  it("leaves out an entry whose weight is malformed, rather than reading it as the best", () => {
+    expect(parseAcceptLanguage("fr;q=0.5x, de;q=0.8")).toEqual(["de"]);
+    expect(parseAcceptLanguage("fr;q=2, ja;q=1.5, es;q=, de;q=0.8")).toEqual(["de"]);
+    expect(parseAcceptLanguage("fr;Q=0.9, de;q=0.8, en;level=1")).toEqual(["en", "fr", "de"]);
+  });
+
   it("matches the reader's languages to the translations: exact first, then the same language", () => {
     expect(matchLanguages(["de-CH", "fr"], ["de", "fr", "ja"])).toEqual(["de", "fr"]);
     expect(matchLanguages(["pt-BR"], ["pt-BR", "pt-PT"])).toEqual(["pt-BR"]);
