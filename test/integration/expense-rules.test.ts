@@ -1,0 +1,224 @@
+// The expense rules at the model (app/models/expenses.server.ts), the edges the fund tests do
+// not reach: who may vote, cancel and pay, the quorum, the available amount at its exact
+// limit, the payment's ledger entry, and refusals that change nothing. Found by mutation
+// testing the file (README, "Tests and code health").
+import { describe, expect, it } from "vitest";
+import { db } from "~/app/db.server";
+import { formatMoney } from "~/app/lib/money";
+import { cliActor, webPerson } from "~/app/models/audit.server";
+import { actOnExpense, createExpense, getExpenseForViewer, type ExpenseInput, type Person } from "~/app/models/expenses.server";
+import { getBalance, getCommitted, recordDonation } from "~/app/models/ledger.server";
+import { contentDigest } from "../support/fingerprint";
+import { makeUser } from "../support/users";
+import type { GrantableRole } from "~/db/schema";
+
+const base: ExpenseInput = {
+  kind: "pre_approval",
+  title: "Trip to KubeCon",
+  event: "KubeCon",
+  category: "travel",
+  amountCents: 2000,
+  spentOn: "2026-06-01",
+  description: "Talk about SPIRE.",
+  bountyId: null,
+  targetId: null,
+  preApprovalId: null,
+  publicRequester: false,
+};
+
+let refNo = 0;
+const donate = (cents: number) =>
+  recordDonation(db, cliActor, { date: "2026-01-15", donor: null, amountCents: cents, currency: "USD", reference: `RULES-${++refNo}`, note: null });
+const person = async (...roles: GrantableRole[]): Promise<Person> => webPerson(await makeUser(roles));
+const status = (id: number) => db.$client.prepare("select status, round from expenses where id = ?").get(id);
+const available = () => getBalance(db) - getCommitted(db);
+
+/** The error a model call throws: its HTTP status and message, for asserting refusals. */
+function refusal(act: () => unknown): { status: number; message: string } {
+  try {
+    act();
+  } catch (error) {
+    const e = error as { status: number; message: string };
+    return { status: e.status, message: e.message };
+  }
+  throw new Error("expected a refusal");
+}
+
+/** A refusal that leaves every table as it was. */
+async function unchanged(act: () => unknown): Promise<{ status: number; message: string }> {
+  const before = contentDigest(db.$client);
+  const r = refusal(act);
+  expect(contentDigest(db.$client)).toBe(before);
+  return r;
+}
+
+describe("votes", () => {
+  it("an admin who is not an SSC member cannot vote, and nothing changes", async () => {
+    donate(5000);
+    const [requester, admin] = await Promise.all([person(), person("admin")]);
+    const e = createExpense(db, requester, base, [], true);
+    expect(await unchanged(() => actOnExpense(db, admin, e.id, "approve"))).toEqual({ status: 403, message: "Only SSC members vote on expenses." });
+  });
+
+  it("the first approval of two leaves it waiting; the second approves it and commits its amount", async () => {
+    donate(5000);
+    const [requester, ssc1, ssc2] = await Promise.all([person(), person("ssc"), person("ssc")]);
+    const e = createExpense(db, requester, base, [], true);
+    const committed = getCommitted(db);
+    expect(actOnExpense(db, ssc1, e.id, "approve").message).toBe("Your approval is recorded; it needs more.");
+    expect(status(e.id)).toEqual({ status: "submitted", round: 1 });
+    expect(getCommitted(db)).toBe(committed);
+    expect(actOnExpense(db, ssc2, e.id, "approve").message).toBe("Approved: the quorum is reached.");
+    expect(status(e.id)).toEqual({ status: "approved", round: 1 });
+    expect(getCommitted(db)).toBe(committed + 2000);
+  });
+
+  it("approving exactly the available amount is allowed; one cent more is refused, naming what is available", async () => {
+    const [requester, ssc1] = await Promise.all([person(), person("ssc")]);
+    donate(1000);
+    const tooMuch = createExpense(db, requester, { ...base, amountCents: available() + 1 }, [], true);
+    const exact = createExpense(db, requester, { ...base, amountCents: available() }, [], true);
+    const free = available();
+    expect(await unchanged(() => actOnExpense(db, ssc1, tooMuch.id, "approve"))).toEqual({
+      status: 422,
+      message: `Approving ${formatMoney(free + 1, "USD")} would exceed the available ${formatMoney(free, "USD")}.`,
+    });
+    expect(actOnExpense(db, ssc1, exact.id, "approve").message).toBe("Your approval is recorded; it needs more.");
+  });
+
+  it("a rejection needs a reason, is recorded with it, and ends the request", async () => {
+    const [requester, ssc] = await Promise.all([person(), person("ssc")]);
+    const e = createExpense(db, requester, base, [], true);
+    expect(await unchanged(() => actOnExpense(db, ssc, e.id, "reject", { reason: "   " }))).toEqual({ status: 422, message: "Say why you reject it." });
+    expect(actOnExpense(db, ssc, e.id, "reject", { reason: " Not fund business. " }).message).toBe("Rejected.");
+    expect(status(e.id)).toEqual({ status: "rejected", round: 1 });
+    expect(db.$client.prepare("select vote, reason from expense_votes where expense_id = ?").all(e.id)).toEqual([
+      { vote: "reject", reason: "Not fund business." },
+    ]);
+    expect(refusal(() => actOnExpense(db, requester, e.id, "resubmit"))).toEqual({
+      status: 409,
+      message: "You can't resubmit an expense that was rejected.",
+    });
+  });
+
+  it("a request for changes goes back to the requester; only they resubmit, as round 2", async () => {
+    const [requester, ssc, other] = await Promise.all([person(), person("ssc"), person("ssc")]);
+    const e = createExpense(db, requester, base, [], true);
+    expect(actOnExpense(db, ssc, e.id, "changes", { reason: "Which flight?" }).message).toBe("Changes requested.");
+    expect(status(e.id)).toEqual({ status: "changes_requested", round: 1 });
+    expect(await unchanged(() => actOnExpense(db, other, e.id, "resubmit"))).toEqual({ status: 403, message: "Only the requester can do that." });
+    expect(actOnExpense(db, requester, e.id, "resubmit").message).toBe("Resubmitted: round 2 of votes begins.");
+    expect(status(e.id)).toEqual({ status: "submitted", round: 2 });
+  });
+});
+
+describe("the requester's own moves", () => {
+  it("a draft reimbursement may wait for its receipt, but is not submitted without one", async () => {
+    const requester = await person();
+    const draft = createExpense(db, requester, { ...base, kind: "reimbursement" }, [], false);
+    expect(status(draft.id)).toEqual({ status: "draft", round: 1 });
+    expect(await unchanged(() => actOnExpense(db, requester, draft.id, "submit"))).toEqual({
+      status: 422,
+      message: "A reimbursement needs at least one receipt (PDF, PNG or JPEG).",
+    });
+    const pre = createExpense(db, requester, base, [], false);
+    expect(actOnExpense(db, requester, pre.id, "submit").message).toBe("Submitted to the SSC.");
+    expect(status(pre.id)).toEqual({ status: "submitted", round: 1 });
+  });
+
+  it("only the requester cancels, and only before approval", async () => {
+    donate(5000);
+    const [requester, ssc1, ssc2, admin] = await Promise.all([person(), person("ssc"), person("ssc"), person("admin")]);
+    const e = createExpense(db, requester, base, [], true);
+    expect(await unchanged(() => actOnExpense(db, admin, e.id, "cancel"))).toEqual({ status: 403, message: "Only the requester can do that." });
+    expect(actOnExpense(db, requester, e.id, "cancel").message).toBe("Cancelled.");
+    expect(status(e.id)).toEqual({ status: "cancelled", round: 1 });
+    const approved = createExpense(db, requester, base, [], true);
+    actOnExpense(db, ssc1, approved.id, "approve");
+    actOnExpense(db, ssc2, approved.id, "approve");
+    expect(await unchanged(() => actOnExpense(db, requester, approved.id, "cancel"))).toEqual({
+      status: 409,
+      message: "You can't cancel an expense that is already approved.",
+    });
+  });
+
+  it("someone else's expense is answered as if it did not exist, to act on and to read; an admin reads it", async () => {
+    const [requester, other, admin] = await Promise.all([person(), person("packager"), person("admin")]);
+    const e = createExpense(db, requester, base, [], true);
+    expect(await unchanged(() => actOnExpense(db, other, e.id, "cancel"))).toEqual({ status: 404, message: "There is no such expense." });
+    expect(getExpenseForViewer(db, other, e.id)).toBeNull();
+    expect(getExpenseForViewer(db, admin, e.id)?.id).toBe(e.id);
+    expect(getExpenseForViewer(db, requester, e.id)?.id).toBe(e.id);
+  });
+
+  it("a cited pre-approval must be the requester's own pre-approval request", async () => {
+    const [requester, other] = await Promise.all([person(), person()]);
+    const theirs = createExpense(db, other, base, [], true);
+    const mineReimbursement = createExpense(db, requester, { ...base, kind: "reimbursement" }, [], false);
+    const mine = createExpense(db, requester, base, [], true);
+    for (const preApprovalId of [theirs.id, mineReimbursement.id, 999_999]) {
+      const r = await unchanged(() => createExpense(db, requester, { ...base, kind: "reimbursement", preApprovalId }, [], false));
+      expect(r).toEqual({ status: 400, message: "Cite one of your own pre-approval requests." });
+    }
+    expect(createExpense(db, requester, { ...base, kind: "reimbursement", preApprovalId: mine.id }, [], false).preApprovalId).toBe(mine.id);
+  });
+
+  it("someone not signed in to an account cannot file an expense", async () => {
+    expect(await unchanged(() => createExpense(db, { userId: null, label: "github:ghost", source: "web", roles: [] }, base, [], true))).toEqual({
+      status: 403,
+      message: "Sign in to file an expense.",
+    });
+  });
+});
+
+describe("payment", () => {
+  async function approvedExpense(amountCents: number) {
+    donate(amountCents);
+    const [requester, ssc1, ssc2] = await Promise.all([person(), person("ssc"), person("ssc")]);
+    const e = createExpense(db, requester, { ...base, amountCents }, [], true);
+    actOnExpense(db, ssc1, e.id, "approve");
+    actOnExpense(db, ssc2, e.id, "approve");
+    return e;
+  }
+
+  it("needs a payment reference, even one of spaces, and a date; nothing is posted without them", async () => {
+    const e = await approvedExpense(1500);
+    const payer = await person("admin");
+    expect(await unchanged(() => actOnExpense(db, payer, e.id, "pay", { paymentReference: "  ", paidOn: "2026-06-10" }))).toEqual({
+      status: 422,
+      message: "Give the payment reference (e.g. the Expensify report id).",
+    });
+    expect(await unchanged(() => actOnExpense(db, payer, e.id, "pay", { paymentReference: "EXP-9", paidOn: " " }))).toEqual({
+      status: 422,
+      message: "Give the payment date as a real date, YYYY-MM-DD.",
+    });
+  });
+
+  it("posts one negative entry of the expense's cents, with the trimmed reference and the date paid", async () => {
+    const e = await approvedExpense(1234);
+    const payer = await person("ssc");
+    const [balance, committed] = [getBalance(db), getCommitted(db)];
+    expect(actOnExpense(db, payer, e.id, "pay", { paymentReference: " EXP-42 ", paidOn: " 2026-06-12 " }).expense).toMatchObject({
+      status: "paid",
+      paymentReference: "EXP-42",
+      paidOn: "2026-06-12",
+    });
+    expect(
+      db.$client.prepare("select kind, amount_cents as cents, occurred_on as day, reference, memo from ledger_entries where expense_id = ?").all(e.id),
+    ).toEqual([{ kind: "reimbursement", cents: -1234, day: "2026-06-12", reference: "EXP-42", memo: "Trip to KubeCon" }]);
+    expect([getBalance(db), getCommitted(db)]).toEqual([balance - 1234, committed - 1234]);
+    const again = actOnExpense(db, payer, e.id, "pay", { paymentReference: "EXP-43", paidOn: "2026-06-13" });
+    expect(again.message).toBe("Already paid (EXP-42); nothing was posted again.");
+    expect(getBalance(db)).toBe(balance - 1234);
+  });
+
+  it("an expense waiting for votes cannot be paid", async () => {
+    donate(3000);
+    const [requester, payer] = await Promise.all([person(), person("admin")]);
+    const e = createExpense(db, requester, base, [], true);
+    expect(await unchanged(() => actOnExpense(db, payer, e.id, "pay", { paymentReference: "X", paidOn: "2026-06-10" }))).toEqual({
+      status: 409,
+      message: "You can't pay an expense that is waiting for votes.",
+    });
+  });
+});
