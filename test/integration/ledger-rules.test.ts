@@ -1,0 +1,145 @@
+// The ledger's rules at the model (app/models/ledger.server.ts), the edges the fund tests do
+// not reach: whole non-zero cents and real dates, the balance never below zero (and exactly
+// zero allowed), one donation per reference, reversals, the CSV import's line-by-line
+// refusals, and the fund page's totals. Found by mutation testing the file (README, "Tests
+// and code health"). Every refusal leaves the database as it was.
+import { describe, expect, it } from "vitest";
+import { db, writeTx } from "~/app/db.server";
+import { formatMoney } from "~/app/lib/money";
+import { cliActor } from "~/app/models/audit.server";
+import { getBalance, getFundSummary, importDonationsCsv, isIsoDate, post, recordDonation, reverseEntry, verifyLedger } from "~/app/models/ledger.server";
+import { contentDigest } from "../support/fingerprint";
+
+const HEADER = "date,donor,amount,currency,reference";
+let refNo = 0;
+const donation = (amountCents: number, reference: string | null = `LR-${++refNo}`, date = "2026-02-01") =>
+  recordDonation(db, cliActor, { date, donor: "Ada", amountCents, currency: "USD", reference, note: null });
+
+/** A refusal's HTTP status and message; the database is unchanged by it. */
+function refused(act: () => unknown): { status: number; message: string } {
+  const before = contentDigest(db.$client);
+  try {
+    act();
+  } catch (error) {
+    expect(contentDigest(db.$client)).toBe(before);
+    const e = error as { status: number; message: string };
+    return { status: e.status, message: e.message };
+  }
+  throw new Error("expected a refusal");
+}
+
+const postEntry = (amountCents: number, occurredOn = "2026-02-01") =>
+  writeTx(db, (tx) => post(tx, cliActor, { kind: amountCents < 0 ? "reimbursement" : "donation", amountCents, occurredOn }));
+
+describe("an entry", () => {
+  it("is a real calendar date, YYYY-MM-DD", () => {
+    for (const s of ["2026-02-28", "2024-02-29", "2026-12-31"]) expect(isIsoDate(s)).toBe(true);
+    for (const s of ["2026-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "2026-01-01x", " 2026-01-01", "20260101", ""]) expect(isIsoDate(s)).toBe(false);
+  });
+
+  it("is a non-zero whole number of cents on a real date; anything else writes nothing", () => {
+    for (const cents of [0, 1.5, Number.NaN, 2 ** 53])
+      expect(refused(() => postEntry(cents))).toEqual({ status: 422, message: "An entry needs a non-zero whole number of cents." });
+    expect(refused(() => postEntry(100, "2026-02-30"))).toEqual({ status: 422, message: '"2026-02-30" is not a date (YYYY-MM-DD).' });
+  });
+
+  it("may take the balance to exactly zero, never below, naming what the fund holds", () => {
+    const balance = getBalance(db) + donation(2500).amountCents;
+    expect(refused(() => postEntry(-(balance + 1)))).toEqual({
+      status: 422,
+      message: `The fund holds ${formatMoney(balance, "USD")}, less than ${formatMoney(balance + 1, "USD")}.`,
+    });
+    expect(postEntry(-balance).amountCents).toBe(-balance);
+    expect(getBalance(db)).toBe(0);
+    expect(verifyLedger(db)).toEqual([]);
+  });
+
+  it("records who posted it, in its currency, with an audit record of the amount", () => {
+    const e = donation(777);
+    expect(e).toMatchObject({ kind: "donation", amountCents: 777, currency: "USD", donor: "Ada", occurredOn: "2026-02-01" });
+    expect(
+      db.$client.prepare("select action, after_json as after from audit_log where entity_type = 'ledger_entry' and entity_id = ?").get(String(e.id)),
+    ).toMatchObject({ action: "ledger.donation" });
+  });
+});
+
+describe("donations", () => {
+  it("are refused in another currency, and a reference is recorded once; donations without one are all kept", () => {
+    expect(
+      refused(() => recordDonation(db, cliActor, { date: "2026-02-01", donor: null, amountCents: 100, currency: "EUR", reference: "EU-1", note: null })),
+    ).toEqual({
+      status: 422,
+      message: "This fund is kept in USD; record the donation in USD.",
+    });
+    donation(100, "ONCE-1");
+    expect(refused(() => donation(100, "ONCE-1"))).toEqual({ status: 409, message: "A donation with reference ONCE-1 is already recorded." });
+    const before = getBalance(db);
+    donation(100, null);
+    donation(100, null);
+    expect(getBalance(db)).toBe(before + 200);
+  });
+
+  it("a reversal is of a donation that exists, once, and not past what the fund holds", () => {
+    expect(refused(() => reverseEntry(db, cliActor, 999_999, "typo"))).toEqual({ status: 404, message: "There is no such ledger entry." });
+    const d = donation(300);
+    const r = reverseEntry(db, cliActor, d.id, "typo", Date.UTC(2026, 3, 5));
+    expect(r).toMatchObject({ kind: "reversal", amountCents: -300, reversesEntryId: d.id, memo: "typo", occurredOn: "2026-04-05" });
+    expect(refused(() => reverseEntry(db, cliActor, r.id, "undo"))).toEqual({
+      status: 409,
+      message: "Only donations can be reversed here; a payment is corrected with the SSC outside the ledger page.",
+    });
+    expect(refused(() => reverseEntry(db, cliActor, d.id, "again"))).toEqual({ status: 409, message: `Entry #${d.id} has already been reversed.` });
+    // spend everything, then a reversal of an earlier donation would go below zero
+    const big = donation(1000);
+    postEntry(-getBalance(db));
+    expect(refused(() => reverseEntry(db, cliActor, big.id, "bounced")).status).toBe(422);
+  });
+});
+
+describe("the CSV import", () => {
+  const csv = (...rows: string[]) => [HEADER, ...rows].join("\n") + "\n";
+
+  it("names the line and field of the first bad row and imports nothing", () => {
+    const cases: [string, string][] = [
+      [csv("2026-03-01,A,1.00,USD,R-1", "2026-03-01,A,0.00,USD,R-2"), 'Line 3, field amount: "0.00" is not an amount like 25.00.'],
+      [csv("2026-03-01,A,abc,USD,R-1"), 'Line 2, field amount: "abc" is not an amount like 25.00.'],
+      [csv("2026-03-01,A,1.00,USD,"), "Line 2, field reference: the crowdfunding transaction id is missing."],
+      [csv(`2026-03-01,A,1.00,USD,${"r".repeat(201)}`), "Line 2: a field is longer than 200 characters."],
+      [csv(`2026-03-01,${"d".repeat(201)},1.00,USD,R-1`), "Line 2: a field is longer than 200 characters."],
+      [csv(), "The CSV has no donations after its header."],
+      ["date,donor,amount,reference\n", "Line 1: the header must be exactly date,donor,amount,currency,reference."],
+      ["", "Line 1: the header must be exactly date,donor,amount,currency,reference."],
+    ];
+    for (const [text, message] of cases) expect(refused(() => importDonationsCsv(db, cliActor, text))).toEqual({ status: 422, message });
+    expect(refused(() => importDonationsCsv(db, cliActor, `${HEADER}\n2026-03-01,A,1.00\n`)).message).toMatch(/^The CSV could not be read: /);
+  });
+
+  it("accepts a header in any case and fields of exactly 200 characters; an empty donor is stored as none", () => {
+    const ref = `R-${"x".repeat(198)}`;
+    const before = getBalance(db);
+    expect(importDonationsCsv(db, cliActor, `DATE,Donor,AMOUNT,currency,Reference\n2026-03-04,,19.99,USD,${ref}\n`)).toEqual({ imported: 1, skipped: [] });
+    expect(getBalance(db)).toBe(before + 1999);
+    expect(db.$client.prepare("select donor, memo, occurred_on as day from ledger_entries where reference = ?").get(ref)).toEqual({
+      donor: null,
+      memo: "CSV import",
+      day: "2026-03-04",
+    });
+  });
+});
+
+describe("the fund page's figures", () => {
+  it("add up donations, reimbursements and reversals by year, in cents", () => {
+    const before = getFundSummary(db);
+    donation(10_000, `Y-${++refNo}`, "2031-05-01");
+    const d = donation(5_000, `Y-${++refNo}`, "2031-06-01");
+    reverseEntry(db, cliActor, d.id, "chargeback", Date.UTC(2031, 6, 1));
+    writeTx(db, (tx) => post(tx, cliActor, { kind: "reimbursement", amountCents: -2_500, occurredOn: "2031-07-02" }));
+    const after = getFundSummary(db);
+    expect(after.balance - before.balance).toBe(7_500);
+    expect(after.donations - before.donations).toBe(10_000);
+    expect(after.reimbursed - before.reimbursed).toBe(2_500);
+    expect(after.available).toBe(after.balance - after.committed);
+    expect(after.byYear[0]).toEqual({ year: "2031", donations: 10_000, reimbursed: 2_500 });
+    expect(after.series.at(-1)?.balance).toBe(after.balance);
+  });
+});
