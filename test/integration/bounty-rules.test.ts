@@ -1,0 +1,147 @@
+// The bounty rules at the model (app/models/bounty-commands.server.ts), the edges the bounty
+// tests do not reach: each refusal's sentence (who may act), the claim limit counted per
+// person and per GitHub login (whatever its case), freed by a release, the expiry at its
+// exact instant, and the reasons a decision needs. Every refusal leaves the database as it
+// was. Found by mutation testing the file (README, "Tests and code health").
+import { describe, expect, it } from "vitest";
+import { db } from "~/app/db.server";
+import { env } from "~/app/env.server";
+import { applyIntent, createBounty, expireClaims, webBountyActor, type BountyActor } from "~/app/models/bounties.server";
+import { getTarget } from "~/app/models/targets.server";
+import { contentDigest } from "../support/fingerprint";
+import { makeUser } from "../support/users";
+import type { GrantableRole } from "~/db/schema";
+
+const DAY = 86_400_000;
+
+async function newBounty() {
+  return createBounty(db, webBountyActor(await makeUser(["admin"])), {
+    targetId: getTarget(db, "kafka")!.id,
+    title: "Add SPIFFE mTLS to the Kafka broker",
+    description: "Take SVIDs from the Workload API.",
+    kind: "code",
+  });
+}
+const person = async (...roles: GrantableRole[]) => webBountyActor(await makeUser(roles));
+const githubActor = (login: string): BountyActor => ({ userId: null, githubLogin: login, label: `github:${login}`, source: "github", roles: [] });
+const bountyStatus = (id: number) => db.$client.prepare("select status from bounties where id = ?").pluck().get(id);
+const activeClaims = (id: number) =>
+  db.$client.prepare("select user_id as userId, github_login as login from claims where bounty_id = ? and ended_at is null").all(id);
+
+/** A refusal's status and sentence; the database is unchanged by it. */
+function refused(act: () => unknown): { status: number; message: string } {
+  const before = contentDigest(db.$client);
+  try {
+    act();
+  } catch (error) {
+    expect(contentDigest(db.$client)).toBe(before);
+    const e = error as { status: number; message: string };
+    return { status: e.status, message: e.message };
+  }
+  throw new Error("expected a refusal");
+}
+
+describe("who may act, in words", () => {
+  it("nobody signed in cannot claim; only the holder checks in or submits; others may not release or decide", async () => {
+    const b = await newBounty();
+    const [dev, other] = await Promise.all([person(), person("packager")]);
+    expect(refused(() => applyIntent(db, { userId: null, label: "anonymous", source: "web", roles: [] }, b.id, "claim"))).toEqual({
+      status: 403,
+      message: "Sign in to claim a bounty.",
+    });
+    expect(refused(() => applyIntent(db, other, b.id, "progress", { note: "mine now" }))).toEqual({
+      status: 403,
+      message: "Only the person holding the claim can do that.",
+    });
+    applyIntent(db, dev, b.id, "claim");
+    expect(refused(() => applyIntent(db, other, b.id, "submit", { links: ["https://example.org/pr/1"] }))).toEqual({
+      status: 403,
+      message: `Only @${dev.label.slice(1)}, who holds the claim, can do that.`,
+    });
+    expect(refused(() => applyIntent(db, other, b.id, "release"))).toEqual({
+      status: 403,
+      message: "Only the person holding the claim, or an SSC member or admin, can release it.",
+    });
+    expect(refused(() => applyIntent(db, other, b.id, "cancel", { reason: "not needed" }))).toEqual({
+      status: 403,
+      message: "Only SSC members and admins can do that.",
+    });
+    expect(refused(() => applyIntent(db, dev, b.id, "upstream_complete"))).toEqual({
+      status: 403,
+      message: "Only GitHub itself reports what happened upstream.",
+    });
+    expect(bountyStatus(b.id)).toBe("claimed");
+  });
+
+  it("a check-in needs a note or a link; a cancellation and a declined proposal need a reason", async () => {
+    const b = await newBounty();
+    const [dev, ssc] = await Promise.all([person(), person("ssc")]);
+    applyIntent(db, dev, b.id, "claim");
+    expect(refused(() => applyIntent(db, dev, b.id, "progress", { note: "   " }))).toEqual({ status: 422, message: "Write a progress note or add a link." });
+    expect(refused(() => applyIntent(db, ssc, b.id, "cancel", { reason: " " }))).toEqual({ status: 422, message: "Say why the bounty is cancelled." });
+    applyIntent(db, ssc, b.id, "cancel", { reason: "Upstream did it." });
+    expect(bountyStatus(b.id)).toBe("cancelled");
+    expect(activeClaims(b.id)).toEqual([]);
+
+    const proposal = await createBounty(db, dev, { targetId: getTarget(db, "kafka")!.id, title: "A proposal", description: "Please.", kind: "code" });
+    expect(proposal.status).toBe("proposed");
+    expect(refused(() => applyIntent(db, ssc, proposal.id, "decline"))).toEqual({
+      status: 422,
+      message: "Say why the proposal is declined, so the proposer can learn from it.",
+    });
+    applyIntent(db, ssc, proposal.id, "decline", { reason: "Out of scope." });
+    expect(bountyStatus(proposal.id)).toBe("declined");
+  });
+});
+
+describe("the claim limit", () => {
+  it(`a person holds at most ${env.MAX_ACTIVE_CLAIMS} claims at once; releasing one frees a place`, async () => {
+    const dev = await person();
+    const held = [];
+    for (let i = 0; i < env.MAX_ACTIVE_CLAIMS; i++) {
+      const b = await newBounty();
+      applyIntent(db, dev, b.id, "claim");
+      held.push(b.id);
+    }
+    const next = await newBounty();
+    expect(refused(() => applyIntent(db, dev, next.id, "claim"))).toEqual({
+      status: 409,
+      message: `You already hold ${env.MAX_ACTIVE_CLAIMS} active claims, the most anyone may hold at once. Finish or release one first.`,
+    });
+    // someone else's claims do not count against this person
+    applyIntent(db, await person(), (await newBounty()).id, "claim");
+    applyIntent(db, dev, held[0]!, "release");
+    applyIntent(db, dev, next.id, "claim");
+    expect(activeClaims(next.id)).toEqual([{ userId: dev.userId, login: null }]);
+  });
+
+  it("a GitHub login's claims are counted whatever the case it is written in", async () => {
+    for (let i = 0; i < env.MAX_ACTIVE_CLAIMS; i++) applyIntent(db, githubActor(i % 2 ? "OctoCat" : "octocat"), (await newBounty()).id, "claim");
+    const next = await newBounty();
+    expect(refused(() => applyIntent(db, githubActor("OCTOCAT"), next.id, "claim")).status).toBe(409);
+    applyIntent(db, githubActor("hubot"), next.id, "claim");
+    expect(activeClaims(next.id)).toEqual([{ userId: null, login: "hubot" }]);
+  });
+});
+
+describe("expiry", () => {
+  it(`a claim runs for exactly ${env.CLAIM_DAYS} days after its last check-in, then the bounty is open again and its holder told`, async () => {
+    const b = await newBounty();
+    const dev = await person();
+    const t0 = Date.UTC(2026, 5, 1);
+    applyIntent(db, dev, b.id, "claim", {}, t0);
+    const end = t0 + env.CLAIM_DAYS * DAY;
+    expect(expireClaims(db, end)).toBe(0);
+    expect(bountyStatus(b.id)).toBe("claimed");
+    expect(expireClaims(db, end + 1)).toBe(1);
+    expect(bountyStatus(b.id)).toBe("open");
+    expect(activeClaims(b.id)).toEqual([]);
+    expect(db.$client.prepare("select note from bounty_events where bounty_id = ? and type = 'expired'").pluck().get(b.id)).toBe(
+      `The claim by ${dev.label} ran out after ${env.CLAIM_DAYS} days without a check-in, so the bounty is open again.`,
+    );
+    expect(db.$client.prepare("select title from notifications where user_id = ? and kind = 'claim_expired'").pluck().all(dev.userId)).toEqual([
+      "Your claim expired: Add SPIFFE mTLS to the Kafka broker",
+    ]);
+    expect(expireClaims(db, end + DAY)).toBe(0);
+  });
+});
