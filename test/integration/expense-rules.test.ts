@@ -163,6 +163,35 @@ describe("the requester's own moves", () => {
     expect(createExpense(db, requester, { ...base, kind: "reimbursement", preApprovalId: mine.id }, [], false).preApprovalId).toBe(mine.id);
   });
 
+  it("a cited target must exist", async () => {
+    const requester = await person();
+    expect(await unchanged(() => createExpense(db, requester, { ...base, targetId: 999_999 }, [], true))).toEqual({
+      status: 400,
+      message: "The cited target does not exist.",
+    });
+    const target = db.$client.prepare("select id from targets limit 1").pluck().get() as number;
+    expect(createExpense(db, requester, { ...base, targetId: target }, [], true).targetId).toBe(target);
+  });
+
+  it("a draft asks nobody to vote; submitting it asks every SSC member but the requester; each step is audited", async () => {
+    const [requester, ssc] = await Promise.all([person("ssc"), person("ssc")]);
+    const asked = (userId: number | null) =>
+      db.$client.prepare("select count(*) from notifications where user_id = ? and kind = 'expense_vote_needed'").pluck().get(userId);
+    const draft = createExpense(db, requester, base, [], false);
+    expect([asked(ssc.userId), asked(requester.userId)]).toEqual([0, 0]);
+    actOnExpense(db, requester, draft.id, "submit");
+    expect([asked(ssc.userId), asked(requester.userId)]).toEqual([1, 0]);
+    actOnExpense(db, ssc, draft.id, "changes", { reason: "Dates?" });
+    const trail = db.$client
+      .prepare("select action, actor_user_id as who, after_json as after from audit_log where entity_type = 'expense' and entity_id = ? order by id")
+      .all(String(draft.id));
+    expect(trail).toEqual([
+      { action: "expense.drafted", who: requester.userId, after: JSON.stringify({ amountCents: 2000, status: "draft" }) },
+      { action: "expense.submit", who: requester.userId, after: JSON.stringify({ status: "submitted", round: 1 }) },
+      { action: "expense.vote_changes", who: ssc.userId, after: JSON.stringify({ status: "changes_requested", round: 1, reason: "Dates?" }) },
+    ]);
+  });
+
   it("someone not signed in to an account cannot file an expense", async () => {
     expect(await unchanged(() => createExpense(db, { userId: null, label: "github:ghost", source: "web", roles: [] }, base, [], true))).toEqual({
       status: 403,
@@ -207,6 +236,19 @@ describe("payment", () => {
       db.$client.prepare("select kind, amount_cents as cents, occurred_on as day, reference, memo from ledger_entries where expense_id = ?").all(e.id),
     ).toEqual([{ kind: "reimbursement", cents: -1234, day: "2026-06-12", reference: "EXP-42", memo: "Trip to KubeCon" }]);
     expect([getBalance(db), getCommitted(db)]).toEqual([balance - 1234, committed - 1234]);
+    expect(
+      db.$client
+        .prepare(
+          "select actor_user_id as who, before_json as before, after_json as after from audit_log where entity_type = 'expense' and entity_id = ? and action = 'expense.paid'",
+        )
+        .all(String(e.id)),
+    ).toEqual([
+      {
+        who: payer.userId,
+        before: JSON.stringify({ status: "approved" }),
+        after: JSON.stringify({ status: "paid", reference: "EXP-42", paidOn: "2026-06-12" }),
+      },
+    ]);
     const again = actOnExpense(db, payer, e.id, "pay", { paymentReference: "EXP-43", paidOn: "2026-06-13" });
     expect(again.message).toBe("Already paid (EXP-42); nothing was posted again.");
     expect(getBalance(db)).toBe(balance - 1234);
