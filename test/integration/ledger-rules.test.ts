@@ -6,11 +6,37 @@
 import { describe, expect, it } from "vitest";
 import { db, writeTx } from "~/app/db.server";
 import { formatMoney } from "~/app/lib/money";
-import { cliActor } from "~/app/models/audit.server";
-import { getBalance, getFundSummary, importDonationsCsv, isIsoDate, post, recordDonation, reverseEntry, verifyLedger } from "~/app/models/ledger.server";
+import { cliActor, webPerson } from "~/app/models/audit.server";
+import { actOnExpense, createExpense, type ExpenseInput } from "~/app/models/expenses.server";
+import {
+  getBalance,
+  getCommitted,
+  getFundSummary,
+  listPublicEntries,
+  importDonationsCsv,
+  isIsoDate,
+  post,
+  recordDonation,
+  reverseEntry,
+  verifyLedger,
+} from "~/app/models/ledger.server";
 import { contentDigest } from "../support/fingerprint";
+import { makeUser } from "../support/users";
 
 const HEADER = "date,donor,amount,currency,reference";
+const expense: ExpenseInput = {
+  kind: "pre_approval",
+  title: "Trip",
+  event: "Meetup",
+  category: "travel",
+  amountCents: 1,
+  spentOn: "2026-06-01",
+  description: "Talk.",
+  bountyId: null,
+  targetId: null,
+  preApprovalId: null,
+  publicRequester: false,
+};
 let refNo = 0;
 const donation = (amountCents: number, reference: string | null = `LR-${++refNo}`, date = "2026-02-01") =>
   recordDonation(db, cliActor, { date, donor: "Ada", amountCents, currency: "USD", reference, note: null });
@@ -59,7 +85,10 @@ describe("an entry", () => {
     expect(e).toMatchObject({ kind: "donation", amountCents: 777, currency: "USD", donor: "Ada", occurredOn: "2026-02-01" });
     expect(
       db.$client.prepare("select action, after_json as after from audit_log where entity_type = 'ledger_entry' and entity_id = ?").get(String(e.id)),
-    ).toMatchObject({ action: "ledger.donation" });
+    ).toEqual({
+      action: "ledger.donation",
+      after: JSON.stringify({ amountCents: 777, currency: "USD", reference: e.reference, expenseId: null, reversesEntryId: null }),
+    });
   });
 });
 
@@ -116,9 +145,16 @@ describe("the CSV import", () => {
 
   it("accepts a header in any case and fields of exactly 200 characters; an empty donor is stored as none", () => {
     const ref = `R-${"x".repeat(198)}`;
+    const donor = "d".repeat(200);
     const before = getBalance(db);
-    expect(importDonationsCsv(db, cliActor, `DATE,Donor,AMOUNT,currency,Reference\n2026-03-04,,19.99,USD,${ref}\n`)).toEqual({ imported: 1, skipped: [] });
-    expect(getBalance(db)).toBe(before + 1999);
+    expect(
+      importDonationsCsv(db, cliActor, `DATE,Donor,AMOUNT,currency,Reference\n2026-03-04,,19.99,USD,${ref}\n2026-03-05,${donor},0.01,USD,R-200\n`),
+    ).toEqual({
+      imported: 2,
+      skipped: [],
+    });
+    expect(getBalance(db)).toBe(before + 2000);
+    expect(db.$client.prepare("select donor from ledger_entries where reference = 'R-200'").pluck().get()).toBe(donor);
     expect(db.$client.prepare("select donor, memo, occurred_on as day from ledger_entries where reference = ?").get(ref)).toEqual({
       donor: null,
       memo: "CSV import",
@@ -128,6 +164,31 @@ describe("the CSV import", () => {
 });
 
 describe("the fund page's figures", () => {
+  it("what is approved but unpaid is committed, and not available", async () => {
+    const [requester, ssc1, ssc2] = await Promise.all([makeUser(), makeUser(["ssc"]), makeUser(["ssc"])]).then((us) => us.map(webPerson));
+    donation(4_000);
+    const before = getFundSummary(db);
+    const e = createExpense(db, requester!, { ...expense, amountCents: 1_500 }, [], true);
+    actOnExpense(db, ssc1!, e.id, "approve");
+    expect(getCommitted(db)).toBe(before.committed);
+    actOnExpense(db, ssc2!, e.id, "approve");
+    const after = getFundSummary(db);
+    expect([after.balance, after.committed, after.available]).toEqual([before.balance, before.committed + 1_500, before.available - 1_500]);
+    expect(getCommitted(db)).toBe(after.committed);
+  });
+
+  it("the public ledger marks demo history as demo, and real entries as real", () => {
+    const real = donation(100);
+    db.$client
+      .prepare(
+        "insert into ledger_entries (kind, amount_cents, currency, occurred_on, memo, created_at, demo) values ('donation', 100, 'USD', '2026-01-02', 'demo row', 0, 1)",
+      )
+      .run();
+    const entries = listPublicEntries(db);
+    expect(entries.find((x) => x.id === real.id)?.demo).toBe(false);
+    expect(entries.find((x) => x.memo === "demo row")?.demo).toBe(true);
+  });
+
   it("add up donations, reimbursements and reversals by year, in cents", () => {
     const before = getFundSummary(db);
     donation(10_000, `Y-${++refNo}`, "2031-05-01");
