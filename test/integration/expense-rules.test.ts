@@ -34,18 +34,18 @@ const status = (id: number) => db.$client.prepare("select status, round from exp
 const available = () => getBalance(db) - getCommitted(db);
 
 /** The error a model call throws: its HTTP status and message, for asserting refusals. */
-function refusal(act: () => unknown): { status: number; message: string } {
+function refusal(act: () => unknown): { status: number; message: string; field?: string } {
   try {
     act();
   } catch (error) {
-    const e = error as { status: number; message: string };
-    return { status: e.status, message: e.message };
+    const e = error as { status: number; message: string; field?: string };
+    return e.field === undefined ? { status: e.status, message: e.message } : { status: e.status, field: e.field, message: e.message };
   }
   throw new Error("expected a refusal");
 }
 
 /** A refusal that leaves every table as it was. */
-async function unchanged(act: () => unknown): Promise<{ status: number; message: string }> {
+async function unchanged(act: () => unknown): Promise<{ status: number; message: string; field?: string }> {
   const before = contentDigest(db.$client);
   const r = refusal(act);
   expect(contentDigest(db.$client)).toBe(before);
@@ -121,6 +121,18 @@ describe("the requester's own moves", () => {
       status: 422,
       message: "A reimbursement needs at least one receipt (PDF, PNG or JPEG).",
     });
+    expect(await unchanged(() => createExpense(db, requester, { ...base, kind: "reimbursement" }, [], true))).toEqual({
+      status: 422,
+      field: "receipts",
+      message: "A reimbursement needs at least one receipt (PDF, PNG or JPEG): attach it under Receipts.",
+    });
+    const receipt = { storedName: `r-${draft.id}.pdf`, originalName: "hotel.pdf", mime: "application/pdf", size: 10, sha256: "a".repeat(64) };
+    expect(actOnExpense(db, requester, draft.id, "submit", { files: [receipt] }).message).toBe("Submitted to the SSC.");
+    expect(status(draft.id)).toEqual({ status: "submitted", round: 1 });
+    const filed = createExpense(db, requester, { ...base, kind: "reimbursement" }, [{ ...receipt, storedName: "r-filed.pdf" }], true);
+    expect(db.$client.prepare("select action from audit_log where entity_type = 'expense' and entity_id = ?").pluck().all(String(filed.id))).toEqual([
+      "expense.submitted",
+    ]);
     const pre = createExpense(db, requester, base, [], false);
     expect(actOnExpense(db, requester, pre.id, "submit").message).toBe("Submitted to the SSC.");
     expect(status(pre.id)).toEqual({ status: "submitted", round: 1 });
@@ -158,7 +170,7 @@ describe("the requester's own moves", () => {
     const mine = createExpense(db, requester, base, [], true);
     for (const preApprovalId of [theirs.id, mineReimbursement.id, 999_999]) {
       const r = await unchanged(() => createExpense(db, requester, { ...base, kind: "reimbursement", preApprovalId }, [], false));
-      expect(r).toEqual({ status: 400, message: "Cite one of your own pre-approval requests." });
+      expect(r).toEqual({ status: 400, field: "preApprovalId", message: "Cite one of your own pre-approval requests." });
     }
     expect(createExpense(db, requester, { ...base, kind: "reimbursement", preApprovalId: mine.id }, [], false).preApprovalId).toBe(mine.id);
   });
@@ -167,6 +179,7 @@ describe("the requester's own moves", () => {
     const requester = await person();
     expect(await unchanged(() => createExpense(db, requester, { ...base, targetId: 999_999 }, [], true))).toEqual({
       status: 400,
+      field: "target",
       message: "The cited target does not exist.",
     });
     const target = db.$client.prepare("select id from targets limit 1").pluck().get() as number;
@@ -252,6 +265,23 @@ describe("payment", () => {
     const again = actOnExpense(db, payer, e.id, "pay", { paymentReference: "EXP-43", paidOn: "2026-06-13" });
     expect(again.message).toBe("Already paid (EXP-42); nothing was posted again.");
     expect(getBalance(db)).toBe(balance - 1234);
+  });
+
+  it("without any payment reference nothing is posted; an approved expense cannot be sent back for changes", async () => {
+    const e = await approvedExpense(900);
+    const [payer, ssc] = await Promise.all([person("admin"), person("ssc")]);
+    expect(await unchanged(() => actOnExpense(db, payer, e.id, "pay", { paidOn: "2026-06-10" }))).toEqual({
+      status: 422,
+      message: "Give the payment reference (e.g. the Expensify report id).",
+    });
+    expect(await unchanged(() => actOnExpense(db, payer, e.id, "pay", { paymentReference: "EXP-1" }))).toEqual({
+      status: 422,
+      message: "Give the payment date as a real date, YYYY-MM-DD.",
+    });
+    expect(await unchanged(() => actOnExpense(db, ssc, e.id, "changes", { reason: "More detail" }))).toEqual({
+      status: 409,
+      message: "You can't request changes to an expense that is already approved.",
+    });
   });
 
   it("an expense waiting for votes cannot be paid", async () => {
