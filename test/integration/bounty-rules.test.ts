@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "~/app/db.server";
 import { env } from "~/app/env.server";
-import { applyIntent, createBounty, expireClaims, webBountyActor, type BountyActor } from "~/app/models/bounties.server";
+import { applyIntent, createBounty, expireClaims, NOTE_WINDOW_MS, NOTES_PER_BOUNTY, webBountyActor, type BountyActor } from "~/app/models/bounties.server";
 import { getTarget } from "~/app/models/targets.server";
 import { contentDigest } from "../support/fingerprint";
 import { makeUser } from "../support/users";
@@ -143,5 +143,27 @@ describe("expiry", () => {
       "Your claim expired: Add SPIFFE mTLS to the Kafka broker",
     ]);
     expect(expireClaims(db, end + DAY)).toBe(0);
+  });
+});
+
+describe("the note rate limit", () => {
+  it("a GitHub commenter without an account is limited like anyone, by login", async () => {
+    const b = await newBounty();
+    const t0 = Date.UTC(2026, 6, 1);
+    applyIntent(db, githubActor("flooder"), b.id, "claim", {}, t0);
+    for (let i = 0; i < NOTES_PER_BOUNTY; i++) applyIntent(db, githubActor("flooder"), b.id, "progress", { note: `Note ${i}` }, t0 + i);
+    expect(refused(() => applyIntent(db, githubActor("flooder"), b.id, "progress", { note: "one more" }, t0 + 1000))).toEqual({
+      status: 429,
+      message: `You have added ${NOTES_PER_BOUNTY} notes on this bounty in the last 10 minutes, the most allowed is ${NOTES_PER_BOUNTY}. Try again in 10 minutes.`,
+    });
+  });
+
+  it("a wait under a minute is said as 1 minute", async () => {
+    const b = await newBounty();
+    const dev = await person();
+    const t0 = Date.UTC(2026, 6, 2);
+    applyIntent(db, dev, b.id, "claim", {}, t0);
+    for (let i = 0; i < NOTES_PER_BOUNTY; i++) applyIntent(db, dev, b.id, "progress", { note: `Note ${i}` }, t0);
+    expect(refused(() => applyIntent(db, dev, b.id, "progress", { note: "soon" }, t0 + NOTE_WINDOW_MS - 30_000)).message).toMatch(/Try again in 1 minute\.$/);
   });
 });
