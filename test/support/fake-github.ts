@@ -61,10 +61,16 @@ export interface FakeGithub {
   putIssue(repo: string, issue: FakeIssue): void;
   /** Changes an issue as someone on GitHub would: updated_at becomes now. */
   editIssue(repo: string, number: number, change: Partial<Omit<FakeIssue, "number">>): void;
-  /** The token's budget: `remaining` requests until `resetInSeconds` from now. */
-  setRateLimit(limit: { remaining: number; resetInSeconds: number }): void;
+  /** The token's budget: `remaining` requests until `resetInSeconds` from now. Returns the reset it announces (X-RateLimit-Reset, epoch seconds). */
+  setRateLimit(limit: { remaining: number; resetInSeconds: number }): number;
   /** The next `count` API requests get a secondary-limit 403 (with Retry-After when given). */
   secondaryLimit(count: number, retryAfterSeconds?: number): void;
+  /**
+   * The next repository API request gets this answer instead: GitHub's rarer ones (410 for a
+   * deleted issue, a bare 429, its 502 page, a 403 that is no rate limit). A body that is not a
+   * string is sent as JSON.
+   */
+  answerNext(answer: { status: number; headers?: Record<string, string>; body?: unknown }): void;
   /** The search API's budget (GitHub: 30 a minute). */
   setSearchLimit(limit: { limit?: number; remaining: number; resetInSeconds: number }): void;
   /** The `q` of every search answered (not those refused for the rate limit). */
@@ -246,6 +252,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
   /** per-token budget; one shared clock, as a test changes it for everyone */
   let budget = { limit: 5000, remaining: 5000, reset: Math.floor(Date.now() / 1000) + 3600 };
   let secondary = { count: 0, retryAfter: undefined as number | undefined };
+  const scripted: { status: number; headers?: Record<string, string>; body?: unknown }[] = [];
   let delayMs = 0;
   /** the search API's own budget: 30 a minute */
   let searchBudget = { limit: 30, remaining: 30, reset: Math.floor(Date.now() / 1000) + 60 };
@@ -537,6 +544,14 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
 
   function handleRepos(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
     if (!tokenValid(bearer(req))) return sendJson(res, 401, BAD_CREDENTIALS);
+    const answer = scripted.shift();
+    if (answer) {
+      const json = typeof answer.body !== "string";
+      res
+        .writeHead(answer.status, { ...(json ? { "Content-Type": "application/json; charset=utf-8" } : {}), ...answer.headers })
+        .end(json ? JSON.stringify(answer.body ?? null) : answer.body);
+      return;
+    }
     if (secondary.count > 0) {
       secondary.count--;
       const extra: Record<string, string> = secondary.retryAfter !== undefined ? { "Retry-After": String(secondary.retryAfter) } : {};
@@ -638,6 +653,10 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     },
     setRateLimit(limit) {
       budget = { ...budget, remaining: limit.remaining, reset: Math.floor(Date.now() / 1000) + limit.resetInSeconds };
+      return budget.reset;
+    },
+    answerNext(answer) {
+      scripted.push(answer);
     },
     secondaryLimit(count, retryAfterSeconds) {
       secondary = { count, retryAfter: retryAfterSeconds };
