@@ -66,7 +66,7 @@ export interface FakeGithub {
   /** The next `count` API requests get a secondary-limit 403 (with Retry-After when given). */
   secondaryLimit(count: number, retryAfterSeconds?: number): void;
   /**
-   * The next repository API request gets this answer instead: GitHub's rarer ones (410 for a
+   * The next repository API request (issues, comments) gets this answer instead: GitHub's rarer ones (410 for a
    * deleted issue, a bare 429, its 502 page, a 403 that is no rate limit). A body that is not a
    * string is sent as JSON.
    */
@@ -398,6 +398,14 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
       );
     }
 
+    const scriptedAnswer = url.pathname.startsWith("/repos/") ? scripted.shift() : undefined;
+    if (scriptedAnswer) {
+      const json = typeof scriptedAnswer.body !== "string";
+      res
+        .writeHead(scriptedAnswer.status, { ...(json ? { "Content-Type": "application/json; charset=utf-8" } : {}), ...scriptedAnswer.headers })
+        .end(json ? JSON.stringify(scriptedAnswer.body ?? null) : scriptedAnswer.body);
+      return;
+    }
     if (comments.handle(req, res, url, body)) return;
 
     const conversion = /^\/app-manifests\/([^/]+)\/conversions$/.exec(url.pathname);
@@ -544,14 +552,6 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
 
   function handleRepos(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
     if (!tokenValid(bearer(req))) return sendJson(res, 401, BAD_CREDENTIALS);
-    const answer = scripted.shift();
-    if (answer) {
-      const json = typeof answer.body !== "string";
-      res
-        .writeHead(answer.status, { ...(json ? { "Content-Type": "application/json; charset=utf-8" } : {}), ...answer.headers })
-        .end(json ? JSON.stringify(answer.body ?? null) : answer.body);
-      return;
-    }
     if (secondary.count > 0) {
       secondary.count--;
       const extra: Record<string, string> = secondary.retryAfter !== undefined ? { "Retry-After": String(secondary.retryAfter) } : {};
