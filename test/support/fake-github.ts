@@ -66,9 +66,9 @@ export interface FakeGithub {
   /** The next `count` API requests get a secondary-limit 403 (with Retry-After when given). */
   secondaryLimit(count: number, retryAfterSeconds?: number): void;
   /**
-   * The next repository API request (issues, comments) gets this answer instead: GitHub's rarer ones (410 for a
-   * deleted issue, a bare 429, its 502 page, a 403 that is no rate limit). A body that is not a
-   * string is sent as JSON.
+   * The next repository or manifest API request (issues, comments, a manifest code) gets this
+   * answer instead: GitHub's rarer ones (410 for a deleted issue, a bare 429, its 502 page, a 403
+   * that is no rate limit). A body that is not a string is sent as JSON.
    */
   answerNext(answer: { status: number; headers?: Record<string, string>; body?: unknown }): void;
   /** The search API's budget (GitHub: 30 a minute). */
@@ -398,7 +398,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
       );
     }
 
-    const scriptedAnswer = url.pathname.startsWith("/repos/") ? scripted.shift() : undefined;
+    const scriptedAnswer = url.pathname.startsWith("/repos/") || url.pathname.startsWith("/app-manifests/") ? scripted.shift() : undefined;
     if (scriptedAnswer) {
       const json = typeof scriptedAnswer.body !== "string";
       res
