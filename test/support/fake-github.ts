@@ -66,11 +66,11 @@ export interface FakeGithub {
   /** The next `count` API requests get a secondary-limit 403 (with Retry-After when given). */
   secondaryLimit(count: number, retryAfterSeconds?: number): void;
   /**
-   * The next repository or manifest API request (issues, comments, a manifest code) gets this
-   * answer instead: GitHub's rarer ones (410 for a deleted issue, a bare 429, its 502 page, a 403
-   * that is no rate limit). A body that is not a string is sent as JSON.
+   * The next API request (repositories, comments, the app's endpoints, a manifest code), or the
+   * next to `path`, gets this answer instead: GitHub's rarer ones (410 for a deleted issue, a bare
+   * 429, its 502 page, a 403 that is no rate limit). A body that is not a string is sent as JSON.
    */
-  answerNext(answer: { status: number; headers?: Record<string, string>; body?: unknown }): void;
+  answerNext(answer: ScriptedAnswer): void;
   /** The search API's budget (GitHub: 30 a minute). */
   setSearchLimit(limit: { limit?: number; remaining: number; resetInSeconds: number }): void;
   /** The `q` of every search answered (not those refused for the rate limit). */
@@ -88,6 +88,14 @@ export interface FakeGithub {
   /** While on, /user answers 403 "API rate limit exceeded", as api.github.com does when a token's hourly budget is spent. */
   exhaustRateLimit(on: boolean): void;
   stop(): Promise<void>;
+}
+
+export interface ScriptedAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Only the next request to this path (default: the next API request). */
+  path?: string;
 }
 
 export interface FakeGithubOptions {
@@ -252,7 +260,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
   /** per-token budget; one shared clock, as a test changes it for everyone */
   let budget = { limit: 5000, remaining: 5000, reset: Math.floor(Date.now() / 1000) + 3600 };
   let secondary = { count: 0, retryAfter: undefined as number | undefined };
-  const scripted: { status: number; headers?: Record<string, string>; body?: unknown }[] = [];
+  const scripted: ScriptedAnswer[] = [];
   let delayMs = 0;
   /** the search API's own budget: 30 a minute */
   let searchBudget = { limit: 30, remaining: 30, reset: Math.floor(Date.now() / 1000) + 60 };
@@ -398,7 +406,8 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
       );
     }
 
-    const scriptedAnswer = url.pathname.startsWith("/repos/") || url.pathname.startsWith("/app-manifests/") ? scripted.shift() : undefined;
+    const scriptedAt = scripted.findIndex((a) => (a.path ? a.path === url.pathname : /^\/(?:repos|app-manifests|app)\//.test(url.pathname)));
+    const scriptedAnswer = scriptedAt < 0 ? undefined : scripted.splice(scriptedAt, 1)[0];
     if (scriptedAnswer) {
       const json = typeof scriptedAnswer.body !== "string";
       res
