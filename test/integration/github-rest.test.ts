@@ -55,8 +55,7 @@ describe("conditional GETs", () => {
     expect((page1.body as unknown[]).length).toBe(2);
     expect(page1.next).toBe(`${fake.url}/repos/${REPO}/issues?state=all&per_page=2&page=2`);
     const page2 = await restGet(page1.next!, HEADERS);
-    expect(page2).toMatchObject({ kind: "ok", next: null });
-    expect((page2.kind === "ok" && (page2.body as unknown[])).length).toBe(1);
+    expect(page2).toMatchObject({ kind: "ok", next: null, body: [expect.objectContaining({ number: expect.any(Number) })] });
   });
 
   it("reads rel=next wherever it is in the Link header, quoted or not", () => {
