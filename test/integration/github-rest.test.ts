@@ -170,6 +170,13 @@ describe("GitHub's refusals and failures", () => {
     expect(await restGet(issueUrl(1), HEADERS)).toEqual({ kind: "error", message: "GitHub's answer was not JSON." });
   });
 
+  it("the budget's last request answered 404 is a missing issue, not a rate limit", async () => {
+    fake.setRateLimit({ remaining: 1, resetInSeconds: 600 });
+    expect(await restGet(issueUrl(404), HEADERS)).toMatchObject({ kind: "not_found" });
+    expect(lastRequest().status).toBe(404);
+    fake.setRateLimit({ remaining: 5000, resetInSeconds: 3600 });
+  });
+
   it("a GitHub that is slow or gone is an answer too, not a thrown error", async () => {
     fake.setDelay(2_000);
     try {
@@ -252,6 +259,12 @@ describe("a rate-limit budget", () => {
       [`/repos/${REPO}/issues/2`, 403],
       [`/repos/${REPO}/issues/2`, 200],
     ]);
+  });
+
+  it("a wait exactly as long as the caller waits is waited, not given up", { retry: 2 }, async () => {
+    const get = budgetedGet({ closed: new Map(), budget: "token", headers: HEADERS, maxWaitMs: 1_000, clock });
+    fake.secondaryLimit(1, 1);
+    expect(await get(issueUrl(1))).toMatchObject({ kind: "ok" });
   });
 
   it("without a map of its own, a budget is closed for the whole process", async () => {
