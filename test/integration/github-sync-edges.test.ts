@@ -21,13 +21,13 @@ const run = (options: Parameters<typeof syncGithub>[1] = {}) => syncGithub(db, {
 const repoRequests = (from: number) => fake.requests.slice(from).filter((r) => r.path.startsWith("/repos/"));
 
 /** Links an issue to Kafka's page as an admin would paste it: it is tracked but never synced. */
-async function link(number: number) {
+async function link(number: number, repo = REPO) {
   const admin = await makeUser(["admin"]);
   const res = await call(
     targetAction,
     "/targets/kafka",
     { slug: "kafka" },
-    formInit(await cookieFor(admin.id), { url: `https://github.com/${REPO}/issues/${number}` }),
+    formInit(await cookieFor(admin.id), { url: `https://github.com/${repo}/issues/${number}` }),
   );
   expect(res.status).toBe(200);
 }
@@ -100,6 +100,30 @@ describe("when GitHub does not cooperate", () => {
     expect(getIssue(db, REPO, 17201)).toMatchObject({ title: "Labelled for a target" });
     expect(getIssue(db, REPO, 17202)).toBeNull();
     expect(getIssue(db, REPO, 17203)).toMatchObject({ title: "Labelled for Club Zero" });
+  });
+});
+
+describe("a repository's first listing", () => {
+  it("starts five minutes before its items were known current, and the next run asks only since the newest change", async () => {
+    const repo = "confluentinc/kafka-rest";
+    fake.putIssue(repo, { number: 5, title: "mTLS with SPIFFE SVIDs", state: "open", updatedAt: "2026-11-20T10:00:00Z" });
+    await link(5, repo);
+    const from = fake.requests.length;
+    const started = Date.now();
+    await run();
+    const ended = Date.now();
+    const listing = fake.requests.slice(from).find((r) => r.path.startsWith(`/repos/${repo}/issues?`))!;
+    const since = Date.parse(new URL(listing.path, fake.url).searchParams.get("since")!);
+    expect(since).toBeGreaterThanOrEqual(started - 5 * 60_000 - 1_000);
+    expect(since).toBeLessThanOrEqual(ended - 5 * 60_000);
+    expect(getSyncRepo(db, repo)).toMatchObject({ lastError: null, sinceCursor: new Date(since).toISOString() });
+
+    await new Promise((r) => setTimeout(r, 1100)); // updated_at has one-second resolution
+    fake.editIssue(repo, 5, { title: "mTLS with SPIFFE SVIDs, revised" });
+    await run();
+    const changed = getIssue(db, repo, 5)!;
+    expect(changed.title).toBe("mTLS with SPIFFE SVIDs, revised");
+    expect(getSyncRepo(db, repo)!.sinceCursor).toBe(new Date(changed.githubUpdatedAt!).toISOString());
   });
 });
 
