@@ -8,8 +8,9 @@ import { db } from "~/app/db.server";
 import { getBounty, getBountyForIssue } from "~/app/models/bounties.server";
 import { getDeliveryByGuid, getIssue, getRelease } from "~/app/models/github.server";
 import { action as webhook } from "~/app/routes/webhooks.github";
-import { commentEvent, deliveryHeaders, example, issuesEvent, pullEvent, type IssueSpec } from "../support/github-webhooks";
+import { commentEvent, deliveryHeaders, example, githubUserId, issuesEvent, pullEvent, type IssueSpec } from "../support/github-webhooks";
 import { call } from "../support/remix";
+import { makeUser } from "../support/users";
 
 const SECRET = process.env.GITHUB_WEBHOOK_SECRET!;
 
@@ -234,6 +235,28 @@ describe("pull requests", () => {
     expect(bountyOf(spec).status).toBe("in_review");
   });
 
+  it("a merged PR by a member who verified their GitHub login credits the member, not the login", async () => {
+    const member = await makeUser();
+    db.$client
+      .prepare("update users set github_login = 'member-gh', github_id = ?, github_verified = 1 where id = ?")
+      .run(githubUserId("member-gh"), member.id);
+    const spec = newIssue();
+    await deliver("issues", issuesEvent("labeled", spec));
+    await deliver("pull_request", pullEvent("closed", pr(spec, { author: "member-gh", merged: true })));
+    const bounty = bountyOf(spec);
+    expect(bounty).toMatchObject({ status: "completed", completedByUserId: member.id, completedByGithubLogin: null, creditLabel: `@${member.username}` });
+  });
+
+  it("a PR's labels are mirrored", async () => {
+    const spec = newIssue();
+    const labelled = pullEvent("opened", pr(spec, { body: "Related to SPIFFE" }));
+    labelled.pull_request.labels = [{ id: 1, name: "area/security", color: "ededed", default: false }];
+    await deliver("pull_request", labelled);
+    expect(db.$client.prepare("select labels_json as labels from github_issues where repo = ? and number = ?").get(spec.repo, 8000 + spec.number)).toEqual({
+      labels: '["area/security"]',
+    });
+  });
+
   it("a PR that names itself links nothing to itself", async () => {
     const spec = newIssue();
     await deliver("issues", issuesEvent("labeled", spec));
@@ -271,6 +294,14 @@ describe("releases", () => {
       expect(delivery).toMatchObject({ status: "ignored", error: "draft or pre-release" });
       expect(getRelease(db, payload.repository.full_name)?.tag).not.toBe(payload.release.tag_name);
     }
+  });
+
+  it("a named release is remembered with its name", async () => {
+    const payload = example("release", "published");
+    Object.assign(payload.release, { name: "SPIRE 98.0.0", tag_name: "v98.0.0", draft: false, prerelease: false });
+    payload.repository.full_name = "spiffe/spire-named";
+    await deliver("release", payload);
+    expect(getRelease(db, "spiffe/spire-named")).toMatchObject({ tag: "v98.0.0", name: "SPIRE 98.0.0" });
   });
 
   it("a release without a name is remembered by its tag", async () => {
