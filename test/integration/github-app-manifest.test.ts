@@ -47,6 +47,7 @@ describe("trading the code GitHub sends back", () => {
     expect(post).toMatchObject({ method: "POST", path: `/app-manifests/${code}/conversions` });
     expect(post.headers.accept).toBe("application/vnd.github+json");
     expect(post.headers["x-github-api-version"]).toBe("2022-11-28");
+    expect(post.headers["user-agent"]).toBe("club-zero");
     // the code is good once
     expect(await convertManifestCode(fake.url, code)).toEqual({
       ok: false,

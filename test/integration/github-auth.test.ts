@@ -66,9 +66,29 @@ describe("the GitHub App", () => {
     expect((await auth.credentials("SPIFFE/Spire"))?.budget).toBe("installation:601");
     expect(appCalls(from, `/repos/${OWN}/installation`)).toHaveLength(1);
     expect(appCalls(from, "/repos/SPIFFE/Spire/installation")).toHaveLength(0);
-    now += 10 * 60_000;
+    // remembered for exactly its time, not a moment more
+    now += 9 * 60_000;
     await auth.credentials(OWN);
     expect(appCalls(from, `/repos/${OWN}/installation`)).toHaveLength(2);
+  });
+
+  it("a repository on another installation gets that one, whatever GitHub lists first", async () => {
+    fake.app!.installations[1]!.repos = ["cncf/spiffe-demo"];
+    try {
+      const auth = app();
+      expect((await auth.credentials("cncf/spiffe-demo"))?.budget).toBe("installation:602");
+      expect((await auth.credentials(OWN))?.budget).toBe("installation:601");
+    } finally {
+      fake.app!.installations[1]!.repos = [];
+    }
+  });
+
+  it("GitHub's address may end in a slash; the app's requests say who is asking", async () => {
+    const from = fake.requests.length;
+    expect((await app({ apiUrl: `${fake.url}/` }).credentials(OWN))?.budget).toBe("installation:601");
+    const tokenRequest = fake.requests.slice(from).find((r) => r.path === "/app/installations/601/access_tokens")!;
+    expect(tokenRequest).toMatchObject({ method: "POST", status: 201 });
+    expect(tokenRequest.headers["user-agent"]).toMatch(/^club-zero/);
   });
 
   it("a repository the app is not on is read through an active installation; a suspended one is skipped", async () => {
@@ -111,7 +131,8 @@ describe("the GitHub App", () => {
     now += HOUR - 61_000;
     expect(await auth.credentials(OWN)).toEqual(first);
     expect(fake.issuedTokens.length).toBe(before + 1);
-    now += 2_000;
+    // a minute before GitHub's expires_at, to the millisecond, it is no longer used
+    now = Date.parse(fake.issuedTokens.at(-1)!.expiresAt) - 60_000;
     const renewed = await auth.credentials(OWN);
     expect(fake.issuedTokens.length).toBe(before + 2);
     expect(renewed?.headers.Authorization).not.toBe(first?.headers.Authorization);
@@ -157,6 +178,13 @@ describe("when the app cannot authenticate", () => {
     const any = await caught(app().credentials("kubernetes/kubernetes"));
     expect(any).toBeInstanceOf(GithubAuthError);
     expect((any as Error).message).toBe("GitHub answered 502 when asked for the app's installations.");
+  });
+
+  it("with no repository in particular, a refused installation token is said so too", async () => {
+    fake.answerNext({ path: "/app/installations/601/access_tokens", status: 404, body: { message: "Not Found", status: "404" } });
+    const error = await caught(app().credentials());
+    expect(error).toBeInstanceOf(GithubAuthError);
+    expect((error as Error).message).toBe("GitHub did not give the app a token for installation 601.");
   });
 
   it("an installation GitHub gives no token for is said so, and looked up afresh next time", async () => {

@@ -128,6 +128,20 @@ describe("posting a reply", () => {
   });
 });
 
+describe("looking for an earlier reply", () => {
+  it("reads at most ten pages of comments, then posts", async () => {
+    const message = row(107, { attempts: 2 });
+    const at = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+    for (let i = 0; i < 1_050; i++)
+      fake.comments.list.push({ id: 1_810_000_000 + i, repo: REPO, number: 107, body: `+1 (${i})`, login: "someone", createdAt: at, updatedAt: at });
+    const from = fake.requests.length;
+    await sender.send(message);
+    const looked = fake.requests.slice(from).filter((r) => r.method === "GET");
+    expect(looked).toHaveLength(10);
+    expect(commentsOn(107).filter((c) => c.body === message.textBody)).toHaveLength(1);
+  });
+});
+
 describe("when it cannot post", () => {
   const failure = async (message: OutboxRow) => {
     const error = await sender.send(message).then(
@@ -185,6 +199,10 @@ describe("when it cannot post", () => {
       [
         { status: 502, body: { message: "Server Error" } },
         { permanent: false, message: "GitHub answered 502 while posting the reply; it will be tried again." },
+      ],
+      [
+        { status: 503, headers: { "Retry-After": "120" }, body: { message: "Service Unavailable" } },
+        { permanent: false, message: "GitHub answered 503 while posting the reply; it will be tried again." },
       ],
       [
         { status: 200, body: { id: 1 } },

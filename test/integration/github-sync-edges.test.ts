@@ -52,6 +52,14 @@ describe("when GitHub does not cooperate", () => {
     expect(getSyncRepo(db, REPO)!.lastError).toBe("#17101: It does not exist or is not visible to Club Zero's GitHub credentials.");
   });
 
+  it("every vanished item is named on its repository", async () => {
+    await link(17103);
+    await run();
+    expect(getSyncRepo(db, REPO)!.lastError).toBe(
+      "#17101: It does not exist or is not visible to Club Zero's GitHub credentials. #17103: It does not exist or is not visible to Club Zero's GitHub credentials.",
+    );
+  });
+
   it("a linked item GitHub fails to send ends the repository's turn, which says why; the others sync", async () => {
     await link(17102);
     fake.putIssue(REPO, { number: 17102, title: "SPIFFE principal builder, take two", state: "open" });
@@ -74,7 +82,7 @@ describe("when GitHub does not cooperate", () => {
     });
     const odd = await run();
     expect(odd.failed).toEqual([]);
-    expect(getSyncRepo(db, REPO)!.lastError).toBe("#17101: GitHub's answer did not look like an issue.");
+    expect(getSyncRepo(db, REPO)!.lastError).toMatch(/^#17101: GitHub's answer did not look like an issue\. #17103: /);
 
     fake.answerNext({ path: `/repos/${REPO}/issues`, status: 200, body: { message: "Not a list" } });
     const report = await run();

@@ -92,6 +92,32 @@ describe("a group SQLite rolls back as a whole", () => {
   });
 });
 
+describe("a group whose first delivery SQLite rolls back", () => {
+  it("the deliveries after it in the group are not applied outside the transaction either", async () => {
+    const specs = [newIssue(), newIssue(), newIssue()];
+    db.$client.exec(
+      `create trigger refuse_first before insert on bounties when new.github_number = ${specs[0]!.number} begin select raise(rollback, 'disk on fire'); end`,
+    );
+    let responses: Response[];
+    try {
+      responses = await Promise.all(specs.map((spec) => deliver("issues", issuesEvent("labeled", spec))));
+    } finally {
+      db.$client.exec("drop trigger refuse_first");
+    }
+    expect(responses.map((r) => r.status)).toEqual([500, 500, 500]);
+    expect(specs.map((spec) => bountiesFor(spec.number))).toEqual([0, 0, 0]);
+  });
+});
+
+describe("bodies that are JSON but not an object", () => {
+  it.each([["null"], ['"a string"'], ["[1, 2]"]])("%s is stored with no action, and answered", (body) => {
+    const id = crypto.randomUUID();
+    const payload: unknown = JSON.parse(body);
+    expect(receiveDelivery(db, { deliveryId: id, event: "issues", hookId: 1, body, payload }).status).toBe(200);
+    expect(getDeliveryByGuid(db, id)).toMatchObject({ action: null, status: "ignored" });
+  });
+});
+
 describe("replaying a stored delivery", () => {
   it("one that does not exist is a 404, and nothing is recorded", () => {
     const before = fingerprint(process.env.DATABASE_PATH!, []);
