@@ -65,7 +65,7 @@ export type RestAnswer =
 /** "<https://…?page=2>; rel=\"next\", <…>; rel=\"last\"" → the next URL. */
 export function nextLink(header: string | null): string | null {
   for (const part of (header ?? "").split(",")) {
-    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
+    const m = /<([^>]+)>\s*;\s*rel="?next"?\s*$/.exec(part.trim());
     if (m) return m[1] ?? null;
   }
   return null;

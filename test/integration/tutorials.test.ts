@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/app/db.server";
 import { applyIntent, getBounty, webBountyActor } from "~/app/models/bounties.server";
 import { publishedTutorialFacts, startTranslation } from "~/app/models/tutorials.server";
+import { loader as targetLoader } from "~/app/routes/targets.$slug";
 import * as tutorialPage from "~/app/routes/tutorials.$slug";
 import * as editPage from "~/app/routes/tutorials.$slug_.edit";
 import * as historyPage from "~/app/routes/tutorials.$slug_.history";
@@ -474,7 +475,6 @@ describe("the seed's tutorials", () => {
     expect(
       q<{ title: string }>("select r.title from tutorials t join tutorial_revisions r on r.id = t.current_revision_id where t.slug = ?", envoy).title,
     ).toBe("Envoy with SPIRE's SDS (edited)");
-    const { loader: targetLoader } = await import("~/app/routes/targets.$slug");
     const target = await json(await call(targetLoader, "/targets/ghostunnel", { slug: "ghostunnel" }, get(null)));
     expect((target.tutorials as { title: string }[]).map((t) => t.title)).toContain("Ghostunnel with SPIRE: mutual TLS for a plain-TCP service");
   });

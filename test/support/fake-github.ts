@@ -61,10 +61,16 @@ export interface FakeGithub {
   putIssue(repo: string, issue: FakeIssue): void;
   /** Changes an issue as someone on GitHub would: updated_at becomes now. */
   editIssue(repo: string, number: number, change: Partial<Omit<FakeIssue, "number">>): void;
-  /** The token's budget: `remaining` requests until `resetInSeconds` from now. */
-  setRateLimit(limit: { remaining: number; resetInSeconds: number }): void;
+  /** The token's budget: `remaining` requests until `resetInSeconds` from now. Returns the reset it announces (X-RateLimit-Reset, epoch seconds). */
+  setRateLimit(limit: { remaining: number; resetInSeconds: number }): number;
   /** The next `count` API requests get a secondary-limit 403 (with Retry-After when given). */
   secondaryLimit(count: number, retryAfterSeconds?: number): void;
+  /**
+   * The next API request (repositories, comments, the app's endpoints, a manifest code), or the
+   * next to `path`, gets this answer instead: GitHub's rarer ones (410 for a deleted issue, a bare
+   * 429, its 502 page, a 403 that is no rate limit). A body that is not a string is sent as JSON.
+   */
+  answerNext(answer: ScriptedAnswer): void;
   /** The search API's budget (GitHub: 30 a minute). */
   setSearchLimit(limit: { limit?: number; remaining: number; resetInSeconds: number }): void;
   /** The `q` of every search answered (not those refused for the rate limit). */
@@ -82,6 +88,14 @@ export interface FakeGithub {
   /** While on, /user answers 403 "API rate limit exceeded", as api.github.com does when a token's hourly budget is spent. */
   exhaustRateLimit(on: boolean): void;
   stop(): Promise<void>;
+}
+
+export interface ScriptedAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Only the next request to this path (default: the next API request). */
+  path?: string;
 }
 
 export interface FakeGithubOptions {
@@ -246,6 +260,7 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
   /** per-token budget; one shared clock, as a test changes it for everyone */
   let budget = { limit: 5000, remaining: 5000, reset: Math.floor(Date.now() / 1000) + 3600 };
   let secondary = { count: 0, retryAfter: undefined as number | undefined };
+  const scripted: ScriptedAnswer[] = [];
   let delayMs = 0;
   /** the search API's own budget: 30 a minute */
   let searchBudget = { limit: 30, remaining: 30, reset: Math.floor(Date.now() / 1000) + 60 };
@@ -391,6 +406,15 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
       );
     }
 
+    const scriptedAt = scripted.findIndex((a) => (a.path ? a.path === url.pathname : /^\/(?:repos|app-manifests|app)\//.test(url.pathname)));
+    const scriptedAnswer = scriptedAt < 0 ? undefined : scripted.splice(scriptedAt, 1)[0];
+    if (scriptedAnswer) {
+      const json = typeof scriptedAnswer.body !== "string";
+      res
+        .writeHead(scriptedAnswer.status, { ...(json ? { "Content-Type": "application/json; charset=utf-8" } : {}), ...scriptedAnswer.headers })
+        .end(json ? JSON.stringify(scriptedAnswer.body ?? null) : scriptedAnswer.body);
+      return;
+    }
     if (comments.handle(req, res, url, body)) return;
 
     const conversion = /^\/app-manifests\/([^/]+)\/conversions$/.exec(url.pathname);
@@ -638,6 +662,10 @@ export async function startFakeGithub(options: FakeGithubOptions = {}): Promise<
     },
     setRateLimit(limit) {
       budget = { ...budget, remaining: limit.remaining, reset: Math.floor(Date.now() / 1000) + limit.resetInSeconds };
+      return budget.reset;
+    },
+    answerNext(answer) {
+      scripted.push(answer);
     },
     secondaryLimit(count, retryAfterSeconds) {
       secondary = { count, retryAfter: retryAfterSeconds };
