@@ -35,7 +35,10 @@ const BIG = [
 const seen = new Set<string>();
 let recording = false;
 const original = Database.prototype.prepare;
-const statementMethods = Object.getPrototypeOf(original.call(db.$client, "select 1")) as Record<"run" | "get" | "all" | "iterate", (...args: unknown[]) => unknown>;
+const statementMethods = Object.getPrototypeOf(original.call(db.$client, "select 1")) as Record<
+  "run" | "get" | "all" | "iterate",
+  (...args: unknown[]) => unknown
+>;
 for (const name of ["run", "get", "all", "iterate"] as const) {
   const run = statementMethods[name];
   statementMethods[name] = function (this: Database.Statement, ...args: unknown[]) {
