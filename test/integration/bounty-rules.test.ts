@@ -8,7 +8,7 @@ import { db } from "~/app/db.server";
 import { env } from "~/app/env.server";
 import { applyIntent, createBounty, expireClaims, NOTE_WINDOW_MS, NOTES_PER_BOUNTY, webBountyActor, type BountyActor } from "~/app/models/bounties.server";
 import { getTarget } from "~/app/models/targets.server";
-import { contentDigest } from "../support/fingerprint";
+import { refusal } from "../support/refusals";
 import { makeUser } from "../support/users";
 import type { GrantableRole } from "~/db/schema";
 
@@ -29,17 +29,7 @@ const activeClaims = (id: number) =>
   db.$client.prepare("select user_id as userId, github_login as login from claims where bounty_id = ? and ended_at is null").all(id);
 
 /** A refusal's status and sentence; the database is unchanged by it. */
-function refused(act: () => unknown): { status: number; message: string } {
-  const before = contentDigest(db.$client);
-  try {
-    act();
-  } catch (error) {
-    expect(contentDigest(db.$client)).toBe(before);
-    const e = error as { status: number; message: string };
-    return { status: e.status, message: e.message };
-  }
-  throw new Error("expected a refusal");
-}
+const refused = (act: () => unknown) => refusal(db.$client, act);
 
 describe("who may act, in words", () => {
   it("nobody signed in cannot claim; only the holder checks in or submits; others may not release or decide", async () => {

@@ -20,7 +20,7 @@ import {
   reverseEntry,
   verifyLedger,
 } from "~/app/models/ledger.server";
-import { contentDigest } from "../support/fingerprint";
+import { refusal } from "../support/refusals";
 import { makeUser } from "../support/users";
 
 const HEADER = "date,donor,amount,currency,reference";
@@ -41,18 +41,8 @@ let refNo = 0;
 const donation = (amountCents: number, reference: string | null = `LR-${++refNo}`, date = "2026-02-01") =>
   recordDonation(db, cliActor, { date, donor: "Ada", amountCents, currency: "USD", reference, note: null });
 
-/** A refusal's HTTP status and message; the database is unchanged by it. */
-function refused(act: () => unknown): { status: number; message: string } {
-  const before = contentDigest(db.$client);
-  try {
-    act();
-  } catch (error) {
-    expect(contentDigest(db.$client)).toBe(before);
-    const e = error as { status: number; message: string };
-    return { status: e.status, message: e.message };
-  }
-  throw new Error("expected a refusal");
-}
+/** A refusal's status and sentence; the database is unchanged by it. */
+const refused = (act: () => unknown) => refusal(db.$client, act);
 
 const postEntry = (amountCents: number, occurredOn = "2026-02-01") =>
   writeTx(db, (tx) => post(tx, cliActor, { kind: amountCents < 0 ? "reimbursement" : "donation", amountCents, occurredOn }));
