@@ -73,18 +73,7 @@ export function createFakeComments(apiBase: () => string, authorized: (req: http
       updated_at: c.updatedAt,
       author_association: "NONE",
       body: c.body,
-      reactions: {
-        url: `${api}/repos/${c.repo}/issues/comments/${c.id}/reactions`,
-        total_count: 0,
-        "+1": 0,
-        "-1": 0,
-        laugh: 0,
-        hooray: 0,
-        confused: 0,
-        heart: 0,
-        rocket: 0,
-        eyes: 0,
-      },
+      reactions: noReactions(`${api}/repos/${c.repo}/issues/comments/${c.id}/reactions`),
       performed_via_github_app: null,
     };
   }
@@ -150,4 +139,9 @@ export function createFakeComments(apiBase: () => string, authorized: (req: http
       return true;
     },
   };
+}
+
+/** GitHub's reactions summary of an issue or comment nobody has reacted to. */
+export function noReactions(url: string) {
+  return { url, total_count: 0, "+1": 0, "-1": 0, laugh: 0, hooray: 0, confused: 0, heart: 0, rocket: 0, eyes: 0 };
 }

@@ -8,7 +8,7 @@
 // Point GITHUB_OAUTH_URL and GITHUB_API_URL at `url`.
 import crypto from "node:crypto";
 import http from "node:http";
-import { createFakeComments, type FakeComments } from "./fake-github-comments";
+import { createFakeComments, noReactions, type FakeComments } from "./fake-github-comments";
 import type { AddressInfo } from "node:net";
 
 export interface FakeGithubUser {
@@ -207,18 +207,7 @@ function issueObject(repo: string, issue: FakeIssue & { id: number; createdAt: s
         }
       : {}),
     body: issue.body ?? null,
-    reactions: {
-      url: `${api}/issues/${issue.number}/reactions`,
-      total_count: 0,
-      "+1": 0,
-      "-1": 0,
-      laugh: 0,
-      hooray: 0,
-      confused: 0,
-      heart: 0,
-      rocket: 0,
-      eyes: 0,
-    },
+    reactions: noReactions(`${api}/issues/${issue.number}/reactions`),
     timeline_url: `${api}/issues/${issue.number}/timeline`,
     performed_via_github_app: null,
     state_reason: closed ? (issue.stateReason ?? "completed") : (issue.stateReason ?? null),
