@@ -18,6 +18,7 @@ import { checkSameOrigin } from "./auth/csrf.server";
 import { db } from "./db.server";
 import { env } from "./env.server";
 import { serveGithubWebhook } from "./github/endpoint.server";
+import { joinWebhookWriting, relayWebhookWriting, stopWebhookWriting } from "./github/writer.server";
 import { anonymousPages } from "./http/anonymous-pages.server";
 import { countIfBusy, hasMetricsToken, pageCache, registerDataGauges, registry } from "./http/metrics.server";
 import { observeRequests } from "./http/observe.server";
@@ -65,6 +66,11 @@ else serve();
 /** Forks the workers and replaces any that dies; on SIGTERM/SIGINT lets them finish and exits. */
 function runPrimary(count: number) {
   let stopping = false;
+  // Messages between processes (webhook hand-overs carry whole bodies) go as structured
+  // clones, not JSON text with every quote escaped.
+  cluster.setupPrimary({ serialization: "advanced" });
+  // One worker applies every webhook delivery; the others hand theirs to it (writer.server.ts).
+  const webhookWriting = relayWebhookWriting();
   const fork = () => cluster.fork();
   for (let i = 0; i < count; i++) fork();
   cluster.on("exit", (w, code, signal) => {
@@ -99,6 +105,7 @@ function runPrimary(count: number) {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    webhookWriting.stop();
     logger.info({ event: "shutdown.start", signal }, `${signal} received, stopping ${count} workers.`);
     for (const w of Object.values(cluster.workers ?? {})) w?.kill("SIGTERM");
     setTimeout(
@@ -178,6 +185,7 @@ function serve() {
     `Background jobs: ${jobs.map((j) => j.name).join(", ")} (holder ${runner.holder}); mail ${env.SMTP_URL ? "goes out through SMTP" : "is held in the outbox (no SMTP_URL)"}; GitHub sync ${jobs.some((j) => j.name === "github-sync") ? `every ${env.GITHUB_SYNC_MINUTES} minutes` : "off (no GITHUB_TOKEN or GitHub App, or GITHUB_SYNC_MINUTES=0)"}.`,
   );
   registerDataGauges(db);
+  joinWebhookWriting();
   const metricsServer = !cluster.isWorker && env.METRICS_PORT ? serveMetricsPort(env.METRICS_PORT, () => registry.metrics()) : null;
 
   const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../public");
@@ -344,6 +352,8 @@ function serve() {
   function shutdown(signal: string) {
     if (stopping) return;
     stopping = true;
+    // Deliveries handed over from now on are applied by the worker that took them.
+    const webhooksApplied = stopWebhookWriting();
     logger.info({ event: "shutdown.start", signal }, `${signal} received, finishing requests in flight.`);
     const deadline = setTimeout(() => {
       logger.error({ event: "shutdown.timeout", seconds: env.SHUTDOWN_SECONDS }, "Requests or jobs did not finish in time; exiting.");
@@ -375,7 +385,7 @@ function serve() {
     const closeListener = () =>
       net.Server.prototype.close.call(server, () => {
         clearInterval(sweep);
-        void runner.stop().finally(() => {
+        void Promise.all([webhooksApplied, runner.stop()]).finally(() => {
           closeMail();
           // A worker leaves the checkpoint to the primary, which waits for every worker.
           if (cluster.isWorker) db.$client.close();

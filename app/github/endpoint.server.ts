@@ -3,11 +3,10 @@
 // web Request/Response conversion or page middleware, and at a thousand deliveries a second
 // those were a sixth of each one's CPU. Written against a small request shape so the tests
 // feed it web Requests (test/support/github-webhooks.ts) and the server feeds it node's.
-import { db } from "../db.server";
 import { webhookDeliveries } from "../http/metrics.server";
 import { logEvent } from "../log.server";
-import { receiveDeliveryGrouped } from "./receive.server";
 import { parseVerifiedBody, verifiedBody, webhooksConfigured } from "./verify.server";
+import { applyDelivery } from "./writer.server";
 import type http from "node:http";
 
 /** GitHub's own cap on webhook payloads. */
@@ -91,7 +90,7 @@ export async function answerWebhook(request: WebhookRequest): Promise<WebhookAns
     return refuse(400, "The body is not JSON.", "invalid json", event);
   }
   const hookId = Number(request.header("x-github-hook-id"));
-  const result = await receiveDeliveryGrouped(db, { deliveryId, event, hookId: Number.isSafeInteger(hookId) && hookId > 0 ? hookId : null, body, payload });
+  const result = await applyDelivery({ deliveryId, event, hookId: Number.isSafeInteger(hookId) && hookId > 0 ? hookId : null, body, payload });
   const outcome = result.status !== 200 ? "failed" : result.body.duplicate ? "duplicate" : (result.body.outcome ?? "processed");
   webhookDeliveries.inc({ event: event.length <= 40 ? event : "unknown", outcome });
   return answer(result.status, result.body);

@@ -38,6 +38,11 @@ export const webhookDeliveries = new client.Counter({
   labelNames: ["event", "outcome"] as const,
 });
 
+export const webhooksHandedOver = new client.Counter({
+  name: "clubzero_webhook_handed_over_total",
+  help: "Webhook deliveries this worker checked and the cluster's writer process applied (app/github/writer.server.ts).",
+});
+
 export const pageCache = new client.Counter({
   name: "clubzero_page_cache_requests_total",
   help: "Anonymous GETs by what the page cache did: hit (served stored bytes), miss (rendered and stored), pass (rendered, not storable).",
