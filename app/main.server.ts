@@ -18,7 +18,7 @@ import { checkSameOrigin } from "./auth/csrf.server";
 import { db } from "./db.server";
 import { env } from "./env.server";
 import { serveGithubWebhook } from "./github/endpoint.server";
-import { joinWebhookWriting, relayWebhookWriting, stopWebhookWriting } from "./github/writer.server";
+import { relayWebhookWriting, stopWebhookWriting } from "./github/writer.server";
 import { anonymousPages } from "./http/anonymous-pages.server";
 import { countIfBusy, hasMetricsToken, pageCache, registerDataGauges, registry } from "./http/metrics.server";
 import { observeRequests } from "./http/observe.server";
@@ -185,7 +185,6 @@ function serve() {
     `Background jobs: ${jobs.map((j) => j.name).join(", ")} (holder ${runner.holder}); mail ${env.SMTP_URL ? "goes out through SMTP" : "is held in the outbox (no SMTP_URL)"}; GitHub sync ${jobs.some((j) => j.name === "github-sync") ? `every ${env.GITHUB_SYNC_MINUTES} minutes` : "off (no GITHUB_TOKEN or GitHub App, or GITHUB_SYNC_MINUTES=0)"}.`,
   );
   registerDataGauges(db);
-  joinWebhookWriting();
   const metricsServer = !cluster.isWorker && env.METRICS_PORT ? serveMetricsPort(env.METRICS_PORT, () => registry.metrics()) : null;
 
   const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../public");

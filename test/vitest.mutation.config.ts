@@ -8,17 +8,9 @@ import { defineConfig } from "vitest/config";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 const SERVER_PROCESS_TESTS = [
-  "crash-safety",
-  "github-oauth",
-  "security-server",
-  "server-start",
-  "sign-in-server",
-  "webhooks-server",
-  "notifications-server",
-  "forms-server",
-  "uploads-server",
-  "flood",
-].map((name) => `test/integration/*${name}*.test.ts`);
+  "test/integration/*-server.test.ts",
+  ...["crash-safety", "github-oauth", "server-start"].map((name) => `test/integration/${name}.test.ts`),
+];
 
 export default defineConfig({
   root,
