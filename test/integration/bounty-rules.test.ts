@@ -157,3 +157,57 @@ describe("the note rate limit", () => {
     expect(refused(() => applyIntent(db, dev, b.id, "progress", { note: "soon" }, t0 + NOTE_WINDOW_MS - 30_000)).message).toMatch(/Try again in 1 minute\.$/);
   });
 });
+
+describe("how a claim ends, as written on it", () => {
+  const endings = (bountyId: number) =>
+    db.$client.prepare("select end_reason as reason, ended_at as endedAt from claims where bounty_id = ? order by id").all(bountyId) as {
+      reason: string;
+      endedAt: number;
+    }[];
+  const credit = (bountyId: number) =>
+    db.$client.prepare("select completed_by_user_id as userId, completed_by_github_login as login from bounties where id = ?").get(bountyId);
+
+  it("released by its holder, revoked by a reviewer, completed after review, cancelled with its bounty", async () => {
+    const [admin, dev] = await Promise.all([person("admin"), person()]);
+    const released = await newBounty();
+    applyIntent(db, dev, released.id, "claim");
+    applyIntent(db, dev, released.id, "release");
+    const revoked = await newBounty();
+    applyIntent(db, dev, revoked.id, "claim");
+    applyIntent(db, admin, revoked.id, "release", { reason: "No news for a month." });
+    const completed = await newBounty();
+    applyIntent(db, dev, completed.id, "claim");
+    applyIntent(db, dev, completed.id, "submit", { links: ["https://github.com/apache/kafka/pull/1"] });
+    applyIntent(db, admin, completed.id, "complete");
+    const cancelled = await newBounty();
+    applyIntent(db, dev, cancelled.id, "claim");
+    applyIntent(db, admin, cancelled.id, "cancel", { reason: "Kafka took another approach." });
+
+    expect([released, revoked, completed, cancelled].map((b) => endings(b.id).map((c) => c.reason))).toEqual([
+      ["released"],
+      ["revoked"],
+      ["completed"],
+      ["cancelled"],
+    ]);
+    for (const b of [released, revoked, completed, cancelled]) expect(endings(b.id)[0]!.endedAt).toBeGreaterThan(0);
+    expect(credit(completed.id)).toEqual({ userId: dev.userId, login: null });
+  });
+
+  it("upstream: a GitHub claimant's merged work credits their login; a closed issue cancels the claim; an unassigned one releases it", async () => {
+    const github = githubActor("spiffe-fan");
+    const maintainer = githubActor("kafka-maintainer");
+    const merged = await newBounty();
+    applyIntent(db, github, merged.id, "claim");
+    applyIntent(db, maintainer, merged.id, "upstream_complete", { externalKey: `t:${merged.id}:merged` });
+    const closed = await newBounty();
+    applyIntent(db, github, closed.id, "claim");
+    applyIntent(db, maintainer, closed.id, "upstream_cancel", { externalKey: `t:${closed.id}:closed` });
+    const unassigned = await newBounty();
+    applyIntent(db, github, unassigned.id, "claim");
+    applyIntent(db, maintainer, unassigned.id, "upstream_release", { externalKey: `t:${unassigned.id}:unassigned` });
+
+    expect([merged, closed, unassigned].map((b) => endings(b.id).map((c) => c.reason))).toEqual([["completed"], ["cancelled"], ["released"]]);
+    expect([merged, closed, unassigned].map((b) => bountyStatus(b.id))).toEqual(["completed", "cancelled", "open"]);
+    expect(credit(merged.id)).toEqual({ userId: null, login: "spiffe-fan" });
+  });
+});
