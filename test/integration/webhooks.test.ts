@@ -551,6 +551,15 @@ describe("GitHub's semantics: moved issues, renamed repositories, closing keywor
     expect(moved.target.slug).toBe("etcd");
     expect(moved.events[0]).toMatchObject({ type: "linked", source: "github" });
     expect(moved.events[0]!.note).toBe("The issue moved on GitHub from etcd-io/etcd#3101 to etcd-io/etcd-transferred#77.");
+    expect(JSON.parse(moved.events[0]!.linksJson!)).toEqual(["https://github.com/etcd-io/etcd-transferred/issues/77"]);
+    // The move is on the audit log: by whom (the sender on GitHub), from which issue to which.
+    expect(
+      db.$client
+        .prepare(
+          "select actor_label as actor, source, before_json as before, after_json as after from audit_log where action = 'bounty.issue_transferred' and entity_id = ?",
+        )
+        .all(String(id)),
+    ).toEqual([{ actor: "github:maintainer", source: "github", before: '{"issue":"etcd-io/etcd#3101"}', after: '{"issue":"etcd-io/etcd-transferred#77"}' }]);
 
     // the claimant's next command comes from the new issue
     await deliver(
