@@ -7,6 +7,7 @@ import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/app/db.server";
 import { serveGithubWebhook } from "~/app/github/endpoint.server";
+import { webhookDeliveries } from "~/app/http/metrics.server";
 import { getIssue } from "~/app/models/github.server";
 import { deliveryHeaders, issuesEvent } from "../support/github-webhooks";
 import type { AddressInfo } from "node:net";
@@ -79,5 +80,68 @@ describe("the webhook endpoint on node's request and response", () => {
     expect(answer.status).toBe(401);
     expect(answer.headers.connection).toBe("keep-alive");
     expect(getIssue(db, "node-adapter/test", 2)).toBeNull();
+  });
+
+  it("each refusal names its rule, writes nothing and is counted by its reason", async () => {
+    const body = JSON.stringify(issuesEvent("opened", { repo: "node-adapter/test", number: 3, labels: [], updatedAt: "2026-01-01T00:00:00Z" }));
+    const signed = deliveryHeaders("issues", body, SECRET);
+    const without = (name: string) => Object.fromEntries(Object.entries(signed).filter(([k]) => k !== name));
+    const refused = async (headers: Record<string, string>, sent = body) => {
+      const answer = await post("POST", headers, sent);
+      return [answer.status, JSON.parse(answer.text).error];
+    };
+    const rejected = async () => Object.fromEntries((await webhookDeliveries.get()).values.map((v) => [`${v.labels.event} ${v.labels.outcome}`, v.value]));
+    const before = await rejected();
+    const deliveries = () => db.$client.prepare("select count(*) from webhook_deliveries").pluck().get();
+    const stored = deliveries();
+
+    expect(await refused(without("X-GitHub-Event"))).toEqual([400, "X-GitHub-Event and X-GitHub-Delivery headers are required."]);
+    expect(await refused(without("X-GitHub-Delivery"))).toEqual([400, "X-GitHub-Event and X-GitHub-Delivery headers are required."]);
+    expect(await refused({ ...signed, "X-GitHub-Delivery": "d".repeat(101) })).toEqual([400, "X-GitHub-Event or X-GitHub-Delivery is too long."]);
+    expect(await refused({ ...signed, "X-GitHub-Event": "e".repeat(101) })).toEqual([400, "X-GitHub-Event or X-GitHub-Delivery is too long."]);
+    expect(await refused({ ...signed, "Content-Type": "application/x-www-form-urlencoded" })).toEqual([
+      415,
+      "Set the webhook's content type to application/json.",
+    ]);
+    expect(await refused(without("X-Hub-Signature-256"))).toEqual([401, "Signature missing or wrong: check the webhook secret."]);
+    const notJson = "not json";
+    expect(await refused(deliveryHeaders("issues", notJson, SECRET), notJson)).toEqual([400, "The body is not JSON."]);
+    expect(deliveries()).toBe(stored);
+    expect(getIssue(db, "node-adapter/test", 3)).toBeNull();
+
+    const after = await rejected();
+    const grew = (key: string) => (after[key] ?? 0) - (before[key] ?? 0);
+    expect([grew("unknown rejected: missing headers"), grew("issues rejected: missing headers")]).toEqual([2, 0]);
+    expect([
+      grew("unknown rejected: bad headers"),
+      grew("issues rejected: content type"),
+      grew("issues rejected: signature"),
+      grew("issues rejected: invalid json"),
+    ]).toEqual([2, 1, 1, 1]);
+  });
+
+  it("a delivery up to 100 characters is taken; the hook id is kept when it is a positive whole number", async () => {
+    const hookOf = (id: string) => db.$client.prepare("select hook_id from webhook_deliveries where delivery_id = ?").pluck().get(id);
+    const cases: [string, number | null][] = [
+      ["987654", 987654],
+      ["0", null],
+      ["-4", null],
+      ["12.5", null],
+      ["abc", null],
+    ];
+    for (const [header, kept] of cases) {
+      const id = crypto.randomUUID() + "x".repeat(100 - 36);
+      const body = JSON.stringify(
+        issuesEvent("opened", {
+          repo: "node-adapter/hooks",
+          number: 10 + cases.findIndex((c) => c[0] === header),
+          labels: [],
+          updatedAt: "2026-01-01T00:00:00Z",
+        }),
+      );
+      const answer = await post("POST", { ...deliveryHeaders("issues", body, SECRET, id), "X-GitHub-Hook-ID": header }, body);
+      expect(answer.status, header).toBe(200);
+      expect(hookOf(id), header).toBe(kept);
+    }
   });
 });

@@ -39,9 +39,10 @@ interface Member {
 /** A primary and `count` workers in this process. */
 function cluster(count: number, options: Options = {}) {
   const applied: { pid: number; deliveryId: string }[] = [];
+  const listeners: ((m: unknown) => void)[][] = [];
   const members = Array.from({ length: count }, (_, i) => {
     const pid = 1000 + i;
-    const listeners: ((m: unknown) => void)[] = [];
+    const mine: ((m: unknown) => void)[] = (listeners[i] = []);
     const member: Member = {
       pid,
       alive: true,
@@ -49,8 +50,10 @@ function cluster(count: number, options: Options = {}) {
         pid,
         alive: () => member.alive,
         send: (m: object) => {
+          // node's worker.send on a closed channel fails too
+          if (!member.alive) throw new Error("channel closed");
           const copy = structuredClone(m);
-          setImmediate(() => member.alive && listeners.forEach((l) => l(copy)));
+          setImmediate(() => member.alive && mine.forEach((l) => l(copy)));
         },
       },
       side: webhookWorker(
@@ -61,7 +64,7 @@ function cluster(count: number, options: Options = {}) {
             setImmediate(() => relay.message(member.view, copy));
             sent(null);
           },
-          listen: (l) => listeners.push(l),
+          listen: (l) => mine.push(l),
         },
         (d) => {
           applied.push({ pid, deliveryId: d.deliveryId });
@@ -81,7 +84,11 @@ function cluster(count: number, options: Options = {}) {
     members[i]!.alive = false;
     relay.exited(members[i]!.view);
   };
-  return { members, relay, applied, start, kill };
+  /** A message from the primary to worker i, as the channel delivers it. */
+  const toWorker = (i: number, m: unknown) => {
+    for (const l of listeners[i]!) l(m);
+  };
+  return { members, relay, applied, start, kill, toWorker };
 }
 
 describe("one webhook writer", () => {
@@ -215,6 +222,47 @@ describe("one webhook writer", () => {
     // Not named writer (it was not alive when asked), so it hands over, and the primary, with no writer, says "apply it yourself".
     const d = delivery();
     expect((await c.members[0]!.side.apply(d)).status).toBe(200);
+    expect(c.applied).toEqual([{ pid: 1000, deliveryId: d.deliveryId }]);
+  });
+
+  it("ignores messages that are not its own, and a result that comes after its delivery was settled", async () => {
+    const c = cluster(2);
+    await c.start();
+    for (const m of [null, "clubzero:webhook!", 42, { type: "prom-client:getMetricsReq" }, { type: "clubzero:webhook!", id: 9_999, result: "local" }]) {
+      c.toWorker(0, m);
+      c.toWorker(1, m);
+      c.relay.message(c.members[1]!.view, m);
+    }
+    const d = delivery();
+    expect((await c.members[1]!.side.apply(d)).status).toBe(200);
+    expect(c.applied).toEqual([{ pid: 1000, deliveryId: d.deliveryId }]);
+  });
+
+  it("a delivery the writer fails to apply (an error, not an answer) is applied by the worker that took it", async () => {
+    const c = cluster(2, {
+      applyHere: (pid, d) => (pid === 1000 ? Promise.reject(new Error("the writer's database is closed")) : receiveDeliveryGrouped(db, d)),
+    });
+    await c.start();
+    const d = delivery();
+    expect((await c.members[1]!.side.apply(d)).status).toBe(200);
+    expect(c.applied.map((a) => a.pid)).toEqual([1000, 1001]);
+    expect(mirrored(d.number)).toBe(1);
+  });
+
+  it("another worker dying does not take the writer's hand-overs from it: each delivery is applied once, by the writer", async () => {
+    let release!: () => void;
+    const c = cluster(3, {
+      applyHere: (pid, d) =>
+        pid === 1000 ? new Promise((resolve) => (release = () => resolve(receiveDeliveryGrouped(db, d)))) : receiveDeliveryGrouped(db, d),
+    });
+    await c.start();
+    const d = delivery();
+    const answer = c.members[1]!.side.apply(d);
+    for (let i = 0; i < 5 && !release; i++) await tick();
+    c.kill(2);
+    await tick();
+    release();
+    expect((await answer).status).toBe(200);
     expect(c.applied).toEqual([{ pid: 1000, deliveryId: d.deliveryId }]);
   });
 });
