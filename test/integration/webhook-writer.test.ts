@@ -91,6 +91,20 @@ function cluster(count: number, options: Options = {}) {
   return { members, relay, applied, start, kill, toWorker };
 }
 
+/** A cluster whose writer (pid 1000) holds what it applies until `release`, with one delivery handed to it by worker 1001. */
+async function writerHolding(count: number) {
+  let release: (() => void) | undefined;
+  const c = cluster(count, {
+    applyHere: (pid, d) => (pid === 1000 ? new Promise((resolve) => (release = () => resolve(receiveDeliveryGrouped(db, d)))) : receiveDeliveryGrouped(db, d)),
+  });
+  await c.start();
+  const d = delivery();
+  const answer = c.members[1]!.side.apply(d);
+  for (let i = 0; i < 5 && !release; i++) await tick();
+  expect(release, "the writer holds the delivery").toBeDefined();
+  return { c, d, answer, release: () => release!() };
+}
+
 describe("one webhook writer", () => {
   it("the first worker to listen is the writer; the others' deliveries are applied there, once, and answered with its result", async () => {
     const c = cluster(3);
@@ -188,15 +202,7 @@ describe("one webhook writer", () => {
   });
 
   it("a stopping worker applies its own deliveries, and its stop waits for the hand-overs it is applying", async () => {
-    let release!: () => void;
-    const c = cluster(2, {
-      applyHere: (pid, d) =>
-        pid === 1000 ? new Promise((resolve) => (release = () => resolve(receiveDeliveryGrouped(db, d)))) : receiveDeliveryGrouped(db, d),
-    });
-    await c.start();
-    const d = delivery();
-    const answer = c.members[1]!.side.apply(d);
-    for (let i = 0; i < 5 && !release; i++) await tick();
+    const { c, d, answer, release } = await writerHolding(2);
 
     let stopped = false;
     const stopping = c.members[0]!.side.stop().then(() => (stopped = true));
@@ -250,15 +256,7 @@ describe("one webhook writer", () => {
   });
 
   it("another worker dying does not take the writer's hand-overs from it: each delivery is applied once, by the writer", async () => {
-    let release!: () => void;
-    const c = cluster(3, {
-      applyHere: (pid, d) =>
-        pid === 1000 ? new Promise((resolve) => (release = () => resolve(receiveDeliveryGrouped(db, d)))) : receiveDeliveryGrouped(db, d),
-    });
-    await c.start();
-    const d = delivery();
-    const answer = c.members[1]!.side.apply(d);
-    for (let i = 0; i < 5 && !release; i++) await tick();
+    const { c, d, answer, release } = await writerHolding(3);
     c.kill(2);
     await tick();
     release();
