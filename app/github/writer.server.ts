@@ -57,7 +57,7 @@ export interface Channel {
 }
 
 /** How long a worker waits for the writer's answer before applying the delivery itself. */
-export const WRITER_WAIT_MS = 30_000;
+const WRITER_WAIT_MS = 30_000;
 
 /**
  * A worker's side: `apply` applies a checked delivery here when this worker is the writer (or
