@@ -68,6 +68,36 @@ describe("replies to comment commands", () => {
     );
   });
 
+  it("/progress, /submit and /release that are taken are answered each in its own words; a comment with no command gets no reply", async () => {
+    const spec = newIssue();
+    await deliver("issues", issuesEvent("labeled", spec));
+    await deliver("issue_comment", commentEvent(spec, { id: 70_601, body: "/claim", login: "steps-gh", createdAt: at(1) }));
+    await deliver("issue_comment", commentEvent(spec, { id: 70_602, body: "Looks good, thanks!", login: "steps-gh", createdAt: at(2) }));
+    await deliver("issue_comment", commentEvent(spec, { id: 70_603, body: "/progress first draft", login: "steps-gh", createdAt: at(3) }));
+    const bounty = getBountyForIssue(db, spec.repo, spec.number)!;
+    const claim = db.$client.prepare("select expires_at from claims where bounty_id = ? and ended_at is null").get(bounty.id) as { expires_at: number };
+    await deliver(
+      "issue_comment",
+      commentEvent(spec, { id: 70_604, body: "/submit https://github.com/kedacore/keda/pull/9", login: "steps-gh", createdAt: at(4) }),
+    );
+    const rows = replies(`${spec.repo}#${spec.number}`);
+    expect(rows.map((r) => r.idempotency_key)).toEqual(["github_reply:comment:70601", "github_reply:comment:70603", "github_reply:comment:70604"]);
+    const bountyUrl = `${APP_ORIGIN}/bounties/${bounty.id}`;
+    expect(rows[1]!.text_body).toBe(
+      `Progress noted: the claim by @steps-gh now runs until ${new Date(claim.expires_at).toISOString().slice(0, 10)}. — ${bountyUrl}\n\n<!-- club-zero:reply:comment:70603 -->`,
+    );
+    expect(rows[2]!.text_body).toBe(
+      `Submitted for review by @steps-gh: an SSC member or admin will confirm it. — ${bountyUrl}\n\n<!-- club-zero:reply:comment:70604 -->`,
+    );
+
+    const other = newIssue();
+    await deliver("issues", issuesEvent("labeled", other));
+    await deliver("issue_comment", commentEvent(other, { id: 70_605, body: "/claim", login: "steps-gh", createdAt: at(1) }));
+    await deliver("issue_comment", commentEvent(other, { id: 70_606, body: "/release", login: "steps-gh", createdAt: at(2) }));
+    const [, released] = replies(`${other.repo}#${other.number}`);
+    expect(released!.text_body).toMatch(/^@steps-gh released the claim; the bounty is open again\. — /);
+  });
+
   it("a refused command is answered with the reason; several commands in one comment get one reply", async () => {
     const spec = newIssue();
     await deliver("issues", issuesEvent("labeled", spec));

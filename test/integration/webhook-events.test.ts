@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "~/app/db.server";
 import { getBounty, getBountyForIssue } from "~/app/models/bounties.server";
 import { getDeliveryByGuid, getIssue, getRelease } from "~/app/models/github.server";
-import { commentEvent, deliveryHeaders, example, githubUserId, issuesEvent, pullEvent, type IssueSpec } from "../support/github-webhooks";
+import { commentEvent, deliveryHeaders, example, fixingPull, githubUserId, issuesEvent, pullEvent, type IssueSpec } from "../support/github-webhooks";
 import { call } from "../support/remix";
 import { makeUser } from "../support/users";
 import { webhook } from "../support/webhook-endpoint";
@@ -35,16 +35,6 @@ const latest = (spec: IssueSpec) => {
   const [e] = bountyOf(spec).events;
   return { type: e!.type, note: e!.note, actorLabel: e!.actorLabel };
 };
-const pr = (spec: IssueSpec, extra: Partial<Parameters<typeof pullEvent>[1]> = {}) => ({
-  repo: spec.repo,
-  id: 880_000 + spec.number,
-  number: 8000 + spec.number,
-  title: "Use SPIFFE IDs",
-  body: `Fixes #${spec.number}`,
-  author: "pr-author",
-  updatedAt: at(10),
-  ...extra,
-});
 
 describe("payloads that do not fit", () => {
   it.each([
@@ -123,12 +113,12 @@ describe("issues", () => {
     const spec = newIssue();
     await deliver("issues", issuesEvent("labeled", spec));
     // an unmerged PR first, then the merged one
-    await deliver("pull_request", pullEvent("opened", pr(spec, { id: 870_000 + spec.number, number: 7000 + spec.number, author: "someone-else" })));
+    await deliver("pull_request", pullEvent("opened", fixingPull(spec, { id: 870_000 + spec.number, number: 7000 + spec.number, author: "someone-else" })));
     await deliver(
       "pull_request",
-      pullEvent("closed", pr(spec, { id: 870_000 + spec.number, number: 7000 + spec.number, author: "someone-else", updatedAt: at(11) })),
+      pullEvent("closed", fixingPull(spec, { id: 870_000 + spec.number, number: 7000 + spec.number, author: "someone-else", updatedAt: at(11) })),
     );
-    await deliver("pull_request", pullEvent("closed", pr(spec, { merged: true, updatedAt: at(20) })));
+    await deliver("pull_request", pullEvent("closed", fixingPull(spec, { merged: true, updatedAt: at(20) })));
     expect(bountyOf(spec)).toMatchObject({ status: "completed", creditLabel: "@pr-author (GitHub)" });
   });
 
@@ -179,14 +169,14 @@ describe("a bounty first seen late starts from what GitHub already says", () => 
   it("an open PR that fixes it puts it in review; a merged one completes it, credited to its author", async () => {
     const reviewed = newIssue({ labels: [] });
     await deliver("issues", issuesEvent("opened", reviewed));
-    await deliver("pull_request", pullEvent("opened", pr(reviewed)));
+    await deliver("pull_request", pullEvent("opened", fixingPull(reviewed)));
     await deliver("issues", issuesEvent("labeled", { ...reviewed, labels: ["club-zero"], updatedAt: at(12) }));
     expect(bountyOf(reviewed).status).toBe("in_review");
     expect(latest(reviewed)).toMatchObject({ type: "submitted" });
 
     const merged = newIssue({ labels: [] });
     await deliver("issues", issuesEvent("opened", merged));
-    await deliver("pull_request", pullEvent("closed", pr(merged, { merged: true })));
+    await deliver("pull_request", pullEvent("closed", fixingPull(merged, { merged: true })));
     await deliver("issues", issuesEvent("labeled", { ...merged, labels: ["club-zero"], updatedAt: at(12) }));
     expect(bountyOf(merged)).toMatchObject({ status: "completed", creditLabel: "@pr-author (GitHub)" });
   });
@@ -229,8 +219,8 @@ describe("pull requests", () => {
   it("a snapshot older than the one stored changes nothing, and the delivery says so", async () => {
     const spec = newIssue();
     await deliver("issues", issuesEvent("labeled", spec));
-    await deliver("pull_request", pullEvent("opened", pr(spec, { updatedAt: at(20) })));
-    const stale = await deliver("pull_request", pullEvent("closed", pr(spec, { updatedAt: at(10) })));
+    await deliver("pull_request", pullEvent("opened", fixingPull(spec, { updatedAt: at(20) })));
+    const stale = await deliver("pull_request", pullEvent("closed", fixingPull(spec, { updatedAt: at(10) })));
     expect(stale).toMatchObject({ status: "processed", error: "older than what we have" });
     expect(bountyOf(spec).status).toBe("in_review");
   });
@@ -242,14 +232,14 @@ describe("pull requests", () => {
       .run(githubUserId("member-gh"), member.id);
     const spec = newIssue();
     await deliver("issues", issuesEvent("labeled", spec));
-    await deliver("pull_request", pullEvent("closed", pr(spec, { author: "member-gh", merged: true })));
+    await deliver("pull_request", pullEvent("closed", fixingPull(spec, { author: "member-gh", merged: true })));
     const bounty = bountyOf(spec);
     expect(bounty).toMatchObject({ status: "completed", completedByUserId: member.id, completedByGithubLogin: null, creditLabel: `@${member.username}` });
   });
 
   it("a PR's labels are mirrored", async () => {
     const spec = newIssue();
-    const labelled = pullEvent("opened", pr(spec, { body: "Related to SPIFFE" }));
+    const labelled = pullEvent("opened", fixingPull(spec, { body: "Related to SPIFFE" }));
     labelled.pull_request.labels = [{ id: 1, name: "area/security", color: "ededed", default: false }];
     await deliver("pull_request", labelled);
     expect(db.$client.prepare("select labels_json as labels from github_issues where repo = ? and number = ?").get(spec.repo, 8000 + spec.number)).toEqual({
@@ -260,7 +250,7 @@ describe("pull requests", () => {
   it("a PR that names itself links nothing to itself", async () => {
     const spec = newIssue();
     await deliver("issues", issuesEvent("labeled", spec));
-    const self = pr(spec, { body: `Fixes #${8000 + spec.number}, and fixes #${spec.number}` });
+    const self = fixingPull(spec, { body: `Fixes #${8000 + spec.number}, and fixes #${spec.number}` });
     await deliver("pull_request", pullEvent("opened", self));
     const links = db.$client
       .prepare(
@@ -274,9 +264,9 @@ describe("pull requests", () => {
     const spec = newIssue();
     await deliver("issues", issuesEvent("labeled", spec));
     await deliver("issue_comment", commentEvent(spec, { id: 7_700_010, body: "/claim", login: "pr-author", createdAt: at(1) }));
-    await deliver("pull_request", pullEvent("opened", pr(spec)));
+    await deliver("pull_request", pullEvent("opened", fixingPull(spec)));
     expect(bountyOf(spec).status).toBe("in_review");
-    await deliver("pull_request", pullEvent("closed", pr(spec, { updatedAt: at(11) })));
+    await deliver("pull_request", pullEvent("closed", fixingPull(spec, { updatedAt: at(11) })));
     expect(bountyOf(spec)).toMatchObject({ status: "in_progress", claim: { githubLogin: "pr-author" } });
     expect(latest(spec).note).toBe("The pull request was closed without merging.");
   });

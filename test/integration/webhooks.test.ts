@@ -21,6 +21,7 @@ import {
   commentEvent,
   deliveryHeaders,
   example,
+  fixingPull,
   githubUserId,
   issuesEvent,
   pullEvent,
@@ -360,20 +361,13 @@ describe("events", () => {
     expect(getIssue(db, spec.repo, spec.number)!.url).toBe(`https://github.com/${spec.repo}/issues/${spec.number}`);
     const bounty = getBounty(db, getBountyForIssue(db, spec.repo, spec.number)!.id)!;
     expect(bounty.description).not.toContain("javascript:");
-    const pr = pullEvent("opened", {
-      repo: spec.repo,
-      id: 770_000 + spec.number,
-      number: 7700 + spec.number,
-      title: "Fix",
-      body: `Fixes #${spec.number}`,
-      author: "pr-gh",
-      updatedAt: at(5),
-    });
+    const fix = fixingPull(spec);
+    const pr = pullEvent("opened", fix);
     pr.pull_request.html_url = "https://evil.example/github.com/pull/1";
     await deliver("pull_request", pr);
-    expect(getIssue(db, spec.repo, 7700 + spec.number)!.url).toBe(`https://github.com/${spec.repo}/pull/${7700 + spec.number}`);
+    expect(getIssue(db, spec.repo, fix.number)!.url).toBe(`https://github.com/${spec.repo}/pull/${fix.number}`);
     const events = getBounty(db, bounty.id)!.events;
-    expect(events[0]).toMatchObject({ type: "submitted", linksJson: JSON.stringify([`https://github.com/${spec.repo}/pull/${7700 + spec.number}`]) });
+    expect(events[0]).toMatchObject({ type: "submitted", linksJson: JSON.stringify([`https://github.com/${spec.repo}/pull/${fix.number}`]) });
     const release = example("release", "published");
     applyRepo(release, "spiffe/links-test");
     release.release.tag_name = "v1.0.0";
@@ -388,15 +382,7 @@ describe("events", () => {
     const spec = newIssue({ labels: ["club-zero"] });
     await deliver("issues", issuesEvent("labeled", spec));
     await deliver("issue_comment", commentEvent(spec, { id: 701, body: "/claim", login: "carol-gh", createdAt: at(1) }));
-    const pr = {
-      repo: spec.repo,
-      id: 880_000 + spec.number,
-      number: 9000 + spec.number,
-      title: "Add SPIFFE support",
-      body: `Fixes #${spec.number}`,
-      author: "dan-gh",
-      updatedAt: at(10),
-    };
+    const pr = fixingPull(spec, { author: "dan-gh" });
     await deliver("pull_request", pullEvent("opened", pr));
     const id = getBountyForIssue(db, spec.repo, spec.number)!.id;
     expect(getBounty(db, id)!.status).toBe("in_review");
@@ -411,15 +397,7 @@ describe("events", () => {
     for (const issueFirst of [true, false]) {
       const spec = newIssue({ labels: ["club-zero"] });
       await deliver("issues", issuesEvent("labeled", spec));
-      const pr = {
-        repo: spec.repo,
-        id: 870_000 + spec.number,
-        number: 9300 + spec.number,
-        title: "SPIFFE",
-        body: `Fixes #${spec.number}`,
-        author: "fay-gh",
-        updatedAt: at(10),
-      };
+      const pr = fixingPull(spec, { author: "fay-gh" });
       await deliver("pull_request", pullEvent("opened", pr));
       const closed = () => deliver("issues", issuesEvent("closed", { ...spec, state: "closed", stateReason: "completed", updatedAt: at(21) }));
       const merged = () => deliver("pull_request", pullEvent("closed", { ...pr, merged: true, updatedAt: at(20) }));
@@ -460,15 +438,7 @@ describe("events", () => {
   it("a PR closed without merging sends the work back; closing the issue as not planned cancels", async () => {
     const spec = newIssue({ labels: ["club-zero"] });
     await deliver("issues", issuesEvent("labeled", spec));
-    const pr = {
-      repo: spec.repo,
-      id: 990_000 + spec.number,
-      number: 9500 + spec.number,
-      title: "Try SPIFFE",
-      body: `closes ${spec.repo}#${spec.number}`,
-      author: "erin-gh",
-      updatedAt: at(10),
-    };
+    const pr = fixingPull(spec, { body: `closes ${spec.repo}#${spec.number}`, author: "erin-gh" });
     await deliver("pull_request", pullEvent("opened", pr));
     const id = getBountyForIssue(db, spec.repo, spec.number)!.id;
     expect(getBounty(db, id)!.status).toBe("in_review");
@@ -749,6 +719,124 @@ describe("GitHub's semantics: edited and deleted comments, the label removed, a 
   });
 });
 
+describe("what a delivery leaves behind: the mirror, the audit log, the timeline", () => {
+  const auditOf = (bountyId: number, action: string) =>
+    db.$client
+      .prepare("select actor_label as actor, source, after_json as after from audit_log where entity_type = 'bounty' and entity_id = ? and action = ?")
+      .all(String(bountyId), action);
+
+  it("the mirror keeps who opened the issue, who it is assigned to and its address; a ghost author and no assignees are kept as none", async () => {
+    const spec = newIssue({ author: "opener-gh", assignees: ["ana-gh", "ben-gh"] });
+    await deliver("issues", issuesEvent("opened", spec));
+    expect(getIssue(db, spec.repo, spec.number)).toMatchObject({
+      kind: "issue",
+      authorLogin: "opener-gh",
+      assigneesJson: '["ana-gh","ben-gh"]',
+      url: `https://github.com/${spec.repo}/issues/${spec.number}`,
+    });
+    // GitHub sends `user: null` for a deleted account and `assignees: null` on some older events
+    const bare = newIssue();
+    const payload = issuesEvent("opened", bare);
+    payload.issue.user = null;
+    payload.issue.assignees = null;
+    expect((await deliver("issues", payload)).status).toBe(200);
+    expect(getIssue(db, bare.repo, bare.number)).toMatchObject({ authorLogin: null, assigneesJson: "[]" });
+  });
+
+  it("the label removed from claimed work, and a claiming comment deleted after submission, are on the audit log with the bounty's status", async () => {
+    const spec = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", spec));
+    const claim = { id: 6_501, body: "/claim", login: "ria-gh", createdAt: at(1) };
+    await deliver("issue_comment", commentEvent(spec, claim));
+    const id = bountyOf(spec).id;
+    await deliver("issues", issuesEvent("unlabeled", { ...spec, labels: [], updatedAt: at(2) }, "maintainer"));
+    expect(auditOf(id, "bounty.label_removed")).toEqual([{ actor: "github:maintainer", source: "github", after: '{"status":"claimed"}' }]);
+
+    await deliver("issue_comment", commentEvent(spec, { id: 6_502, body: "/submit https://github.com/x/y/pull/2", login: "ria-gh", createdAt: at(3) }));
+    await deliver("issue_comment", commentEvent(spec, claim, { action: "deleted", sender: "ria-gh" }));
+    expect(auditOf(id, "bounty.claim_comment_deleted")).toEqual([{ actor: "github:ria-gh", source: "github", after: '{"status":"in_review"}' }]);
+    expect(bountyOf(spec)).toMatchObject({ status: "in_review", claim: { githubLogin: "ria-gh" } });
+  });
+
+  it("each command leaves its own trace: the /progress note, the /submit link, the /release reason; the delivery carries no note", async () => {
+    const spec = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", spec));
+    await deliver("issue_comment", commentEvent(spec, { id: 6_601, body: "/claim", login: "sol-gh", createdAt: at(1) }));
+    const progress = crypto.randomUUID();
+    await deliver("issue_comment", commentEvent(spec, { id: 6_602, body: "/progress wired the SVID source", login: "sol-gh", createdAt: at(2) }), {
+      id: progress,
+    });
+    expect(getDeliveryByGuid(db, progress)).toMatchObject({ status: "processed", error: null });
+    expect(bountyOf(spec).events[0]).toMatchObject({ type: "progress", note: "wired the SVID source", linksJson: null });
+    await deliver("issue_comment", commentEvent(spec, { id: 6_603, body: "/submit https://github.com/x/y/pull/3", login: "sol-gh", createdAt: at(3) }));
+    const submitted = bountyOf(spec);
+    expect(submitted.events[0]).toMatchObject({ type: "submitted", note: null });
+    expect(JSON.parse(submitted.events[0]!.linksJson!)).toEqual(["https://github.com/x/y/pull/3"]);
+
+    const other = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", other));
+    await deliver("issue_comment", commentEvent(other, { id: 6_604, body: "/claim", login: "sol-gh", createdAt: at(1) }));
+    await deliver("issue_comment", commentEvent(other, { id: 6_605, body: "/release", login: "sol-gh", createdAt: at(2) }));
+    expect(bountyOf(other)).toMatchObject({ status: "open", claim: null });
+    expect(bountyOf(other).events[0]).toMatchObject({ type: "released", note: "Released from GitHub.", actorLabel: "@sol-gh (GitHub)" });
+  });
+
+  it("a pull request's moves carry its address and who wrote it on the timeline: opened, merged, and credited after the issue closed first", async () => {
+    const spec = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", spec));
+    const pr = fixingPull(spec, { author: "gus-gh" });
+    const prUrl = `https://github.com/${spec.repo}/pull/${pr.number}`;
+    await deliver("pull_request", pullEvent("opened", pr));
+    const review = bountyOf(spec).events[0]!;
+    expect(review).toMatchObject({ type: "submitted", note: "Pull request by @gus-gh.", actorLabel: "github:gus-gh" });
+    expect(JSON.parse(review.linksJson!)).toEqual([prUrl]);
+    await deliver("pull_request", pullEvent("closed", { ...pr, merged: true, updatedAt: at(20) }));
+    const done = bountyOf(spec);
+    expect(done.events[0]).toMatchObject({ type: "completed", note: "The pull request was merged." });
+    expect(JSON.parse(done.events[0]!.linksJson!)).toEqual([prUrl]);
+
+    // the issue closed as completed before the merge arrived: the merge then credits its author, with the link
+    const late = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", late));
+    const latePr = fixingPull(late, { author: "hal-gh" });
+    await deliver("pull_request", pullEvent("opened", latePr));
+    await deliver("issues", issuesEvent("closed", { ...late, state: "closed", stateReason: "completed", updatedAt: at(15) }));
+    await deliver("pull_request", pullEvent("closed", { ...latePr, merged: true, updatedAt: at(20) }));
+    const credited = bountyOf(late);
+    expect(credited.creditLabel).toBe("@hal-gh (GitHub)");
+    expect(credited.events[0]).toMatchObject({ note: "The pull request by @hal-gh was merged; credited to its author." });
+    expect(JSON.parse(credited.events[0]!.linksJson!)).toEqual([`https://github.com/${late.repo}/pull/${latePr.number}`]);
+  });
+
+  it("the label added back reopens only a bounty its removal cancelled, on an open issue", async () => {
+    // closed as not planned, then labelled again: still cancelled (the issue is closed, and the label did not cancel it)
+    const closed = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", closed));
+    await deliver("issues", issuesEvent("closed", { ...closed, state: "closed", stateReason: "not_planned", updatedAt: at(1) }));
+    await deliver("issues", issuesEvent("labeled", { ...closed, state: "closed", stateReason: "not_planned", updatedAt: at(2) }));
+    expect(bountyOf(closed).status).toBe("cancelled");
+
+    // closed as not planned and reopened by a label on an open issue? no: the last cancellation was not the label's
+    const notPlanned = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", notPlanned));
+    await deliver("issues", issuesEvent("closed", { ...notPlanned, state: "closed", stateReason: "not_planned", updatedAt: at(1) }));
+    await deliver("issues", issuesEvent("labeled", { ...notPlanned, state: "open", updatedAt: at(2) }));
+    expect(bountyOf(notPlanned).status).toBe("cancelled");
+
+    // removed while open, added back on the open issue: reopened, and the timeline says why
+    const removed = newIssue({ labels: ["club-zero"] });
+    await deliver("issues", issuesEvent("labeled", removed));
+    await deliver("issues", issuesEvent("unlabeled", { ...removed, labels: [], updatedAt: at(1) }));
+    // another label added while it is cancelled changes nothing
+    await deliver("issues", issuesEvent("labeled", { ...removed, labels: ["help wanted"], updatedAt: at(2) }));
+    expect(bountyOf(removed).status).toBe("cancelled");
+    await deliver("issues", issuesEvent("labeled", { ...removed, labels: ["help wanted", "club-zero"], updatedAt: at(3) }));
+    const reopened = bountyOf(removed);
+    expect(reopened.status).toBe("open");
+    expect(reopened.events[0]).toMatchObject({ type: "reopened", actorLabel: "github:maintainer", note: "The `club-zero` label was added again on GitHub." });
+  });
+});
+
 describe("the note rate limit through GitHub comments", () => {
   it(`past ${NOTES_PER_BOUNTY} notes in 10 minutes a login's commands are ignored: nothing on the timeline, the delivery says why`, async () => {
     const spec = newIssue({ labels: ["club-zero"] });
@@ -1008,14 +1096,7 @@ describe("order independence (WH-10)", () => {
   it("any order, with duplicates, of opened → labelled → /claim → PR opened → PR merged → issue closed ends completed", async () => {
     let run = 0;
     const sequence = (spec: IssueSpec) => {
-      const pr = {
-        repo: spec.repo,
-        id: 7_000_000 + spec.number,
-        number: 50_000 + spec.number,
-        title: "SPIFFE support",
-        body: `Fixes #${spec.number}`,
-        author: "pat-gh",
-      };
+      const pr = fixingPull(spec, { id: 7_000_000 + spec.number, number: 50_000 + spec.number, author: "pat-gh" });
       return [
         ["issues", issuesEvent("opened", { ...spec, labels: [], updatedAt: at(0) })],
         ["issues", issuesEvent("labeled", { ...spec, labels: ["club-zero"], updatedAt: at(1) })],

@@ -45,6 +45,7 @@ export interface IssueSpec {
   stateReason?: string | null;
   updatedAt: string;
   author?: string;
+  assignees?: string[];
 }
 
 /** Puts a payload on this repository, with a repository id of its own (GitHub's ids, not names, say which repository it is). */
@@ -69,6 +70,7 @@ function applyIssue(issue: Json, spec: IssueSpec) {
   issue.updated_at = spec.updatedAt;
   issue.html_url = `https://github.com/${spec.repo}/issues/${spec.number}`;
   if (spec.author) Object.assign(issue.user, { login: spec.author, id: githubUserId(spec.author) });
+  if (spec.assignees) issue.assignees = spec.assignees.map((login) => ({ login, id: githubUserId(login), type: "User" }));
 }
 
 /** An `issues` event for this issue, from GitHub's example of the action. */
@@ -136,10 +138,33 @@ export function transferOpenedEvent(from: IssueSpec, to: IssueSpec, sender = "ma
   return p;
 }
 
-export function pullEvent(
-  action: "opened" | "closed" | "reopened" | "edited",
-  pr: { repo: string; id: number; number: number; title: string; body: string; author: string; updatedAt: string; merged?: boolean; base?: string },
-): Json {
+export interface PullSpec {
+  repo: string;
+  id: number;
+  number: number;
+  title: string;
+  body: string;
+  author: string;
+  updatedAt: string;
+  merged?: boolean;
+  base?: string;
+}
+
+/** A pull request on the issue's repository whose description fixes it (`Fixes #N`), by pr-author unless `extra` says otherwise. */
+export function fixingPull(spec: IssueSpec, extra: Partial<PullSpec> = {}): PullSpec {
+  return {
+    repo: spec.repo,
+    id: 880_000 + spec.number,
+    number: 8000 + spec.number,
+    title: "Use SPIFFE IDs",
+    body: `Fixes #${spec.number}`,
+    author: "pr-author",
+    updatedAt: "2026-01-01T10:10:00.000Z",
+    ...extra,
+  };
+}
+
+export function pullEvent(action: "opened" | "closed" | "reopened" | "edited", pr: PullSpec): Json {
   const p = example("pull_request", action === "edited" ? "opened" : action);
   p.action = action;
   applyRepo(p, pr.repo);
