@@ -268,6 +268,95 @@ describe("bounty news", () => {
     expect(listNotifications(db, reviewer.id).filter((n) => n.kind === "review_needed")).toHaveLength(2);
   });
 
+  it("each decision is told in words to whom it concerns, once each: reviewers, the claimant, the credited, the bounty's watchers; never the one who acted", async () => {
+    const admin = await makeUser(["admin"]);
+    const reviewer = await makeUser(["ssc"]);
+    const claimant = await makeUser();
+    const watcher = await makeUser();
+    const title = "Fluent Bit SVID output";
+    const bounty = createBounty(db, webBountyActor(admin), { targetId: getTarget(db, "fluent-bit")!.id, title, description: "Docs.", kind: "code" });
+    const link = `/bounties/${bounty.id}`;
+    for (const user of [watcher, claimant]) setWatching(db, webPerson(user), "bounty", bounty.id, true);
+    const news = (userId: number) =>
+      db.$client.prepare("select kind, title, body, link from notifications where user_id = ? order by id").all(userId) as {
+        kind: string;
+        title: string;
+        body: string;
+        link: string;
+      }[];
+    const t0 = Date.now();
+    const by = (u: { username: string }) => `@${u.username}`;
+
+    applyIntent(db, webBountyActor(claimant), bounty.id, "claim", {}, t0);
+    applyIntent(db, webBountyActor(claimant), bounty.id, "submit", { links: ["https://example.org/pr/9"] }, t0 + 1);
+    expect(news(reviewer.id)).toContainEqual({
+      kind: "review_needed",
+      title: `Work submitted for review: ${title}`,
+      body: `${by(claimant)} submitted the work on "${title}". Review it, then complete it or send it back.`,
+      link,
+    });
+    applyIntent(db, webBountyActor(reviewer), bounty.id, "reopen", { reason: "Add a test." }, t0 + 2);
+    applyIntent(db, webBountyActor(claimant), bounty.id, "submit", { links: ["https://example.org/pr/10"] }, t0 + 3);
+    applyIntent(db, webBountyActor(reviewer), bounty.id, "complete", {}, t0 + 4);
+
+    // the claimant, who also watches the bounty, hears of each decision once, in the words made for them
+    expect(news(claimant.id)).toEqual([
+      {
+        kind: "work_sent_back",
+        title: `Your work was sent back: ${title}`,
+        body: `${by(reviewer)} sent your work on "${title}" back from review. They said: "Add a test."`,
+        link,
+      },
+      { kind: "work_completed", title: `Your work is completed: ${title}`, body: `"${title}" is completed and credited to you. Thank you!`, link },
+    ]);
+    // a watcher hears every move, with who made it and where the bounty is now
+    expect(news(watcher.id)).toEqual([
+      { kind: "watched_change", title: `${title}: claimed`, body: `${by(claimant)} acted on "${title}" (claim); it is now claimed.`, link },
+      { kind: "watched_change", title: `${title}: in review`, body: `${by(claimant)} acted on "${title}" (submit); it is now in review.`, link },
+      {
+        kind: "watched_change",
+        title: `${title}: in progress`,
+        body: `${by(reviewer)} acted on "${title}" (reopen); it is now in progress. They said: "Add a test."`,
+        link,
+      },
+      { kind: "watched_change", title: `${title}: in review`, body: `${by(claimant)} acted on "${title}" (submit); it is now in review.`, link },
+      { kind: "watched_change", title: `${title}: completed`, body: `${by(reviewer)} acted on "${title}" (complete); it is now completed.`, link },
+    ]);
+    // the reviewer is told of the two submissions, and of nothing they did themselves
+    expect(
+      news(reviewer.id)
+        .filter((n) => n.link === link)
+        .map((n) => n.kind),
+    ).toEqual(["review_needed", "review_needed"]);
+  });
+
+  it("news of GitHub's moves: a pull request opened asks reviewers, its merge tells the credited member, and watchers read it as upstream", async () => {
+    const reviewer = await makeUser(["ssc"]);
+    const member = await makeUser();
+    const watcher = await makeUser();
+    const title = "Cilium SVID rotation";
+    const bounty = createBounty(db, webBountyActor(await makeUser(["admin"])), {
+      targetId: getTarget(db, "cilium")!.id,
+      title,
+      description: "Code.",
+      kind: "code",
+    });
+    setWatching(db, webPerson(watcher), "bounty", bounty.id, true);
+    const github = { userId: null, label: "github:octocat", source: "github" as const, roles: [] };
+    const t0 = Date.now();
+    applyIntent(db, github, bounty.id, "upstream_review", { links: ["https://github.com/cilium/cilium/pull/1"] }, t0);
+    expect(listNotifications(db, reviewer.id).find((n) => n.link === `/bounties/${bounty.id}`)).toMatchObject({
+      kind: "review_needed",
+      body: `github:octocat submitted the work on "${title}". Review it, then complete it or send it back.`,
+    });
+    applyIntent(db, github, bounty.id, "upstream_complete", { credit: { userId: member.id, githubLogin: null } }, t0 + 1);
+    expect(listNotifications(db, member.id)).toMatchObject([{ kind: "work_completed", title: `Your work is completed: ${title}` }]);
+    expect(listNotifications(db, watcher.id).map((n) => n.body)).toEqual([
+      `github:octocat acted on "${title}" (upstream complete); it is now completed.`,
+      `github:octocat acted on "${title}" (upstream review); it is now in review.`,
+    ]);
+  });
+
   it("watchers of a proposal's target hear nothing of it (its title is private); reviewers do", async () => {
     const watcher = await makeUser();
     const reviewer = await makeUser(["ssc"]);
