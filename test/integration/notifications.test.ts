@@ -5,8 +5,9 @@ import { db } from "~/app/db.server";
 import { env } from "~/app/env.server";
 import { deliverOutbox } from "~/app/jobs/deliver.server";
 import { createSmtpSender, type Sender } from "~/app/jobs/smtp.server";
+import { KIND_PERSONAS } from "~/app/lib/bounty-lifecycle";
 import { webPerson } from "~/app/models/audit.server";
-import { applyIntent, createBounty, remindExpiringClaims, webBountyActor } from "~/app/models/bounties.server";
+import { applyIntent, createBounty, getBounty, remindExpiringClaims, webBountyActor } from "~/app/models/bounties.server";
 import { actOnExpense, createExpense, type ExpenseInput } from "~/app/models/expenses.server";
 import { renewLease, takeLease } from "~/app/models/jobs.server";
 import { recordDonation } from "~/app/models/ledger.server";
@@ -355,6 +356,84 @@ describe("bounty news", () => {
       `github:octocat acted on "${title}" (upstream complete); it is now completed.`,
       `github:octocat acted on "${title}" (upstream review); it is now in review.`,
     ]);
+  });
+
+  it("a proposal tells the reviewers what waits; a bounty opened tells the target's watchers; each is audited, with the kind's personas unless some are chosen", async () => {
+    const reviewer = await makeUser(["ssc"]);
+    const watcher = await makeUser();
+    const proposer = await makeUser();
+    const target = getTarget(db, "spire")!;
+    setWatching(db, webPerson(watcher), "target", target.id, true);
+    const audited = (id: number) =>
+      db.$client
+        .prepare("select action, actor_label as actor, after_json as after from audit_log where entity_type = 'bounty' and entity_id = ?")
+        .all(String(id));
+
+    const proposal = createBounty(db, webBountyActor(proposer), { targetId: target.id, title: "SPIRE on FreeBSD", description: "Port it.", kind: "packaging" });
+    expect(listNotifications(db, reviewer.id).find((n) => n.link === `/bounties/${proposal.id}`)).toMatchObject({
+      kind: "proposal_waiting",
+      title: "A bounty proposal is waiting: SPIRE on FreeBSD",
+      body: `@${proposer.username} proposed "SPIRE on FreeBSD". Accept it to open it, or decline it with a reason.`,
+    });
+    expect(audited(proposal.id)).toEqual([
+      { action: "bounty.proposed", actor: `@${proposer.username}`, after: '{"title":"SPIRE on FreeBSD","kind":"packaging","status":"proposed"}' },
+    ]);
+    expect([...getBounty(db, proposal.id)!.personas].sort()).toEqual([...KIND_PERSONAS.packaging].sort());
+
+    const opened = createBounty(db, webBountyActor(reviewer), {
+      targetId: target.id,
+      title: "SPIRE agent how-to",
+      description: "Write it.",
+      kind: "tutorial",
+      personas: ["translator", "translator"],
+    });
+    expect(listNotifications(db, watcher.id)).toMatchObject([
+      {
+        kind: "watched_change",
+        title: "New bounty: SPIRE agent how-to",
+        body: 'A new bounty was opened on a target you watch: "SPIRE agent how-to".',
+        link: `/bounties/${opened.id}`,
+      },
+    ]);
+    expect(audited(opened.id)).toEqual([
+      { action: "bounty.created", actor: `@${reviewer.username}`, after: '{"title":"SPIRE agent how-to","kind":"tutorial","status":"open"}' },
+    ]);
+    expect(getBounty(db, opened.id)!.personas).toEqual(["translator"]);
+  });
+
+  it("a claim's reminder says how many days are left and the date it runs out; work in review is not reminded", async () => {
+    const admin = await makeUser(["admin"]);
+    const kafka = getTarget(db, "kafka")!.id;
+    const open = (title: string) => createBounty(db, webBountyActor(admin), { targetId: kafka, title, description: "Docs.", kind: "docs" });
+    const t0 = Date.UTC(2026, 5, 1, 12);
+    const [soon, later, reviewed] = [await makeUser(), await makeUser(), await makeUser()];
+    const first = open("Kafka mTLS guide");
+    const second = open("Kafka SVID rotation");
+    const third = open("Kafka ACLs by SPIFFE ID");
+    applyIntent(db, webBountyActor(soon), first.id, "claim", {}, t0);
+    applyIntent(db, webBountyActor(later), second.id, "claim", {}, t0 + DAY / 2);
+    applyIntent(db, webBountyActor(reviewed), third.id, "claim", {}, t0);
+    applyIntent(db, webBountyActor(reviewed), third.id, "submit", { links: ["https://example.org/pr/3"] }, t0);
+    const expiresAt = t0 + env.CLAIM_DAYS * DAY;
+    const now = expiresAt - DAY / 4;
+    expect(remindExpiringClaims(db, now)).toBe(2);
+    const runsOut = new Date(expiresAt).toISOString().slice(0, 10);
+    expect(listNotifications(db, soon.id)).toMatchObject([
+      {
+        kind: "claim_expiring",
+        title: "Your claim expires in 1 day: Kafka mTLS guide",
+        body: `Your claim on "Kafka mTLS guide" runs out on ${runsOut} unless you check in. Add a progress note to keep it, or release it so someone else can pick it up.`,
+        link: `/bounties/${first.id}`,
+      },
+    ]);
+    expect(listNotifications(db, later.id).map((n) => n.title)).toEqual(["Your claim expires in 1 day: Kafka SVID rotation"]);
+    expect(listNotifications(db, reviewed.id).filter((n) => n.kind === "claim_expiring")).toEqual([]);
+    // two and a half days before, the count is rounded up
+    const early = open("Kafka Connect SVIDs");
+    const patient = await makeUser();
+    applyIntent(db, webBountyActor(patient), early.id, "claim", {}, t0 + 10 * DAY);
+    expect(remindExpiringClaims(db, t0 + 10 * DAY + env.CLAIM_DAYS * DAY - 2.5 * DAY)).toBe(1);
+    expect(listNotifications(db, patient.id).map((n) => n.title)).toEqual(["Your claim expires in 3 days: Kafka Connect SVIDs"]);
   });
 
   it("watchers of a proposal's target hear nothing of it (its title is private); reviewers do", async () => {
