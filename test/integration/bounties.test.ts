@@ -5,14 +5,17 @@ import { eq } from "drizzle-orm";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { describe, expect, it } from "vitest";
 import { db, openDatabase } from "~/app/db.server";
+import { BOARD_PAGE_SIZE } from "~/app/lib/bounty-lifecycle";
 import { renderMarkdown } from "~/app/lib/markdown.server";
 import {
   applyIntent,
   createBounty,
   expireClaims,
   getBounty,
+  getTargetProgress,
   listAppreciation,
   listBounties,
+  listMyWork,
   NOTE_WINDOW_MS,
   NOTES_PER_BOUNTY,
   NOTES_PER_PERSON,
@@ -442,6 +445,69 @@ describe("board, feed and API", () => {
     const { rows } = listBounties(db, { page: 1, q: "should not show" });
     expect(rows).toEqual([]);
     expect(listBounties(db, { page: 1, q: "should not show", status: "cancelled" }).rows).toHaveLength(1);
+  });
+
+  it("the board's search ignores case and takes %, _ and \\ as themselves; the target filter and the pages count what they show", async () => {
+    const titles = ["Board100% SVID coverage", "Board1000 SVID coverage", "Board_x under", "Boardax under", "Board\\path escape", "BOARD\\PATH other"];
+    for (const title of titles) await newBounty({ title, description: "Board search." });
+    const search = (q: string, extra: Partial<Parameters<typeof listBounties>[1]> = {}) =>
+      listBounties(db, { page: 1, q, ...extra })
+        .rows.map((r) => r.title)
+        .sort();
+    expect(search("board100%")).toEqual(["Board100% SVID coverage"]);
+    expect(search("board_x")).toEqual(["Board_x under"]);
+    expect(search("board\\path")).toEqual(["BOARD\\PATH other", "Board\\path escape"]);
+    // the target filter narrows to that target's bounties, and a target with none shows none
+    expect(search("svid coverage", { target: "kafka" })).toEqual(["Board100% SVID coverage", "Board1000 SVID coverage"]);
+    expect(search("svid coverage", { target: "envoy" })).toEqual([]);
+
+    // a second page starts where the first ended, and the total counts all of them
+    const many = Array.from({ length: BOARD_PAGE_SIZE + 3 }, (_, i) => `Paged board bounty ${i}`);
+    for (const title of many) await newBounty({ title });
+    const first = listBounties(db, { page: 1, q: "paged board bounty" });
+    const second = listBounties(db, { page: 2, q: "paged board bounty" });
+    expect([first.total, second.total]).toEqual([many.length, many.length]);
+    expect([first.rows.length, second.rows.length]).toEqual([BOARD_PAGE_SIZE, 3]);
+    expect(new Set([...first.rows, ...second.rows].map((r) => r.title))).toEqual(new Set(many));
+  });
+
+  it("a target's progress counts completed work against all that is open, active or completed", async () => {
+    const admin = webBountyActor(await makeUser(["admin"]));
+    const dev = webBountyActor(await makeUser());
+    const targetId = getTarget(db, "nats")!.id;
+    const before = getTargetProgress(db, targetId);
+    const [done, open, cancelled] = [await newBounty({ targetId }), await newBounty({ targetId }), await newBounty({ targetId })];
+    applyIntent(db, dev, done.id, "claim");
+    applyIntent(db, dev, done.id, "submit", { links: ["https://example.org/pr/5"] });
+    applyIntent(db, admin, done.id, "complete");
+    applyIntent(db, admin, cancelled.id, "cancel", { reason: "Duplicate." });
+    createBounty(db, dev, { targetId, title: "A proposal", description: "Maybe.", kind: "docs" });
+    expect(getTargetProgress(db, targetId)).toEqual({ completed: before.completed + 1, total: before.total + 2 });
+    expect(open.status).toBe("open");
+  });
+
+  it("my work lists my claims by deadline, my proposals (declined too) and what I completed", async () => {
+    const me = await makeUser();
+    const actor = webBountyActor(me);
+    const admin = webBountyActor(await makeUser(["admin"]));
+    const t0 = Date.now();
+    const [early, late, done] = [await newBounty({ title: "Mine early" }), await newBounty({ title: "Mine late" }), await newBounty({ title: "Mine done" })];
+    applyIntent(db, actor, late.id, "claim", {}, t0);
+    applyIntent(db, actor, early.id, "claim", {}, t0 - DAY);
+    applyIntent(db, actor, done.id, "claim", {}, t0);
+    applyIntent(db, actor, done.id, "submit", { links: ["https://example.org/pr/6"] }, t0);
+    applyIntent(db, admin, done.id, "complete", {}, t0 + 1);
+    const proposal = createBounty(db, actor, { targetId: getTarget(db, "kafka")!.id, title: "My idea", description: "Maybe.", kind: "docs" }, t0 + 1);
+    const declined = createBounty(db, actor, { targetId: getTarget(db, "kafka")!.id, title: "My other idea", description: "Maybe.", kind: "docs" }, t0 + 5);
+    applyIntent(db, admin, declined.id, "decline", { reason: "Out of scope." });
+    const work = listMyWork(db, me.id);
+    expect(work.claims.map((c) => c.title)).toEqual(["Mine early", "Mine late"]);
+    expect(work.proposals.map((p) => [p.title, p.status])).toEqual([
+      ["My other idea", "declined"],
+      ["My idea", "proposed"],
+    ]);
+    expect(work.completed.map((c) => c.id)).toEqual([done.id]);
+    expect(proposal.status).toBe("proposed");
   });
 
   it("cards carry the claim's freshness", async () => {
