@@ -335,6 +335,21 @@ describe("the whole journey, with credit and a timeline", () => {
     expect(() => applyIntent(db, devActor, bounty.id, "claim")).toThrow(InvalidTransition);
   });
 
+  it("appreciation groups a GitHub login's work whatever its case (named as most recently credited), most contributions first", async () => {
+    const github = { userId: null, label: "github:octo", source: "github" as const, roles: [] };
+    const credit = (githubLogin: string) => ({ credit: { userId: null, githubLogin } });
+    const [a, b, c] = [await newBounty({ title: "Thanks A" }), await newBounty({ title: "Thanks B" }), await newBounty({ title: "Thanks C" })];
+    const t0 = Date.now();
+    applyIntent(db, github, a.id, "upstream_complete", credit("zed-thanks"), t0);
+    applyIntent(db, github, b.id, "upstream_complete", credit("Zed-Thanks"), t0 + 1);
+    applyIntent(db, github, c.id, "upstream_complete", credit("amy-thanks"), t0 + 2);
+    const people = listAppreciation(db).filter((p) => /thanks/i.test(p.label));
+    expect(people.map((p) => [p.label, p.work.map((w) => w.title).sort()])).toEqual([
+      ["@Zed-Thanks (GitHub)", ["Thanks A", "Thanks B"]],
+      ["@amy-thanks (GitHub)", ["Thanks C"]],
+    ]);
+  });
+
   it("a reviewer can send submitted work back with a reason", async () => {
     const bounty = await newBounty();
     const dev = webBountyActor(await makeUser());
