@@ -126,7 +126,21 @@ describe("claiming", () => {
     expect(after.status).toBe("open");
     expect(after.claim).toBeNull();
     expect(after.events[0]).toMatchObject({ type: "expired", source: "system" });
-    expect(after.events[0]!.note).toContain(`The claim by @${user.username} ran out after 14 days without a check-in`);
+    expect(after.events[0]!.note).toBe(`The claim by @${user.username} ran out after 14 days without a check-in, so the bounty is open again.`);
+    // audited as the system's decision, and the claimant is told
+    expect(
+      db.$client
+        .prepare("select actor_label as actor, before_json as b, after_json as a from audit_log where action = 'bounty.expire' and entity_id = ?")
+        .all(String(bounty.id)),
+    ).toEqual([{ actor: after.events[0]!.actorLabel, b: '{"status":"claimed"}', a: '{"status":"open"}' }]);
+    expect(db.$client.prepare("select kind, title, body, link from notifications where user_id = ? and kind = 'claim_expired'").all(user.id)).toEqual([
+      {
+        kind: "claim_expired",
+        title: `Your claim expired: ${bounty.title}`,
+        body: `Your claim on "${bounty.title}" ran out after 14 days without a check-in, so the bounty is open again. Claim it again if you are still on it.`,
+        link: `/bounties/${bounty.id}`,
+      },
+    ]);
   });
 
   it("a progress check-in extends the claim by another 14 days", async () => {

@@ -804,7 +804,10 @@ describe("what a delivery leaves behind: the mirror, the audit log, the timeline
     await deliver("pull_request", pullEvent("closed", { ...latePr, merged: true, updatedAt: at(20) }));
     const credited = bountyOf(late);
     expect(credited.creditLabel).toBe("@hal-gh (GitHub)");
-    expect(credited.events[0]).toMatchObject({ note: "The pull request by @hal-gh was merged; credited to its author." });
+    expect(credited.events[0]).toMatchObject({ type: "linked", note: "The pull request by @hal-gh was merged; credited to its author." });
+    expect(auditOf(credited.id, "bounty.upstream_credit")).toEqual([
+      { actor: "github:hal-gh", source: "github", after: '{"completedByUserId":null,"completedByGithubLogin":"hal-gh"}' },
+    ]);
     expect(JSON.parse(credited.events[0]!.linksJson!)).toEqual([`https://github.com/${late.repo}/pull/${latePr.number}`]);
   });
 
