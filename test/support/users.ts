@@ -9,6 +9,9 @@ import type { GrantableRole } from "~/db/schema";
 export const PASSWORD = "a long enough test passphrase";
 
 let counter = 0;
+// argon2id costs its 19 MiB and two passes on every hash: one hash of the shared test password
+// serves every account a test makes (each still verifies PASSWORD at sign-in).
+let passwordHash: Promise<string> | null = null;
 
 /** A user whose address is verified (so it gets mail), unless `{ emailVerified: false }`. */
 export async function makeUser(roles: GrantableRole[] = [], name?: string, options: { emailVerified?: boolean } = {}): Promise<PublicUser> {
@@ -18,7 +21,7 @@ export async function makeUser(roles: GrantableRole[] = [], name?: string, optio
     username,
     displayName: `Test ${username}`,
     email: `${username}@example.org`,
-    passwordHash: await hashPassword(PASSWORD),
+    passwordHash: await (passwordHash ??= hashPassword(PASSWORD)),
     roles,
     emailVerified: options.emailVerified ?? true,
   });
