@@ -1,11 +1,11 @@
 // Runs before each integration test file's imports: point the app at a private copy of
 // the migrated, seeded template, so files never share state.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, inject } from "vitest";
+import { scratchDir } from "./scratch";
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "club-zero-test-"));
+const dir = scratchDir("club-zero-test-");
 const file = path.join(dir, "app.sqlite");
 fs.copyFileSync(inject("templateDb"), file);
 process.env.DATABASE_PATH = file;

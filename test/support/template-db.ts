@@ -1,8 +1,8 @@
 // Global setup for integration tests: migrate and seed one template database per run.
 // Each test file then works on its own copy (per-file-db.ts).
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { scratchDir } from "./scratch";
 import type { TestProject } from "vitest/node";
 
 declare module "vitest" {
@@ -12,7 +12,7 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "club-zero-template-"));
+  const dir = scratchDir("club-zero-template-");
   const file = path.join(dir, "template.sqlite");
   process.env.DATABASE_PATH = file;
   const { db } = await import("~/app/db.server");
