@@ -211,3 +211,139 @@ describe("how a claim ends, as written on it", () => {
     expect(credit(merged.id)).toEqual({ userId: null, login: "spiffe-fan" });
   });
 });
+
+describe("what each move leaves", () => {
+  const auditTrail = (id: number) =>
+    db.$client
+      .prepare(
+        "select action, actor_label as actor, before_json as before, after_json as after from audit_log where entity_type = 'bounty' and entity_id = ? order by id",
+      )
+      .all(String(id)) as { action: string; actor: string; before: string | null; after: string | null }[];
+  const credit = (id: number) =>
+    db.$client.prepare("select completed_by_user_id as userId, completed_by_github_login as login from bounties where id = ?").get(id);
+  const claimExpiry = (id: number) => db.$client.prepare("select expires_at from claims where bounty_id = ? and ended_at is null").pluck().get(id);
+
+  it("every move is audited as bounty.<intent>, by whom, with the status before and after", async () => {
+    const b = await newBounty();
+    const [dev, ssc] = await Promise.all([person(), person("ssc")]);
+    applyIntent(db, dev, b.id, "claim");
+    applyIntent(db, dev, b.id, "progress", { note: "Half way." });
+    applyIntent(db, dev, b.id, "submit", { links: ["https://example.org/pr/20"] });
+    applyIntent(db, ssc, b.id, "reopen", { reason: "Add docs." });
+    applyIntent(db, dev, b.id, "submit", { links: ["https://example.org/pr/21"] });
+    applyIntent(db, ssc, b.id, "complete");
+    const trail = auditTrail(b.id).filter((r) => r.action !== "bounty.created");
+    const move = (action: string, actor: BountyActor, before: string, after: string) => ({
+      action,
+      actor: actor.label,
+      before: `{"status":"${before}"}`,
+      after: `{"status":"${after}"}`,
+    });
+    expect(trail).toEqual([
+      move("bounty.claim", dev, "open", "claimed"),
+      move("bounty.progress", dev, "claimed", "in_progress"),
+      move("bounty.submit", dev, "in_progress", "in_review"),
+      move("bounty.reopen", ssc, "in_review", "in_progress"),
+      move("bounty.submit", dev, "in_progress", "in_review"),
+      move("bounty.complete", ssc, "in_review", "completed"),
+    ]);
+  });
+
+  it("the writing limits are inclusive: a note of exactly 10,000 characters, 5 links and a 2,000-character link are taken; one more is refused", async () => {
+    const b = await newBounty();
+    const dev = await person();
+    applyIntent(db, dev, b.id, "claim");
+    const link = (n: number) => `https://example.org/${"x".repeat(n - "https://example.org/".length)}`;
+    applyIntent(db, dev, b.id, "progress", { note: "n".repeat(10_000) });
+    applyIntent(db, dev, b.id, "progress", { links: [link(2_000), ...[1, 2, 3, 4].map((i) => `https://example.org/${i}`)] });
+    expect(refused(() => applyIntent(db, dev, b.id, "progress", { note: "n".repeat(10_001) }))).toEqual({
+      status: 422,
+      message: "A note may be at most 10,000 characters.",
+    });
+    expect(refused(() => applyIntent(db, dev, b.id, "progress", { links: [1, 2, 3, 4, 5, 6].map((i) => `https://example.org/${i}`) }))).toEqual({
+      status: 422,
+      message: "Add at most 5 links.",
+    });
+    expect(refused(() => applyIntent(db, dev, b.id, "progress", { links: [link(2_001)] }))).toEqual({
+      status: 422,
+      message: "Each link may be at most 2,000 characters.",
+    });
+  });
+
+  it("a GitHub claimant acts on their claim whatever the case of their login, and is credited by login when a reviewer completes it", async () => {
+    const b = await newBounty();
+    const ssc = await person("ssc");
+    applyIntent(db, githubActor("Mixed-Case"), b.id, "claim");
+    applyIntent(db, githubActor("mixed-case"), b.id, "submit", { links: ["https://example.org/pr/22"] });
+    expect(refused(() => applyIntent(db, githubActor("someone-else"), b.id, "release"))).toMatchObject({ status: 403 });
+    applyIntent(db, ssc, b.id, "complete");
+    expect(credit(b.id)).toEqual({ userId: null, login: "Mixed-Case" });
+  });
+
+  it("GitHub's completion credits the claimant, or else whom GitHub names: a member by account, anyone else by login", async () => {
+    const github = githubActor("github");
+    const [claimed, member, login] = [await newBounty(), await newBounty(), await newBounty()];
+    const dev = await makeUser();
+    applyIntent(db, webBountyActor(dev), claimed.id, "claim");
+    applyIntent(db, github, claimed.id, "upstream_complete", { credit: { userId: null, githubLogin: "pr-author" } });
+    expect(credit(claimed.id)).toEqual({ userId: dev.id, login: null });
+    applyIntent(db, github, member.id, "upstream_complete", { credit: { userId: dev.id, githubLogin: null } });
+    expect(credit(member.id)).toEqual({ userId: dev.id, login: null });
+    applyIntent(db, github, login.id, "upstream_complete", { credit: { userId: null, githubLogin: "pr-author" } });
+    expect(credit(login.id)).toEqual({ userId: null, login: "pr-author" });
+    // reopened upstream, the credit is gone
+    applyIntent(db, github, login.id, "upstream_reopen");
+    expect(credit(login.id)).toEqual({ userId: null, login: null });
+  });
+
+  it("work sent back from review, by a reviewer or by a PR closed unmerged, runs its claim afresh from then", async () => {
+    const t0 = Date.UTC(2026, 2, 1);
+    const [sentBack, withdrawn] = [await newBounty(), await newBounty()];
+    const [dev, ssc] = await Promise.all([person(), person("ssc")]);
+    for (const b of [sentBack, withdrawn]) {
+      applyIntent(db, dev, b.id, "claim", {}, t0);
+      applyIntent(db, dev, b.id, "submit", { links: ["https://example.org/pr/23"] }, t0 + DAY);
+    }
+    applyIntent(db, ssc, sentBack.id, "reopen", { reason: "Tests fail." }, t0 + 10 * DAY);
+    applyIntent(db, githubActor("github"), withdrawn.id, "upstream_withdraw", {}, t0 + 11 * DAY);
+    expect(claimExpiry(sentBack.id)).toBe(t0 + 10 * DAY + env.CLAIM_DAYS * DAY);
+    expect(claimExpiry(withdrawn.id)).toBe(t0 + 11 * DAY + env.CLAIM_DAYS * DAY);
+  });
+
+  it("the same move under the same external key acts once and says it was a duplicate", async () => {
+    const b = await newBounty();
+    const dev = await person();
+    expect(applyIntent(db, dev, b.id, "claim", { externalKey: "comment:1:0" }).duplicate).toBe(false);
+    const again = applyIntent(db, dev, b.id, "claim", { externalKey: "comment:1:0" });
+    expect(again).toMatchObject({ duplicate: true, bounty: { id: b.id, status: "claimed" } });
+    expect(activeClaims(b.id)).toHaveLength(1);
+  });
+
+  it("the refusals that need words: a submission without a link, someone else's claim released without a reason", async () => {
+    const b = await newBounty();
+    const [dev, ssc] = await Promise.all([person(), person("ssc")]);
+    applyIntent(db, dev, b.id, "claim");
+    expect(refused(() => applyIntent(db, dev, b.id, "submit", { note: "done" }))).toEqual({
+      status: 422,
+      message: "Add a link to the work (a pull request, a document, a package) so reviewers can check it.",
+    });
+    expect(refused(() => applyIntent(db, ssc, b.id, "release", { reason: "  " }))).toEqual({
+      status: 422,
+      message: "Say why you are releasing someone else's claim.",
+    });
+    // a cancelled bounty is reopened without a reason: only work sent back from review needs one
+    applyIntent(db, ssc, b.id, "cancel", { reason: "Duplicate." });
+    applyIntent(db, ssc, b.id, "reopen");
+    expect(bountyStatus(b.id)).toBe("open");
+  });
+
+  it("Club Zero itself is never held to the note rate limit", async () => {
+    const b = await newBounty();
+    const system = { userId: null, label: "Club Zero", source: "system" as const, roles: ["admin" as const] };
+    for (let i = 0; i <= NOTES_PER_BOUNTY; i++) {
+      applyIntent(db, system, b.id, "cancel", { reason: `Round ${i}.` });
+      applyIntent(db, system, b.id, "reopen");
+    }
+    expect(bountyStatus(b.id)).toBe("open");
+  });
+});
