@@ -3,8 +3,10 @@
 // zero allowed), one donation per reference, reversals, the CSV import's line-by-line
 // refusals, and the fund page's totals. Found by mutation testing the file (README, "Tests
 // and code health"). Every refusal leaves the database as it was.
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { db, writeTx } from "~/app/db.server";
+import { db, openDatabase, writeTx } from "~/app/db.server";
 import { formatMoney } from "~/app/lib/money";
 import { cliActor, webPerson } from "~/app/models/audit.server";
 import { actOnExpense, createExpense, type ExpenseInput } from "~/app/models/expenses.server";
@@ -21,6 +23,7 @@ import {
   verifyLedger,
 } from "~/app/models/ledger.server";
 import { refusal } from "../support/refusals";
+import { scratchDir } from "../support/scratch";
 import { makeUser } from "../support/users";
 
 const HEADER = "date,donor,amount,currency,reference";
@@ -192,5 +195,52 @@ describe("the fund page's figures", () => {
     expect(after.available).toBe(after.balance - after.committed);
     expect(after.byYear[0]).toEqual({ year: "2031", donations: 10_000, reimbursed: 2_500 });
     expect(after.series.at(-1)?.balance).toBe(after.balance);
+  });
+});
+
+describe("verifying the ledger (npm run ledger:verify)", () => {
+  it("names each broken invariant in words: the append-only triggers, foreign keys, whole cents, payments per expense, a balance below zero", async () => {
+    const requester = webPerson(await makeUser());
+    const [paidNoEntry, unpaidWithEntry, paidWrong] = [1, 2, 3].map((i) =>
+      createExpense(db, requester, { ...expense, title: `Verify ${i}`, amountCents: 700 }, [], true),
+    );
+    const dir = scratchDir("club-zero-ledger-verify-");
+    try {
+      const copy = path.join(dir, "broken.sqlite");
+      await db.$client.backup(copy);
+      const broken = openDatabase(copy);
+      const c = broken.$client;
+      expect(verifyLedger(broken)).toEqual([]);
+      const entry = (cents: number, expenseId: number | null = null) =>
+        Number(
+          c
+            .prepare("insert into ledger_entries (kind, amount_cents, currency, occurred_on, created_at, expense_id) values (?, ?, 'USD', '2026-12-31', 0, ?)")
+            .run(cents < 0 ? "reimbursement" : "donation", cents, expenseId).lastInsertRowid,
+        );
+      c.exec("drop trigger ledger_entries_no_delete; drop trigger audit_log_no_update");
+      entry(10_000_000);
+      c.prepare("update expenses set status = 'paid' where id in (?, ?)").run(paidNoEntry!.id, paidWrong!.id);
+      entry(-500, paidWrong!.id);
+      entry(-700, unpaidWithEntry!.id);
+      c.pragma("ignore_check_constraints = on");
+      const fraction = entry(1.5);
+      c.pragma("foreign_keys = off");
+      const orphan = entry(-1, 99_999_999);
+      const below = entry(-Math.ceil(getBalance(broken)) - 1);
+      const findings = verifyLedger(broken);
+      broken.$client.close();
+      expect(findings).toEqual([
+        { check: "foreign_key_check", detail: `ledger_entries row ${orphan} points at a missing expenses` },
+        { check: "append-only", detail: "trigger ledger_entries_no_delete is missing" },
+        { check: "append-only", detail: "trigger audit_log_no_update is missing" },
+        { check: "whole cents", detail: `entry #${fraction} holds 1.5` },
+        { check: "payments", detail: `expense #${paidNoEntry!.id} is paid but has 0 payment entries` },
+        { check: "payments", detail: `expense #${unpaidWithEntry!.id} is ${unpaidWithEntry!.status} but has 1 payment entries` },
+        { check: "payments", detail: `expense #${paidWrong!.id} is for 700 cents but 500 were paid` },
+        { check: "balance", detail: `the balance went below zero at entry #${below}` },
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
