@@ -294,3 +294,81 @@ describe("payment", () => {
     });
   });
 });
+
+describe("who is told what", () => {
+  const told = (userId: number | null, expenseId: number) =>
+    db.$client.prepare("select kind, title, body from notifications where user_id = ? and link = ? order by id").all(userId, `/expenses/${expenseId}`) as {
+      kind: string;
+      title: string;
+      body: string;
+    }[];
+
+  it("the SSC is asked to vote, again after changes; the requester hears of changes asked, approval and payment; the payers hear it waits for them", async () => {
+    donate(2000);
+    const [requester, ssc1, ssc2, admin] = await Promise.all([person(), person("ssc"), person("ssc"), person("admin")]);
+    const e = createExpense(db, requester, { ...base, title: "Told trip" }, [], true);
+    actOnExpense(db, ssc1, e.id, "changes", { reason: "Which flight?" });
+    actOnExpense(db, requester, e.id, "resubmit");
+    actOnExpense(db, ssc1, e.id, "approve");
+    actOnExpense(db, ssc2, e.id, "approve");
+    actOnExpense(db, admin, e.id, "pay", { paymentReference: "EXP-77", paidOn: "2026-06-20" });
+
+    expect(told(ssc2.userId, e.id)).toEqual([
+      { kind: "expense_vote_needed", title: `Expense #${e.id} needs your vote: Told trip`, body: '$20.00 for "Told trip" (KubeCon) waits for your vote.' },
+      {
+        kind: "expense_vote_needed",
+        title: `Expense #${e.id} needs your vote: Told trip`,
+        body: '$20.00 for "Told trip" (KubeCon) waits for your vote (round 2, after changes).',
+      },
+      {
+        kind: "expense_payment_waiting",
+        title: `Expense #${e.id} waits for payment: Told trip`,
+        body: `$20.00 for "Told trip" is approved (the last vote by ${ssc2.label}). Pay it, then record the payment reference.`,
+      },
+    ]);
+    expect(told(admin.userId, e.id).map((n) => n.kind)).toEqual(["expense_payment_waiting"]);
+    expect(told(requester.userId, e.id)).toEqual([
+      {
+        kind: "expense_changes_requested",
+        title: `Expense #${e.id} changes requested: Told trip`,
+        body: 'The SSC asks for changes to your request of $20.00 for "Told trip": "Which flight?" Change it and resubmit it.',
+      },
+      {
+        kind: "expense_approved",
+        title: `Expense #${e.id} approved: Told trip`,
+        body: 'Your request of $20.00 for "Told trip" is approved. It will be paid once someone records the payment.',
+      },
+      { kind: "expense_paid", title: `Expense #${e.id} paid: Told trip`, body: 'Your request of $20.00 for "Told trip" is paid (reference EXP-77).' },
+    ]);
+  });
+
+  it("a rejection tells the requester why; a vote that changes nothing tells nobody", async () => {
+    donate(2000);
+    const [requester, ssc1, ssc2] = await Promise.all([person(), person("ssc"), person("ssc")]);
+    const e = createExpense(db, requester, { ...base, title: "Rejected trip" }, [], true);
+    actOnExpense(db, ssc1, e.id, "approve"); // one of two: still waiting
+    expect(told(requester.userId, e.id)).toEqual([]);
+    actOnExpense(db, ssc2, e.id, "reject", { reason: "Over budget." });
+    expect(told(requester.userId, e.id)).toEqual([
+      {
+        kind: "expense_rejected",
+        title: `Expense #${e.id} rejected: Rejected trip`,
+        body: 'Your request of $20.00 for "Rejected trip" was rejected. The reason given: "Over budget."',
+      },
+    ]);
+  });
+
+  it("what a reader of the expense sees: the requester and each vote by name, in order", async () => {
+    donate(2000);
+    const [requester, ssc1, ssc2] = await Promise.all([person(), person("ssc"), person("ssc")]);
+    const e = createExpense(db, requester, base, [], true);
+    actOnExpense(db, ssc1, e.id, "approve");
+    actOnExpense(db, ssc2, e.id, "changes", { reason: "Receipt?" });
+    const detail = getExpenseForViewer(db, requester, e.id)!;
+    expect(detail.requester).toBe(requester.label);
+    expect(detail.votes.map((v) => [v.voter, v.vote, v.reason])).toEqual([
+      [ssc1.label, "approve", null],
+      [ssc2.label, "changes", "Receipt?"],
+    ]);
+  });
+});
