@@ -13,8 +13,10 @@ import {
   expireClaims,
   getBounty,
   getTargetProgress,
+  isClaimant,
   listAppreciation,
   listBounties,
+  listBountyTargetOptions,
   listMyWork,
   NOTE_WINDOW_MS,
   NOTES_PER_BOUNTY,
@@ -498,6 +500,26 @@ describe("board, feed and API", () => {
     expect([first.total, second.total]).toEqual([many.length, many.length]);
     expect([first.rows.length, second.rows.length]).toEqual([BOARD_PAGE_SIZE, 3]);
     expect(new Set([...first.rows, ...second.rows].map((r) => r.title))).toEqual(new Set(many));
+  });
+
+  it("the board's target menu lists the targets that have bounties by name, or nothing when more than fit", () => {
+    const all = listBountyTargetOptions(db)!;
+    const withBounties = db.$client.prepare("select t.slug, t.name from targets t where exists (select 1 from bounties b where b.target_id = t.id)").all() as {
+      slug: string;
+      name: string;
+    }[];
+    expect(all).toEqual([...withBounties].sort((a, b) => a.name.localeCompare(b.name)));
+    expect(all.length).toBeGreaterThan(1);
+    expect(listBountyTargetOptions(db, all.length)).toEqual(all);
+    expect(listBountyTargetOptions(db, all.length - 1)).toBeNull();
+  });
+
+  it("only the person holding the claim is its claimant", async () => {
+    const bounty = await newBounty();
+    const [holder, other] = [webBountyActor(await makeUser()), webBountyActor(await makeUser())];
+    expect(isClaimant(db, bounty.id, holder)).toBe(false);
+    applyIntent(db, holder, bounty.id, "claim");
+    expect([isClaimant(db, bounty.id, holder), isClaimant(db, bounty.id, other)]).toEqual([true, false]);
   });
 
   it("a target's progress counts completed work against all that is open, active or completed", async () => {
