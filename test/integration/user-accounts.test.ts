@@ -7,6 +7,7 @@ import { Conflict, Unprocessable } from "~/app/models/errors";
 import {
   createUser,
   freeUsername,
+  getUserByGithubId,
   getUserByVerifiedGithub,
   linkGithub,
   listUsers,
@@ -107,6 +108,8 @@ describe("GitHub links", () => {
     expect(error).toBeInstanceOf(Conflict);
     expect((error as Error).message).toBe("That GitHub account is already linked to another Club Zero user.");
     expect(getUserByVerifiedGithub(db, { login: "owner-gh", id: 5_000_004 })).toMatchObject({ id: owner.id });
+    expect(getUserByGithubId(db, 5_000_004)?.id).toBe(owner.id);
+    expect(getUserByGithubId(db, 5_999_998)).toBeNull();
     // linking your own account again is fine
     expect(linkGithub(db, cliActor, owner.id, { id: 5_000_004, login: "owner-gh" })).toMatchObject({ githubVerified: true });
   });
