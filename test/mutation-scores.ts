@@ -41,6 +41,17 @@ export function tallyReports(dir: string): Map<string, Tally & { from: string }>
   return byFile;
 }
 
+/** The files Stryker mutates in `folder` (every .ts below it) that have no results yet. */
+export function unmeasured(folder: string, byFile: Map<string, unknown>): string[] {
+  return (fs.readdirSync(folder, { recursive: true }) as string[])
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
+    .map((f) => path.join(folder, f).split(path.sep).join("/"))
+    .filter((f) => !byFile.has(f))
+    .sort();
+}
+
+const FOLDERS = ["app/auth", "app/github", "app/lib", "app/models"];
+
 const pct = (t: Tally) => {
   const s = score(t);
   return s === null ? "–" : `${s.toFixed(1)} %`;
@@ -48,18 +59,18 @@ const pct = (t: Tally) => {
 
 function main() {
   const byFile = tallyReports(path.resolve("reports"));
-  const folders = new Map<string, Tally>();
-  for (const [file, t] of byFile) {
-    const folder = path.dirname(file);
-    const sum = folders.get(folder) ?? { detected: 0, undetected: 0 };
-    sum.detected += t.detected;
-    sum.undetected += t.undetected;
-    folders.set(folder, sum);
-  }
-  for (const [folder, t] of [...folders].sort()) {
-    console.log(`${folder}: ${pct(t)} (${t.detected} of ${t.detected + t.undetected} detected)`);
-    const inFolder = [...byFile].filter(([file]) => path.dirname(file) === folder).sort(([a], [b]) => a.localeCompare(b));
-    for (const [file, f] of inFolder) console.log(`  ${path.basename(file)}: ${pct(f)} (${f.detected} of ${f.detected + f.undetected}; ${f.from})`);
+  for (const folder of FOLDERS) {
+    const inFolder = [...byFile].filter(([file]) => file.startsWith(`${folder}/`)).sort(([a], [b]) => a.localeCompare(b));
+    const sum = { detected: 0, undetected: 0 };
+    for (const [, t] of inFolder) {
+      sum.detected += t.detected;
+      sum.undetected += t.undetected;
+    }
+    const missing = unmeasured(folder, byFile);
+    const of = missing.length > 0 ? `, of the ${inFolder.length} measured files; ${missing.length} not measured` : "";
+    console.log(`${folder}: ${pct(sum)} (${sum.detected} of ${sum.detected + sum.undetected} detected${of})`);
+    for (const [file, f] of inFolder) console.log(`  ${file.slice(folder.length + 1)}: ${pct(f)} (${f.detected} of ${f.detected + f.undetected}; ${f.from})`);
+    for (const file of missing) console.log(`  ${file.slice(folder.length + 1)}: not measured`);
   }
 }
 

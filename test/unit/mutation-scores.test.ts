@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { score, tallyReports } from "../mutation-scores";
+import { score, tallyReports, unmeasured } from "../mutation-scores";
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -35,5 +35,15 @@ describe("mutation scores from the results files", () => {
     expect(() => tallyReports(dir)).toThrow(
       /app\/models\/a\.server\.ts has results in both stryker-incremental-models(-g1)?\.json and stryker-incremental-models(-g1)?\.json/,
     );
+  });
+
+  it("lists the folder's files that have no results, below it too", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mutation-folder-"));
+    dirs.push(dir);
+    for (const f of ["a.server.ts", "b.server.ts", "types.d.ts", "view.tsx", "sub/c.ts"]) {
+      fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      fs.writeFileSync(path.join(dir, f), "");
+    }
+    expect(unmeasured(dir, new Map([[`${dir}/a.server.ts`, {}]]))).toEqual([`${dir}/b.server.ts`, `${dir}/sub/c.ts`]);
   });
 });
