@@ -6,7 +6,16 @@ import { describe, expect, it } from "vitest";
 import { db } from "~/app/db.server";
 import { formatMoney } from "~/app/lib/money";
 import { cliActor, webPerson } from "~/app/models/audit.server";
-import { actOnExpense, createExpense, getExpenseForViewer, type ExpenseInput, type Person } from "~/app/models/expenses.server";
+import {
+  actOnExpense,
+  createExpense,
+  getExpenseForViewer,
+  listExpenses,
+  listPublicExpensesFor,
+  listStoredReceiptNames,
+  type ExpenseInput,
+  type Person,
+} from "~/app/models/expenses.server";
 import { getBalance, getCommitted, recordDonation } from "~/app/models/ledger.server";
 import { contentDigest } from "../support/fingerprint";
 import { makeUser } from "../support/users";
@@ -369,6 +378,82 @@ describe("who is told what", () => {
     expect(detail.votes.map((v) => [v.voter, v.vote, v.reason])).toEqual([
       [ssc1.label, "approve", null],
       [ssc2.label, "changes", "Receipt?"],
+    ]);
+  });
+});
+
+describe("receipts, lists and the public record", () => {
+  const receipt = (name: string) => ({ storedName: name, originalName: `${name}.pdf`, mime: "application/pdf", size: 10, sha256: "b".repeat(64) });
+
+  it("an expense holds at most 5 receipts, counting those it has; the sixth is refused and nothing is stored", async () => {
+    const requester = await person();
+    const stamp = Date.now();
+    const draft = createExpense(
+      db,
+      requester,
+      { ...base, kind: "reimbursement" },
+      [1, 2, 3].map((i) => receipt(`five-${stamp}-${i}`)),
+      false,
+    );
+    const stored = () => db.$client.prepare("select count(*) from receipts where expense_id = ?").pluck().get(draft.id);
+    expect(await unchanged(() => actOnExpense(db, requester, draft.id, "submit", { files: [4, 5, 6].map((i) => receipt(`five-${stamp}-${i}`)) }))).toEqual({
+      status: 422,
+      message: "An expense can have at most 5 receipts.",
+    });
+    actOnExpense(db, requester, draft.id, "submit", { files: [4, 5].map((i) => receipt(`five-${stamp}-${i}`)) });
+    expect(stored()).toBe(5);
+    expect([1, 2, 3, 4, 5].every((i) => listStoredReceiptNames(db).has(`five-${stamp}-${i}`))).toBe(true);
+  });
+
+  it("a person's list holds their own expenses; SSC members and admins see everyone's; a missing expense is not found", async () => {
+    const [mine, theirs, ssc] = await Promise.all([person(), person(), person("ssc")]);
+    const a = createExpense(db, mine, { ...base, title: "Mine" }, [], false);
+    const b = createExpense(db, theirs, { ...base, title: "Theirs" }, [], false);
+    expect(listExpenses(db, mine).map((e) => e.id)).toEqual([a.id]);
+    expect(listExpenses(db, ssc).map((e) => e.id)).toEqual(expect.arrayContaining([a.id, b.id]));
+    expect(listExpenses(db, { userId: null, label: "anonymous", source: "web", roles: [] })).toEqual([]);
+    expect(refusal(() => actOnExpense(db, mine, 99_999_999, "submit"))).toEqual({ status: 404, message: "There is no such expense." });
+  });
+
+  it("the public record of a target lists approved and paid expenses only, naming the requester only when they chose so", async () => {
+    donate(4000);
+    const [named, unnamed, ssc1, ssc2] = await Promise.all([person(), person(), person("ssc"), person("ssc")]);
+    const targetId = (db.$client.prepare("select id from targets where slug = 'mysql'").pluck().get() as number)!;
+    const approved = (who: Person, publicRequester: boolean, title: string) => {
+      const e = createExpense(db, who, { ...base, title, targetId, publicRequester }, [], true);
+      actOnExpense(db, ssc1, e.id, "approve");
+      actOnExpense(db, ssc2, e.id, "approve");
+      return e;
+    };
+    approved(named, true, "Named talk");
+    approved(unnamed, false, "Unnamed talk");
+    createExpense(db, named, { ...base, title: "Waiting talk", targetId, publicRequester: true }, [], true);
+    expect(
+      listPublicExpensesFor(db, { targetId })
+        .map((e) => [e.title, e.requester])
+        .sort(),
+    ).toEqual([
+      ["Named talk", named.label],
+      ["Unnamed talk", null],
+    ]);
+    expect(listPublicExpensesFor(db, {})).toEqual([]);
+  });
+
+  it("each vote is audited with the status before and after, the round and the reason", async () => {
+    donate(2000);
+    const [requester, ssc1, ssc2] = await Promise.all([person(), person("ssc"), person("ssc")]);
+    const e = createExpense(db, requester, base, [], true);
+    actOnExpense(db, ssc1, e.id, "approve");
+    actOnExpense(db, ssc2, e.id, "changes", { reason: "Receipt?" });
+    expect(
+      db.$client
+        .prepare(
+          "select action, before_json as b, after_json as a from audit_log where entity_type = 'expense' and entity_id = ? and action like 'expense.vote_%' order by id",
+        )
+        .all(String(e.id)),
+    ).toEqual([
+      { action: "expense.vote_approve", b: '{"status":"submitted"}', a: '{"status":"submitted","round":1,"reason":null}' },
+      { action: "expense.vote_changes", b: '{"status":"submitted"}', a: '{"status":"changes_requested","round":1,"reason":"Receipt?"}' },
     ]);
   });
 });
