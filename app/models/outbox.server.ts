@@ -19,7 +19,7 @@ import { writeTx, type Db, type Tx } from "../db.server";
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
-/** Attempts before a message is given up (about 8.5 hours of retries with the backoff below). */
+/** Attempts before a message is given up (about 4¼ hours of retries with the backoff below). */
 export const MAX_ATTEMPTS = 10;
 const BACKOFF_BASE_MS = 30_000;
 const BACKOFF_CAP_MS = 6 * 3_600_000;

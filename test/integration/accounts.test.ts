@@ -5,7 +5,17 @@ import { createUserSession, getUser } from "~/app/auth/session.server";
 import { db } from "~/app/db.server";
 import { env } from "~/app/env.server";
 import { cliActor, listAudit, webActor } from "~/app/models/audit.server";
-import { ACCOUNT_LIMIT, ADDRESS_LIMIT, THROTTLE_WINDOW_MS, accountKey, addressKey, recordLoginFailure } from "~/app/models/login-throttle.server";
+import {
+  ACCOUNT_LIMIT,
+  ADDRESS_LIMIT,
+  THROTTLE_WINDOW_MS,
+  accountKey,
+  addressKey,
+  getThrottle,
+  recordLoginFailure,
+  resetKeys,
+  verifyMailKeys,
+} from "~/app/models/login-throttle.server";
 import { createUser, getUserForLogin, setDisabled, setPasswordHash, setRole } from "~/app/models/users.server";
 import { action as joinAction, loader as joinLoader } from "~/app/routes/join";
 import { action as loginAction, loader as loginLoader } from "~/app/routes/login";
@@ -219,6 +229,30 @@ describe("throttling failed sign-ins", () => {
     }
     expect(checked).toBeLessThanOrEqual(100);
     expect(checked).toBeGreaterThanOrEqual(ACCOUNT_LIMIT);
+  });
+});
+
+describe("throttle keys and waits", () => {
+  it("an account's failures count whatever the case or spaces of the name typed; a reset's, whatever the case of the address", () => {
+    expect(accountKey("  Alice ")).toBe(accountKey("alice"));
+    expect(resetKeys(" Bob@Example.ORG ", "192.0.2.7")).toEqual({ account: "reset:email:bob@example.org", address: "reset:ip:192.0.2.7" });
+    expect(verifyMailKeys(42, "192.0.2.7")).toEqual({ account: "verify:user:42", address: "verify:ip:192.0.2.7" });
+  });
+
+  it("the wait ends when enough of the oldest failures leave the window, to the second", () => {
+    const keys = { account: accountKey(`waits-${Date.now()}`), address: addressKey("198.51.100.77") };
+    const t0 = Date.now() + 20 * 3_600_000;
+    for (let i = 0; i < ACCOUNT_LIMIT; i++) recordLoginFailure(db, keys, t0 + i * 60_000);
+    // the oldest failure leaves the window 15 minutes after it was made
+    expect(getThrottle(db, keys, t0 + 9 * 60_000)).toBe((THROTTLE_WINDOW_MS - 9 * 60_000) / 1000);
+    expect(getThrottle(db, keys, t0 + THROTTLE_WINDOW_MS - 1_000)).toBe(1);
+    expect(getThrottle(db, keys, t0 + THROTTLE_WINDOW_MS)).toBeNull();
+    // at the limit again (9 left in the window, one new): the oldest left, made at minute 1, must go
+    recordLoginFailure(db, keys, t0 + THROTTLE_WINDOW_MS);
+    expect(getThrottle(db, keys, t0 + THROTTLE_WINDOW_MS)).toBe(60);
+    // one over it: the second-oldest, made at minute 2, must go too
+    recordLoginFailure(db, keys, t0 + THROTTLE_WINDOW_MS);
+    expect(getThrottle(db, keys, t0 + THROTTLE_WINDOW_MS)).toBe(120);
   });
 });
 

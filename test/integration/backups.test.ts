@@ -9,7 +9,23 @@ import { afterAll, describe, expect, it } from "vitest";
 import { db, openDatabase, type Db } from "~/app/db.server";
 import { storeReceiptFile } from "~/app/lib/receipts.server";
 import { webPerson } from "~/app/models/audit.server";
-import { checksumFileFor, isBackupOverdue, lastBackup, runScheduledBackup, scheduledBackupName, uploadsFolderFor } from "~/app/models/backups.server";
+import {
+  BackupRefused,
+  backUpAndRecord,
+  checksumFileFor,
+  describeFailure,
+  formatFileStamp,
+  isBackupOverdue,
+  lastBackup,
+  lastVerifiedBackupAt,
+  pruneBackups,
+  restoreBackup,
+  runScheduledBackup,
+  scheduledBackupName,
+  uploadsFolderFor,
+  verifyBackup,
+  writeBackup,
+} from "~/app/models/backups.server";
 import { createExpense, type ExpenseInput } from "~/app/models/expenses.server";
 import { recordDonation, verifyLedger } from "~/app/models/ledger.server";
 import { loader as adminLoader } from "~/app/routes/admin._index";
@@ -362,4 +378,312 @@ describe("scheduled backups", () => {
       }
     },
   );
+});
+
+describe("backup checks, in process", () => {
+  /** A live instance with one expense (and its receipt) and a verified backup of it. */
+  async function liveWithBackup(label: string) {
+    const requester = await makeUser();
+    const live = await liveInstance();
+    const handle = live.open();
+    await donateAndClaim(handle, live.uploads, requester, label);
+    const backup = await writeBackup(handle, path.join(live.dir, "backups", "by-hand.sqlite"), live.uploads);
+    return { live, handle, backup };
+  }
+
+  /** A SQLite file with just these tables, and a checksum file that matches it. */
+  function databaseWithTables(tables: string[]) {
+    const file = path.join(freshFolder("tables"), "other.sqlite");
+    const conn = new Database(file);
+    for (const name of tables) conn.exec(`create table ${name} (id integer primary key)`);
+    conn.close();
+    writeChecksum(file);
+    return file;
+  }
+
+  function writeChecksum(file: string) {
+    const digest = createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+    fs.writeFileSync(checksumFileFor(file), `${digest}  ${path.basename(file)}\n`);
+  }
+
+  function setReceiptName(file: string, name: string) {
+    const conn = new Database(file);
+    conn.prepare("update receipts set stored_name = ?").run(name);
+    conn.close();
+    writeChecksum(file);
+  }
+
+  it("names and folders: the file stamp drops milliseconds, and a file not ending in .sqlite keeps its whole name", () => {
+    expect(formatFileStamp(Date.UTC(2026, 10, 30, 12, 5, 9, 987))).toBe("2026-11-30T12-05-09Z");
+    expect(scheduledBackupName(Date.UTC(2026, 0, 2, 3, 4, 5))).toBe("club-zero-2026-01-02T03-04-05Z.sqlite");
+    expect(uploadsFolderFor("/b/copy.sqlite")).toBe("/b/copy.uploads");
+    expect(uploadsFolderFor("/b/copy.db")).toBe("/b/copy.db.uploads");
+    expect(checksumFileFor("/b/copy.db")).toBe("/b/copy.db.sha256");
+  });
+
+  it("a failure reads as a sentence for an operator: each known code in words, the path it was about, and never library text", () => {
+    const coded = (code: string, extra: object = {}) => Object.assign(new Error(`${code}: raw library text`), { code, ...extra });
+    expect(describeFailure(coded("EACCES"))).toBe("permission denied");
+    expect(describeFailure(coded("EPERM", { path: "/srv/backups" }))).toBe("permission denied (/srv/backups)");
+    expect(describeFailure(coded("ENOSPC"))).toBe("the disk is full");
+    expect(describeFailure(coded("EDQUOT"))).toBe("the disk quota is used up");
+    expect(describeFailure(coded("ENOENT", { path: "/x" }))).toBe("a file or folder is missing (/x)");
+    expect(describeFailure(coded("ENOTDIR"))).toBe("a path that should be a folder is a file");
+    expect(describeFailure(coded("EEXIST"))).toBe("the file exists already");
+    expect(describeFailure(coded("EROFS"))).toBe("the file system is read-only");
+    expect(describeFailure(coded("SQLITE_CORRUPT"))).toBe("the database file is damaged");
+    expect(describeFailure(coded("SQLITE_NOTADB"))).toBe("the file is not a SQLite database");
+    expect(describeFailure(coded("SQLITE_FULL"))).toBe("the disk is full");
+    expect(describeFailure(coded("SQLITE_CANTOPEN"))).toBe("the file cannot be opened");
+    expect(describeFailure(coded("EWHATEVER"))).toBe("unexpected error (EWHATEVER)");
+    expect(describeFailure(new Error("no code at all"))).toBe("unexpected error");
+    expect(describeFailure("a thrown string")).toBe("unexpected error");
+    expect(describeFailure(null)).toBe("unexpected error");
+    expect(describeFailure(new BackupRefused("the backup did not verify"))).toBe("the backup did not verify");
+
+    const refused = new BackupRefused("the backup did not verify", [
+      { check: "checksum", detail: "it differs" },
+      { check: "receipts", detail: "one is missing" },
+    ]);
+    expect(refused.message).toBe("the backup did not verify: checksum: it differs; receipts: one is missing");
+    expect(refused.name).toBe("BackupRefused");
+    expect(new BackupRefused("plain").findings).toEqual([]);
+  });
+
+  it("verifyBackup names what is wrong with a file, one finding per fault, and nothing for a sound backup", async () => {
+    const { handle, backup } = await liveWithBackup("verify");
+    handle.$client.close();
+    expect(verifyBackup(backup.file)).toEqual([]);
+
+    const missing = path.join(freshFolder("missing"), "nothing.sqlite");
+    expect(verifyBackup(missing)).toEqual([{ check: "file", detail: `${missing} does not exist` }]);
+
+    const noChecksum = databaseWithTables(["__drizzle_migrations", "ledger_entries", "receipts"]);
+    fs.writeFileSync(checksumFileFor(noChecksum), "not a digest\n");
+    expect(verifyBackup(noChecksum)).toEqual([
+      { check: "checksum", detail: `${checksumFileFor(noChecksum)} is missing or unreadable (every backup is written with one)` },
+    ]);
+    fs.writeFileSync(checksumFileFor(noChecksum), `x${"0".repeat(64)}\n`); // a digest, but not at the start of the line
+    expect(verifyBackup(noChecksum)[0]!.check).toBe("checksum");
+    fs.writeFileSync(checksumFileFor(noChecksum), `${"0".repeat(64)}  other.sqlite\n`);
+    expect(verifyBackup(noChecksum)).toEqual([{ check: "checksum", detail: `${noChecksum} is not the file that was written (its SHA-256 differs)` }]);
+
+    // a SQLite file, but not ours: any one of the tables a restore relies on missing is enough
+    for (const tables of [
+      ["ledger_entries", "receipts"],
+      ["__drizzle_migrations", "receipts"],
+      ["__drizzle_migrations", "ledger_entries"],
+    ]) {
+      expect(verifyBackup(databaseWithTables(tables)), tables.join(",")).toEqual([
+        { check: "schema", detail: "this is not a Club Zero database (its tables are missing)" },
+      ]);
+    }
+
+    const notSqlite = path.join(freshFolder("text"), "notes.sqlite");
+    fs.writeFileSync(notSqlite, "just some text, long enough to be read as a header ".repeat(40));
+    writeChecksum(notSqlite);
+    expect(verifyBackup(notSqlite)).toEqual([{ check: "integrity_check", detail: "the file is not a SQLite database" }]);
+  });
+
+  it("verifyBackup names a receipt row whose file is missing, changed, or not a stored name", async () => {
+    const { handle, backup } = await liveWithBackup("receipts");
+    handle.$client.close();
+    const conn = new Database(backup.file, { readonly: true });
+    const row = conn.prepare("select expense_id as expenseId, stored_name as name from receipts").get() as { expenseId: number; name: string };
+    conn.close();
+    const stored = path.join(backup.uploadsFolder, row.name);
+
+    fs.chmodSync(stored, 0o600);
+    fs.appendFileSync(stored, "changed");
+    expect(verifyBackup(backup.file)).toEqual([
+      { check: "receipts", detail: `receipt ${row.name} of expense #${row.expenseId} differs from the one recorded` },
+    ]);
+    fs.rmSync(stored);
+    expect(verifyBackup(backup.file)).toEqual([
+      { check: "receipts", detail: `receipt ${row.name} of expense #${row.expenseId} is missing from ${backup.uploadsFolder}` },
+    ]);
+    setReceiptName(backup.file, "../../etc/passwd");
+    expect(verifyBackup(backup.file)).toEqual([
+      { check: "receipts", detail: `expense #${row.expenseId} names a receipt file "../../etc/passwd" that is not a stored name` },
+    ]);
+  });
+
+  it("writeBackup counts the database and its receipts, sweeps a dead run's leftovers, and never writes over an existing backup, checksum or folder", async () => {
+    const { live, handle, backup } = await liveWithBackup("write");
+    try {
+      const receipts = fs.readdirSync(backup.uploadsFolder);
+      expect(backup.receiptFiles).toBe(receipts.length);
+      expect(receipts.length).toBeGreaterThan(0);
+      const receiptBytes = receipts.reduce((sum, name) => sum + fs.statSync(path.join(backup.uploadsFolder, name)).size, 0);
+      expect(backup.sizeBytes).toBe(fs.statSync(backup.file).size + receiptBytes);
+      expect(receiptBytes).toBeGreaterThan(0);
+      expect(fs.readFileSync(checksumFileFor(backup.file), "utf8")).toMatch(new RegExp(`^[0-9a-f]{64}  by-hand\\.sqlite\\n$`));
+      expect(fs.statSync(backup.file).mode & 0o777).toBe(0o600);
+      expect(fs.statSync(path.join(backup.uploadsFolder, receipts[0]!)).mode & 0o777).toBe(0o600);
+
+      const dir = freshFolder("taken");
+      for (const taken of ["db.sqlite", "db.uploads", "db.sqlite.sha256"]) {
+        const spot = path.join(dir, taken);
+        if (taken.endsWith(".uploads")) fs.mkdirSync(spot);
+        else fs.writeFileSync(spot, "already here");
+        await expect(writeBackup(handle, path.join(dir, "db.sqlite"), live.uploads), taken).rejects.toThrow(
+          `${path.join(dir, "db.sqlite")} exists already; choose a new file name`,
+        );
+        fs.rmSync(spot, { recursive: true });
+      }
+
+      const target = path.join(dir, "second.sqlite");
+      const leftovers = [`${target}.partial`, `${target}.partial-journal`, `${target}.partial.sha256`];
+      for (const leftover of leftovers) fs.writeFileSync(leftover, "from a run that died");
+      fs.mkdirSync(path.join(dir, "second.uploads.partial"));
+      fs.writeFileSync(path.join(dir, "second.uploads.partial", "stray"), "x");
+      const second = await writeBackup(handle, target, live.uploads);
+      expect(verifyBackup(second.file)).toEqual([]);
+      expect(fs.readdirSync(dir).sort()).toEqual(["second.sqlite", "second.sqlite.sha256", "second.uploads"]);
+      expect(fs.readdirSync(second.uploadsFolder).sort()).toEqual(receipts.sort());
+    } finally {
+      handle.$client.close();
+    }
+  });
+
+  it("a backup whose receipts are not all in the uploads folder does not verify, is refused with the finding, and leaves nothing behind", async () => {
+    const { live, handle } = await liveWithBackup("lost");
+    try {
+      const lost = fs.readdirSync(live.uploads)[0]!;
+      fs.rmSync(path.join(live.uploads, lost));
+      const dir = freshFolder("unverified");
+      const error = await writeBackup(handle, path.join(dir, "copy.sqlite"), live.uploads).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BackupRefused);
+      expect((error as BackupRefused).message).toMatch(new RegExp(`^the backup did not verify: receipts: receipt ${lost} of expense #\\d+ is missing from `));
+      expect((error as BackupRefused).findings).toHaveLength(1);
+      expect(fs.readdirSync(dir)).toEqual([]);
+    } finally {
+      handle.$client.close();
+    }
+  });
+
+  it("pruning keeps the newest of the job's own backups and says which it removed", async () => {
+    const dir = freshFolder("prune");
+    const names = [1, 2, 3].map((h) => scheduledBackupName(Date.UTC(2026, 10, 30, h)));
+    for (const name of names) {
+      fs.writeFileSync(path.join(dir, name), "copy");
+      fs.writeFileSync(checksumFileFor(path.join(dir, name)), "sum");
+      fs.mkdirSync(uploadsFolderFor(path.join(dir, name)));
+      fs.writeFileSync(path.join(uploadsFolderFor(path.join(dir, name)), "r"), "receipt");
+    }
+    fs.writeFileSync(path.join(dir, "club-zero-by-hand.sqlite"), "kept");
+    expect(pruneBackups(dir, 1)).toEqual([names[1], names[0]]);
+    expect(fs.readdirSync(dir).sort()).toEqual(["club-zero-by-hand.sqlite", names[2], `${names[2]}.sha256`, names[2]!.replace(".sqlite", ".uploads")].sort());
+    expect(pruneBackups(dir, 1)).toEqual([]);
+  });
+
+  it("overdue is measured to the millisecond: exactly two intervals old is not overdue yet", async () => {
+    await runScheduledBackup(db, { dir: freshFolder("edge"), keep: 3, uploadsDir: process.env.UPLOADS_DIR! });
+    const at = lastVerifiedBackupAt(db)!;
+    expect(isBackupOverdue(db, 1, at + 2 * 3_600_000)).toBe(false);
+    expect(isBackupOverdue(db, 1, at + 2 * 3_600_000 + 1)).toBe(true);
+  });
+
+  it("a database from before the backups table (backing up before an upgrade) is still backed up, with nothing recorded", async () => {
+    const live = await liveInstance();
+    const conn = live.open();
+    try {
+      conn.$client.exec("drop table backups");
+      const run = await backUpAndRecord(conn, path.join(live.dir, "before-upgrade.sqlite"), live.uploads, "command");
+      expect(run.ok).toBe(true);
+      expect(verifyBackup(run.file)).toEqual([]);
+      expect(conn.$client.prepare("select name from sqlite_master where name = 'backups'").get()).toBeUndefined();
+    } finally {
+      conn.$client.close();
+    }
+  });
+
+  describe("restoreBackup", () => {
+    function listing(dir: string) {
+      return fs.readdirSync(dir).sort();
+    }
+
+    it("puts the backup in place and reports where everything went: the replaced database and receipts, how many receipts and ledger entries", async () => {
+      const { live, handle, backup } = await liveWithBackup("restore");
+      const entries = (handle.$client.prepare("select count(*) from ledger_entries").pluck().get() as number) ?? 0;
+      const now = Date.UTC(2026, 10, 30, 9, 30, 0);
+      const report = await restoreBackup(handle, { backupFile: backup.file, databasePath: live.file, uploadsDir: live.uploads, now });
+      expect(report).toEqual({
+        backupFile: backup.file,
+        databasePath: live.file,
+        databaseAside: `${live.file}.replaced-2026-11-30T09-30-00Z`,
+        uploadsDir: live.uploads,
+        uploadsAside: `${live.uploads}.replaced-2026-11-30T09-30-00Z`,
+        receiptFiles: backup.receiptFiles,
+        ledgerEntries: entries,
+      });
+      expect(entries).toBeGreaterThan(0);
+      expect(fs.existsSync(report.databaseAside)).toBe(true);
+      expect(fileHashes(live.uploads)).toEqual(fileHashes(backup.uploadsFolder));
+      expect(listing(live.dir).filter((n) => n.includes(".restoring-"))).toEqual([]);
+      const reopened = live.open();
+      expect(verifyLedger(reopened)).toEqual([]);
+      reopened.$client.close();
+    });
+
+    it("with no uploads folder in place there is nothing to set aside, and one is made; a stray file in the backup's folder is not copied", async () => {
+      const { live, handle, backup } = await liveWithBackup("no-uploads");
+      fs.writeFileSync(path.join(backup.uploadsFolder, "notes.txt"), "not a receipt");
+      fs.rmSync(live.uploads, { recursive: true });
+      const report = await restoreBackup(handle, { backupFile: backup.file, databasePath: live.file, uploadsDir: live.uploads });
+      expect(report.uploadsAside).toBeNull();
+      expect(report.receiptFiles).toBe(backup.receiptFiles);
+      expect(listing(live.uploads)).toEqual(listing(backup.uploadsFolder).filter((n) => n !== "notes.txt"));
+    });
+
+    it("refuses while a server holds a job lease, naming the process, the job and until when; an expired lease does not count", async () => {
+      const { live, handle, backup } = await liveWithBackup("lease");
+      const now = Date.UTC(2026, 10, 30, 10, 0, 0);
+      handle.$client
+        .prepare("insert into jobs (name, holder, lease_until) values ('outbox', 'web-1:42:abc', ?), ('backup', null, ?)")
+        .run(now + 30_000, now + 90_000);
+      const before = listing(live.dir);
+      await expect(restoreBackup(handle, { backupFile: backup.file, databasePath: live.file, uploadsDir: live.uploads, now })).rejects.toThrow(
+        `a server is running on ${live.file} (process web-1:42:abc holds the "outbox" job until 2026-11-30T10:00:30.000Z); stop it first, nothing was changed`,
+      );
+      expect(listing(live.dir)).toEqual(before);
+      expect(handle.$client.open).toBe(true);
+
+      const later = now + 30_000; // the lease ran out: the server is gone
+      const report = await restoreBackup(handle, { backupFile: backup.file, databasePath: live.file, uploadsDir: live.uploads, now: later });
+      expect(report.databaseAside).toBe(`${live.file}.replaced-2026-11-30T10-00-30Z`);
+    });
+
+    it("refuses a backup that does not verify with its findings, and changes nothing", async () => {
+      const { live, handle, backup } = await liveWithBackup("bad");
+      try {
+        fs.rmSync(checksumFileFor(backup.file));
+        const before = listing(live.dir);
+        const error = await restoreBackup(handle, { backupFile: backup.file, databasePath: live.file, uploadsDir: live.uploads }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(BackupRefused);
+        expect((error as BackupRefused).message).toMatch(/^.* failed verification; nothing was changed: checksum: .*\.sha256 is missing or unreadable/);
+        expect((error as BackupRefused).findings.map((f) => f.check)).toEqual(["checksum"]);
+        expect(listing(live.dir)).toEqual(before);
+        expect(handle.$client.open).toBe(true);
+      } finally {
+        handle.$client.close();
+      }
+    });
+
+    it("refuses while another connection has the database open, and removes the copy it had started", async () => {
+      const { live, handle, backup } = await liveWithBackup("open");
+      const other = live.open();
+      try {
+        other.$client.prepare("select count(*) from ledger_entries").get();
+        const before = listing(live.dir);
+        await expect(restoreBackup(handle, { backupFile: backup.file, databasePath: live.file, uploadsDir: live.uploads })).rejects.toThrow(
+          `another process still has ${live.file} open (its -wal file stays after closing); stop it first, nothing was changed`,
+        );
+        expect(listing(live.dir)).toEqual(before);
+        expect(digestOf(live.file)).toBeTruthy();
+      } finally {
+        other.$client.close();
+      }
+    });
+  });
 });

@@ -7,10 +7,10 @@ import { env } from "~/app/env.server";
 import { deliverOutbox } from "~/app/jobs/deliver.server";
 import { createSmtpSender, type Sender } from "~/app/jobs/smtp.server";
 import { cliActor, webPerson } from "~/app/models/audit.server";
-import { VERIFY_TTL_MS } from "~/app/models/email-tokens.server";
+import { VERIFY_TTL_MS, describeEmailToken, requestPasswordReset, resendVerification, resetPassword, verifyEmail } from "~/app/models/email-tokens.server";
 import { createExpense } from "~/app/models/expenses.server";
 import { listNotifications } from "~/app/models/notifications.server";
-import { joinAccount, updateProfile } from "~/app/models/users.server";
+import { joinAccount, setDisabled, updateProfile } from "~/app/models/users.server";
 import * as forgot from "~/app/routes/forgot-password";
 import * as join from "~/app/routes/join";
 import * as login from "~/app/routes/login";
@@ -349,5 +349,110 @@ describe("joining with an address someone already has", () => {
     const res = await call(verify.action, "/verify-email", {}, formInit(null, { token: theirs.token }));
     expect(res.status).toBe(400);
     expect(((await res.json()) as { message: string }).message).toContain("confirmed by another account");
+  });
+});
+
+describe("the links, in the model", () => {
+  const tokenFor = (userId: number, kind: "verify_email" | "reset_password") => {
+    const rows = db.$client.prepare("select text_body from outbox where recipient_user_id = ? and kind = ? order by id").pluck().all(userId, kind) as string[];
+    return linkIn(rows[rows.length - 1]!, kind === "verify_email" ? "/verify-email" : "/reset-password").token;
+  };
+  const auditOf = (userId: number, action: string) =>
+    db.$client.prepare("select actor_label, after_json, created_at from audit_log where action = ? and entity_id = ?").get(action, String(userId)) as
+      { actor_label: string; after_json: string; created_at: number } | undefined;
+
+  it("a link works up to the millisecond before it expires, and not at that millisecond", async () => {
+    const user = await makeUser([], undefined, { emailVerified: false });
+    const t0 = Date.now();
+    expect(resendVerification(db, user.id, "203.0.113.50", t0)).toBe(true);
+    const token = tokenFor(user.id, "verify_email");
+    expect(describeEmailToken(db, "verify_email", token, t0 + VERIFY_TTL_MS - 1)).toEqual({ email: user.email, username: user.username });
+    expect(() => describeEmailToken(db, "verify_email", token, t0 + VERIFY_TTL_MS)).toThrow(
+      "This confirmation link has expired. Sign in and use “Send the link again” on Settings to get a new one.",
+    );
+    const result = verifyEmail(db, token, t0 + 5);
+    expect(result).toEqual({ email: user.email, username: user.username });
+    const audit = auditOf(user.id, "user.email_verified")!;
+    expect(audit).toMatchObject({ actor_label: `@${user.username}`, created_at: t0 + 5 });
+    expect(JSON.parse(audit.after_json)).toEqual({ email: user.email });
+    // verified now: nothing more to send
+    expect(resendVerification(db, user.id, "203.0.113.50", t0 + 6)).toBe(false);
+  });
+
+  it("a link's page tells a link made for the other purpose from a valid one", async () => {
+    const user = await makeUser([], undefined, { emailVerified: false });
+    resendVerification(db, user.id, "203.0.113.51");
+    const token = tokenFor(user.id, "verify_email");
+    expect(() => describeEmailToken(db, "reset_password", token)).toThrow(/^This password-reset link is not valid \(it may be cut short or altered\)\./);
+    expect(() => describeEmailToken(db, "verify_email", `${token}x`)).toThrow(/^This confirmation link is not valid/);
+    expect(() => describeEmailToken(db, "verify_email", null)).toThrow(/^This confirmation link is not valid/);
+  });
+
+  it("the mail greets a person by display name, or by @username when there is none", async () => {
+    const named = await makeUser([], undefined, { emailVerified: false });
+    resendVerification(db, named.id, "203.0.113.52");
+    const text = db.$client.prepare("select text_body from outbox where recipient_user_id = ? and kind = 'verify_email'").pluck().get(named.id) as string;
+    expect(text).toContain(`Test ${named.username}`);
+    const plain = await makeUser([], undefined, { emailVerified: false });
+    db.$client.prepare("update users set display_name = '' where id = ?").run(plain.id);
+    resendVerification(db, plain.id, "203.0.113.52");
+    const plainText = db.$client.prepare("select text_body from outbox where recipient_user_id = ? and kind = 'verify_email'").pluck().get(plain.id) as string;
+    expect(plainText).toContain(`@${plain.username}`);
+  });
+
+  it("'send the link again' says how long to wait once the budget is spent", async () => {
+    const user = await makeUser([], undefined, { emailVerified: false });
+    const t0 = Date.now();
+    for (let i = 0; i < 3; i++) resendVerification(db, user.id, "203.0.113.53", t0 + i);
+    expect(() => resendVerification(db, user.id, "203.0.113.53", t0 + 3)).toThrow(
+      /^You asked for several links in a short time\. Wait 15 minutes and try again\.$/,
+    );
+  });
+
+  it("a reset link stops working once the account is disabled or its address is no longer verified", async () => {
+    const user = await makeUser();
+    requestPasswordReset(db, `  ${user.email.toUpperCase()} `, "203.0.113.54");
+    const token = tokenFor(user.id, "reset_password");
+    expect(describeEmailToken(db, "reset_password", token)).toEqual({ email: user.email, username: user.username });
+    setDisabled(db, cliActor, user.id, true);
+    expect(() => describeEmailToken(db, "reset_password", token)).toThrow(/^This password-reset link is not valid/);
+    setDisabled(db, cliActor, user.id, false);
+    expect(describeEmailToken(db, "reset_password", token).username).toBe(user.username);
+    db.$client.prepare("update users set email_verified_at = null where id = ?").run(user.id);
+    expect(() => describeEmailToken(db, "reset_password", token)).toThrow(/^This password-reset link is not valid/);
+  });
+
+  it("a reset is recorded: who, how and to which address, and the account it was for is returned", async () => {
+    const user = await makeUser();
+    requestPasswordReset(db, user.email, "203.0.113.55");
+    const token = tokenFor(user.id, "reset_password");
+    const now = Date.now();
+    expect(resetPassword(db, token, "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA", now)).toEqual({
+      userId: user.id,
+      username: user.username,
+    });
+    const audit = auditOf(user.id, "user.password_reset")!;
+    expect(audit).toMatchObject({ actor_label: `@${user.username}`, created_at: now });
+    expect(JSON.parse(audit.after_json)).toEqual({ via: "email", email: user.email });
+  });
+
+  it("someone joining with the address of a disabled account mails nobody; an active owner is told once per account", async () => {
+    const owner = await makeUser();
+    const claimed = (ownerId: number) =>
+      db.$client.prepare("select idempotency_key, kind, recipient from outbox where recipient_user_id = ? and kind = 'address_claimed'").all(ownerId) as {
+        idempotency_key: string;
+        kind: string;
+        recipient: string;
+      }[];
+    const newcomer = joinAccount(db, { username: `taker-${owner.id}`, displayName: "Taker", email: owner.email, passwordHash: "x" });
+    expect(claimed(owner.id)).toEqual([{ idempotency_key: `address-claimed:${owner.id}:${newcomer.id}`, kind: "address_claimed", recipient: owner.email }]);
+    resendVerification(db, newcomer.id, "203.0.113.56");
+    expect(claimed(owner.id)).toHaveLength(1);
+
+    const gone = await makeUser();
+    setDisabled(db, cliActor, gone.id, true);
+    const before = db.$client.prepare("select count(*) from outbox").pluck().get();
+    joinAccount(db, { username: `taker-${gone.id}`, displayName: "Taker", email: gone.email, passwordHash: "x" });
+    expect(db.$client.prepare("select count(*) from outbox").pluck().get()).toBe(before);
   });
 });

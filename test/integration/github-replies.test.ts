@@ -4,7 +4,9 @@
 import crypto from "node:crypto";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { db } from "~/app/db.server";
+import { env } from "~/app/env.server";
 import { getBountyForIssue } from "~/app/models/bounties.server";
+import { githubRepliesOn, queueGithubReply } from "~/app/models/github-replies.server";
 import { getDeliveryByGuid } from "~/app/models/github.server";
 import { loader as adminOutbox } from "~/app/routes/admin.outbox";
 import { commentEvent, deliveryHeaders, issuesEvent, type IssueSpec } from "../support/github-webhooks";
@@ -159,5 +161,40 @@ describe("replies to comment commands", () => {
       subject: `Reply on ${spec.repo}#${spec.number}`,
       state: "queued",
     });
+  });
+});
+
+describe("queueing a reply", () => {
+  const target = { repo: "spiffe/replies-model", number: 7 };
+  const recipient = "spiffe/replies-model#7";
+
+  it("one reply per key, on the github_comment channel, naming the bounty; none for no outcome", () => {
+    const outcome = { kind: "submitted", login: "model-gh" } as const;
+    expect(queueGithubReply(db, target, "comment:model-1", [], 12, Date.now())).toBe(false);
+    expect(replies(recipient)).toEqual([]);
+    expect(queueGithubReply(db, target, "comment:model-1", [outcome], 12, Date.now())).toBe(true);
+    expect(queueGithubReply(db, target, "comment:model-1", [outcome], 12, Date.now())).toBe(false);
+    const [row] = replies(recipient);
+    expect(row).toMatchObject({
+      channel: "github_comment",
+      idempotency_key: "github_reply:comment:model-1",
+      subject: `Reply on ${recipient}`,
+      state: "queued",
+    });
+    expect((row as ReplyRow & { kind: string }).kind).toBe("github_reply");
+    expect(row!.text_body).toContain(`${APP_ORIGIN}/bounties/12`);
+  });
+
+  it("with GITHUB_REPLIES=off, replies are off and nothing is queued, credentials or not", () => {
+    expect(githubRepliesOn()).toBe(true);
+    const was = env.GITHUB_REPLIES;
+    env.GITHUB_REPLIES = "off";
+    try {
+      expect(githubRepliesOn()).toBe(false);
+      expect(queueGithubReply(db, target, "comment:model-off", [{ kind: "released", login: "off-gh" }], null, Date.now())).toBe(false);
+      expect(replies(recipient).map((r) => r.idempotency_key)).not.toContain("github_reply:comment:model-off");
+    } finally {
+      env.GITHUB_REPLIES = was;
+    }
   });
 });

@@ -7,7 +7,8 @@ import { actOnExpense, createExpense } from "~/app/models/expenses.server";
 import { recordDonation } from "~/app/models/ledger.server";
 import { getSoftwareBySlug, registerPackage } from "~/app/models/packages.server";
 import { getProfile } from "~/app/models/profiles.server";
-import { countQueue, listQueue, queueAccess } from "~/app/models/queue.server";
+import { countQueue, hasQueue, listQueue, queueAccess } from "~/app/models/queue.server";
+import { suggestTarget } from "~/app/models/target-edits.server";
 import { setDisabled } from "~/app/models/users.server";
 import { action as queueAction, loader as queueLoader } from "~/app/routes/queue";
 import { loader as profileLoader } from "~/app/routes/u.$username";
@@ -103,6 +104,35 @@ describe("the work queue", () => {
     const inReview = listQueue(db, reviewer).inReview!.filter((b) => ids.includes(b.id));
     expect(inReview.map((b) => b.id)).toEqual([...ids].reverse());
     expect(inReview[0]!.claimant).toBe(`@${worker.username}`);
+  });
+
+  it("the header's count adds up every list the person has, suggestions and work in review included", async () => {
+    const requester = webPerson(await makeUser());
+    const ssc = webPerson(await makeUser(["ssc"]));
+    const other = webPerson(await makeUser(["ssc"]));
+    createExpense(db, requester, trip("Count vote"), [], true, T0);
+    const approved = createExpense(db, requester, trip("Count pay"), [], true, T0);
+    actOnExpense(db, ssc, approved.id, "approve", {}, T0 + DAY);
+    actOnExpense(db, other, approved.id, "approve", {}, T0 + DAY);
+    suggestTarget(db, requester, { name: "Counted Thing", category: "database", repos: [], summary: "A suggestion the count includes.", homepage: null });
+    const worker = webBountyActor({ ...(await makeUser()), roles: [] });
+    const open = db.$client.prepare("select id from bounties where status = 'open' order by id desc limit 1").pluck().get() as number;
+    applyIntent(db, worker, open, "claim", {}, T0);
+    applyIntent(db, worker, open, "submit", { links: ["https://github.com/x/y/pull/2"] }, T0 + DAY);
+
+    const q = listQueue(db, ssc);
+    const lengths = [q.proposals!, q.targetSuggestions!, q.inReview!, q.awaitingVote!, q.awaitingPayment!].map((list) => list.length);
+    expect(lengths.every((n) => n > 0)).toBe(true);
+    expect(countQueue(db, ssc)).toBe(lengths.reduce((sum, n) => sum + n, 0));
+    // an admin has no votes to cast; their count is everything else
+    const admin = webPerson(await makeUser(["admin"]));
+    const forAdmin = listQueue(db, admin);
+    expect(countQueue(db, admin)).toBe(
+      forAdmin.proposals!.length + forAdmin.targetSuggestions!.length + forAdmin.inReview!.length + forAdmin.awaitingPayment!.length,
+    );
+    expect(hasQueue(admin)).toBe(true);
+    expect(hasQueue(ssc)).toBe(true);
+    expect(hasQueue(requester)).toBe(false);
   });
 
   it("GET /queue is for SSC members and admins; an admin pays from it once, and the ledger gets one entry", async () => {
