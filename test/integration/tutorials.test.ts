@@ -306,6 +306,72 @@ describe("the tutorial bounty", () => {
   });
 });
 
+describe("a tutorial bounty someone claimed", () => {
+  /** Open tutorial bounties not used by the tests above, with their target's slug. */
+  const spareBounties = () =>
+    db.$client
+      .prepare(
+        "select b.id, t.slug from bounties b join targets t on t.id = b.target_id where b.seed_key like 'tutorial:%' and b.seed_key not in ('tutorial:istio', 'tutorial:cilium') and b.status = 'open' order by b.id",
+      )
+      .all() as { id: number; slug: string }[];
+  const claimOf = (bountyId: number) =>
+    q<{ user_id: number; end_reason: string | null } | undefined>(
+      "select user_id, end_reason from claims where bounty_id = ? order by id desc limit 1",
+      bountyId,
+    );
+
+  it("is left alone when someone else claimed it after the draft was written: publishing does not complete it over their claim", async () => {
+    const [spare] = spareBounties();
+    const slug = await createDraft(documenter, { title: `Over a claim ${spare!.slug}`, targets: [spare!.slug], bountyId: String(spare!.id) });
+    applyIntent(db, webBountyActor({ ...stranger.user, roles: [] }), spare!.id, "claim");
+    await act(documenter, slug, "submit");
+    expect((await act(ssc, slug, "publish")).status).toBe(302);
+    expect(q<{ status: string }>("select status from tutorials where slug = ?", slug).status).toBe("published");
+    expect(getBounty(db, spare!.id)).toMatchObject({ status: "claimed", completedByUserId: null });
+    expect(claimOf(spare!.id)).toMatchObject({ user_id: stranger.user.id, end_reason: null });
+    expect(audits("bounty.completed_by_publication", spare!.id)).toBe(0);
+  });
+
+  it("is completed when its author holds the claim: the claim ends as completed, and the author (not the publisher) is told", async () => {
+    const [, spare] = spareBounties();
+    const slug = await createDraft(documenter, { title: `Own claim ${spare!.slug}`, targets: [spare!.slug], bountyId: String(spare!.id) });
+    applyIntent(db, webBountyActor({ ...documenter.user, roles: [] }), spare!.id, "claim");
+    await act(documenter, slug, "submit");
+    await act(ssc, slug, "publish");
+    expect(getBounty(db, spare!.id)).toMatchObject({ status: "completed", completedByUserId: documenter.user.id, completedByGithubLogin: null });
+    expect(claimOf(spare!.id)).toMatchObject({ user_id: documenter.user.id, end_reason: "completed" });
+    const audit = q<{ before_json: string; after_json: string; entity_type: string }>(
+      "select before_json, after_json, entity_type from audit_log where action = 'bounty.completed_by_publication' and entity_id = ?",
+      String(spare!.id),
+    );
+    expect(audit.entity_type).toBe("bounty");
+    expect(JSON.parse(audit.before_json)).toEqual({ status: "claimed" });
+    expect(JSON.parse(audit.after_json)).toEqual({ status: "completed", credit: documenter.user.id });
+    const event = getBounty(db, spare!.id)!.events[0]!;
+    expect(event).toMatchObject({ type: "completed" });
+    expect(JSON.parse(event.linksJson!)).toEqual([expect.stringMatching(new RegExp(`/tutorials/${slug}$`))]);
+    const told = (userId: number) =>
+      db.$client.prepare("select title, link from notifications where user_id = ? and kind = 'work_completed'").all(userId) as {
+        title: string;
+        link: string;
+      }[];
+    expect(told(documenter.user.id)).toContainEqual({ title: `Your work is completed: ${getBounty(db, spare!.id)!.title}`, link: `/bounties/${spare!.id}` });
+    expect(told(ssc.user.id)).toEqual([]);
+  });
+
+  it("that is already completed stays as it was when another tutorial for it is published", async () => {
+    const [, , spare] = spareBounties();
+    const first = await createDraft(documenter, { title: `First ${spare!.slug}`, targets: [spare!.slug], bountyId: String(spare!.id) });
+    const second = await createDraft(stranger, { title: `Second ${spare!.slug}`, targets: [spare!.slug], bountyId: String(spare!.id) });
+    await act(documenter, first, "submit");
+    await act(stranger, second, "submit");
+    await act(ssc, first, "publish");
+    await act(ssc, second, "publish");
+    expect(getBounty(db, spare!.id)).toMatchObject({ status: "completed", completedByUserId: documenter.user.id });
+    expect(audits("bounty.completed_by_publication", spare!.id)).toBe(1);
+  });
+});
+
 describe("translations", () => {
   let slug = "";
   const tPath = (lang: string) => `/tutorials/${slug}/translations/${lang}`;
