@@ -6,14 +6,17 @@ import { env } from "~/app/env.server";
 import { deliverOutbox } from "~/app/jobs/deliver.server";
 import { createSmtpSender, type Sender } from "~/app/jobs/smtp.server";
 import { KIND_PERSONAS } from "~/app/lib/bounty-lifecycle";
-import { webPerson } from "~/app/models/audit.server";
+import { NOTIFICATION_KIND_INFO } from "~/app/lib/notification-kinds";
+import { cliActor, webPerson } from "~/app/models/audit.server";
 import { applyIntent, createBounty, getBounty, remindExpiringClaims, webBountyActor } from "~/app/models/bounties.server";
 import { actOnExpense, createExpense, type ExpenseInput } from "~/app/models/expenses.server";
 import { renewLease, takeLease } from "~/app/models/jobs.server";
 import { recordDonation } from "~/app/models/ledger.server";
 import {
   countUnread,
+  describeUnsubscribe,
   getPreferences,
+  isWatching,
   listNotifications,
   markAllRead,
   markRead,
@@ -26,6 +29,7 @@ import {
 } from "~/app/models/notifications.server";
 import { backoffMs, listOutbox } from "~/app/models/outbox.server";
 import { getTarget } from "~/app/models/targets.server";
+import { setDisabled } from "~/app/models/users.server";
 import { action as unsubscribeAction } from "~/app/routes/unsubscribe";
 import { call } from "../support/remix";
 import { startSmtpCatcher, type SmtpCatcher } from "../support/smtp";
@@ -457,5 +461,116 @@ describe("job leases", () => {
     expect(takeLease(db, "test-job", "B", 1_000, 60_000, t0 + 1_901)).toMatchObject({ held: true, acquired: true });
     expect(renewLease(db, "test-job", "A", 1_000, t0 + 1_950)).toBe(false);
     expect(takeLease(db, "test-job", "B", 1_000, 60_000, t0 + 2_000)).toMatchObject({ held: true, acquired: false });
+  });
+});
+
+describe("unsubscribe links, digests and watching, in the model", () => {
+  it("a digest token is valid and says what it turns off: every kind the person gets as a digest, and nothing else", async () => {
+    const member = await makeUser();
+    setPreferences(db, member.id, { expense_paid: "digest", work_completed: "now" });
+    const before = getPreferences(db, member.id);
+    const digestKinds = Object.entries(before)
+      .filter(([, delivery]) => delivery === "digest")
+      .map(([kind]) => kind);
+    expect(digestKinds).toContain("expense_paid");
+    const token = unsubscribeToken(db, member.id, "digest");
+    expect(verifyUnsubscribeToken(db, token)).toEqual({ userId: member.id, scope: "digest" });
+    expect(describeUnsubscribe(db, token)).toEqual({ label: "The daily digest", username: member.username });
+    const done = unsubscribe(db, token)!;
+    expect(done.userId).toBe(member.id);
+    expect([...done.kinds].sort()).toEqual([...digestKinds].sort());
+    const after = getPreferences(db, member.id);
+    for (const [kind, delivery] of Object.entries(before)) expect(after[kind as keyof typeof after], kind).toBe(delivery === "digest" ? "off" : delivery);
+
+    const one = unsubscribeToken(db, member.id, "work_completed");
+    expect(describeUnsubscribe(db, one)).toEqual({ label: NOTIFICATION_KIND_INFO.work_completed.label, username: member.username });
+    expect(unsubscribe(db, one)).toEqual({ userId: member.id, kinds: ["work_completed"] });
+  });
+
+  it("a token for an account that does not exist, or with a user id longer than any, describes and changes nothing", () => {
+    const ghost = unsubscribeToken(db, 987_654_321, "expense_paid");
+    expect(verifyUnsubscribeToken(db, ghost)).toEqual({ userId: 987_654_321, scope: "expense_paid" });
+    expect(describeUnsubscribe(db, ghost)).toBeNull();
+    expect(unsubscribe(db, ghost)).toBeNull();
+    const long = unsubscribeToken(db, 1_234_567_890_123, "expense_paid");
+    expect(verifyUnsubscribeToken(db, long)).toBeNull();
+    expect(verifyUnsubscribeToken(db, `x${unsubscribeToken(db, 1, "expense_paid")}`)).toBeNull();
+    expect(verifyUnsubscribeToken(db, `${unsubscribeToken(db, 1, "expense_paid")}x`)).toBeNull();
+  });
+
+  it("a digest goes to verified, active people only, greeting each by name, once per day; everyone's items are carried", async () => {
+    const named = await makeUser();
+    const plain = await makeUser();
+    db.$client.prepare("update users set display_name = '' where id = ?").run(plain.id);
+    const unverified = await makeUser([], undefined, { emailVerified: false });
+    const disabled = await makeUser();
+    const people = [named, plain, unverified, disabled];
+    const target = getTarget(db, "kafka")!;
+    for (const p of people) setWatching(db, webPerson(p), "target", target.id, true);
+    setDisabled(db, cliActor, disabled.id, true);
+    const admin = await makeUser(["admin"]);
+    const day = Math.floor(Date.now() / DAY) * DAY - 10 * DAY;
+    createBounty(db, webBountyActor(admin), { targetId: target.id, title: "Kafka digest item", description: "Work.", kind: "docs" }, day + 3_600_000);
+
+    queueDigests(db, day + DAY + 60_000);
+    const dayText = new Date(day).toISOString().slice(0, 10);
+    const digestOf = (userId: number) =>
+      db.$client.prepare("select idempotency_key, kind, text_body, headers_json from outbox where recipient_user_id = ? and kind = 'digest'").all(userId) as {
+        idempotency_key: string;
+        kind: string;
+        text_body: string;
+        headers_json: string;
+      }[];
+    const [toNamed] = digestOf(named.id);
+    expect(toNamed).toMatchObject({ idempotency_key: `digest:${named.id}:${dayText}`, kind: "digest" });
+    expect(toNamed!.text_body).toContain(`Test ${named.username}`);
+    expect(toNamed!.text_body).toContain("Kafka digest item");
+    expect(toNamed!.text_body).toContain(`${env.APP_ORIGIN}/settings/notifications`);
+    const headers = JSON.parse(toNamed!.headers_json) as Record<string, string>;
+    expect(headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+    const link = /^<(.+)>$/.exec(headers["List-Unsubscribe"]!)![1]!;
+    expect(verifyUnsubscribeToken(db, new URL(link).searchParams.get("token"))).toEqual({ userId: named.id, scope: "digest" });
+    expect(digestOf(plain.id)[0]!.text_body).toContain(`@${plain.username}`);
+    expect(digestOf(unverified.id)).toEqual([]);
+    expect(digestOf(disabled.id)).toEqual([]);
+    const pending = db.$client.prepare("select count(*) from notifications where user_id = ? and digest_pending = 1").pluck();
+    for (const p of people) expect(pending.get(p.id), p.username).toBe(0);
+    queueDigests(db, day + DAY + 120_000);
+    expect(digestOf(named.id)).toHaveLength(1);
+  });
+
+  it("watching: only signed in, only what exists and may be seen; twice is one watch; unwatching ends it", async () => {
+    const watcher = await makeUser();
+    const viewer = webPerson(watcher);
+    const target = getTarget(db, "envoy")!;
+    expect(() => setWatching(db, { userId: null, roles: [] }, "target", target.id, true)).toThrow("Sign in to watch.");
+    expect(() => setWatching(db, viewer, "target", 999_999, true)).toThrow("There is no such target.");
+    expect(() => setWatching(db, viewer, "bounty", 999_999, true)).toThrow("There is no such bounty.");
+    const proposal = createBounty(db, webBountyActor(await makeUser()), {
+      targetId: target.id,
+      title: "A private proposal",
+      description: "Not yet public.",
+      kind: "docs",
+    });
+    expect(() => setWatching(db, viewer, "bounty", proposal.id, true)).toThrow("There is no such bounty.");
+    expect(isWatching(db, watcher.id, "target", target.id)).toBe(false);
+    setWatching(db, viewer, "target", target.id, true);
+    setWatching(db, viewer, "target", target.id, true);
+    expect(isWatching(db, watcher.id, "target", target.id)).toBe(true);
+    expect(db.$client.prepare("select count(*) from watches where user_id = ?").pluck().get(watcher.id)).toBe(1);
+    setWatching(db, viewer, "target", target.id, false);
+    expect(isWatching(db, watcher.id, "target", target.id)).toBe(false);
+  });
+
+  it("a mail sent at once greets by display name, or by @username without one", async () => {
+    const named = await makeUser(["ssc"]);
+    const plain = await makeUser(["ssc"]);
+    db.$client.prepare("update users set display_name = '' where id = ?").run(plain.id);
+    const expense = createExpense(db, webPerson(await makeUser()), trip({ title: "Greeting" }), [], true);
+    const body = (userId: number) =>
+      db.$client.prepare("select text_body from outbox where idempotency_key = ?").pluck().get(`email:${userId}:expense:${expense.id}:round:1:vote`) as string;
+    expect(body(named.id)).toContain(`Test ${named.username}`);
+    expect(body(plain.id)).toContain(`@${plain.username}`);
+    expect(body(named.id)).toContain(`${env.APP_ORIGIN}/settings/notifications`);
   });
 });

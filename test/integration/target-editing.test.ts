@@ -13,7 +13,17 @@ import { applySnapshot, linkIssueManually, recordRelease } from "~/app/models/gi
 import { getLadders } from "~/app/models/ladder.server";
 import { registerPackage } from "~/app/models/packages.server";
 import { listQueue } from "~/app/models/queue.server";
-import { changeTargetStatus, createTarget, retireTarget, updateTarget } from "~/app/models/target-edits.server";
+import {
+  acceptSuggestion,
+  changeTargetStatus,
+  createTarget,
+  declineSuggestion,
+  getSuggestionFor,
+  restoreTarget,
+  retireTarget,
+  suggestTarget,
+  updateTarget,
+} from "~/app/models/target-edits.server";
 import { findTarget, getCatalogStats, getTargetParts, listTargetOptions, listTargets } from "~/app/models/targets.server";
 import * as bountyPage from "~/app/routes/bounties.$id";
 import * as proposals from "~/app/routes/bounties.proposals";
@@ -576,5 +586,150 @@ describe("the road to done", () => {
     const page = await json(await call(targetPage.loader, `/targets/${t.slug}`, { slug: t.slug }));
     expect(page.offered).toEqual({ packaging: { id: bounty.id, title: "Package Offer Target for Debian" } });
     expect((page.ladder as { next: string }).next).toBe("requested");
+  });
+});
+
+describe("catalog edits, in the model: what each leaves, and what each refuses", () => {
+  const audits = (entityType: string, id: number) => listAudit(db, { entityType, entityId: String(id) });
+  const parsed = (json: string | null) => (json === null ? null : (JSON.parse(json) as unknown));
+
+  it("adding a target records its whole snapshot: fields, repositories in order, personas and bridges, and its first status", () => {
+    const t = createTarget(
+      db,
+      admin,
+      input({
+        name: "Snapshot DB",
+        repos: ["acme/snap-db", "acme/snap-helm"],
+        personas: [
+          { slug: "sysadmin", helpText: "Try it." },
+          { slug: "developer", helpText: null },
+        ],
+        bridges: [{ name: "spiffe-helper", url: "https://github.com/spiffe/spiffe-helper", note: "Writes files." }],
+      }),
+      { status: "requested", evidenceUrl: "https://example.org/issue/1" },
+    );
+    expect(t.repo).toBe("acme/snap-db");
+    const [created] = audits("target", t.id);
+    expect(created).toMatchObject({ action: "target.created", entityType: "target" });
+    expect(parsed(created!.afterJson)).toEqual({
+      name: "Snapshot DB",
+      slug: t.slug,
+      category: "database",
+      summary: "A database that could use SVIDs for client authentication.",
+      homepage: null,
+      repos: ["acme/snap-db", "acme/snap-helm"],
+      personas: [
+        { slug: "sysadmin", helpText: "Try it." },
+        { slug: "developer", helpText: null },
+      ],
+      bridges: [{ name: "spiffe-helper", url: "https://github.com/spiffe/spiffe-helper", note: "Writes files." }],
+      status: "requested",
+    });
+    const history = db.$client.prepare("select from_status, to_status, note from target_status_changes where target_id = ?").all(t.id);
+    expect(history).toEqual([{ from_status: null, to_status: "requested", note: "Status when added to the catalog." }]);
+    const bare = createTarget(db, admin, input({ repos: [] }), { status: "none", evidenceUrl: null });
+    expect(bare.repo).toBeNull();
+  });
+
+  it("a status other than none needs evidence; the same status twice is refused; a change records from what to what", () => {
+    expect(() => createTarget(db, admin, input(), { status: "requested", evidenceUrl: null })).toThrow(
+      "Give the evidence for this status as an https:// link.",
+    );
+    const t = createTarget(db, admin, input({ name: "Status Steps" }), { status: "none", evidenceUrl: null });
+    expect(() => changeTargetStatus(db, admin, t.id, { status: "none", evidenceUrl: "https://example.org/x", note: null })).toThrow(
+      `Status Steps's SPIFFE status is already "none".`,
+    );
+    changeTargetStatus(db, admin, t.id, { status: "requested", evidenceUrl: "https://example.org/ask", note: "Asked upstream." });
+    const [changed] = audits("target", t.id);
+    expect(changed).toMatchObject({ action: "target.status_changed" });
+    expect(parsed(changed!.beforeJson)).toEqual({ status: "none" });
+    expect(parsed(changed!.afterJson)).toEqual({ status: "requested", evidenceUrl: "https://example.org/ask", note: "Asked upstream." });
+  });
+
+  it("retiring twice, or restoring what is not retired, is refused by name; a restore brings it back and records when it had retired", () => {
+    const t = createTarget(db, admin, input({ name: "Comes Back" }), { status: "none", evidenceUrl: null });
+    expect(() => restoreTarget(db, admin, t.id)).toThrow("Comes Back is not retired.");
+    retireTarget(db, admin, t.id, "Archived.", 1_000);
+    expect(() => retireTarget(db, admin, t.id, "Again.")).toThrow("Comes Back is already retired.");
+    restoreTarget(db, admin, t.id, 2_000);
+    expect(findTarget(db, t.slug)!.retiredAt).toBeNull();
+    const [restored] = audits("target", t.id);
+    expect(restored).toMatchObject({ action: "target.restored", entityType: "target" });
+    expect(parsed(restored!.beforeJson)).toEqual({ retiredAt: 1_000 });
+    expect(() => retireTarget(db, admin, 999_999, "Nothing there.")).toThrow("There is no such target.");
+    expect(() => restoreTarget(db, packager, t.id)).toThrow("Only SSC members and admins can change the catalog.");
+  });
+
+  it("a target renamed back to its own old slug takes it back, and the slug it left redirects; another target may take neither", () => {
+    const t = createTarget(db, admin, input({ name: "Renamed Twice" }), { status: "none", evidenceUrl: null });
+    const first = t.slug;
+    const second = `${first}-new`;
+    updateTarget(db, admin, t.id, input({ name: "Renamed Twice", slug: second }));
+    updateTarget(db, admin, t.id, input({ name: "Renamed Twice", slug: first }));
+    expect(findTarget(db, first)!.id).toBe(t.id);
+    expect(db.$client.prepare("select slug from target_slug_redirects where target_id = ? order by slug").pluck().all(t.id)).toEqual([second]);
+    const other = createTarget(db, admin, input({ name: "Other One" }), { status: "none", evidenceUrl: null });
+    expect(() => updateTarget(db, admin, other.id, input({ name: "Other One", slug: first }))).toThrow(
+      `The slug "${first}" is taken by Renamed Twice: choose another.`,
+    );
+    expect(() => updateTarget(db, admin, other.id, input({ name: "Other One", slug: second }))).toThrow(
+      `The slug "${second}" used to belong to another target and still leads there: choose another.`,
+    );
+  });
+
+  it("a suggestion: reviewers are told with a link; the suggester hears it was accepted or declined, and why; a decided one is not decided again", async () => {
+    const suggester = await makeUser();
+    const reviewer = await makeUser(["ssc"]);
+    const keeper = webPerson({ ...reviewer, roles: ["ssc"] });
+    const asked = webPerson({ ...suggester, roles: [] });
+    const newest = (userId: number) =>
+      db.$client.prepare("select kind, title, body, link from notifications where user_id = ? order by id desc limit 1").get(userId) as Record<string, string>;
+    const a = suggestTarget(db, asked, {
+      name: "Suggested A",
+      category: "database",
+      repos: ["acme/a", "acme/a-chart"],
+      summary: "Could take SVIDs.",
+      homepage: null,
+    });
+    expect(newest(reviewer.id)).toEqual({
+      kind: "proposal_waiting",
+      title: "A target suggestion is waiting: Suggested A",
+      body: `@${suggester.username} suggested adding Suggested A to the catalog. Accept it to create the target, or decline it with a reason.`,
+      link: `/targets/suggestions/${a.id}`,
+    });
+    expect(db.$client.prepare("select repos from target_suggestions where id = ?").pluck().get(a.id)).toBe("acme/a\nacme/a-chart");
+
+    const target = acceptSuggestion(db, keeper, a.id, `suggested-a-${a.id}`);
+    expect(getTargetParts(db, target.id).repos).toEqual(["acme/a", "acme/a-chart"]);
+    expect(newest(suggester.id)).toEqual({
+      kind: "watched_change",
+      title: "Your suggestion Suggested A is in the catalog",
+      body: `@${reviewer.username} accepted your suggestion: Suggested A is a target now.`,
+      link: `/targets/${target.slug}`,
+    });
+    const [accepted] = audits("target_suggestion", a.id);
+    expect(parsed(accepted!.afterJson)).toEqual({ targetId: target.id, slug: target.slug });
+    const [created] = audits("target", target.id);
+    expect(created).toMatchObject({ action: "target.created", entityType: "target" });
+    expect(parsed(created!.afterJson)).toMatchObject({ status: "none", fromSuggestion: a.id, repos: ["acme/a", "acme/a-chart"] });
+    expect(() => acceptSuggestion(db, keeper, a.id, "again")).toThrow("This suggestion was already accepted.");
+
+    const b = suggestTarget(db, asked, { name: "Suggested B", category: "library", repos: [], summary: "Maybe.", homepage: null });
+    declineSuggestion(db, keeper, b.id, "No network identity.");
+    expect(newest(suggester.id)).toEqual({
+      kind: "watched_change",
+      title: "Your suggestion Suggested B was declined",
+      body: `@${reviewer.username} declined it: No network identity.`,
+      link: `/targets/suggestions/${b.id}`,
+    });
+    const [declined] = audits("target_suggestion", b.id);
+    expect(declined).toMatchObject({ action: "target_suggestion.declined", entityType: "target_suggestion" });
+    expect(parsed(declined!.afterJson)).toEqual({ reason: "No network identity." });
+    expect(() => declineSuggestion(db, keeper, b.id, "Twice.")).toThrow("This suggestion was already declined.");
+    expect(() => declineSuggestion(db, keeper, 999_999, "None.")).toThrow("There is no such suggestion.");
+    expect(() =>
+      suggestTarget(db, { userId: null, label: "anonymous", source: "web" }, { name: "X", category: "library", repos: [], summary: "x", homepage: null }),
+    ).toThrow("Sign in to suggest a target.");
+    expect(getSuggestionFor(db, { userId: null, roles: [] }, 999_999)).toBeNull();
   });
 });
