@@ -4,7 +4,17 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/app/db.server";
 import { applyIntent, getBounty, webBountyActor } from "~/app/models/bounties.server";
-import { publishedTutorialFacts, startTranslation } from "~/app/models/tutorials.server";
+import {
+  BODY_MAX,
+  NOTE_MAX,
+  SUMMARY_MAX,
+  TARGETS_MAX,
+  TITLE_MAX,
+  actOnTutorial,
+  createTutorial,
+  publishedTutorialFacts,
+  startTranslation,
+} from "~/app/models/tutorials.server";
 import { loader as targetLoader } from "~/app/routes/targets.$slug";
 import * as tutorialPage from "~/app/routes/tutorials.$slug";
 import * as editPage from "~/app/routes/tutorials.$slug_.edit";
@@ -543,5 +553,130 @@ describe("the seed's tutorials", () => {
     ).toBe("Envoy with SPIRE's SDS (edited)");
     const target = await json(await call(targetLoader, "/targets/ghostunnel", { slug: "ghostunnel" }, get(null)));
     expect((target.tutorials as { title: string }[]).map((t) => t.title)).toContain("Ghostunnel with SPIRE: mutual TLS for a plain-TCP service");
+  });
+});
+
+describe("tutorials, in the model", () => {
+  const actor = (p: Person) => webBountyActor({ ...p.user, roles: p.user.roles });
+  const text = { title: "Model Tutorial", summary: "You will have SPIRE issuing SVIDs to Envoy.", body: "## Steps\n\nRun it.\n" };
+  const purpose = { targetSlugs: ["envoy"], personas: ["sysadmin" as const] };
+  const write = (who: Person, over: Partial<Parameters<typeof createTutorial>[2]> = {}) => createTutorial(db, actor(who), { ...text, ...purpose, ...over });
+  const newest = (userId: number) =>
+    db.$client.prepare("select kind, title, body, link from notifications where user_id = ? order by id desc limit 1").get(userId) as
+      Record<string, string> | undefined;
+  const lastAudit = (id: number) =>
+    db.$client
+      .prepare("select action, before_json, after_json from audit_log where entity_type = 'tutorial' and entity_id = ? order by id desc limit 1")
+      .get(String(id)) as {
+      action: string;
+      before_json: string | null;
+      after_json: string;
+    };
+
+  it("refuses text and purpose it cannot keep, naming the field and the rule", () => {
+    const cases: [Partial<Parameters<typeof createTutorial>[2]>, string][] = [
+      [{ title: "  " }, "Fill in the title."],
+      [{ title: "x".repeat(TITLE_MAX + 1) }, `The title is at most ${TITLE_MAX} characters.`],
+      [{ summary: " " }, "Fill in the summary: a sentence on what the reader will have running."],
+      [{ summary: "x".repeat(SUMMARY_MAX + 1) }, `The summary is at most ${SUMMARY_MAX} characters.`],
+      [{ body: "\n" }, "Write the tutorial itself (Markdown)."],
+      [{ body: "x".repeat(BODY_MAX + 1) }, "The tutorial is at most 100,000 characters."],
+      [{ note: "x".repeat(NOTE_MAX + 1) }, `The note on what changed is at most ${NOTE_MAX} characters.`],
+      [{ targetSlugs: [] }, "Choose at least one target the tutorial is for."],
+      [{ targetSlugs: ["envoy", "no-such-target"] }, "Choose the targets from the list."],
+      [{ personas: [] }, "Choose at least one persona the tutorial is for."],
+      [{ personas: ["wizard" as never] }, "Choose the personas from the list."],
+    ];
+    const before = contentDigest(db.$client);
+    for (const [over, message] of cases) expect(() => write(documenter, over), message).toThrow(message);
+    expect(contentDigest(db.$client)).toBe(before);
+    const many = db.$client
+      .prepare("select slug from targets limit ?")
+      .pluck()
+      .all(TARGETS_MAX + 1) as string[];
+    expect(() => write(documenter, { targetSlugs: many })).toThrow(`Choose at most ${TARGETS_MAX} targets.`);
+    expect(() => write(documenter, { targetSlugs: many.slice(0, TARGETS_MAX), title: "Ten targets are fine" })).not.toThrow();
+    expect(() => createTutorial(db, { userId: null, label: "Club Zero", source: "system", roles: [] }, { ...text, ...purpose })).toThrow(
+      "Sign in to write tutorials.",
+    );
+    expect(() => write(documenter, { title: "x".repeat(TITLE_MAX), body: "x".repeat(10) })).not.toThrow();
+  });
+
+  it("makes each slug from the title, unique with -2, never a reserved one, and 'tutorial' when the title has no letters; records who created it", () => {
+    const first = write(documenter, { title: "Slug Check" });
+    const second = write(documenter, { title: "Slug Check" });
+    expect([first.slug, second.slug]).toEqual(["slug-check", "slug-check-2"]);
+    expect(write(documenter, { title: "New" }).slug).toBe("new-2");
+    expect(write(documenter, { title: "!!!" }).slug).toMatch(/^tutorial(-\d+)?$/);
+    const audit = lastAudit(second.id);
+    expect(audit.action).toBe("tutorial.created");
+    expect(JSON.parse(audit.after_json)).toEqual({ slug: "slug-check-2", revision: 1 });
+  });
+
+  it("tells reviewers (never an author) of a submission, and the authors of each decision in words, with its audit record", () => {
+    const draft = write(sscAuthor, { title: "Told Of Each Step" });
+    const link = `/tutorials/${draft.slug}`;
+    actOnTutorial(db, actor(sscAuthor), draft.id, "submit");
+    expect(newest(ssc.user.id)).toEqual({
+      kind: "review_needed",
+      title: "A tutorial waits for review: Told Of Each Step",
+      body: `@${sscAuthor.user.username} sent "Told Of Each Step" for review. Publish it, or send it back with what needs doing.`,
+      link,
+    });
+    expect(newest(sscAuthor.user.id)?.title).not.toBe("A tutorial waits for review: Told Of Each Step");
+    expect(lastAudit(draft.id)).toEqual({ action: "tutorial.submit", before_json: '{"status":"draft"}', after_json: '{"status":"in_review"}' });
+
+    actOnTutorial(db, actor(ssc), draft.id, "send_back", "  Add the SPIRE version.  ");
+    expect(newest(sscAuthor.user.id)).toEqual({
+      kind: "work_sent_back",
+      title: "Sent back: Told Of Each Step",
+      body: `@${ssc.user.username} sent back "Told Of Each Step". They said: "Add the SPIRE version."`,
+      link,
+    });
+    expect(JSON.parse(lastAudit(draft.id).after_json)).toEqual({ status: "draft", reason: "Add the SPIRE version." });
+
+    actOnTutorial(db, actor(sscAuthor), draft.id, "submit");
+    actOnTutorial(db, actor(ssc), draft.id, "publish");
+    expect(newest(sscAuthor.user.id)).toEqual({
+      kind: "work_completed",
+      title: "Published: Told Of Each Step",
+      body: `@${ssc.user.username} published "Told Of Each Step".`,
+      link,
+    });
+    const published = q<{ published_at: number; first_published_at: number; published_by_user_id: number }>(
+      "select published_at, first_published_at, published_by_user_id from tutorials where id = ?",
+      draft.id,
+    );
+    expect(published.published_by_user_id).toBe(ssc.user.id);
+
+    expect(() => actOnTutorial(db, actor(ssc), draft.id, "unpublish", "x".repeat(NOTE_MAX + 1))).toThrow(`The reason is at most ${NOTE_MAX} characters.`);
+    expect(() => actOnTutorial(db, actor(ssc), draft.id, "unpublish", "   ")).toThrow("Say why, so the authors know what to do next.");
+    actOnTutorial(db, actor(ssc), draft.id, "unpublish", "x".repeat(NOTE_MAX), published.published_at + 10);
+    expect(newest(sscAuthor.user.id)).toMatchObject({ kind: "work_sent_back", title: "Unpublished: Told Of Each Step" });
+    expect(newest(sscAuthor.user.id)!.body).toMatch(new RegExp(`^@${ssc.user.username} unpublished "Told Of Each Step"\\. They said: "x{${NOTE_MAX}}"$`));
+    expect(q<{ unpublished_reason: string }>("select unpublished_reason from tutorials where id = ?", draft.id).unpublished_reason).toBe("x".repeat(NOTE_MAX));
+
+    // published again later, it keeps the date it was first published
+    actOnTutorial(db, actor(sscAuthor), draft.id, "submit", null, published.published_at + 20);
+    actOnTutorial(db, actor(ssc), draft.id, "publish", null, published.published_at + 30);
+    const again = q<{ published_at: number; first_published_at: number; unpublished_reason: string | null }>(
+      "select published_at, first_published_at, unpublished_reason from tutorials where id = ?",
+      draft.id,
+    );
+    expect(again).toEqual({ published_at: published.published_at + 30, first_published_at: published.first_published_at, unpublished_reason: null });
+  });
+
+  it("a translation cannot be published while the tutorial it translates is not", () => {
+    const source = write(documenter, { title: "Source For Translation" });
+    actOnTutorial(db, actor(documenter), source.id, "submit");
+    actOnTutorial(db, actor(ssc), source.id, "publish");
+    const translation = startTranslation(db, actor(translator), source.id, "fr", { title: "Traduction", summary: "Un résumé.", body: "## Étapes\n" });
+    actOnTutorial(db, actor(translator), translation.id, "submit");
+    actOnTutorial(db, actor(ssc), source.id, "unpublish", "Out of date.");
+    const before = contentDigest(db.$client);
+    expect(() => actOnTutorial(db, actor(ssc), translation.id, "publish")).toThrow(
+      "The tutorial it translates is not published, so neither can the translation be.",
+    );
+    expect(contentDigest(db.$client)).toBe(before);
   });
 });
