@@ -484,29 +484,6 @@ export function getWebhookHealth(db: Db, now = Date.now()) {
   return { lastDeliveryAt: last, failures24h: failures };
 }
 
-/** When GitHub last told us about any issue linked to this target, or null. */
-export function getTargetSyncedAt(db: Db, targetId: number): number | null {
-  return (
-    db
-      .select({ at: max(githubIssues.syncedAt) })
-      .from(targetIssues)
-      .innerJoin(githubIssues, eq(githubIssues.id, targetIssues.issueId))
-      .where(eq(targetIssues.targetId, targetId))
-      .get()?.at ?? null
-  );
-}
-
-/** Every linked issue and PR (for `npm run github:sync`), oldest sync first. */
-export function listLinkedIssues(db: Db): { repo: string; number: number }[] {
-  return db
-    .selectDistinct({ repo: githubIssues.repo, number: githubIssues.number, syncedAt: githubIssues.syncedAt })
-    .from(githubIssues)
-    .innerJoin(targetIssues, eq(targetIssues.issueId, githubIssues.id))
-    .orderBy(sql`${githubIssues.syncedAt} is not null`, githubIssues.syncedAt)
-    .all()
-    .map(({ repo, number }) => ({ repo, number }));
-}
-
 /** Stores what the REST API said about an issue (same freshness rule as webhooks). */
 export function applySnapshot(db: Db, snap: IssueSnapshot, now = Date.now()) {
   return writeTx(db, (tx) => {

@@ -2,7 +2,18 @@ import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "~/app/db.server";
 import { getBounty, webBountyActor } from "~/app/models/bounties.server";
-import { getMatrix, getSoftwareBySlug, listPackages, requestPackaging } from "~/app/models/packages.server";
+import { ensureIssuePlaceholder, getRelease, recordRelease } from "~/app/models/github.server";
+import {
+  assertCanEditPackage,
+  getMatrix,
+  getSoftwareBySlug,
+  listPackages,
+  registerPackage,
+  requestPackaging,
+  retirePackage,
+  setLatestVersion,
+  setSourceNames,
+} from "~/app/models/packages.server";
 import { loader as apiPackages } from "~/app/routes/api.packages";
 import { action as packageAction, loader as packageLoader } from "~/app/routes/packages.$id";
 import { action as matrixAction, loader as matrixLoader } from "~/app/routes/packages._index";
@@ -243,5 +254,161 @@ describe("a listed package with nobody here maintaining it", () => {
     const res = await call(packageAction, `/packages/${seeded}`, { id: String(seeded) }, formInit(cookie, { intent: "claim" }));
     expect(res.status).toBe(302);
     expect(db.$client.prepare("select maintainer_user_id from packages where id = ?").pluck().get(seeded)).toBe(packager.id);
+  });
+});
+
+describe("packages, in the model", () => {
+  const auditOf = (entityType: string, id: number, action: string) =>
+    db.$client
+      .prepare("select actor_label, before_json, after_json from audit_log where entity_type = ? and entity_id = ? and action = ? order by id desc")
+      .get(entityType, String(id), action) as { actor_label: string; before_json: string; after_json: string } | undefined;
+
+  it("a packaging request says what to do and the latest release, and tells whoever packages the software elsewhere, not the one asking", async () => {
+    const elsewhere = await makeUser(["packager"]);
+    const asker = await makeUser(["packager"]);
+    const sw = getSoftwareBySlug(db, "spire-agent")!;
+    registerPackage(db, webBountyActor(elsewhere), {
+      softwareId: sw.id,
+      distro: "debian",
+      release: "trixie",
+      packageName: "spire-agent",
+      version: "1.0.0-1",
+      url: null,
+      notes: null,
+      origin: "distribution",
+    });
+    const result = requestPackaging(db, webBountyActor(asker), "spire-agent", "homebrew");
+    expect(result.created).toBe(true);
+    const bounty = getBounty(db, result.id)!;
+    const latest = getSoftwareBySlug(db, "spire-agent")!.latestVersion;
+    expect(bounty.description).toBe(
+      `There is no Homebrew package of ${sw.name} registered in Club Zero.\n\n` +
+        `Package it (or register an existing package at /packages/new), following Homebrew's packaging guidelines, ` +
+        `and submit a link to the package or the packaging pull request.${latest ? ` The latest upstream release is ${latest}.` : ""}`,
+    );
+    expect(bounty.personas).toEqual(["distro", "packager"]);
+    const told = (userId: number) =>
+      db.$client.prepare("select kind, title, body, link from notifications where user_id = ? and kind = 'packaging_requested'").all(userId);
+    expect(told(elsewhere.id)).toEqual([
+      {
+        kind: "packaging_requested",
+        title: `Packaging requested: Package ${sw.name} for Homebrew`,
+        body: `@${asker.username} asked for a Homebrew package of ${sw.name}, which you package elsewhere.`,
+        link: `/bounties/${result.id}`,
+      },
+    ]);
+    expect(told(asker.id)).toEqual([]);
+    expect(() => requestPackaging(db, webBountyActor(asker), "no-such-software", "debian")).toThrow("There is no such software.");
+  });
+
+  it("only admins set where a software is looked up and its upstream version, each with what it was before and after", async () => {
+    const admin = webBountyActor(await makeUser(["admin"]));
+    const packager = webBountyActor(await makeUser(["packager"]));
+    const sw = getSoftwareBySlug(db, "ghostunnel")!;
+    const names = { repologyName: "ghostunnel-x", chartName: null, imageName: "ghostunnel/ghostunnel" };
+    expect(() => setSourceNames(db, packager, sw.id, names)).toThrow("Only admins can change where a software is looked up.");
+    expect(() => setSourceNames(db, admin, 999_999, names)).toThrow("There is no such software.");
+    setSourceNames(db, admin, sw.id, names);
+    const sources = auditOf("software", sw.id, "software.sources_set")!;
+    expect(JSON.parse(sources.before_json)).toEqual({ repologyName: sw.repologyName, chartName: sw.chartName, imageName: sw.imageName });
+    expect(JSON.parse(sources.after_json)).toEqual(names);
+
+    expect(() => setLatestVersion(db, packager, sw.id, "v9.9.9")).toThrow("Only admins can change upstream versions.");
+    expect(() => setLatestVersion(db, admin, 999_999, "v9.9.9")).toThrow("There is no such software.");
+    setLatestVersion(db, admin, sw.id, "v9.9.9");
+    const version = auditOf("software", sw.id, "software.version_set")!;
+    expect(JSON.parse(version.before_json)).toEqual({ latestVersion: sw.latestVersion });
+    expect(JSON.parse(version.after_json)).toEqual({ latestVersion: "v9.9.9" });
+    expect(getSoftwareBySlug(db, "ghostunnel")!.latestVersion).toBe("v9.9.9");
+  });
+
+  it("a package that is retired or does not exist is not found; only its maintainer or an admin may change it", async () => {
+    const owner = webBountyActor(await makeUser(["packager"]));
+    const other = webBountyActor(await makeUser(["packager"]));
+    const sw = getSoftwareBySlug(db, "spiffe-helper")!;
+    const pkg = registerPackage(db, owner, {
+      softwareId: sw.id,
+      distro: "fedora",
+      release: "41",
+      packageName: "spiffe-helper",
+      version: "0.1-1",
+      url: null,
+      notes: null,
+      origin: "distribution",
+    });
+    expect(() => assertCanEditPackage(db, other, pkg.id)).toThrow("Only the package's maintainer or an admin can change it.");
+    expect(() => assertCanEditPackage(db, owner, pkg.id)).not.toThrow();
+    retirePackage(db, owner, pkg.id);
+    expect(() => assertCanEditPackage(db, owner, pkg.id)).toThrow("There is no such package.");
+    expect(() => assertCanEditPackage(db, owner, 999_999)).toThrow("There is no such package.");
+    const contributor = webBountyActor(await makeUser());
+    expect(() =>
+      registerPackage(db, contributor, {
+        softwareId: sw.id,
+        distro: "arch",
+        release: "rolling",
+        packageName: "x",
+        version: "1",
+        url: null,
+        notes: null,
+        origin: "distribution",
+      }),
+    ).toThrow("Only packagers can register packages.");
+    expect(() =>
+      registerPackage(db, owner, {
+        softwareId: 999_999,
+        distro: "arch",
+        release: "rolling",
+        packageName: "x",
+        version: "1",
+        url: null,
+        notes: null,
+        origin: "distribution",
+      }),
+    ).toThrow("There is no such software.");
+  });
+});
+
+describe("upstream releases, in the model", () => {
+  const release = (repo: string, tag: string, publishedAt: number) => ({
+    repo,
+    tag,
+    name: tag,
+    url: `https://github.com/${repo}/releases/tag/${tag}`,
+    publishedAt,
+  });
+
+  it("the newest version is the latest: a backport published later does not replace it, and the same tag counts only when newer", () => {
+    const repo = "Acme/Release-Order";
+    expect(recordRelease(db, release(repo, "v1.10.0", 1_000), 1)).toBe(true);
+    expect(recordRelease(db, release(repo, "v1.9.3", 2_000), 2)).toBe(false);
+    expect(getRelease(db, "acme/release-order")).toMatchObject({ tag: "v1.10.0", publishedAt: 1_000 });
+    expect(recordRelease(db, release(repo, "v1.10.0", 999), 3)).toBe(false);
+    expect(recordRelease(db, release(repo, "v1.10.0", 1_000), 4)).toBe(true); // the same release again: still the latest
+    expect(recordRelease(db, release(repo, "v1.10.0", 1_500), 5)).toBe(true);
+    expect(getRelease(db, repo)).toMatchObject({ tag: "v1.10.0", publishedAt: 1_500, receivedAt: 5 });
+    expect(recordRelease(db, release(repo, "v1.11.0", 1_200), 6)).toBe(true);
+    expect(getRelease(db, repo)!.tag).toBe("v1.11.0");
+  });
+
+  it("tags that do not read as versions are ordered by when they were published", () => {
+    const repo = "acme/nightlies";
+    expect(recordRelease(db, release(repo, "nightly-tuesday", 5_000), 1)).toBe(true);
+    expect(recordRelease(db, release(repo, "nightly-monday", 4_000), 2)).toBe(false);
+    expect(recordRelease(db, release(repo, "nightly-wednesday", 6_000), 3)).toBe(true);
+    expect(getRelease(db, repo)!.tag).toBe("nightly-wednesday");
+  });
+
+  it("an issue known only from a reference is kept as an open placeholder named after it, until GitHub tells more", () => {
+    const placeholder = ensureIssuePlaceholder(db, "acme/placeholder", 77);
+    expect(placeholder).toMatchObject({
+      repo: "acme/placeholder",
+      number: 77,
+      kind: "issue",
+      title: "acme/placeholder#77",
+      state: "open",
+      url: "https://github.com/acme/placeholder/issues/77",
+    });
+    expect(ensureIssuePlaceholder(db, "acme/placeholder", 77).id).toBe(placeholder.id);
   });
 });
