@@ -341,31 +341,10 @@ describe("packages, in the model", () => {
     retirePackage(db, owner, pkg.id);
     expect(() => assertCanEditPackage(db, owner, pkg.id)).toThrow("There is no such package.");
     expect(() => assertCanEditPackage(db, owner, 999_999)).toThrow("There is no such package.");
+    const archPackage = { distro: "arch", release: "rolling", packageName: "x", version: "1", url: null, notes: null, origin: "distribution" } as const;
     const contributor = webBountyActor(await makeUser());
-    expect(() =>
-      registerPackage(db, contributor, {
-        softwareId: sw.id,
-        distro: "arch",
-        release: "rolling",
-        packageName: "x",
-        version: "1",
-        url: null,
-        notes: null,
-        origin: "distribution",
-      }),
-    ).toThrow("Only packagers can register packages.");
-    expect(() =>
-      registerPackage(db, owner, {
-        softwareId: 999_999,
-        distro: "arch",
-        release: "rolling",
-        packageName: "x",
-        version: "1",
-        url: null,
-        notes: null,
-        origin: "distribution",
-      }),
-    ).toThrow("There is no such software.");
+    expect(() => registerPackage(db, contributor, { softwareId: sw.id, ...archPackage })).toThrow("Only packagers can register packages.");
+    expect(() => registerPackage(db, owner, { softwareId: 999_999, ...archPackage })).toThrow("There is no such software.");
   });
 });
 
