@@ -12,6 +12,9 @@ import {
   TITLE_MAX,
   actOnTutorial,
   createTutorial,
+  diffRevisions,
+  listTutorialBountyOptions,
+  listWork,
   publishedTutorialFacts,
   startTranslation,
 } from "~/app/models/tutorials.server";
@@ -678,5 +681,56 @@ describe("tutorials, in the model", () => {
       "The tutorial it translates is not published, so neither can the translation be.",
     );
     expect(contentDigest(db.$client)).toBe(before);
+  });
+});
+
+describe("what is in the works", () => {
+  const actor = (p: Person) => webBountyActor({ ...p.user, roles: p.user.roles });
+  const input = (title: string) => ({
+    title,
+    summary: "You will have it running.",
+    body: "## Steps\n",
+    targetSlugs: ["envoy"],
+    personas: ["sysadmin" as const],
+  });
+
+  it("a writer sees their own unpublished work, newest first; a reviewer also sees what waits for review, oldest first; nobody else's drafts", async () => {
+    const writer = await person();
+    const reviewer = await person(["ssc"]);
+    const t0 = Date.now();
+    const older = createTutorial(db, actor(writer), input("Works Older"), t0);
+    const newer = createTutorial(db, actor(writer), input("Works Newer"), t0 + 1_000);
+    const done = createTutorial(db, actor(writer), input("Works Done"), t0 + 2_000);
+    actOnTutorial(db, actor(writer), done.id, "submit", null, t0 + 3_000);
+    actOnTutorial(db, actor(reviewer), done.id, "publish", null, t0 + 4_000);
+    actOnTutorial(db, actor(writer), older.id, "submit", null, t0 + 5_000);
+
+    const mine = listWork(db, { userId: writer.user.id, roles: [] });
+    expect(mine.mine).toEqual([
+      { title: "Works Older", link: `/tutorials/${older.slug}`, status: "in_review", lang: "en" },
+      { title: "Works Newer", link: `/tutorials/${newer.slug}`, status: "draft", lang: "en" },
+    ]);
+    expect(mine.waiting).toEqual([]);
+    const forReviewer = listWork(db, { userId: reviewer.user.id, roles: ["ssc"] });
+    expect(forReviewer.mine).toEqual([]);
+    expect(forReviewer.waiting).toContainEqual({ title: "Works Older", link: `/tutorials/${older.slug}`, lang: "en" });
+    expect(forReviewer.waiting.map((w) => w.title)).not.toContain("Works Newer");
+    expect(listWork(db, { userId: null, roles: [] })).toEqual({ mine: [], waiting: [] });
+  });
+
+  it("the bounty menu offers open tutorial bounties only; a diff needs both revisions to exist", async () => {
+    const options = listTutorialBountyOptions(db);
+    const kinds = db.$client.prepare(`select distinct kind, status from bounties where id in (${options.map((o) => o.id).join(",")})`).all() as {
+      kind: string;
+      status: string;
+    }[];
+    expect(options.length).toBeGreaterThan(0);
+    expect(kinds.every((k) => k.kind === "tutorial" && ["open", "claimed", "in_progress", "in_review"].includes(k.status))).toBe(true);
+    expect(options.map((o) => o.title)).toEqual([...options.map((o) => o.title)].sort());
+    const writer = await person();
+    const t = createTutorial(db, actor(writer), input("Diffed"));
+    expect(diffRevisions(db, t.id, 1, 2)).toBeNull();
+    expect(diffRevisions(db, t.id, 2, 1)).toBeNull();
+    expect(diffRevisions(db, t.id, 1, 1)).not.toBeNull();
   });
 });
