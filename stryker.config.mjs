@@ -10,7 +10,7 @@ const FOLDERS = { models: "app/models", github: "app/github", auth: "app/auth", 
 /** app/models in three parts of 1,300–2,000 mutants, each about an hour on 2 cores (files: `name` is `name.server.ts`). */
 const PARTS = {
   models: {
-    core: ["bounty-commands", "bounty-queries", "expenses", "ledger", "permissions", "users", "audit"],
+    core: ["bounties", "bounty-commands", "bounty-queries", "expenses", "ledger", "permissions", "users", "audit"],
     content: ["tutorials", "packages", "github", "target-edits", "targets", "notifications"],
     operations: [
       "backups",
