@@ -6,7 +6,7 @@ import { db } from "~/app/db.server";
 import { env } from "~/app/env.server";
 import { deliverOutbox } from "~/app/jobs/deliver.server";
 import { createSmtpSender, type Sender } from "~/app/jobs/smtp.server";
-import { cliActor, webPerson } from "~/app/models/audit.server";
+import { cliActor, listAudit, webPerson } from "~/app/models/audit.server";
 import { VERIFY_TTL_MS, describeEmailToken, requestPasswordReset, resendVerification, resetPassword, verifyEmail } from "~/app/models/email-tokens.server";
 import { createExpense } from "~/app/models/expenses.server";
 import { listNotifications } from "~/app/models/notifications.server";
@@ -357,9 +357,7 @@ describe("the links, in the model", () => {
     const rows = db.$client.prepare("select text_body from outbox where recipient_user_id = ? and kind = ? order by id").pluck().all(userId, kind) as string[];
     return linkIn(rows[rows.length - 1]!, kind === "verify_email" ? "/verify-email" : "/reset-password").token;
   };
-  const auditOf = (userId: number, action: string) =>
-    db.$client.prepare("select actor_label, after_json, created_at from audit_log where action = ? and entity_id = ?").get(action, String(userId)) as
-      { actor_label: string; after_json: string; created_at: number } | undefined;
+  const auditOf = (userId: number, action: string) => listAudit(db, { entityType: "user", entityId: String(userId) }).find((a) => a.action === action);
 
   it("a link works up to the millisecond before it expires, and not at that millisecond", async () => {
     const user = await makeUser([], undefined, { emailVerified: false });
@@ -373,8 +371,8 @@ describe("the links, in the model", () => {
     const result = verifyEmail(db, token, t0 + 5);
     expect(result).toEqual({ email: user.email, username: user.username });
     const audit = auditOf(user.id, "user.email_verified")!;
-    expect(audit).toMatchObject({ actor_label: `@${user.username}`, created_at: t0 + 5 });
-    expect(JSON.parse(audit.after_json)).toEqual({ email: user.email });
+    expect(audit).toMatchObject({ actorLabel: `@${user.username}`, createdAt: t0 + 5 });
+    expect(JSON.parse(audit.afterJson!)).toEqual({ email: user.email });
     // verified now: nothing more to send
     expect(resendVerification(db, user.id, "203.0.113.50", t0 + 6)).toBe(false);
   });
@@ -432,8 +430,8 @@ describe("the links, in the model", () => {
       username: user.username,
     });
     const audit = auditOf(user.id, "user.password_reset")!;
-    expect(audit).toMatchObject({ actor_label: `@${user.username}`, created_at: now });
-    expect(JSON.parse(audit.after_json)).toEqual({ via: "email", email: user.email });
+    expect(audit).toMatchObject({ actorLabel: `@${user.username}`, createdAt: now });
+    expect(JSON.parse(audit.afterJson!)).toEqual({ via: "email", email: user.email });
   });
 
   it("someone joining with the address of a disabled account mails nobody; an active owner is told once per account", async () => {

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "~/app/db.server";
+import { listAudit } from "~/app/models/audit.server";
 import { getBounty, webBountyActor } from "~/app/models/bounties.server";
 import { ensureIssuePlaceholder, getRelease, recordRelease } from "~/app/models/github.server";
 import {
@@ -258,10 +259,7 @@ describe("a listed package with nobody here maintaining it", () => {
 });
 
 describe("packages, in the model", () => {
-  const auditOf = (entityType: string, id: number, action: string) =>
-    db.$client
-      .prepare("select actor_label, before_json, after_json from audit_log where entity_type = ? and entity_id = ? and action = ? order by id desc")
-      .get(entityType, String(id), action) as { actor_label: string; before_json: string; after_json: string } | undefined;
+  const auditOf = (entityType: string, id: number, action: string) => listAudit(db, { entityType, entityId: String(id) }).find((a) => a.action === action);
 
   it("a packaging request says what to do and the latest release, and tells whoever packages the software elsewhere, not the one asking", async () => {
     const elsewhere = await makeUser(["packager"]);
@@ -310,15 +308,15 @@ describe("packages, in the model", () => {
     expect(() => setSourceNames(db, admin, 999_999, names)).toThrow("There is no such software.");
     setSourceNames(db, admin, sw.id, names);
     const sources = auditOf("software", sw.id, "software.sources_set")!;
-    expect(JSON.parse(sources.before_json)).toEqual({ repologyName: sw.repologyName, chartName: sw.chartName, imageName: sw.imageName });
-    expect(JSON.parse(sources.after_json)).toEqual(names);
+    expect(JSON.parse(sources.beforeJson!)).toEqual({ repologyName: sw.repologyName, chartName: sw.chartName, imageName: sw.imageName });
+    expect(JSON.parse(sources.afterJson!)).toEqual(names);
 
     expect(() => setLatestVersion(db, packager, sw.id, "v9.9.9")).toThrow("Only admins can change upstream versions.");
     expect(() => setLatestVersion(db, admin, 999_999, "v9.9.9")).toThrow("There is no such software.");
     setLatestVersion(db, admin, sw.id, "v9.9.9");
     const version = auditOf("software", sw.id, "software.version_set")!;
-    expect(JSON.parse(version.before_json)).toEqual({ latestVersion: sw.latestVersion });
-    expect(JSON.parse(version.after_json)).toEqual({ latestVersion: "v9.9.9" });
+    expect(JSON.parse(version.beforeJson!)).toEqual({ latestVersion: sw.latestVersion });
+    expect(JSON.parse(version.afterJson!)).toEqual({ latestVersion: "v9.9.9" });
     expect(getSoftwareBySlug(db, "ghostunnel")!.latestVersion).toBe("v9.9.9");
   });
 

@@ -3,6 +3,7 @@
 // translations going outdated; the tutorial bounty; Markdown that stays safe.
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/app/db.server";
+import { listAudit } from "~/app/models/audit.server";
 import { applyIntent, getBounty, webBountyActor } from "~/app/models/bounties.server";
 import {
   BODY_MAX,
@@ -567,14 +568,7 @@ describe("tutorials, in the model", () => {
   const newest = (userId: number) =>
     db.$client.prepare("select kind, title, body, link from notifications where user_id = ? order by id desc limit 1").get(userId) as
       Record<string, string> | undefined;
-  const lastAudit = (id: number) =>
-    db.$client
-      .prepare("select action, before_json, after_json from audit_log where entity_type = 'tutorial' and entity_id = ? order by id desc limit 1")
-      .get(String(id)) as {
-      action: string;
-      before_json: string | null;
-      after_json: string;
-    };
+  const lastAudit = (id: number) => listAudit(db, { entityType: "tutorial", entityId: String(id) })[0]!;
 
   it("refuses text and purpose it cannot keep, naming the field and the rule", () => {
     const cases: [Partial<Parameters<typeof createTutorial>[2]>, string][] = [
@@ -613,7 +607,7 @@ describe("tutorials, in the model", () => {
     expect(write(documenter, { title: "!!!" }).slug).toMatch(/^tutorial(-\d+)?$/);
     const audit = lastAudit(second.id);
     expect(audit.action).toBe("tutorial.created");
-    expect(JSON.parse(audit.after_json)).toEqual({ slug: "slug-check-2", revision: 1 });
+    expect(JSON.parse(audit.afterJson!)).toEqual({ slug: "slug-check-2", revision: 1 });
   });
 
   it("tells reviewers (never an author) of a submission, and the authors of each decision in words, with its audit record", () => {
@@ -627,7 +621,7 @@ describe("tutorials, in the model", () => {
       link,
     });
     expect(newest(sscAuthor.user.id)?.title).not.toBe("A tutorial waits for review: Told Of Each Step");
-    expect(lastAudit(draft.id)).toEqual({ action: "tutorial.submit", before_json: '{"status":"draft"}', after_json: '{"status":"in_review"}' });
+    expect(lastAudit(draft.id)).toMatchObject({ action: "tutorial.submit", beforeJson: '{"status":"draft"}', afterJson: '{"status":"in_review"}' });
 
     actOnTutorial(db, actor(ssc), draft.id, "send_back", "  Add the SPIRE version.  ");
     expect(newest(sscAuthor.user.id)).toEqual({
@@ -636,7 +630,7 @@ describe("tutorials, in the model", () => {
       body: `@${ssc.user.username} sent back "Told Of Each Step". They said: "Add the SPIRE version."`,
       link,
     });
-    expect(JSON.parse(lastAudit(draft.id).after_json)).toEqual({ status: "draft", reason: "Add the SPIRE version." });
+    expect(JSON.parse(lastAudit(draft.id).afterJson!)).toEqual({ status: "draft", reason: "Add the SPIRE version." });
 
     actOnTutorial(db, actor(sscAuthor), draft.id, "submit");
     actOnTutorial(db, actor(ssc), draft.id, "publish");
