@@ -1,4 +1,4 @@
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
 import { countIfBusy } from "./http/sqlite-metrics.server";
@@ -54,14 +54,16 @@ export function handleDataRequest(response: Response, { request }: LoaderFunctio
 
 /** Every unexpected loader/action/render error lands here: the log gets the stack. */
 export const handleError: HandleErrorFunction = (error, { request }) => {
-  if (request.signal.aborted) return;
+  // A client that went away, and answers such as "no page at this address" (Remix hands its own
+  // 404 and 405 here too), are not errors of ours: the request line already has their status.
+  if (request.signal.aborted || (isRouteErrorResponse(error) && error.status < 500)) return;
   countIfBusy(error);
   logger.error(
     {
       event: "request.error",
       method: request.method,
       path: new URL(request.url).pathname,
-      error: error instanceof Error ? error.message : String(error),
+      error: error instanceof Error ? error.message : isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : String(error),
       stack: error instanceof Error ? error.stack : undefined,
     },
     "unexpected error",

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runServerToExit, startServer, type RunningServer } from "../support/server";
+import { runServerToExit, startServer, until, type RunningServer } from "../support/server";
 
 describe("the production server", () => {
   let server: RunningServer;
@@ -30,6 +30,17 @@ describe("the production server", () => {
     expect(badHtml).toContain("is not a valid status");
     for (const html of [missingHtml, badHtml]) expect(html).not.toMatch(/at .*\.js:\d+/);
     expect((await fetch(`${server.url}/no/such/page`)).status).toBe(404);
+    expect((await fetch(`${server.url}/`, { method: "POST", headers: { Origin: server.url } })).status).toBe(405);
+    // A page that is not there is not the server's error: the operator's log has the request
+    // line with its status, and no "unexpected error" to page anyone about.
+    await fetch(`${server.url}/healthz`, { headers: { "X-Request-Id": "after-the-404s" } });
+    await until(() => server.output().includes('"requestId":"after-the-404s"'), "the marker request's log line");
+    expect(
+      server
+        .output()
+        .split("\n")
+        .filter((line) => line.includes('"request.error"')),
+    ).toEqual([]);
   });
 
   it("sends security headers on pages, data, assets and errors", async () => {
