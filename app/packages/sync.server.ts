@@ -62,6 +62,17 @@ function byName(all: Software[], name: (s: Software) => string | null): Map<stri
   return map;
 }
 
+/**
+ * A run's errors as the admin page shows them: each different one once, in the order met, with
+ * how many of the run's requests it was when more than one ("9 of 9 requests: GitHub could not
+ * be reached."), so a source that is down reads as one line and not nine copies of it.
+ */
+export function summarizeErrors(errors: string[], requests: number): string {
+  const counts = new Map<string, number>();
+  for (const e of errors) counts.set(e, (counts.get(e) ?? 0) + 1);
+  return [...counts].map(([error, n]) => (n > 1 ? `${n} of ${requests} requests: ${error}` : error)).join(" ");
+}
+
 export async function syncPackages(db: Db, settings: SourceSettings, options: SyncOptions = {}): Promise<SourceReport[]> {
   const registryName = options.registryName ?? new URL(settings.ociRegistryUrl).host;
   const now = options.now ?? Date.now;
@@ -116,7 +127,7 @@ export async function syncPackages(db: Db, settings: SourceSettings, options: Sy
     }
     // a run cut short (the job lost its lease, the server stops) is no verdict on the source
     if (options.signal?.aborted) return;
-    recordSourceRun(db, source, { error: report.errors.length > 0 ? report.errors.join(" ") : null, retryAfterMs }, now());
+    recordSourceRun(db, source, { error: report.errors.length > 0 ? summarizeErrors(report.errors, report.requests) : null, retryAfterMs }, now());
   }
 
   const software = listSoftware(db);

@@ -8,7 +8,7 @@ import { db } from "~/app/db.server";
 import { listSourceHealth } from "~/app/models/package-sources.server";
 import { getMatrix, getSoftwareBySlug, listPackages, listVersionHistory } from "~/app/models/packages.server";
 import { REPOLOGY_INTERVAL_MS } from "~/app/packages/repology.server";
-import { syncPackages, type SyncOptions } from "~/app/packages/sync.server";
+import { summarizeErrors, syncPackages, type SyncOptions } from "~/app/packages/sync.server";
 import { loader as adminLoader } from "~/app/routes/admin._index";
 import { action as packageAction, loader as packageLoader } from "~/app/routes/packages.$id";
 import { loader as matrixLoader } from "~/app/routes/packages._index";
@@ -300,6 +300,24 @@ describe("syncing packages from their sources", () => {
     const helm = matrix.sources.find((s: { source: string }) => s.source === "helm");
     expect(helm.lastErrorAt).toBeGreaterThan(helm.lastSuccessAt);
     fake.failures.clear();
+  });
+});
+
+describe("a source's error, as the admin page shows it", () => {
+  it("a source failing on every request is one line with the count, not a copy per request", async () => {
+    fake.failures.set("/api/v1/project/", { status: 503 });
+    const reports = await sync();
+    const repology = reports.find((r) => r.source === "repology")!;
+    expect(repology.requests).toBeGreaterThan(1);
+    expect(repology.errors).toEqual(Array(repology.requests).fill("Repology is failing (503)."));
+    expect(health("repology").lastError).toBe(`${repology.requests} of ${repology.requests} requests: Repology is failing (503).`);
+  });
+
+  it("different errors are each kept once, in the order met; one of a kind has no count", () => {
+    expect(summarizeErrors(["A is failing (500).", "B was not found (404).", "A is failing (500)."], 5)).toBe(
+      "2 of 5 requests: A is failing (500). B was not found (404).",
+    );
+    expect(summarizeErrors(["The Helm repository is failing (500)."], 1)).toBe("The Helm repository is failing (500).");
   });
 });
 
