@@ -1,5 +1,6 @@
-import { Link } from "@remix-run/react";
+import { Form, Link, useLocation } from "@remix-run/react";
 import { ResultMessage } from "./form";
+import type { ReactNode } from "react";
 
 /** The 400 banner for bad query parameters: which value is wrong, and a way out. */
 export function QueryErrors({ errors, clearTo }: { errors: { param: string; message: string }[]; clearTo: string }) {
@@ -64,6 +65,21 @@ export function FilterSelect({
         ))}
       </select>
     </div>
+  );
+}
+
+/**
+ * A GET filter form whose fields always show the filters of the page's address. React keeps a
+ * field's value when the same route renders again, so without a new key per query, Reset (or
+ * the header's link) showed the old choices over the unfiltered list, and the next Apply sent
+ * them back.
+ */
+export function FilterForm({ label, children }: { label: string; children: ReactNode }) {
+  const { search } = useLocation();
+  return (
+    <Form method="get" key={search} className="filters" aria-label={label}>
+      {children}
+    </Form>
   );
 }
 

@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { BountyCard } from "../components/bounties";
-import { FilterActions, FilterSelect, Pagination, QueryErrors } from "../components/filters";
+import { FilterActions, FilterForm, FilterSelect, Pagination, QueryErrors } from "../components/filters";
 import { db } from "../db.server";
 import { BOARD_PAGE_SIZE, BOUNTY_STATUS_LABELS, KIND_LABELS } from "../lib/bounty-lifecycle";
 import { formatCount } from "../lib/catalog";
@@ -47,7 +47,7 @@ export default function Board() {
         </p>
       </header>
       <QueryErrors errors={errors} clearTo="/bounties" />
-      <Form method="get" className="filters" aria-label="Filter bounties">
+      <FilterForm label="Filter bounties">
         <div className="field">
           <label htmlFor="q">Search</label>
           <input id="q" name="q" type="search" defaultValue={query.q ?? ""} maxLength={100} />
@@ -70,7 +70,7 @@ export default function Board() {
           </div>
         )}
         <FilterActions resetTo="/bounties" />
-      </Form>
+      </FilterForm>
       {errors.length === 0 ? (
         <section aria-labelledby="results-heading">
           <h2 id="results-heading" className="results-count">

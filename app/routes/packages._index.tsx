@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getUser, hasRole, requireUser } from "../auth/session.server";
-import { FilterActions, FilterSelect, QueryErrors } from "../components/filters";
+import { FilterActions, FilterForm, FilterSelect, QueryErrors } from "../components/filters";
 import { FormError } from "../components/form";
 import { FoundBadges, OriginBadge, PackageStatusBadge, SourceAges, STATUS_TEXT } from "../components/packages";
 import { ScrollTable } from "../components/table";
@@ -79,7 +79,7 @@ export default function Packages() {
       </header>
       <QueryErrors errors={errors} clearTo="/packages" />
       <FormError message={failed?.message} />
-      <Form method="get" className="filters" aria-label="Filter packages">
+      <FilterForm label="Filter packages">
         <FilterSelect name="software" label="Software" value={query.software} any="All" choices={software.map((s) => ({ value: s.slug, label: s.name }))} />
         <FilterSelect
           name="distro"
@@ -97,7 +97,7 @@ export default function Packages() {
           </span>
         </div>
         <FilterActions resetTo="/packages" />
-      </Form>
+      </FilterForm>
       {errors.length === 0 ? (
         matrix.rows.length === 0 ? (
           <p className="empty">Nothing matches these filters.</p>

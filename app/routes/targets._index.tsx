@@ -1,8 +1,8 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { getUser, hasRole } from "../auth/session.server";
 import { TargetCard } from "../components/catalog";
-import { FilterActions, FilterSelect, Pagination, QueryErrors } from "../components/filters";
+import { FilterActions, FilterForm, FilterSelect, Pagination, QueryErrors } from "../components/filters";
 import { db } from "../db.server";
 import { CATALOG_PAGE_SIZE, CATALOG_SORTS, SORT_LABELS, STATUS_LABELS, formatCount } from "../lib/catalog";
 import { RUNG_LABELS, RUNGS } from "../lib/ladder";
@@ -82,7 +82,7 @@ export default function Catalog() {
 
       <QueryErrors errors={errors} clearTo="/targets" />
 
-      <Form method="get" className="filters" aria-label="Filter the catalog">
+      <FilterForm label="Filter the catalog">
         <div className="field">
           <label htmlFor="q">Search</label>
           <input id="q" name="q" type="search" defaultValue={query.q ?? ""} placeholder="Name or summary" maxLength={100} />
@@ -127,7 +127,7 @@ export default function Catalog() {
           choices={CATALOG_SORTS.map((s) => ({ value: s, label: SORT_LABELS[s] }))}
         />
         <FilterActions resetTo="/targets" />
-      </Form>
+      </FilterForm>
 
       {errors.length === 0 ? (
         <section aria-labelledby="results-heading">

@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { getUser } from "../auth/session.server";
+import { FilterForm } from "../components/filters";
 import { OutdatedBadge, TutorialStatusBadge } from "../components/tutorials";
 import { db } from "../db.server";
 import { formatDate } from "../lib/dates";
@@ -58,7 +59,7 @@ export default function Tutorials() {
           <Link to="/login?redirectTo=/tutorials/new">Sign in</Link> to write a tutorial or translate one.
         </p>
       )}
-      <Form method="get" className="filters">
+      <FilterForm label="Tutorials in a language">
         <label htmlFor="lang">Language (a tag such as de or pt-BR)</label>
         <input id="lang" name="lang" defaultValue={lang === "en" ? "" : lang} list="languages" maxLength={35} />
         <datalist id="languages">
@@ -71,7 +72,7 @@ export default function Tutorials() {
         <button className="button button--quiet" type="submit">
           Show
         </button>
-      </Form>
+      </FilterForm>
       <h2>{lang === "en" ? "Published tutorials" : `Tutorials in ${langName}`}</h2>
       {cards.length === 0 ? (
         <p>{lang === "en" ? "No tutorials are published yet." : `No tutorial is translated into ${langName} yet. Translate one!`}</p>

@@ -37,6 +37,17 @@ describe("a contributor finds work for their persona", () => {
     await ctx.page.waitForURL(/status=requested/);
     await ctx.page.getByRole("link", { name: "Prometheus", exact: true }).waitFor();
 
+    // Reset shows every target and the form says so: no old choice is left to be sent again.
+    await ctx.page.getByRole("link", { name: "Reset" }).click();
+    await ctx.page.waitForURL(`${ctx.server.url}/targets`);
+    await ctx.page.getByRole("heading", { name: /^51 targets/ }).waitFor();
+    expect(await ctx.page.getByLabel("SPIFFE status").inputValue()).toBe("");
+    expect(await ctx.page.getByLabel("Search").inputValue()).toBe("");
+    await ctx.page.getByRole("button", { name: "Apply" }).click();
+    await ctx.page.waitForURL(/\/targets\?/);
+    expect(new URL(ctx.page.url()).searchParams.get("status")).toBe("");
+    expect(new URL(ctx.page.url()).searchParams.get("q")).toBe("");
+
     const res = await ctx.page.goto(`${ctx.server.url}/targets?status=bogus`);
     expect(res?.status()).toBe(400);
     expect(await ctx.page.getByRole("alert").textContent()).toContain('"bogus" is not a valid status');
