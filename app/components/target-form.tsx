@@ -34,7 +34,8 @@ function shown(target: TargetFormValues | null, typed: FormValues | undefined) {
       homepage: one(typed.homepage) ?? "",
       personas: many(typed.personas),
       help: (slug: string) => one(typed[`help-${slug}`]) ?? "",
-      bridges: names.map((name, i) => ({ name, url: urls[i] ?? "", note: notes[i] ?? "" })),
+      // the rows left blank were the form's spare rows: two new spares are added below, not two more
+      bridges: names.map((name, i) => ({ name, url: urls[i] ?? "", note: notes[i] ?? "" })).filter((b) => b.name || b.url || b.note),
     };
   }
   return {

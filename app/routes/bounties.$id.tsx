@@ -236,7 +236,8 @@ export default function BountyPage() {
             </p>
           ) : null}
           {intents.length === 0 && signedIn ? <p className="muted">Nothing for you to do here right now.</p> : null}
-          <div className="actions">
+          {/* every action that succeeds adds an event: the forms start empty again, a refused one keeps what was typed */}
+          <div className="actions" key={timeline.total}>
             {can("claim") ? (
               <Form method="post">
                 <p className="muted small">Claiming gives you the bounty for a while; check in with progress to keep it.</p>

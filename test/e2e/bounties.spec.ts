@@ -53,6 +53,8 @@ describe("bounties in the browser", () => {
     await carol.getByRole("button", { name: "Post progress" }).click();
     await carol.getByRole("region", { name: "Timeline" }).getByText("SDS").waitFor();
     expect(await carol.locator(".timeline strong", { hasText: "SDS" }).count()).toBe(1);
+    // posted: the box is empty again, so a second click cannot post the same note twice
+    expect(await carol.getByLabel("Progress note (Markdown)").inputValue()).toBe("");
 
     await carol.getByLabel("Link to the work (PR, doc, package), one per line").fill("https://github.com/envoyproxy/envoy/pull/123");
     await carol.getByRole("button", { name: "Submit for review" }).click();

@@ -35,6 +35,9 @@ describe("keeping the catalog in the browser", () => {
     await page.getByRole("button", { name: "Add target" }).click();
     await page.getByRole("alert").getByText("Give the evidence as a full https:// link.").waitFor();
     expect(await page.getByLabel("Name", { exact: true }).inputValue()).toBe("Valkey");
+    // the typed bridge, and two spare rows as before (a refusal does not add more empty ones)
+    expect(await page.getByLabel("Bridge 1 name").inputValue()).toBe("spiffe-helper");
+    expect(await page.getByLabel(/^Bridge \d+ name$/).count()).toBe(3);
     await page.getByLabel("Evidence for the status").fill("https://github.com/valkey-io/valkey/issues/1");
     await page.getByRole("button", { name: "Add target" }).click();
 
