@@ -1,4 +1,5 @@
 import { formatRelative } from "../lib/dates";
+import { ScrollTable } from "./table";
 
 /** How fresh a page's GitHub data is: "Synced from GitHub 3 minutes ago." / "Not synced from GitHub yet." */
 export function SyncFreshness({ syncedAt, unsynced = 0, now }: { syncedAt: number | null; unsynced?: number; now: number }) {
@@ -55,33 +56,35 @@ export function GithubSyncHealth({
             : `Every ${sync.minutes} minutes, ${MODE_LABELS[sync.mode]}: ${sync.repos.length} repositories, ${failing} failing or waiting.`}
       </p>
       {sync.repos.length > 0 ? (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Repository</th>
-              <th scope="col">Last success</th>
-              <th scope="col">Last run (full / 304)</th>
-              <th scope="col">Rate-limit wait</th>
-              <th scope="col">Last error</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sync.repos.map((r) => (
-              <tr key={r.repo}>
-                <th scope="row">{r.repo}</th>
-                <td>{r.lastSyncedAt ? formatRelative(r.lastSyncedAt, now) : "never"}</td>
-                <td>
-                  {r.lastRunFull} / {r.lastRunNotModified}
-                </td>
-                <td>
-                  {r.nextAllowedAt && r.nextAllowedAt > now ? `until ${formatRelative(r.nextAllowedAt, now)}` : "none"}
-                  {r.resuming ? " (resumes where it stopped)" : ""}
-                </td>
-                <td>{r.failing && r.lastError ? `${r.lastError} (${r.lastErrorAt ? formatRelative(r.lastErrorAt, now) : ""})` : ""}</td>
+        <ScrollTable label="Repositories the GitHub sync reads">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Repository</th>
+                <th scope="col">Last success</th>
+                <th scope="col">Last run (full / 304)</th>
+                <th scope="col">Rate-limit wait</th>
+                <th scope="col">Last error</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {sync.repos.map((r) => (
+                <tr key={r.repo}>
+                  <th scope="row">{r.repo}</th>
+                  <td>{r.lastSyncedAt ? formatRelative(r.lastSyncedAt, now) : "never"}</td>
+                  <td>
+                    {r.lastRunFull} / {r.lastRunNotModified}
+                  </td>
+                  <td>
+                    {r.nextAllowedAt && r.nextAllowedAt > now ? `until ${formatRelative(r.nextAllowedAt, now)}` : "none"}
+                    {r.resuming ? " (resumes where it stopped)" : ""}
+                  </td>
+                  <td>{r.failing && r.lastError ? `${r.lastError} (${r.lastErrorAt ? formatRelative(r.lastErrorAt, now) : ""})` : ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollTable>
       ) : null}
       <h3>GitHub App installations</h3>
       {installations.length === 0 ? (

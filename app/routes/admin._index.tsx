@@ -2,6 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "../auth/session.server";
 import { GithubSyncHealth } from "../components/github";
+import { ScrollTable } from "../components/table";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { githubAuth } from "../github/auth.server";
@@ -63,36 +64,38 @@ export default function AdminHome() {
         {jobs.length === 0 ? (
           <p className="empty">No job has run yet.</p>
         ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Job</th>
-                <th scope="col">Health</th>
-                <th scope="col">Last run</th>
-                <th scope="col">Last success</th>
-                <th scope="col">Runs / failures</th>
-                <th scope="col">Next run</th>
-                <th scope="col">Held by</th>
-                <th scope="col">Last error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {jobs.map((j) => (
-                <tr key={j.name}>
-                  <th scope="row">{j.name}</th>
-                  <td>{j.failing ? "failing" : !j.leased ? "no process holds it" : "ok"}</td>
-                  <td>{j.lastStartedAt ? formatRelative(j.lastStartedAt, now) : "never"}</td>
-                  <td>{j.lastSuccessAt ? formatRelative(j.lastSuccessAt, now) : "never"}</td>
-                  <td>
-                    {j.runs} / {j.failures}
-                  </td>
-                  <td>{j.nextRunAt > now ? formatRelative(j.nextRunAt, now) : "now"}</td>
-                  <td>{j.leased ? j.holder : "nobody"}</td>
-                  <td>{j.lastError && j.failing ? j.lastError : ""}</td>
+          <ScrollTable label="Background jobs">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Job</th>
+                  <th scope="col">Health</th>
+                  <th scope="col">Last run</th>
+                  <th scope="col">Last success</th>
+                  <th scope="col">Runs / failures</th>
+                  <th scope="col">Next run</th>
+                  <th scope="col">Held by</th>
+                  <th scope="col">Last error</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {jobs.map((j) => (
+                  <tr key={j.name}>
+                    <th scope="row">{j.name}</th>
+                    <td>{j.failing ? "failing" : !j.leased ? "no process holds it" : "ok"}</td>
+                    <td>{j.lastStartedAt ? formatRelative(j.lastStartedAt, now) : "never"}</td>
+                    <td>{j.lastSuccessAt ? formatRelative(j.lastSuccessAt, now) : "never"}</td>
+                    <td>
+                      {j.runs} / {j.failures}
+                    </td>
+                    <td>{j.nextRunAt > now ? formatRelative(j.nextRunAt, now) : "now"}</td>
+                    <td>{j.leased ? j.holder : "nobody"}</td>
+                    <td>{j.lastError && j.failing ? j.lastError : ""}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollTable>
         )}
       </section>
       <GithubSyncHealth sync={sync} installations={installations} now={now} />
@@ -102,28 +105,30 @@ export default function AdminHome() {
           Read by the <code>packages-sync</code> job (every <code>PACKAGES_SYNC_HOURS</code>) and by <code>npm run packages:sync</code>. A failing source keeps
           its last data and is left alone until its retry time.
         </p>
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Source</th>
-              <th scope="col">Last success</th>
-              <th scope="col">Last error</th>
-              <th scope="col">Failures in a row</th>
-              <th scope="col">Next try</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sources.map((s) => (
-              <tr key={s.source}>
-                <th scope="row">{SOURCE_NAMES[s.source]}</th>
-                <td>{s.lastSuccessAt ? formatRelative(s.lastSuccessAt, now) : "never"}</td>
-                <td>{s.lastError && s.lastErrorAt ? `${formatRelative(s.lastErrorAt, now)}: ${s.lastError}` : ""}</td>
-                <td>{s.failures}</td>
-                <td>{s.retryAt > now ? formatRelative(s.retryAt, now) : "at the next sync"}</td>
+        <ScrollTable label="Package sources">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Source</th>
+                <th scope="col">Last success</th>
+                <th scope="col">Last error</th>
+                <th scope="col">Failures in a row</th>
+                <th scope="col">Next try</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {sources.map((s) => (
+                <tr key={s.source}>
+                  <th scope="row">{SOURCE_NAMES[s.source]}</th>
+                  <td>{s.lastSuccessAt ? formatRelative(s.lastSuccessAt, now) : "never"}</td>
+                  <td>{s.lastError && s.lastErrorAt ? `${formatRelative(s.lastErrorAt, now)}: ${s.lastError}` : ""}</td>
+                  <td>{s.failures}</td>
+                  <td>{s.retryAt > now ? formatRelative(s.retryAt, now) : "at the next sync"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollTable>
       </section>
       <ul className="target-list">
         <li className="card">

@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "../auth/session.server";
+import { ScrollTable } from "../components/table";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { formatDateTime } from "../lib/dates";
@@ -53,37 +54,39 @@ export default function AdminOutbox() {
       {messages.length === 0 ? (
         <p className="empty">No messages.</p>
       ) : (
-        <table className="table">
-          <caption>The newest 100 messages</caption>
-          <thead>
-            <tr>
-              <th scope="col">Queued</th>
-              <th scope="col">To</th>
-              <th scope="col">Subject</th>
-              <th scope="col">State</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Last error</th>
-            </tr>
-          </thead>
-          <tbody>
-            {messages.map((m) => (
-              <tr key={m.id}>
-                <td>{formatDateTime(m.createdAt)}</td>
-                <td>{m.recipient}</td>
-                <td>
-                  <Link to={`/admin/outbox/${m.id}`}>{m.subject}</Link>
-                </td>
-                <td>
-                  {STATE_WORDS[m.state]}
-                  {m.state === "queued" && m.attempts > 0 ? `, next try ${formatDateTime(m.nextAttemptAt)}` : ""}
-                  {m.sentAt ? `, ${formatDateTime(m.sentAt)}` : ""}
-                </td>
-                <td>{m.attempts}</td>
-                <td>{m.lastError ?? ""}</td>
+        <ScrollTable label="Outbox messages">
+          <table className="table">
+            <caption>The newest 100 messages</caption>
+            <thead>
+              <tr>
+                <th scope="col">Queued</th>
+                <th scope="col">To</th>
+                <th scope="col">Subject</th>
+                <th scope="col">State</th>
+                <th scope="col">Attempts</th>
+                <th scope="col">Last error</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {messages.map((m) => (
+                <tr key={m.id}>
+                  <td>{formatDateTime(m.createdAt)}</td>
+                  <td>{m.recipient}</td>
+                  <td>
+                    <Link to={`/admin/outbox/${m.id}`}>{m.subject}</Link>
+                  </td>
+                  <td>
+                    {STATE_WORDS[m.state]}
+                    {m.state === "queued" && m.attempts > 0 ? `, next try ${formatDateTime(m.nextAttemptAt)}` : ""}
+                    {m.sentAt ? `, ${formatDateTime(m.sentAt)}` : ""}
+                  </td>
+                  <td>{m.attempts}</td>
+                  <td>{m.lastError ?? ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollTable>
       )}
     </>
   );

@@ -110,34 +110,38 @@ export default function Fund() {
       <div className="layout-2 section">
         <section aria-labelledby="year-heading">
           <h2 id="year-heading">By year</h2>
-          <table className="table">
-            <TableHead columns={["Year", { label: "In", amount: true }, { label: "Reimbursed", amount: true }]} />
-            <tbody>
-              {summary.byYear.map((y) => (
-                <tr key={y.year}>
-                  <th scope="row">{y.year}</th>
-                  <td className="amount">{m(y.donations)}</td>
-                  <td className="amount">{m(y.reimbursed)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ScrollTable label="Totals by year">
+            <table className="table">
+              <TableHead columns={["Year", { label: "In", amount: true }, { label: "Reimbursed", amount: true }]} />
+              <tbody>
+                {summary.byYear.map((y) => (
+                  <tr key={y.year}>
+                    <th scope="row">{y.year}</th>
+                    <td className="amount">{m(y.donations)}</td>
+                    <td className="amount">{m(y.reimbursed)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollTable>
         </section>
         <section aria-labelledby="category-heading">
           <h2 id="category-heading">Reimbursed by category</h2>
           {summary.byCategory.length === 0 ? (
             <p className="empty">Nothing reimbursed yet.</p>
           ) : (
-            <table className="table">
-              <tbody>
-                {summary.byCategory.map((c) => (
-                  <tr key={c.category}>
-                    <th scope="row">{c.category}</th>
-                    <td className="amount">{m(c.cents)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ScrollTable label="Reimbursed by category">
+              <table className="table">
+                <tbody>
+                  {summary.byCategory.map((c) => (
+                    <tr key={c.category}>
+                      <th scope="row">{c.category}</th>
+                      <td className="amount">{m(c.cents)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </ScrollTable>
           )}
         </section>
       </div>

@@ -4,6 +4,7 @@ import { getUser, hasRole, requireUser } from "../auth/session.server";
 import { ActionResult } from "../components/form";
 import { WebLink } from "../components/links";
 import { OriginBadge, PackageForm, PackageStatusBadge } from "../components/packages";
+import { ScrollTable } from "../components/table";
 import { db } from "../db.server";
 import { formatDate, formatDateTime, formatRelative } from "../lib/dates";
 import { distroName, SOURCE_NAMES } from "../lib/distros";
@@ -180,24 +181,26 @@ export default function PackagePage() {
         {history.length === 0 ? (
           <p className="empty">No change of version recorded yet.</p>
         ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Version</th>
-                <th scope="col">By</th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.map((h, i) => (
-                <tr key={i}>
-                  <td>{formatDateTime(h.at)}</td>
-                  <td>{h.previousVersion ? `${h.previousVersion} → ${h.version}` : h.version}</td>
-                  <td>{h.side === "source" && h.source ? SOURCE_NAMES[h.source] : h.username ? `@${h.username}` : "a person"}</td>
+          <ScrollTable label="Version history">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Version</th>
+                  <th scope="col">By</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {history.map((h, i) => (
+                  <tr key={i}>
+                    <td>{formatDateTime(h.at)}</td>
+                    <td>{h.previousVersion ? `${h.previousVersion} → ${h.version}` : h.version}</td>
+                    <td>{h.side === "source" && h.source ? SOURCE_NAMES[h.source] : h.username ? `@${h.username}` : "a person"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollTable>
         )}
       </section>
       {canEdit ? (

@@ -107,7 +107,9 @@ export default function Settings() {
             user.emailVerified ? (
               <span className="badge badge--native">confirmed</span>
             ) : (
-              <span className="badge badge--partial">not confirmed: no mail goes there until you follow the link we sent</span>
+              <>
+                <span className="badge badge--partial">not confirmed</span> No mail goes there until you follow the link we sent.
+              </>
             )
           }
         />

@@ -92,6 +92,10 @@ describe("accessibility in the browser", () => {
           if (v.impact === "serious" || v.impact === "critical")
             problems.push(`${who} ${width.name} ${path}: ${v.impact} ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
         }
+        // nothing on the page, hidden words for screen readers included, widens it past the
+        // screen: a phone never scrolls sideways into blank space
+        const wider = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        if (wider > 0) problems.push(`${who} ${width.name} ${path}: the page is ${wider} px wider than the screen`);
         checked += 1;
       }
       await context.close();
