@@ -4,6 +4,7 @@ import { sessions, type GrantableRole, type Role } from "~/db/schema";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { formatSafeRedirect } from "../lib/safe-redirect";
+import { ROLE_HOLDERS } from "../lib/vocabulary";
 import { logEvent } from "../log.server";
 import { formatPublicUser, listRoles, type PublicUser } from "../models/users.server";
 import { lucia } from "./lucia.server";
@@ -83,7 +84,7 @@ export async function requireRole(request: Request, ...roles: GrantableRole[]): 
   const user = await requireUser(request);
   if (!roles.some((r) => user.roles.includes(r))) {
     logEvent("authz.denied", { user: user.username, path: new URL(request.url).pathname, needs: roles.join("|") });
-    throw new Response(JSON.stringify({ message: `This page is for ${roles.join(" or ")} members only.` }), {
+    throw new Response(JSON.stringify({ message: `This page is for ${roles.map((r) => ROLE_HOLDERS[r]).join(" and ")} only.` }), {
       status: 403,
       headers: { "Content-Type": "application/json; charset=utf-8" },
     });

@@ -1,5 +1,5 @@
 import { formatRelative } from "../lib/dates";
-import { ScrollTable } from "./table";
+import { ScrollTable, TableHead } from "./table";
 
 /** How fresh a page's GitHub data is: "Synced from GitHub 3 minutes ago." / "Not synced from GitHub yet." */
 export function SyncFreshness({ syncedAt, unsynced = 0, now }: { syncedAt: number | null; unsynced?: number; now: number }) {
@@ -58,15 +58,7 @@ export function GithubSyncHealth({
       {sync.repos.length > 0 ? (
         <ScrollTable label="Repositories the GitHub sync reads">
           <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Repository</th>
-                <th scope="col">Last success</th>
-                <th scope="col">Last run (full / 304)</th>
-                <th scope="col">Rate-limit wait</th>
-                <th scope="col">Last error</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Repository", "Last success", "Last run (full / 304)", "Rate-limit wait", "Last error"]} />
             <tbody>
               {sync.repos.map((r) => (
                 <tr key={r.repo}>

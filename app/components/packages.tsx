@@ -156,8 +156,10 @@ export function SourceAges({ sources, now }: { sources: SourceAge[]; now: number
       {asked.map((s, i) => (
         <span key={s.source}>
           {i > 0 ? "; " : ""}
-          {SOURCE_NAMES[s.source]} {s.lastSuccessAt ? `as of ${formatRelative(s.lastSuccessAt, now)}` : "never answered"}
-          {s.lastErrorAt !== null && (s.lastSuccessAt === null || s.lastErrorAt > s.lastSuccessAt) ? " (failing since then: showing its last data)" : ""}
+          {SOURCE_NAMES[s.source]}{" "}
+          {s.lastSuccessAt === null
+            ? `not reached yet (last tried ${formatRelative(s.lastErrorAt!, now)})`
+            : `as of ${formatRelative(s.lastSuccessAt, now)}${s.lastErrorAt !== null && s.lastErrorAt > s.lastSuccessAt ? " (failing since then: showing its last data)" : ""}`}
         </span>
       ))}
       .

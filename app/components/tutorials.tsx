@@ -1,6 +1,7 @@
 import { Form, Link } from "@remix-run/react";
 import { NEEDS_REASON, TUTORIAL_STATUS_LABELS, type TutorialIntent } from "../lib/tutorial-lifecycle";
 import { ErrorSummary, Field, SelectField, TextAreaField } from "./form";
+import { TableHead } from "./table";
 import type { DiffRow } from "../lib/text-diff";
 import type { TutorialStatus } from "../lib/vocabulary";
 
@@ -44,14 +45,7 @@ export function TextDiff({ rows, caption }: { rows: DiffRow[]; caption: string }
     <div className="table-wrap" tabIndex={0} role="region" aria-label={caption}>
       <table className="table diff">
         <caption>{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Change</th>
-            <th scope="col">Before</th>
-            <th scope="col">After</th>
-            <th scope="col">Line</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Change", "Before", "After", "Line"]} />
         <tbody>
           {rows.map((row, i) =>
             row.kind === "skipped" ? (
@@ -304,14 +298,7 @@ export function RevisionHistory({
       <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="revisions-heading">
         <table className="table">
           <caption id="revisions-heading">Revisions, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Revision</th>
-              <th scope="col">Saved</th>
-              <th scope="col">By</th>
-              <th scope="col">What changed</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Revision", "Saved", "By", "What changed"]} />
           <tbody>
             {revisions.map((r) => (
               <tr key={r.number}>

@@ -11,8 +11,8 @@ const COMMON = new Set(commonPasswords.map((p) => p.toLowerCase()));
  */
 export function checkPassword(password: string): string | null {
   const length = [...password].length;
-  if (length < PASSWORD_MIN) return `Use at least ${PASSWORD_MIN} characters.`;
-  if (length > PASSWORD_MAX) return `Use at most ${PASSWORD_MAX} characters.`;
+  if (length < PASSWORD_MIN) return `The password needs at least ${PASSWORD_MIN} characters.`;
+  if (length > PASSWORD_MAX) return `The password may have at most ${PASSWORD_MAX} characters.`;
   if (COMMON.has(password.toLowerCase())) return "That password is on the list of the most common ones; choose another.";
   return null;
 }

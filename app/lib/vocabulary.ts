@@ -35,6 +35,8 @@ export type TargetSuggestionStatus = (typeof TARGET_SUGGESTION_STATUSES)[number]
 /** Roles a user can be granted. Everyone is a contributor; that role is implicit. */
 export const GRANTABLE_ROLES = ["packager", "ssc", "admin"] as const;
 export type GrantableRole = (typeof GRANTABLE_ROLES)[number];
+/** Who holds each role, in words ("This page is for SSC members and admins only."). */
+export const ROLE_HOLDERS: Record<GrantableRole, string> = { packager: "packagers", ssc: "SSC members", admin: "admins" };
 export type Role = "contributor" | GrantableRole;
 
 export const AUDIT_SOURCES = ["web", "cli", "github", "system"] as const;
@@ -129,6 +131,16 @@ export const EXPENSE_KINDS = ["pre_approval", "reimbursement"] as const;
 export const EXPENSE_CATEGORIES = ["travel", "lodging", "registration", "event-catering", "swag", "infrastructure", "security-audit", "other"] as const;
 export const EXPENSE_STATUSES = ["draft", "submitted", "approved", "rejected", "changes_requested", "paid", "cancelled"] as const;
 export type ExpenseStatus = (typeof EXPENSE_STATUSES)[number];
+/** Each expense status as the list and the expense's page say it. */
+export const EXPENSE_STATUS_LABELS: Record<ExpenseStatus, string> = {
+  draft: "Draft",
+  submitted: "Waiting for SSC votes",
+  approved: "Approved, not yet paid",
+  rejected: "Rejected",
+  changes_requested: "Changes requested",
+  paid: "Paid",
+  cancelled: "Cancelled",
+};
 export type ExpenseCategory = (typeof EXPENSE_CATEGORIES)[number];
 
 export const VOTES = ["approve", "reject", "changes"] as const;

@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "../auth/session.server";
 import { GithubSyncHealth } from "../components/github";
-import { ScrollTable } from "../components/table";
+import { ScrollTable, TableHead } from "../components/table";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { githubAuth } from "../github/auth.server";
@@ -66,18 +66,7 @@ export default function AdminHome() {
         ) : (
           <ScrollTable label="Background jobs">
             <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Job</th>
-                  <th scope="col">Health</th>
-                  <th scope="col">Last run</th>
-                  <th scope="col">Last success</th>
-                  <th scope="col">Runs / failures</th>
-                  <th scope="col">Next run</th>
-                  <th scope="col">Held by</th>
-                  <th scope="col">Last error</th>
-                </tr>
-              </thead>
+              <TableHead columns={["Job", "Health", "Last run", "Last success", "Runs / failures", "Next run", "Held by", "Last error"]} />
               <tbody>
                 {jobs.map((j) => (
                   <tr key={j.name}>
@@ -107,15 +96,7 @@ export default function AdminHome() {
         </p>
         <ScrollTable label="Package sources">
           <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Source</th>
-                <th scope="col">Last success</th>
-                <th scope="col">Last error</th>
-                <th scope="col">Failures in a row</th>
-                <th scope="col">Next try</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Source", "Last success", "Last error", "Failures in a row", "Next try"]} />
             <tbody>
               {sources.map((s) => (
                 <tr key={s.source}>

@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "../auth/session.server";
-import { ScrollTable } from "../components/table";
+import { ScrollTable, TableHead } from "../components/table";
 import { db } from "../db.server";
 import { env } from "../env.server";
 import { formatDateTime } from "../lib/dates";
@@ -57,16 +57,7 @@ export default function AdminOutbox() {
         <ScrollTable label="Outbox messages">
           <table className="table">
             <caption>The newest 100 messages</caption>
-            <thead>
-              <tr>
-                <th scope="col">Queued</th>
-                <th scope="col">To</th>
-                <th scope="col">Subject</th>
-                <th scope="col">State</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Last error</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Queued", "To", "Subject", "State", "Attempts", "Last error"]} />
             <tbody>
               {messages.map((m) => (
                 <tr key={m.id}>

@@ -4,6 +4,7 @@ import { requireRole } from "../auth/session.server";
 import { ActionResult } from "../components/form";
 import { ScrollTable, TableHead } from "../components/table";
 import { db } from "../db.server";
+import { describeChanges } from "../lib/audit-changes";
 import { pageMeta } from "../lib/meta";
 import { answerDomainErrors, badRequest } from "../lib/responses";
 import { GRANTABLE_ROLES } from "../lib/vocabulary";
@@ -48,6 +49,7 @@ const when = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(
 
 export default function AdminUsers() {
   const { me, users, audit } = useLoaderData<typeof loader>();
+  const usernames = new Map(users.map((u) => [String(u.id), u.username]));
   const data = useActionData<{ error?: string | null; done?: string; message?: string }>();
   return (
     <>
@@ -110,9 +112,13 @@ export default function AdminUsers() {
             {audit.map((a) => (
               <li key={a.id}>
                 <time dateTime={new Date(a.createdAt).toISOString()}>{when(a.createdAt)}</time> <strong>{a.actorLabel}</strong> {a.action.replace(/[._]/g, " ")}{" "}
-                user #{a.entityId}
-                {a.beforeJson ? <span className="muted"> · before {a.beforeJson}</span> : null}
-                {a.afterJson ? <span className="muted"> · after {a.afterJson}</span> : null}
+                {usernames.has(a.entityId) ? `@${usernames.get(a.entityId)}` : `user #${a.entityId}`}
+                {describeChanges(a.beforeJson, a.afterJson).map((line) => (
+                  <span key={line} className="muted">
+                    {" · "}
+                    {line}
+                  </span>
+                ))}
               </li>
             ))}
           </ul>

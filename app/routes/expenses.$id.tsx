@@ -10,6 +10,7 @@ import { pageMeta } from "../lib/meta";
 import { formatMoney } from "../lib/money";
 import { answerDomainErrors, notFound } from "../lib/responses";
 import { readFormWithReceipts, withStoredReceipts } from "../lib/uploads.server";
+import { EXPENSE_STATUS_LABELS } from "../lib/vocabulary";
 import { webPerson } from "../models/audit.server";
 import { actOnExpense, getExpenseForViewer, type ExpenseIntent } from "../models/expenses.server";
 
@@ -72,16 +73,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   });
 }
 
-const STATUS_WORDS: Record<string, string> = {
-  draft: "Draft",
-  submitted: "Waiting for SSC votes",
-  approved: "Approved, not yet paid",
-  rejected: "Rejected",
-  changes_requested: "Changes requested",
-  paid: "Paid",
-  cancelled: "Cancelled",
-};
-
 export default function ExpensePage() {
   const { expense: e, quorum, can, today } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -98,7 +89,7 @@ export default function ExpensePage() {
         </p>
         <h1>{e.title}</h1>
         <p className="status-line">
-          <span className="badge badge--requested">{STATUS_WORDS[e.status]}</span>
+          <span className="badge badge--requested">{EXPENSE_STATUS_LABELS[e.status]}</span>
           <DemoBadge demo={e.demo} />
           <strong>{formatMoney(e.amountCents, e.currency)}</strong>
           <span className="muted">

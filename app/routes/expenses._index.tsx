@@ -6,6 +6,7 @@ import { ScrollTable, TableHead } from "../components/table";
 import { db } from "../db.server";
 import { pageMeta } from "../lib/meta";
 import { formatMoney } from "../lib/money";
+import { EXPENSE_STATUS_LABELS } from "../lib/vocabulary";
 import { webPerson } from "../models/audit.server";
 import { listExpenses } from "../models/expenses.server";
 
@@ -46,7 +47,7 @@ export default function Expenses() {
                       {all ? ` · @${e.requester}` : ""}
                     </div>
                   </td>
-                  <td>{e.status.replace("_", " ")}</td>
+                  <td>{EXPENSE_STATUS_LABELS[e.status]}</td>
                   <td className="amount">{formatMoney(e.amountCents, e.currency)}</td>
                 </tr>
               ))}

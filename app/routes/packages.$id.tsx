@@ -4,7 +4,7 @@ import { getUser, hasRole, requireUser } from "../auth/session.server";
 import { ActionResult } from "../components/form";
 import { WebLink } from "../components/links";
 import { OriginBadge, PackageForm, PackageStatusBadge } from "../components/packages";
-import { ScrollTable } from "../components/table";
+import { ScrollTable, TableHead } from "../components/table";
 import { db } from "../db.server";
 import { formatDate, formatDateTime, formatRelative } from "../lib/dates";
 import { distroName, SOURCE_NAMES } from "../lib/distros";
@@ -183,13 +183,7 @@ export default function PackagePage() {
         ) : (
           <ScrollTable label="Version history">
             <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Version</th>
-                  <th scope="col">By</th>
-                </tr>
-              </thead>
+              <TableHead columns={["When", "Version", "By"]} />
               <tbody>
                 {history.map((h, i) => (
                   <tr key={i}>

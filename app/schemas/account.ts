@@ -23,7 +23,7 @@ const Email = text("your email address").trim().max(254, "That email address is 
 /** Passwords are taken exactly as typed: no trimming, no normalisation. */
 export const Password = text("a password").superRefine((value, ctx) => {
   const problem = checkPassword(value);
-  if (problem) ctx.addIssue({ code: "custom", message: `Password: ${problem}` });
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
 const GithubLogin = text("your GitHub login")

@@ -37,6 +37,9 @@ export interface QueryError {
   message: string;
 }
 
+/** The query parameters whose names are not words a person would use (the form's labels). */
+const PARAM_WORDS: Record<string, string> = { q: "search", since: "“outdated since” day" };
+
 /**
  * Reads search params into a typed query. Empty values mean "any" (what an unselected
  * <select> sends). Errors name the parameter and the value the user gave.
@@ -54,7 +57,9 @@ export function parseSearchParams<S extends z.ZodType>(
     errors: result.error.issues.map((issue) => {
       const param = String(issue.path[0] ?? "query");
       const value = raw[param] ?? "";
-      return { param, value, message: `"${value}" is not a valid ${param}: ${issue.message}.` };
+      // a fragment after the colon: a whole sentence (a shared field's message) loses its capital and full stop
+      const reason = issue.message.replace(/\.$/, "").replace(/^[A-Z](?=[a-z ])/, (c) => c.toLowerCase());
+      return { param, value, message: `"${value}" is not a valid ${PARAM_WORDS[param] ?? param}: ${reason}.` };
     }),
   };
 }

@@ -44,3 +44,28 @@ describe("found packages in the browser", () => {
     expect(await history.getByRole("row").nth(1).textContent()).toContain("1.15.3-r0Repology");
   });
 });
+
+// A fresh server whose sources cannot be reached (no network, or a wrong address): the matrix
+// says so in words, and does not claim a last answer it never had.
+describe("sources that were never reached", () => {
+  const nowhere = "http://127.0.0.1:9"; // the discard port: nothing listens, the connection is refused
+  const ctx = useServerAndBrowser({
+    PACKAGES_SYNC_HOURS: "24",
+    REPOLOGY_URL: nowhere,
+    HELM_REPO_URL: nowhere,
+    OCI_REGISTRY_URL: nowhere,
+    GITHUB_API_URL: nowhere,
+  });
+
+  it("the matrix says each was not reached yet and when it was last tried", async () => {
+    const conn = new Database(ctx.server.databasePath, { readonly: true });
+    const tried = () => conn.prepare("select count(*) from package_sources where last_error_at is not null").pluck().get() as number;
+    for (let i = 0; i < 150 && tried() < 4; i++) await new Promise((r) => setTimeout(r, 200));
+    conn.close();
+
+    await ctx.page.goto(`${ctx.server.url}/packages`);
+    const ages = ctx.page.getByText(/^Read from the sources:/);
+    expect(await ages.textContent()).toMatch(/Repology not reached yet \(last tried (just now|\d+ seconds? ago)\)/);
+    expect(await ages.textContent()).not.toMatch(/never answered|as of|since then/);
+  });
+});

@@ -105,7 +105,7 @@ describe("pages for some roles only", () => {
     const res = await call(proposalsLoader, "/bounties/proposals?page=2", {}, { headers: { Cookie: await cookieFor(user.id) } });
     expect(res.status).toBe(403);
     expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
-    expect(await res.json()).toEqual({ message: "This page is for ssc or admin members only." });
+    expect(await res.json()).toEqual({ message: "This page is for SSC members and admins only." });
     expect(log.events("authz.denied")).toEqual([
       { at: expect.any(String), event: "authz.denied", user: user.username, path: "/bounties/proposals", needs: "ssc|admin" },
     ]);

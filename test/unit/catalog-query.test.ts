@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CatalogQuerySchema, parseSearchParams } from "~/app/schemas/catalog";
+import { MatrixQuerySchema } from "~/app/schemas/packages";
 
 const parse = (qs: string) => parseSearchParams(CatalogQuerySchema, new URLSearchParams(qs));
 
@@ -36,7 +37,25 @@ describe("catalog query parameters", () => {
     expect(result.errors.map((e) => e.param).sort()).toEqual(["page", "persona", "sort"]);
   });
 
-  it("refuses a search longer than 100 characters", () => {
-    expect(parse(`q=${"a".repeat(101)}`).ok).toBe(false);
+  it("refuses a search longer than 100 characters, calling the field by the form's word for it", () => {
+    const long = "a".repeat(101);
+    expect(parse(`q=${long}`)).toEqual({
+      ok: false,
+      errors: [{ param: "q", value: long, message: `"${long}" is not a valid search: must be 100 characters or fewer.` }],
+    });
+  });
+
+  it("a shared field's whole sentence reads as the end of the message: no capital after the colon, one full stop", () => {
+    const result = parseSearchParams(MatrixQuerySchema, new URLSearchParams("since=notadate"));
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        {
+          param: "since",
+          value: "notadate",
+          message: '"notadate" is not a valid \u201coutdated since\u201d day: give the day as a real date like 2026-03-01.',
+        },
+      ],
+    });
   });
 });
