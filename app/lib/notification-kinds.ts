@@ -42,6 +42,19 @@ export const AUDIENCE_WORDS: Record<KindInfo["audience"], string> = {
   watchers: "Things you watch",
 };
 
+/** Audiences only some roles are ever part of; the rest (claimants, requesters, watchers) can be anyone. */
+const AUDIENCE_ROLES: Partial<Record<KindInfo["audience"], readonly string[]>> = {
+  reviewers: ["ssc", "admin"],
+  ssc: ["ssc"],
+  packager: ["packager"],
+};
+
+/** The settings page's groups for a person with these roles, in the kinds' order: nobody is asked about mail they can never get. */
+export function audiencesFor(roles: readonly string[]): KindInfo["audience"][] {
+  const all = [...new Set(Object.values(NOTIFICATION_KIND_INFO).map((k) => k.audience))];
+  return all.filter((audience) => AUDIENCE_ROLES[audience]?.some((role) => roles.includes(role)) ?? true);
+}
+
 export const DELIVERY_WORDS: Record<NotificationDelivery, string> = {
   now: "At once",
   digest: "Daily digest",

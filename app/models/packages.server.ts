@@ -535,7 +535,7 @@ export function requestPackaging(db: Db, actor: BountyActor, softwareSlug: strin
     if (!fitsDistribution(sw.slug, distro)) throw new Unprocessable(`${sw.name} is not the kind of software ${distroName(distro)} packages.`);
     const title = `Package ${sw.name} for ${distroName(distro)}`;
     const existing = db
-      .select({ id: bounties.id })
+      .select({ id: bounties.id, status: bounties.status })
       .from(bounties)
       .where(
         and(
@@ -545,7 +545,7 @@ export function requestPackaging(db: Db, actor: BountyActor, softwareSlug: strin
         ),
       )
       .get();
-    if (existing) return { id: existing.id, created: false };
+    if (existing) return { id: existing.id, created: false, proposed: existing.status === "proposed" };
     const bounty = createBounty(
       db,
       actor,
@@ -554,7 +554,7 @@ export function requestPackaging(db: Db, actor: BountyActor, softwareSlug: strin
         title,
         description:
           `There is no ${distroName(distro)} package of ${sw.name} registered in Club Zero.\n\n` +
-          `Package it (or register an existing package at /packages/new), following ${distroName(distro)}'s packaging guidelines, ` +
+          `Package it (or, as a packager here, [register the package](/packages/new) if it exists), following ${distroName(distro)}'s packaging guidelines, ` +
           `and submit a link to the package or the packaging pull request.${sw.latestVersion ? ` The latest upstream release is ${sw.latestVersion}.` : ""}`,
         kind: "packaging",
         personas: ["packager", "distro"],
@@ -581,6 +581,6 @@ export function requestPackaging(db: Db, actor: BountyActor, softwareSlug: strin
       },
       now,
     );
-    return { id: bounty.id, created: true };
+    return { id: bounty.id, created: true, proposed: bounty.status === "proposed" };
   });
 }

@@ -12,7 +12,7 @@ import { listPersonas } from "../models/personas.server";
 import { getBoardPage } from "../models/shared-reads.server";
 import { findTarget } from "../models/targets.server";
 import { BoardQuerySchema } from "../schemas/bounties";
-import { parseSearchParams, type QueryError } from "../schemas/catalog";
+import { pageBeyondEnd, parseSearchParams, type QueryError } from "../schemas/catalog";
 
 export const meta: MetaFunction = () => pageMeta("Bounties · Club Zero");
 
@@ -30,6 +30,8 @@ export function loader({ request }: LoaderFunctionArgs) {
     return json({ query, personas: listPersonas(db), targets: listBountyTargetOptions(db), now, errors, rows: [], total: 0, page: 1 }, { status: 400 });
   }
   const { personas, targets, rows, total } = getBoardPage(db, parsed.data);
+  const beyond = pageBeyondEnd(parsed.data.page, total, BOARD_PAGE_SIZE);
+  if (beyond) return json({ query, personas, targets, now, errors: [beyond], rows: [], total: 0, page: 1 }, { status: 404 });
   return json({ query, personas, targets, now, errors, rows, total, page: parsed.data.page });
 }
 

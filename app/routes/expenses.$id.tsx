@@ -176,6 +176,7 @@ export default function ExpensePage() {
         </div>
         <aside aria-labelledby="actions-heading">
           <h2 id="actions-heading">What you can do</h2>
+          {Object.values(can).some(Boolean) ? null : <p className="muted">Nothing for you to do here right now.</p>}
           <div className="actions">
             {can.vote ? (
               <>

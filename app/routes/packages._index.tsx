@@ -51,9 +51,12 @@ export async function action({ request }: ActionFunctionArgs) {
   if (form.get("intent") !== "request" || !distro) throw badRequest("Choose a software and a distribution.");
   return answerDomainErrors(() => {
     const result = requestPackaging(db, webBountyActor(user), softwareSlug, distro);
+    const asked = result.created ? "Packaging requested" : "Packaging was already requested";
     return redirectWithMessage(
       `/bounties/${result.id}`,
-      result.created ? "Packaging requested: this bounty asks for the package." : "Packaging was already requested: this is the bounty for it.",
+      result.proposed
+        ? `${asked}: the proposal is on the bounty board once an SSC member or admin accepts it.`
+        : `${asked}: this bounty on the board asks for the package.`,
     );
   });
 }

@@ -99,7 +99,7 @@ export default function QueuePage() {
 
       {proposals ? (
         <section className="section" aria-labelledby="proposals-heading">
-          <h2 id="proposals-heading">Bounty proposals ({proposals.length})</h2>
+          <h2 id="proposals-heading">Proposals ({proposals.length + (targetSuggestions?.length ?? 0)})</h2>
           <ProposalList
             proposals={proposals}
             dated={(at) => (

@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "../auth/session.server";
 import { db } from "../db.server";
-import { AUDIENCE_WORDS, DELIVERY_WORDS, NOTIFICATION_KIND_INFO } from "../lib/notification-kinds";
+import { AUDIENCE_WORDS, DELIVERY_WORDS, NOTIFICATION_KIND_INFO, audiencesFor } from "../lib/notification-kinds";
 import { NOTIFICATION_DELIVERIES, NOTIFICATION_KINDS } from "../lib/vocabulary";
 import { getPreferences, setPreferences } from "../models/notifications.server";
 import { parseForm, readForm } from "../schemas/form";
@@ -12,7 +12,7 @@ export const meta: MetaFunction = () => [{ title: "Notification settings · Club
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return json({ preferences: getPreferences(db, user.id), email: user.email });
+  return json({ preferences: getPreferences(db, user.id), email: user.email, audiences: audiencesFor(user.roles) });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -24,9 +24,8 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NotificationSettings() {
-  const { preferences, email } = useLoaderData<typeof loader>();
+  const { preferences, email, audiences } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const audiences = [...new Set(NOTIFICATION_KINDS.map((k) => NOTIFICATION_KIND_INFO[k].audience))];
   return (
     <section className="narrow">
       <nav aria-label="Breadcrumb" className="breadcrumb">

@@ -10,7 +10,7 @@ import { pageMeta } from "../lib/meta";
 import { TARGET_STATUSES } from "../lib/vocabulary";
 import { listPersonas } from "../models/personas.server";
 import { listCategories, listTargets } from "../models/targets.server";
-import { CatalogQuerySchema, parseSearchParams, type QueryError } from "../schemas/catalog";
+import { CatalogQuerySchema, pageBeyondEnd, parseSearchParams, type QueryError } from "../schemas/catalog";
 
 export const meta: MetaFunction = () => pageMeta("Catalog · Club Zero");
 
@@ -34,6 +34,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     return json({ errors, query: Object.fromEntries(params), personas, categories, rows: [], total: 0, page: 1, who }, { status: 400 });
   }
   const { rows, total } = listTargets(db, query);
+  const beyond = pageBeyondEnd(query.page, total, CATALOG_PAGE_SIZE);
+  if (beyond) return json({ errors: [beyond], query: Object.fromEntries(params), personas, categories, rows: [], total: 0, page: 1, who }, { status: 404 });
   return json({
     errors,
     query: Object.fromEntries(params),

@@ -9,6 +9,7 @@ import { languageName, parseLanguageTag } from "../lib/languages";
 import { pageMeta } from "../lib/meta";
 import { badRequest } from "../lib/responses";
 import { PERSONA_SLUGS, SOURCE_LANGUAGE } from "../lib/vocabulary";
+import { findTarget } from "../models/targets.server";
 import { listTutorials, listWork, translationCoverage } from "../models/tutorials.server";
 
 export const meta: MetaFunction = () => pageMeta("Tutorials · Club Zero", "Step-by-step tutorials for SPIFFE and SPIRE integrations, and their translations.");
@@ -26,6 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const knownPersona = PERSONA_SLUGS.find((p) => p === persona);
   if (persona && !knownPersona) throw badRequest(`persona: "${persona}" is not a valid persona: choose one of ${PERSONA_SLUGS.join(", ")}.`);
   const target = url.searchParams.get("target")?.slice(0, 100) || undefined;
+  if (target && !findTarget(db, target)) throw badRequest(`target: "${target}" is not a target in the catalog.`);
   const user = await getUser(request);
   const viewer = user ? { userId: user.id, roles: user.roles } : null;
   const coverage = translationCoverage(db, lang ? [lang] : []);

@@ -63,3 +63,10 @@ export function parseSearchParams<S extends z.ZodType>(
     }),
   };
 }
+
+/** A `?page=` past the list's last page (a stale link, a typed address): said in words, not shown as an empty list. */
+export function pageBeyondEnd(page: number, total: number, pageSize: number): QueryError | null {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  if (page <= pages) return null;
+  return { param: "page", value: String(page), message: `There is no page ${page}: these filters give ${pages} ${pages === 1 ? "page" : "pages"}.` };
+}

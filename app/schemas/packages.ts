@@ -47,7 +47,16 @@ export const PackageFormSchema = form({
   packageName: Text("the package name", 200, "Keep the package name under 200 characters.").pipe(
     z.string().min(1, "Give the package's name in the distribution."),
   ),
-  version: Text("the version", 100, "Keep the version under 100 characters.").pipe(z.string().min(1, "Give the packaged version, e.g. 1.15.0-1.")),
+  // every distribution's version grammar fits in these characters (Debian's epoch and ~, RPM's ^, Alpine's -r0)
+  version: Text("the version", 100, "Keep the version under 100 characters.").pipe(
+    z
+      .string()
+      .min(1, "Give the packaged version, e.g. 1.15.0-1.")
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9.+~:_^-]*$/,
+        "Give the version as the distribution writes it: letters, digits and . + ~ : _ ^ - only, e.g. 1:1.15.0~rc1-2.",
+      ),
+  ),
   url: text("the package URL")
     .trim()
     .refine((s) => s === "" || /^https?:\/\/[^\s]+$/.test(s), "Give a full http(s) URL of the package page, or leave it empty.")

@@ -78,6 +78,8 @@ describe("the fund in the browser", () => {
     await page.getByLabel("Payment reference").fill("EXPENSIFY-42");
     await page.getByRole("button", { name: "Mark paid" }).click();
     await page.getByRole("status").filter({ hasText: "Marked paid" }).waitFor();
+    // paid is the end: the page says there is nothing left to do, rather than an empty list
+    await page.getByRole("complementary").getByText("Nothing for you to do here right now.").waitFor();
 
     await page.goto(`${ctx.server.url}/fund`);
     const totals = page.getByRole("list", { name: "Fund totals" });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loader as home } from "~/app/routes/_index";
+import { loader as boardLoader } from "~/app/routes/bounties._index";
 import { loader as healthz } from "~/app/routes/healthz";
 import { loader as persona } from "~/app/routes/personas.$persona";
 import { loader as target } from "~/app/routes/targets.$slug";
@@ -86,6 +87,25 @@ describe("catalog pages", () => {
     expect(data.persona.helpText.length).toBeGreaterThan(20);
     expect(data.total).toBeGreaterThan(0);
     for (const row of data.rows) expect(row.personas).toContain("packager");
+  });
+
+  it("a page past the end of the catalog or the board is a 404 that says how many pages there are", async () => {
+    const last = await (await call(catalog, "/targets?persona=packager")).json();
+    expect(last.total).toBeGreaterThan(0);
+    const past = await call(catalog, "/targets?persona=packager&page=9999");
+    expect(past.status).toBe(404);
+    expect((await past.json()).errors).toEqual([{ param: "page", value: "9999", message: "There is no page 9999: these filters give 1 page." }]);
+    expect((await call(catalog, "/targets?page=2")).status).toBe(200); // 51 targets, 50 a page
+    expect((await (await call(catalog, "/targets?page=3")).json()).errors[0].message).toBe("There is no page 3: these filters give 2 pages.");
+
+    const board = await call(boardLoader, "/bounties?page=500");
+    expect(board.status).toBe(404);
+    expect((await board.json()).errors[0]).toMatchObject({
+      param: "page",
+      message: expect.stringMatching(/^There is no page 500: these filters give \d+ pages?\.$/),
+    });
+    // no match at all is still page 1 of an empty list, not a missing page
+    expect((await call(boardLoader, "/bounties?q=nothing+matches+this")).status).toBe(200);
   });
 
   it("/personas/wizard is a 404", async () => {

@@ -30,10 +30,11 @@ import {
 import { backoffMs, listOutbox } from "~/app/models/outbox.server";
 import { getTarget } from "~/app/models/targets.server";
 import { setDisabled } from "~/app/models/users.server";
+import * as settingsPage from "~/app/routes/settings_.notifications";
 import { action as unsubscribeAction } from "~/app/routes/unsubscribe";
 import { call } from "../support/remix";
 import { startSmtpCatcher, type SmtpCatcher } from "../support/smtp";
-import { makeUser } from "../support/users";
+import { cookieFor, formInit, makeUser } from "../support/users";
 
 const DAY = 86_400_000;
 let smtp: SmtpCatcher;
@@ -227,6 +228,25 @@ describe("choices", () => {
     }
     expect(getPreferences(db, victim.id).expense_vote_needed).toBe("now");
     expect(getPreferences(db, member.id).expense_paid).toBe("now");
+  });
+
+  it("the settings page asks each person only about what they can receive; saving keeps the choices it did not show", async () => {
+    const groups = async (roles: ("ssc" | "admin" | "packager")[]) => {
+      const user = await makeUser(roles);
+      const res = await call(settingsPage.loader, "/settings/notifications", {}, { headers: { Cookie: await cookieFor(user.id) } });
+      return { user, audiences: (await res.json()).audiences as string[] };
+    };
+    const contributor = await groups([]);
+    expect(contributor.audiences).toEqual(["claimant", "requester", "watchers"]);
+    expect((await groups(["packager"])).audiences).toEqual(["claimant", "requester", "packager", "watchers"]);
+    expect((await groups(["ssc"])).audiences).toEqual(["claimant", "reviewers", "ssc", "requester", "watchers"]);
+    expect((await groups(["admin"])).audiences).toEqual(["claimant", "reviewers", "requester", "watchers"]);
+
+    // a contributor who saves the page (without the SSC's kinds) keeps those as they were, for the day they join the SSC
+    setPreferences(db, contributor.user.id, { expense_vote_needed: "digest" });
+    const saved = await call(settingsPage.action, "/settings/notifications", {}, formInit(await cookieFor(contributor.user.id), { claim_expired: "off" }));
+    expect(saved.status).toBe(200);
+    expect(getPreferences(db, contributor.user.id)).toMatchObject({ claim_expired: "off", expense_vote_needed: "digest" });
   });
 
   it("marking read: one, then all; someone else's notification is left alone", async () => {

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "~/app/db.server";
+import { readFlash } from "~/app/lib/flash.server";
 import { listAudit } from "~/app/models/audit.server";
 import { getBounty, webBountyActor } from "~/app/models/bounties.server";
 import { ensureIssuePlaceholder, getRelease, recordRelease } from "~/app/models/github.server";
@@ -76,6 +77,8 @@ describe("registering", () => {
     ["a bad URL", { url: "ftp://example.org/pkg" }, "url", "full http(s) URL"],
     ["an unknown distribution", { distro: "gentoo" }, "distro", "Choose a distribution from the list."],
     ["an empty version", { version: "  " }, "version", "Give the packaged version"],
+    ["a version that is not one", { version: "latest!! 🙂" }, "version", "letters, digits and . + ~ : _ ^ - only"],
+    ["a version with a space", { version: "1.15.0 beta" }, "version", "as the distribution writes it"],
     ["unknown software", { software: "not-a-thing" }, "software", "Choose the software from the list."],
   ])("refuses %s with a message on the field, writing nothing", async (_name, override, field, message) => {
     const cookie = await cookieFor((await makeUser(["packager"])).id);
@@ -178,12 +181,23 @@ describe("requesting packaging", () => {
       target: { slug: "spire" },
     });
     const again = requestPackaging(db, webBountyActor(await makeUser()), "spire-server", "arch");
-    expect(again).toEqual({ id, created: false });
+    expect(again).toEqual({ id, created: false, proposed: false });
   });
 
-  it("a contributor's request is a proposal for the SSC", async () => {
-    const result = requestPackaging(db, webBountyActor(await makeUser()), "ghostunnel", "fedora");
-    expect(getBounty(db, result.id)!.status).toBe("proposed");
+  it("a contributor's request is a proposal for the SSC, and the message says it waits for one", async () => {
+    const res = await call(
+      matrixAction,
+      "/packages",
+      {},
+      formInit(await cookieFor((await makeUser()).id), { intent: "request", software: "ghostunnel", distro: "fedora" }),
+    );
+    expect(res.status).toBe(302);
+    const id = Number(res.headers.get("location")!.split("/").pop());
+    expect(getBounty(db, id)!.status).toBe("proposed");
+    // the page it lands on reads the message from the flash cookie, as the browser would send it back
+    const told = readFlash(new Request("http://localhost/", { headers: { Cookie: res.headers.get("set-cookie")!.split(";")[0]! } }));
+    expect(told).toEqual({ tone: "ok", message: "Packaging requested: the proposal is on the bounty board once an SSC member or admin accepts it." });
+    expect(requestPackaging(db, webBountyActor(await makeUser()), "ghostunnel", "fedora")).toEqual({ id, created: false, proposed: true });
   });
 });
 
@@ -276,12 +290,12 @@ describe("packages, in the model", () => {
       origin: "distribution",
     });
     const result = requestPackaging(db, webBountyActor(asker), "spire-agent", "homebrew");
-    expect(result.created).toBe(true);
+    expect(result).toMatchObject({ created: true, proposed: false }); // a packager's request is on the board at once
     const bounty = getBounty(db, result.id)!;
     const latest = getSoftwareBySlug(db, "spire-agent")!.latestVersion;
     expect(bounty.description).toBe(
       `There is no Homebrew package of ${sw.name} registered in Club Zero.\n\n` +
-        `Package it (or register an existing package at /packages/new), following Homebrew's packaging guidelines, ` +
+        `Package it (or, as a packager here, [register the package](/packages/new) if it exists), following Homebrew's packaging guidelines, ` +
         `and submit a link to the package or the packaging pull request.${latest ? ` The latest upstream release is ${latest}.` : ""}`,
     );
     expect(bounty.personas).toEqual(["distro", "packager"]);

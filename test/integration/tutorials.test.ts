@@ -507,6 +507,13 @@ describe("translations", () => {
     expect((await call(feed.loader, "/tutorials.atom?lang=%3Cx%3E", {}, get(null))).status).toBe(400);
   });
 
+  it("the list refuses a target that is not in the catalog, as the bounty board does", async () => {
+    const res = await call(listPage.loader, "/tutorials?target=nope", {}, get(null));
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ message: 'target: "nope" is not a target in the catalog.' });
+    expect((await call(listPage.loader, "/tutorials?target=envoy", {}, get(null))).status).toBe(200);
+  });
+
   it("tells the road-to-done ladder, per target, where its published tutorial and translation are", () => {
     const envoy = q<{ id: number }>("select id from targets where slug = 'envoy'").id;
     const kafka = q<{ id: number }>("select id from targets where slug = 'kafka'").id;
