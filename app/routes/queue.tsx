@@ -53,6 +53,8 @@ export default function QueuePage() {
   const failed = useActionData<{ expenseId: number | null; fieldErrors: Record<string, string>; message?: string | null }>();
   const busy = useNavigation().state === "submitting";
   const { proposals, targetSuggestions, inReview, awaitingVote, awaitingPayment } = queue;
+  // the tab and the section count the same things: bounty proposals and target suggestions
+  const proposalCount = (proposals?.length ?? 0) + (targetSuggestions?.length ?? 0);
   return (
     <>
       <header className="page-header">
@@ -63,7 +65,7 @@ export default function QueuePage() {
             {proposals ? (
               <li>
                 <a className="chip" href="#proposals-heading">
-                  Proposals ({proposals.length + (targetSuggestions?.length ?? 0)})
+                  Proposals ({proposalCount})
                 </a>
               </li>
             ) : null}
@@ -99,7 +101,7 @@ export default function QueuePage() {
 
       {proposals ? (
         <section className="section" aria-labelledby="proposals-heading">
-          <h2 id="proposals-heading">Proposals ({proposals.length + (targetSuggestions?.length ?? 0)})</h2>
+          <h2 id="proposals-heading">Proposals ({proposalCount})</h2>
           <ProposalList
             proposals={proposals}
             dated={(at) => (

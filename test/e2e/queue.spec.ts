@@ -59,6 +59,9 @@ describe("the work queue in the browser", () => {
     const nav = page.getByRole("navigation", { name: "Main" });
     await nav.getByRole("link", { name: "Queue 2 waiting" }).click();
     await page.getByRole("heading", { level: 1, name: "Work queue" }).waitFor();
+    // the Proposals tab and the section it leads to count the same list
+    const tab = (await page.getByRole("link", { name: /^Proposals \(\d+\)$/ }).textContent())!.trim();
+    expect((await page.locator("#proposals-heading").textContent())!.trim()).toBe(tab);
     const votes = page.getByRole("region", { name: /Expenses waiting for your vote/ });
     await votes.getByRole("link", { name: "Bus to the meetup" }).click();
     await page.getByRole("button", { name: "Approve" }).click();
