@@ -18,6 +18,7 @@ import {
 import { type Db, type Tx } from "../db.server";
 import { BOARD_PAGE_SIZE, OPEN_AND_ACTIVE } from "../lib/bounty-lifecycle";
 import { formatClaimantLabel } from "../lib/claims";
+import { pageCount } from "../lib/paging";
 import { activeClaim, claimantLabel, holdsClaim, type BountyActor } from "./bounty-commands.server";
 import { publicBountiesOnly } from "./permissions.server";
 
@@ -209,7 +210,7 @@ export function getBounty(db: Db, id: number, page = 1): BountyDetail | null {
         : null,
     events,
     eventTotal,
-    eventPages: Math.max(1, Math.ceil(eventTotal / TIMELINE_PAGE_SIZE)),
+    eventPages: pageCount(eventTotal, TIMELINE_PAGE_SIZE),
   };
 }
 

@@ -15,6 +15,7 @@ import {
 import { CATALOG_PAGE_SIZE, type CatalogSort, type TargetSummary } from "../lib/catalog";
 import { RUNGS, type Rung } from "../lib/ladder";
 import { htmlToText } from "../lib/markdown.server";
+import { pageCount } from "../lib/paging";
 import { getLadders } from "./ladder.server";
 import type { Db } from "../db.server";
 
@@ -277,7 +278,7 @@ export function getTarget(db: Db, slug: string, issuePage = 1): TargetDetail | n
     personas: personaRows.map((p) => p.slug as PersonaSlug),
     issues,
     issuePage,
-    issuePages: Math.max(1, Math.ceil((target.openIssues + target.closedIssues) / TARGET_ISSUES_PAGE_SIZE)),
+    issuePages: pageCount(target.openIssues + target.closedIssues, TARGET_ISSUES_PAGE_SIZE),
     // kept with every link and state change (db/issue-counts.ts)
     issueCounts: { open: target.openIssues, closed: target.closedIssues },
   };

@@ -6,6 +6,7 @@ import { db } from "../db.server";
 import { BOARD_PAGE_SIZE, BOUNTY_STATUS_LABELS, KIND_LABELS } from "../lib/bounty-lifecycle";
 import { formatCount } from "../lib/catalog";
 import { pageMeta } from "../lib/meta";
+import { pageCount } from "../lib/paging";
 import { BOUNTY_KINDS, BOARD_STATUSES } from "../lib/vocabulary";
 import { expireClaims, listBountyTargetOptions } from "../models/bounties.server";
 import { listPersonas } from "../models/personas.server";
@@ -38,7 +39,7 @@ export function loader({ request }: LoaderFunctionArgs) {
 export default function Board() {
   const { query, personas, targets, now, errors, rows, total, page } = useLoaderData<typeof loader>();
   const personaNames = Object.fromEntries(personas.map((p) => [p.slug, p.name]));
-  const pages = Math.max(1, Math.ceil(total / BOARD_PAGE_SIZE));
+  const pages = pageCount(total, BOARD_PAGE_SIZE);
   return (
     <>
       <header className="page-header">

@@ -7,6 +7,7 @@ import { db } from "../db.server";
 import { CATALOG_PAGE_SIZE, CATALOG_SORTS, SORT_LABELS, STATUS_LABELS, formatCount } from "../lib/catalog";
 import { RUNG_LABELS, RUNGS } from "../lib/ladder";
 import { pageMeta } from "../lib/meta";
+import { pageCount } from "../lib/paging";
 import { TARGET_STATUSES } from "../lib/vocabulary";
 import { listPersonas } from "../models/personas.server";
 import { listCategories, listTargets } from "../models/targets.server";
@@ -52,7 +53,7 @@ export default function Catalog() {
   const { errors, query, personas, categories, rows, total, page, who } = useLoaderData<typeof loader>();
   const personaNames = Object.fromEntries(personas.map((p) => [p.slug, p.name]));
   const persona = personas.find((p) => p.slug === query.persona);
-  const pages = Math.max(1, Math.ceil(total / CATALOG_PAGE_SIZE));
+  const pages = pageCount(total, CATALOG_PAGE_SIZE);
   const errorFor = (param: string) => errors.find((e) => e.param === param);
 
   return (

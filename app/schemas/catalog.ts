@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CATALOG_SORTS } from "../lib/catalog";
 import { RUNGS } from "../lib/ladder";
+import { pageCount } from "../lib/paging";
 import { PERSONA_SLUGS, TARGET_STATUSES } from "../lib/vocabulary";
 
 const choices = (values: readonly string[]) => values.join(", ");
@@ -66,7 +67,7 @@ export function parseSearchParams<S extends z.ZodType>(
 
 /** A `?page=` past the list's last page (a stale link, a typed address): said in words, not shown as an empty list. */
 export function pageBeyondEnd(page: number, total: number, pageSize: number): QueryError | null {
-  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const pages = pageCount(total, pageSize);
   if (page <= pages) return null;
   return { param: "page", value: String(page), message: `There is no page ${page}: these filters give ${pages} ${pages === 1 ? "page" : "pages"}.` };
 }
